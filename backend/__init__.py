@@ -1,0 +1,1 @@
+"""Bianmin 便民: a service desk for townships and villages."""

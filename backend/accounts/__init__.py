@@ -1,0 +1,1 @@
+"""Users, roles, sign-in by one-time code, and the audit trail."""

@@ -1,0 +1,12 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from backend.accounts.tables import Audit, AuthAttempt, OtpCode, User
+
+APP_CONFIG = AppConfig(
+    app_name="accounts",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[User, OtpCode, AuthAttempt, Audit],
+    migration_dependencies=["backend.regions.piccolo_app"],
+)

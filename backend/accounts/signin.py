@@ -1,0 +1,118 @@
+"""Sign-in by one-time code sent to a phone.
+
+Codes live 5 minutes, are stored only as a keyed hash, compared in constant time,
+and used once. Sends and failed checks are each limited per phone and per IP
+within a sliding window (5 per 15 minutes by default); past that: 429 with
+Retry-After. The counters live in the database, so every process shares them.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from backend.accounts import service
+from backend.accounts.structs import LoginResult, OtpSent
+from backend.accounts.tables import AuthAttempt, OtpCode
+from backend.lib.auth import issue_token
+from backend.lib.crypto import keyed_hash, same
+from backend.lib.db import now
+from backend.lib.errors import AppError, Invalid, RateLimited
+from backend.lib.i18n import Catalog, Locale
+from backend.lib.sms import SmsFailed, SmsSender
+from backend.settings import Settings
+
+RESEND_AFTER_SECONDS = 60
+_HASH_PURPOSE = "bianmin otp"
+
+
+def _phone_or_400(raw: str) -> str:
+    phone = service.normalize_phone(raw)
+    if phone is None:
+        raise Invalid("auth.phone_invalid", field="phone")
+    return phone
+
+
+async def _check_limit(kind: str, phone: str, ip: str, settings: Settings) -> None:
+    """Raise 429 when this phone or this IP has used up its attempts of ``kind``."""
+    window_start = now() - timedelta(seconds=settings.otp_window_seconds)
+    for column, value in ((AuthAttempt.phone, phone), (AuthAttempt.ip, ip)):
+        recent = (
+            await AuthAttempt.select(AuthAttempt.at)
+            .where((AuthAttempt.kind == kind) & (column == value) & (AuthAttempt.at > window_start))
+            .order_by(AuthAttempt.at, ascending=False)
+            .limit(settings.otp_limit)
+        )
+        if len(recent) >= settings.otp_limit:
+            # Free again when the oldest of the last `limit` attempts leaves the window.
+            oldest = recent[-1]["at"]
+            retry = (oldest - window_start).total_seconds()
+            raise RateLimited(retry, key="auth.too_many_attempts")
+
+
+async def _record(kind: str, phone: str, ip: str) -> None:
+    await AuthAttempt.insert(AuthAttempt(kind=kind, phone=phone, ip=ip, at=now()))
+
+
+async def send_code(
+    raw_phone: str, ip: str, locale: Locale, settings: Settings, sms: SmsSender, catalog: Catalog
+) -> OtpSent:
+    phone = _phone_or_400(raw_phone)
+    await _check_limit("send", phone, ip, settings)
+    code = f"{secrets.randbelow(10**6):06d}"
+    issued = now()
+    async with OtpCode._meta.db.transaction():
+        await _record("send", phone, ip)
+        # Only the newest code works: an older SMS arriving late must not.
+        await OtpCode.update({OtpCode.used_at: issued}).where(
+            (OtpCode.phone == phone) & OtpCode.used_at.is_null()
+        )
+        await OtpCode.insert(
+            OtpCode(
+                phone=phone,
+                code_hash=keyed_hash(settings.secret_key, _HASH_PURPOSE, f"{phone}:{code}"),
+                created_at=issued,
+                expires_at=issued + timedelta(seconds=settings.otp_ttl_seconds),
+            )
+        )
+    existing = await service.find_by_phone(phone)
+    text_locale: Locale = existing["locale"] if existing else locale
+    minutes = max(1, settings.otp_ttl_seconds // 60)
+    try:
+        await sms.send(phone, catalog.t(text_locale, "sms.otp", code=code, minutes=minutes), "otp")
+    except SmsFailed as exc:
+        raise AppError(503, "sms.failed", details={"reason": str(exc)[:200]}) from exc
+    return OtpSent(expires_in=settings.otp_ttl_seconds, resend_after=RESEND_AFTER_SECONDS)
+
+
+async def login(raw_phone: str, code: str, ip: str, locale: Locale, settings: Settings) -> LoginResult:
+    phone = _phone_or_400(raw_phone)
+    await _check_limit("fail", phone, ip, settings)
+    current = (
+        await OtpCode.select(OtpCode.id, OtpCode.code_hash, OtpCode.expires_at)
+        .where((OtpCode.phone == phone) & OtpCode.used_at.is_null())
+        .order_by(OtpCode.id, ascending=False)
+        .first()
+    )
+    offered = keyed_hash(settings.secret_key, _HASH_PURPOSE, f"{phone}:{code.strip()}")
+    if current is None or current["expires_at"] <= now():
+        await _record("fail", phone, ip)
+        raise AppError(401, "auth.code_expired")
+    if not same(offered, current["code_hash"]):
+        await _record("fail", phone, ip)
+        raise AppError(401, "auth.code_wrong")
+    # Mark used only if still unused, so two simultaneous logins cannot both win.
+    claimed = (
+        await OtpCode.update({OtpCode.used_at: now()})
+        .where((OtpCode.id == current["id"]) & OtpCode.used_at.is_null())
+        .returning(OtpCode.id)
+    )
+    if not claimed:
+        raise AppError(401, "auth.code_expired")
+    existing = await service.find_by_phone(phone)
+    if existing is not None and not existing["active"]:
+        raise AppError(401, "auth.invalid_token")
+    user_id = await service.get_or_create_resident(phone, locale)
+    user = await service.get_user(user_id, (existing or {}).get("locale", locale))
+    token = issue_token(user_id, settings.secret_key, settings.token_ttl_days)
+    return LoginResult(access_token=token, user=user)

@@ -1,0 +1,68 @@
+from datetime import datetime
+from typing import Literal
+
+import msgspec
+
+from backend.lib.auth import Role
+
+Flag = Literal["elderly", "disabled", "lives_alone"]
+FLAGS: tuple[Flag, ...] = ("elderly", "disabled", "lives_alone")
+LocaleName = Literal["zh-Hans", "zh-Hant"]
+
+
+class RegionRef(msgspec.Struct):
+    code: str
+    level: str
+    name: str
+
+
+class User(msgspec.Struct):
+    id: int
+    phone: str
+    name: str
+    role: Role
+    region: RegionRef | None
+    locale: LocaleName
+    elder_mode: bool
+    flags: list[Flag]
+    #: Masked (110***********1234); the full number is never returned here.
+    id_number: str | None
+    created_at: datetime
+
+
+class MeUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    name: str | msgspec.UnsetType = msgspec.UNSET
+    locale: LocaleName | msgspec.UnsetType = msgspec.UNSET
+    elder_mode: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
+    phone: str
+    role: Role = "resident"
+    region: str | None = None
+    name: str = ""
+    flags: list[Flag] = []
+    id_number: str | None = None
+    locale: LocaleName = "zh-Hans"
+
+
+class OtpRequest(msgspec.Struct, forbid_unknown_fields=True):
+    phone: str
+
+
+class OtpSent(msgspec.Struct):
+    #: Seconds the code stays valid.
+    expires_in: int
+    #: Seconds the app should wait before offering to send another.
+    resend_after: int
+
+
+class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
+    phone: str
+    code: str
+
+
+class LoginResult(msgspec.Struct):
+    access_token: str
+    user: User
+    token_type: str = "bearer"

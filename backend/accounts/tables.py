@@ -1,0 +1,66 @@
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    LazyTableReference,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+
+class User(Table, tablename="app_user"):
+    phone = Varchar(length=20, unique=True, index=True)
+    name = Varchar(length=50, default="")
+    #: resident | grid_worker | staff | admin
+    role = Varchar(length=20, default="resident", index=True)
+    region = ForeignKey(
+        LazyTableReference("Region", module_path="backend.regions.tables"),
+        null=True,
+        help_text="Home region: a grid or village for residents and grid workers, "
+        "the township for staff, the county for admins.",
+    )
+    locale = Varchar(length=8, default="zh-Hans")
+    elder_mode = Boolean(default=False)
+    elderly = Boolean(default=False)
+    disabled = Boolean(default=False)
+    lives_alone = Boolean(default=False)
+    #: AES-GCM ciphertext ("v1:…"); the plain number is never stored.
+    id_number_enc = Text(null=True, default=None)
+    #: e.g. 110***********1234, kept so lists never decrypt.
+    id_number_masked = Varchar(length=32, null=True, default=None)
+    #: False once removed: tokens stop working, history keeps the name.
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+
+
+class OtpCode(Table):
+    phone = Varchar(length=20, index=True)
+    #: Keyed hash of the code; the code itself is only in the SMS.
+    code_hash = Varchar(length=64)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
+class AuthAttempt(Table):
+    """Sends and failed checks of one-time codes, counted per phone and per IP."""
+
+    #: send | fail
+    kind = Varchar(length=8)
+    phone = Varchar(length=20, index=True)
+    ip = Varchar(length=64, index=True)
+    at = Timestamptz(index=True)
+
+
+class Audit(Table):
+    """Who did what to which object, when; includes reads of id numbers."""
+
+    actor = Integer(null=True, default=None, help_text="User id; null for the system.")
+    action = Varchar(length=64)
+    object_type = Varchar(length=32)
+    object_id = Varchar(length=64)
+    detail = JSON(default="{}")
+    at = Timestamptz(index=True)

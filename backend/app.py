@@ -1,0 +1,102 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router
+from litestar.datastructures import CacheControlHeader, State
+from litestar.di import Provide
+from litestar.logging import LoggingConfig
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+
+from backend.accounts import service as accounts
+from backend.accounts.controller import AuthController, MeController
+from backend.lib.auth import BearerAuthMiddleware
+from backend.lib.crypto import FieldCipher
+from backend.lib.db import close_engine, open_engine
+from backend.lib.errors import EXCEPTION_HANDLERS
+from backend.lib.health import healthz
+from backend.lib.i18n import Catalog
+from backend.lib.sms import make_sender
+from backend.regions.controller import RegionController
+from backend.settings import Settings, resolve_secret
+
+log = logging.getLogger("bianmin")
+
+API_HANDLERS = [AuthController, MeController, RegionController]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the app from ``settings`` (read from the environment when omitted).
+
+    The database is opened in the app's lifespan and closed with it; a database
+    that cannot be reached stops startup with the reason.
+    """
+    settings = resolve_secret(settings if settings is not None else Settings.from_env())
+    catalog = Catalog.load(settings.locales_dir)
+    sms = make_sender(settings.sms_backend, settings.sms_webhook_url)
+    cipher = FieldCipher(settings.secret_key)
+
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncIterator[None]:
+        app.state.engine = await open_engine(settings.effective_database_url, settings.pg_pool_max)
+        try:
+            yield
+        finally:
+            await close_engine(app.state.engine)
+            await sms.aclose()
+
+    handlers: list = [Router("/api/v1", route_handlers=API_HANDLERS), healthz]
+    if (settings.pwa_dir / "index.html").is_file():
+        handlers.append(
+            create_static_files_router(
+                path="/",
+                directories=[settings.pwa_dir],
+                html_mode=True,
+                name="pwa",
+                # Revalidate every time: a stale service worker or shell is worse than a 304.
+                cache_control=CacheControlHeader(no_cache=True),
+            )
+        )
+    else:
+        log.warning(catalog.t("zh-Hans", "cli.pwa_missing", path=settings.pwa_dir))
+
+    return Litestar(
+        route_handlers=handlers,
+        lifespan=[database],
+        middleware=[
+            DefineMiddleware(
+                BearerAuthMiddleware, secret=settings.secret_key, load_user=accounts.load_current_user
+            )
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        dependencies={
+            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+            "catalog": Provide(lambda: catalog, use_cache=True, sync_to_thread=False),
+            "sms": Provide(lambda: sms, use_cache=True, sync_to_thread=False),
+            "cipher": Provide(lambda: cipher, use_cache=True, sync_to_thread=False),
+        },
+        state=State({"i18n": catalog, "settings": settings}),
+        openapi_config=OpenAPIConfig(
+            title="Bianmin 便民 API",
+            version="1",
+            path="/schema",
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
+                }
+            ),
+            security=[{"BearerToken": []}],
+        ),
+        logging_config=LoggingConfig(
+            root={"level": "INFO", "handlers": ["queue_listener"]},
+            loggers={"bianmin": {"level": "INFO", "propagate": True}},
+            log_exceptions="debug",
+        ),
+    )

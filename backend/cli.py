@@ -1,0 +1,177 @@
+"""``bianmin``: the one command line entry point."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+import msgspec
+
+from backend.accounts import service as accounts
+from backend.accounts.structs import FLAGS, UserCreate
+from backend.lib.auth import ROLES, issue_token
+from backend.lib.crypto import FieldCipher
+from backend.lib.db import DatabaseUnavailable, close_engine, migrate, open_engine
+from backend.lib.errors import AppError
+from backend.lib.i18n import Catalog
+from backend.regions import service as regions
+from backend.settings import Settings, SettingsError, resolve_secret
+
+T = TypeVar("T")
+
+
+class Context(msgspec.Struct):
+    settings: Settings
+    catalog: Catalog
+
+    def say(self, key: str, **params: object) -> None:
+        click.echo(self.catalog.t("zh-Hans", key, **params), err=True)
+
+
+def _load() -> Context:
+    try:
+        settings = resolve_secret(Settings.from_env())
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    return Context(settings=settings, catalog=Catalog.load(settings.locales_dir))
+
+
+def _with_database(ctx: Context, work: Callable[[], Awaitable[T]]) -> T:
+    """Open the database, run ``work``, close it; unreachable databases stop here, loudly."""
+
+    async def run() -> T:
+        try:
+            engine = await open_engine(ctx.settings.effective_database_url, ctx.settings.pg_pool_max)
+        except DatabaseUnavailable as exc:
+            key = "cli.bad_database_url" if "URL" in str(exc) else "cli.db_unreachable"
+            raise click.ClickException(ctx.catalog.t("zh-Hans", key, detail=exc)) from None
+        try:
+            return await work()
+        finally:
+            await close_engine(engine)
+
+    return asyncio.run(run())
+
+
+async def _seed(ctx: Context, demo: bool) -> list:
+    await regions.seed()
+    if not demo:
+        return []
+    return await accounts.seed_demo_users(FieldCipher(ctx.settings.secret_key))
+
+
+@click.group()
+def main() -> None:
+    """Bianmin 便民 — township service desk."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (BIANMIN_HOST).")
+@click.option("--port", type=int, default=None, help="Port (BIANMIN_PORT).")
+@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes.")
+def serve(host: str | None, port: int | None, workers: int) -> None:
+    """Migrate, seed demo data into an empty database, and serve the API and the PWA."""
+    import uvicorn  # noqa: PLC0415 - only this command needs the server
+
+    ctx = _load()
+    settings = ctx.settings
+
+    async def prepare() -> list:
+        await migrate()
+        if settings.demo_enabled and await accounts.count_users() == 0:
+            return await _seed(ctx, demo=True)
+        return []
+
+    demo_users = _with_database(ctx, prepare)
+    host = host or settings.host
+    port = port or settings.port
+    ctx.say("cli.serving", url=f"http://{host}:{port}/")
+    if demo_users:
+        ctx.say("cli.demo_header")
+        for user in demo_users:
+            ctx.say("cli.demo_user", role=ctx.catalog.t("zh-Hans", f"role.{user.role}"), name=user.name, phone=user.phone)
+    # Workers are separate processes that build the app from the environment.
+    os.environ.setdefault("BIANMIN_DATA_DIR", str(settings.data_dir))
+    uvicorn.run(
+        "backend.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=settings.trust_forwarded_for,
+        log_level="info",
+    )
+
+
+@main.command("migrate")
+def migrate_command() -> None:
+    """Apply pending database migrations."""
+    ctx = _load()
+    _with_database(ctx, migrate)
+    ctx.say("cli.migrated")
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Also create one demo user of each role.")
+def seed(demo: bool) -> None:
+    """Load the regions (and with --demo, the demo users)."""
+    ctx = _load()
+
+    async def work() -> list:
+        await migrate()
+        return await _seed(ctx, demo)
+
+    users = _with_database(ctx, work)
+    ctx.say("cli.seeded", extra=ctx.catalog.t("zh-Hans", "cli.seeded_demo") if demo else "")
+    for user in users:
+        ctx.say("cli.demo_user", role=ctx.catalog.t("zh-Hans", f"role.{user.role}"), name=user.name, phone=user.phone)
+
+
+@main.group()
+def users() -> None:
+    """Manage users."""
+
+
+@users.command("add")
+@click.option("--phone", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--region", "region_code", default=None, help="Home region code.")
+@click.option("--name", default="")
+@click.option("--flags", default="", help="Comma-separated: elderly,disabled,lives_alone")
+def users_add(phone: str, role: str, region_code: str | None, name: str, flags: str) -> None:
+    """Create a user."""
+    ctx = _load()
+    flag_list = [flag.strip() for flag in flags.split(",") if flag.strip()]
+    for flag in flag_list:
+        if flag not in FLAGS:
+            raise click.ClickException(ctx.catalog.t("zh-Hans", "cli.bad_flag", flag=flag))
+    data = UserCreate(phone=phone, role=role, region=region_code, name=name, flags=flag_list)  # type: ignore[arg-type]
+
+    async def work():
+        return await accounts.create_user(data, FieldCipher(ctx.settings.secret_key))
+
+    try:
+        user = _with_database(ctx, work)
+    except AppError as exc:
+        raise click.ClickException(ctx.catalog.t("zh-Hans", f"error.{exc.key}", **exc.params)) from None
+    ctx.say("cli.user_created", phone=user.phone, role=ctx.catalog.t("zh-Hans", f"role.{user.role}"))
+
+
+@main.command()
+@click.argument("phone")
+def token(phone: str) -> None:
+    """Print an access token for the user with PHONE, alone on stdout."""
+    ctx = _load()
+    normalized = accounts.normalize_phone(phone) or phone
+
+    async def work():
+        return await accounts.find_by_phone(normalized)
+
+    found = _with_database(ctx, work)
+    if found is None or not found["active"]:
+        raise click.ClickException(ctx.catalog.t("zh-Hans", "cli.user_not_found", phone=phone))
+    sys.stdout.write(issue_token(found["id"], ctx.settings.secret_key, ctx.settings.token_ttl_days) + "\n")

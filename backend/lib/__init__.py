@@ -1,0 +1,1 @@
+"""Shared plumbing: database, locales, errors, auth. Imports no domain."""

@@ -1,0 +1,131 @@
+"""Bearer tokens, the signed-in user, role guards and the region scope.
+
+Authentication is optional at the middleware: a request without a token is
+anonymous (``request.user is None``); guards decide what needs a user. A token
+that is present but bad, expired, or names a deleted user answers 401.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Literal
+
+import jwt
+import msgspec
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import ASGIApp
+
+from backend.lib.db import now
+
+Role = Literal["resident", "grid_worker", "staff", "admin"]
+ROLES: tuple[Role, ...] = ("resident", "grid_worker", "staff", "admin")
+_ALGORITHM = "HS256"
+
+#: Digits of a region code at each level: county 6, township +3, village +3, grid +3.
+CODE_LENGTH = {"county": 6, "township": 9, "village": 12, "grid": 15}
+
+
+class CurrentUser(msgspec.Struct, frozen=True):
+    id: int
+    role: Role
+    locale: Literal["zh-Hans", "zh-Hant"]
+    region_code: str | None
+
+    @property
+    def scope(self) -> Scope:
+        return Scope.for_user(self)
+
+
+class Scope(msgspec.Struct, frozen=True):
+    """What part of the region tree a user acts on.
+
+    Staff see their township, admins their county, grid workers their own grid
+    (or village); residents see only their own objects (``prefix`` None).
+    Region codes are hierarchical, so "inside" is a prefix test.
+    """
+
+    user_id: int
+    role: Role
+    prefix: str | None
+
+    @classmethod
+    def for_user(cls, user: CurrentUser) -> Scope:
+        code = user.region_code or ""
+        prefix: str | None
+        if user.role == "admin":
+            prefix = code[: CODE_LENGTH["county"]]
+        elif user.role == "staff":
+            prefix = code[: CODE_LENGTH["township"]]
+        elif user.role == "grid_worker":
+            prefix = code
+        else:
+            prefix = None
+        return cls(user_id=user.id, role=user.role, prefix=prefix or None)
+
+    def covers(self, region_code: str | None) -> bool:
+        """True if a region (and everything below it) is inside this scope."""
+        return bool(self.prefix and region_code and region_code.startswith(self.prefix))
+
+
+def issue_token(user_id: int, secret: str, ttl_days: int) -> str:
+    issued = now()
+    claims = {"sub": str(user_id), "iat": issued, "exp": issued + timedelta(days=ttl_days)}
+    return jwt.encode(claims, secret, algorithm=_ALGORITHM)
+
+
+def read_token(token: str, secret: str) -> int | None:
+    try:
+        claims = jwt.decode(token, secret, algorithms=[_ALGORITHM], options={"require": ["sub", "exp"]})
+        return int(claims["sub"])
+    except (jwt.PyJWTError, ValueError, TypeError):
+        return None
+
+
+UserLoader = Callable[[int], Awaitable[CurrentUser | None]]
+
+
+class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
+    def __init__(self, app: ASGIApp, *, secret: str, load_user: UserLoader, **kwargs) -> None:
+        super().__init__(app, **kwargs)
+        self.secret = secret
+        self.load_user = load_user
+
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        header = connection.headers.get("authorization")
+        if not header:
+            return AuthenticationResult(user=None, auth=None)
+        scheme, _, token = header.partition(" ")
+        user_id = read_token(token.strip(), self.secret) if scheme.lower() == "bearer" else None
+        user = await self.load_user(user_id) if user_id is not None else None
+        if user is None:
+            raise NotAuthorizedException(detail="auth.invalid_token")
+        return AuthenticationResult(user=user, auth=token)
+
+
+def require_user(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if connection.scope.get("user") is None:
+        raise NotAuthorizedException(detail="auth.required")
+
+
+def require_roles(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], None]:
+    """A guard that lets only ``roles`` through (401 when signed out, 403 otherwise)."""
+
+    def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+        require_user(connection, handler)
+        if connection.scope["user"].role not in roles:
+            raise PermissionDeniedException(detail="auth.forbidden")
+
+    return guard
+
+
+def client_ip(connection: ASGIConnection, trust_forwarded_for: bool) -> str:
+    if trust_forwarded_for:
+        forwarded = connection.headers.get("x-forwarded-for", "")
+        if forwarded.strip():
+            return forwarded.split(",")[0].strip()
+    client = connection.client
+    return client.host if client else "unknown"

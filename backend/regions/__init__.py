@@ -1,0 +1,1 @@
+"""County → township → village → grid, with stable hierarchical codes."""
