@@ -243,7 +243,7 @@ async def count_users() -> int:
     return await UserRow.count()
 
 
-DEMO_USERS = Path(__file__).parent / "data" / "demo_users.json"
+DEMO_USERS = Path(__file__).parent / "seed" / "demo_users.json"
 
 
 async def seed_demo_users(cipher: FieldCipher, path: Path = DEMO_USERS) -> list[User]:

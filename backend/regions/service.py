@@ -12,7 +12,7 @@ from backend.regions.structs import Level, Region, RegionSeed
 from backend.regions.tables import Region as RegionRow
 
 _LEVEL_BY_LENGTH = {length: level for level, length in CODE_LENGTH.items()}
-DEMO_REGIONS = Path(__file__).parent / "data" / "demo_regions.json"
+DEMO_REGIONS = Path(__file__).parent / "seed" / "demo_regions.json"
 
 
 def _to_struct(row: dict, locale: Locale) -> Region:
