@@ -16,31 +16,33 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from backend.accounts import service as accounts
-from backend.accounts.controller import AuthController, MeController
+from backend.accounts.controller import AuthController, MeController, UserController
 from backend.lib.auth import BearerAuthMiddleware
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import close_engine, open_engine
 from backend.lib.errors import EXCEPTION_HANDLERS
 from backend.lib.health import healthz
 from backend.lib.i18n import Catalog
-from backend.lib.sms import make_sender
+from backend.lib.sms import SmsSender, make_sender
 from backend.regions.controller import RegionController
 from backend.settings import Settings, resolve_secret
 
 log = logging.getLogger("bianmin")
 
-API_HANDLERS = [AuthController, MeController, RegionController]
+API_HANDLERS = [AuthController, MeController, UserController, RegionController]
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, sms: SmsSender | None = None) -> Litestar:
     """Build the app from ``settings`` (read from the environment when omitted).
+
+    ``sms`` replaces the sender chosen by the settings (tests pass a recording one).
 
     The database is opened in the app's lifespan and closed with it; a database
     that cannot be reached stops startup with the reason.
     """
     settings = resolve_secret(settings if settings is not None else Settings.from_env())
     catalog = Catalog.load(settings.locales_dir)
-    sms = make_sender(settings.sms_backend, settings.sms_webhook_url)
+    sms = sms or make_sender(settings.sms_backend, settings.sms_webhook_url)
     cipher = FieldCipher(settings.secret_key)
 
     @asynccontextmanager

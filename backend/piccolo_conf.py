@@ -34,7 +34,7 @@ class DatabaseURLError(ValueError):
     """DATABASE_URL names no database this project can use."""
 
 
-def engine_for_url(url: str, pool_max: int = 10) -> Engine:
+def engine_for_url(url: str) -> Engine:
     """Build (but do not connect) the engine for ``url``.
 
     >>> engine_for_url("sqlite:///data/bianmin.sqlite3").path
@@ -58,9 +58,7 @@ def engine_for_url(url: str, pool_max: int = 10) -> Engine:
         }
         if parts.password:
             config["password"] = unquote(parts.password)
-        engine = PostgresEngine(config=config, extensions=())
-        engine.pool_max = pool_max  # type: ignore[attr-defined]
-        return engine
+        return PostgresEngine(config=config, extensions=())
     shown = f"{parts.scheme}://…" if parts.scheme else url[:40]
     raise DatabaseURLError(f"unsupported database URL {shown!r}; use sqlite:///… or postgres://…")
 

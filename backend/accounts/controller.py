@@ -1,9 +1,24 @@
+from typing import Annotated
+
 from litestar import Controller, Request, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
-from backend.accounts import service, signin
-from backend.accounts.structs import LoginRequest, LoginResult, MeUpdate, OtpRequest, OtpSent, User
-from backend.lib.auth import CurrentUser, client_ip, require_user
+from backend.accounts import admin, service, signin
+from backend.accounts.structs import (
+    LoginRequest,
+    LoginResult,
+    MeUpdate,
+    OtpRequest,
+    OtpSent,
+    User,
+    UserCreate,
+    UserPage,
+    UserUpdate,
+)
+from backend.lib.auth import CurrentUser, Role, client_ip, require_roles, require_user
+from backend.lib.crypto import FieldCipher
 from backend.lib.errors import request_locale
 from backend.lib.i18n import Catalog
 from backend.lib.sms import SmsSender
@@ -16,13 +31,13 @@ class AuthController(Controller):
 
     @post("/otp", operation_id="SendLoginCode", status_code=HTTP_202_ACCEPTED)
     async def send_code(
-        self, request: Request, data: OtpRequest, settings: Settings, sms: SmsSender, catalog: Catalog
+        self, request: Request, data: JSONBody[OtpRequest], settings: NamedDependency[Settings], sms: NamedDependency[SmsSender], catalog: NamedDependency[Catalog]
     ) -> OtpSent:
         ip = client_ip(request, settings.trust_forwarded_for)
         return await signin.send_code(data.phone, ip, request_locale(request), settings, sms, catalog)
 
     @post("/login", operation_id="Login", status_code=HTTP_200_OK)
-    async def login(self, request: Request, data: LoginRequest, settings: Settings) -> LoginResult:
+    async def login(self, request: Request, data: JSONBody[LoginRequest], settings: NamedDependency[Settings]) -> LoginResult:
         ip = client_ip(request, settings.trust_forwarded_for)
         return await signin.login(data.phone, data.code, ip, request_locale(request), settings)
 
@@ -37,5 +52,32 @@ class MeController(Controller):
         return await service.get_user(request.user.id, request.user.locale)
 
     @patch(operation_id="UpdateMe")
-    async def update_me(self, request: Request[CurrentUser, str, object], data: MeUpdate) -> User:
+    async def update_me(self, request: Request[CurrentUser, str, object], data: JSONBody[MeUpdate]) -> User:
         return await service.update_me(request.user, data)
+
+
+class UserController(Controller):
+    path = "/users"
+    tags = ["accounts"]
+    guards = [require_roles("staff", "admin")]
+
+    @get(operation_id="ListUsers")
+    async def list_users(
+        self,
+        request: Request[CurrentUser, str, object],
+        cursor: Annotated[int | None, QueryParameter(ge=0)] = None,
+        role: Annotated[Role | None, QueryParameter()] = None,
+    ) -> UserPage:
+        return await admin.list_users(request.user, cursor, role)
+
+    @post(operation_id="CreateUser")
+    async def create_user(
+        self, request: Request[CurrentUser, str, object], data: JSONBody[UserCreate], cipher: NamedDependency[FieldCipher]
+    ) -> User:
+        return await admin.add_user(request.user, data, cipher)
+
+    @patch("/{user_id:int}", operation_id="UpdateUser")
+    async def update_user(
+        self, request: Request[CurrentUser, str, object], user_id: FromPath[int], data: JSONBody[UserUpdate]
+    ) -> User:
+        return await admin.update_user(request.user, user_id, data)

@@ -66,3 +66,18 @@ class LoginResult(msgspec.Struct):
     access_token: str
     user: User
     token_type: str = "bearer"
+
+
+class UserUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """What admins (and staff, for residents) may change about a user."""
+
+    name: str | msgspec.UnsetType = msgspec.UNSET
+    role: Role | msgspec.UnsetType = msgspec.UNSET
+    region: str | msgspec.UnsetType = msgspec.UNSET
+    flags: list[Flag] | msgspec.UnsetType = msgspec.UNSET
+    active: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class UserPage(msgspec.Struct):
+    items: list[User]
+    next_cursor: str | None = None

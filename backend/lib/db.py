@@ -47,7 +47,7 @@ async def open_engine(url: str, pool_max: int = 10) -> Engine:
     for the writer; PostgreSQL gets its connection pool.
     """
     try:
-        engine = piccolo_conf.engine_for_url(url, pool_max=pool_max)
+        engine = piccolo_conf.engine_for_url(url)
     except piccolo_conf.DatabaseURLError as exc:
         raise DatabaseUnavailable(str(exc)) from None
     bind_engine(engine)

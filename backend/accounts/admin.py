@@ -1,0 +1,82 @@
+"""Managing users: admins for their county, staff for the residents of their township.
+
+Every query goes through ``_visible``: a user outside the caller's scope does not
+exist for them (404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from backend.accounts.service import _COLUMNS, _region_id_for, _to_struct, audit, create_user, get_user
+from backend.accounts.structs import User, UserCreate, UserPage, UserUpdate
+from backend.accounts.tables import User as UserRow
+from backend.lib.auth import CurrentUser
+from backend.lib.crypto import FieldCipher
+from backend.lib.errors import AppError, NotFound
+
+PAGE_SIZE = 50
+
+
+def _visible(actor: CurrentUser) -> Any:
+    """The WHERE clause for the users ``actor`` may manage."""
+    prefix = actor.scope.prefix or "\x00"
+    clause = UserRow.region.code.like(f"{prefix}%")
+    if actor.role == "staff":
+        clause &= UserRow.role == "resident"
+    return clause
+
+
+def _may_manage(actor: CurrentUser, role: str, region_code: str | None) -> bool:
+    if actor.role == "staff" and role != "resident":
+        return False
+    return actor.scope.covers(region_code)
+
+
+async def list_users(actor: CurrentUser, cursor: int | None, role: str | None) -> UserPage:
+    query = UserRow.select(*_COLUMNS).where(_visible(actor)).order_by(UserRow.id).limit(PAGE_SIZE + 1)
+    if cursor is not None:
+        query = query.where(UserRow.id > cursor)
+    if role is not None:
+        query = query.where(UserRow.role == role)
+    rows = await query
+    items = [_to_struct(row, actor.locale) for row in rows[:PAGE_SIZE]]
+    more = len(rows) > PAGE_SIZE
+    return UserPage(items=items, next_cursor=str(items[-1].id) if more else None)
+
+
+async def add_user(actor: CurrentUser, data: UserCreate, cipher: FieldCipher) -> User:
+    if not _may_manage(actor, data.role, data.region):
+        raise AppError(403, "auth.forbidden")
+    return await create_user(data, cipher, actor=actor.id)
+
+
+async def update_user(actor: CurrentUser, user_id: int, patch: UserUpdate) -> User:
+    row = await UserRow.select(UserRow.id, UserRow.role, UserRow.region.code).where(
+        (UserRow.id == user_id) & _visible(actor)
+    ).first()
+    if row is None:
+        raise NotFound()
+    role = row["role"] if patch.role is msgspec.UNSET else patch.role
+    region = row["region.code"] if patch.region is msgspec.UNSET else patch.region
+    if not _may_manage(actor, role, region):
+        raise AppError(403, "auth.forbidden")
+    values: dict[Any, Any] = {}
+    if patch.name is not msgspec.UNSET:
+        values[UserRow.name] = patch.name.strip()[:50]
+    if patch.role is not msgspec.UNSET or patch.region is not msgspec.UNSET:
+        values[UserRow.role] = role
+        values[UserRow.region] = await _region_id_for(role, region)
+    if patch.flags is not msgspec.UNSET:
+        for flag in ("elderly", "disabled", "lives_alone"):
+            values[UserRow._meta.get_column_by_name(flag)] = flag in patch.flags
+    if patch.active is not msgspec.UNSET:
+        values[UserRow.active] = patch.active
+    if values:
+        async with UserRow._meta.db.transaction():
+            await UserRow.update(values).where(UserRow.id == user_id)
+            changed = sorted(name for name, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET)
+            await audit(actor.id, "user.update", "user", user_id, {"fields": changed})
+    return await get_user(user_id, actor.locale)

@@ -1,0 +1,185 @@
+"""Browser tests: the built PWA (pwa/dist) served by a real `bianmin serve`,
+driven by Debian's Chromium through Playwright's sync API.
+
+Missing prerequisites fail the run instead of skipping it: `make` builds the
+PWA before the tests, so a missing build or browser is a breakage to see.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+REPO = Path(__file__).resolve().parents[2]
+PWA_INDEX = REPO / "pwa" / "dist" / "index.html"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_TIMEOUT_S = 60
+CODE_TIMEOUT_S = 10
+#: A phone the size of a cheap Android handset.
+VIEWPORT = {"width": 390, "height": 844}
+
+pytestmark = pytest.mark.e2e
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every test in this folder drives a browser; mark them so `-m "not e2e"` leaves them out.
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.e2e)
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def otp_count(self, phone: str) -> int:
+        return len(_otp_codes(self.log(), phone))
+
+    def wait_for_new_otp(self, phone: str, seen: int) -> str:
+        """The latest code texted to ``phone`` once more than ``seen`` have been sent.
+
+        The log SMS sender prints ``[sms] to=PHONE kind=otp text=…123456…``.
+        """
+        deadline = time.monotonic() + CODE_TIMEOUT_S
+        while time.monotonic() < deadline:
+            codes = _otp_codes(self.log(), phone)
+            if len(codes) > seen:
+                return codes[-1]
+            time.sleep(0.1)
+        raise AssertionError(f"no new login code for {phone} in the server log:\n{self.log()[-3000:]}")
+
+
+def _otp_codes(log: str, phone: str) -> list[str]:
+    pattern = re.compile(rf"to={re.escape(phone)} kind=otp\b[^\n]*?(?<!\d)(\d{{6}})(?!\d)")
+    return pattern.findall(log)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`bianmin serve` on a free port with its own empty SQLite data dir (demo users seeded)."""
+    if not PWA_INDEX.is_file():
+        pytest.fail(f"{PWA_INDEX} is missing: build the PWA first (npm ci && npm run build in pwa/)")
+    bianmin = Path(sys.executable).parent / "bianmin"
+    if not bianmin.is_file():
+        pytest.fail(f"{bianmin} is missing: install the backend into this virtualenv (pip install -e .)")
+
+    data_dir = tmp_path_factory.mktemp("bianmin-data")
+    log_path = data_dir / "server.log"
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(BIANMIN_DATA_DIR=str(data_dir), BIANMIN_SMS_BACKEND="log", PYTHONUNBUFFERED="1")
+
+    with log_path.open("w", encoding="utf-8") as log_file:
+        process = subprocess.Popen(
+            [str(bianmin), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=data_dir,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    server = LiveServer(url=url, log_path=log_path)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while not _healthy(url):
+            if process.poll() is not None:
+                pytest.fail(f"bianmin serve exited with {process.returncode}:\n{server.log()[-3000:]}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"bianmin serve did not answer /healthz in {STARTUP_TIMEOUT_S} s:\n{server.log()[-3000:]}")
+            time.sleep(0.2)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file() or not shutil.which(str(CHROMIUM)):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_locale() -> str:
+    """The browser's language (navigator.languages); override in a test with parametrize."""
+    return "zh-CN"
+
+
+@pytest.fixture
+def context(browser: Browser, browser_locale: str) -> Iterator[BrowserContext]:
+    context = browser.new_context(
+        viewport=VIEWPORT,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale=browser_locale,
+        service_workers="allow",
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+@pytest.fixture(scope="session")
+def messages() -> dict[str, dict]:
+    """The locale files, so assertions use the same text the app shows."""
+    return {
+        locale: json.loads((REPO / "locales" / f"{locale}.json").read_text(encoding="utf-8"))
+        for locale in ("zh-Hans", "zh-Hant")
+    }
