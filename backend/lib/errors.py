@@ -45,7 +45,7 @@ class AppError(Exception):
     """A failure the user should be told about, in their script.
 
     ``key`` is the locale key below ``error.`` and doubles as the error code:
-    ``AppError(409, "case.invalid_transition", status="已受理")``.
+    ``AppError(409, "user.phone_taken")``.
     """
 
     def __init__(

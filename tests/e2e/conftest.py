@@ -7,17 +7,18 @@ PWA before the tests, so a missing build or browser is a breakage to see.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,15 +42,6 @@ STARTUP_TIMEOUT_S = 60
 CODE_TIMEOUT_S = 10
 #: A phone the size of a cheap Android handset.
 VIEWPORT = {"width": 390, "height": 844}
-
-pytestmark = pytest.mark.e2e
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Every test in this folder drives a browser; mark them so `-m "not e2e"` leaves them out.
-    for item in items:
-        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
-            item.add_marker(pytest.mark.e2e)
 
 
 @dataclass(frozen=True)
@@ -96,21 +88,21 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`bianmin serve` on a free port with its own empty SQLite data dir (demo users seeded)."""
+@contextmanager
+def run_server(data_dir: Path, **extra_env: str) -> Iterator[LiveServer]:
+    """`bianmin serve` on a free port with the empty SQLite data dir ``data_dir``
+    (so demo users are seeded), its output captured to ``data_dir/server.log``."""
     if not PWA_INDEX.is_file():
-        pytest.fail(f"{PWA_INDEX} is missing: build the PWA first (npm ci && npm run build in pwa/)")
+        pytest.fail(f"{PWA_INDEX} is missing: build the PWA first (cd pwa && npm ci && npm run build)")
     bianmin = Path(sys.executable).parent / "bianmin"
     if not bianmin.is_file():
         pytest.fail(f"{bianmin} is missing: install the backend into this virtualenv (pip install -e .)")
 
-    data_dir = tmp_path_factory.mktemp("bianmin-data")
     log_path = data_dir / "server.log"
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env.update(BIANMIN_DATA_DIR=str(data_dir), BIANMIN_SMS_BACKEND="log", PYTHONUNBUFFERED="1")
+    env.update(BIANMIN_DATA_DIR=str(data_dir), BIANMIN_SMS_BACKEND="log", PYTHONUNBUFFERED="1", **extra_env)
 
     with log_path.open("w", encoding="utf-8") as log_file:
         process = subprocess.Popen(
@@ -140,8 +132,29 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 
 @pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with run_server(tmp_path_factory.mktemp("bianmin-data")) as server:
+        yield server
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+    """Starts another server for one test, e.g. one serving a copy of the PWA
+    that the test changes: ``start_server(BIANMIN_PWA_DIR=str(copy))``."""
+    numbers = itertools.count(1)
+    with ExitStack() as stack:
+
+        def start(**extra_env: str) -> LiveServer:
+            data_dir = tmp_path / f"server-{next(numbers)}"
+            data_dir.mkdir()
+            return stack.enter_context(run_server(data_dir, **extra_env))
+
+        yield start
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file() or not shutil.which(str(CHROMIUM)):
+    if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
@@ -174,6 +187,11 @@ def page(context: BrowserContext) -> Page:
     page = context.new_page()
     page.set_default_timeout(10_000)
     return page
+
+
+@pytest.fixture(scope="session")
+def pwa_dist() -> Path:
+    return PWA_INDEX.parent
 
 
 @pytest.fixture(scope="session")

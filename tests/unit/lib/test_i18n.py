@@ -1,0 +1,86 @@
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from backend.lib.i18n import Catalog, negotiate, normalize_locale, parity_problems, search_form, to_script
+
+LOCALES = Path(__file__).resolve().parents[3] / "locales"
+
+
+def _flat(tree, prefix=""):
+    out = {}
+    for key, value in tree.items():
+        dotted = f"{prefix}.{key}" if prefix else key
+        out.update(_flat(value, dotted) if isinstance(value, dict) else {dotted: value})
+    return out
+
+
+def test_both_locale_files_have_the_same_keys_and_placeholders():
+    hans = _flat(json.loads((LOCALES / "zh-Hans.json").read_text(encoding="utf-8")))
+    hant = _flat(json.loads((LOCALES / "zh-Hant.json").read_text(encoding="utf-8")))
+    assert set(hans) == set(hant)
+    for key in hans:
+        assert sorted(re.findall(r"\{\w+\}", hans[key])) == sorted(re.findall(r"\{\w+\}", hant[key])), key
+        assert hans[key].strip() and hant[key].strip(), key
+
+
+def test_catalog_refuses_locale_files_that_drift_apart(tmp_path):
+    (tmp_path / "zh-Hans.json").write_text('{"a": "{n}个", "b": "x"}', encoding="utf-8")
+    (tmp_path / "zh-Hant.json").write_text('{"a": "{m}個"}', encoding="utf-8")
+    with pytest.raises(ValueError, match="differ"):
+        Catalog.load(tmp_path)
+    assert parity_problems({"a": "{n}"}, {"a": "{m}"}) == ["placeholders differ: a"]
+
+
+def test_error_keys_used_by_the_code_exist():
+    catalog = Catalog.load(LOCALES)
+    backend = Path(__file__).resolve().parents[3] / "backend"
+    source = "\n".join(p.read_text(encoding="utf-8") for p in backend.rglob("*.py"))
+    keys = set(re.findall(r'(?:AppError\(\d+, |Invalid\(|Conflict\(|key=)"([a-z_]+\.[a-z_.]+)"', source))
+    assert keys, "no error keys found"
+    for key in keys:
+        assert catalog.has(f"error.{key}"), key
+
+
+def test_placeholders_are_filled_in_the_readers_script():
+    catalog = Catalog.load(LOCALES)
+    assert catalog.t("zh-Hans", "error.rate_limited", minutes=3) == "操作太频繁了，请3分钟后再试。"
+    assert catalog.t("zh-Hant", "error.rate_limited", minutes=3) == "操作太頻繁了，請3分鐘後再試。"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, "zh-Hans"),
+        ("", "zh-Hans"),
+        ("zh-CN", "zh-Hans"),
+        ("zh-TW", "zh-Hant"),
+        ("zh-HK,en;q=0.8", "zh-Hant"),
+        ("zh-MO", "zh-Hant"),
+        ("zh-Hant-TW", "zh-Hant"),
+        ("zh", "zh-Hans"),
+        ("en-US,en;q=0.9", "zh-Hans"),
+        ("en-US,zh-TW;q=0.5,zh-CN;q=0.4", "zh-Hant"),
+        ("zh-CN;q=0.3,zh-TW;q=0.9", "zh-Hant"),
+        ("zh-TW;q=0", "zh-Hans"),
+        ("zh_TW", "zh-Hant"),
+    ],
+)
+def test_accept_language_picks_the_script(header, expected):
+    assert negotiate(header) == expected
+
+
+def test_non_chinese_tags_are_not_a_script():
+    assert normalize_locale("en") is None and normalize_locale("ja-JP") is None
+
+
+def test_typed_text_is_shown_in_the_readers_script():
+    assert to_script("群众反映路灯坏了，为什么没人修", "zh-Hant") == "群眾反映路燈壞了，為什麼沒人修"
+    assert to_script("醫療救助", "zh-Hans") == "医疗救助"
+
+
+def test_search_form_matches_across_scripts():
+    assert search_form("醫療救助") == search_form("医疗救助")
+    assert search_form("  低保  申请 ") == "低保 申请"
