@@ -22,14 +22,16 @@ from backend.lib.crypto import FieldCipher
 from backend.lib.db import close_engine, open_engine
 from backend.lib.errors import EXCEPTION_HANDLERS
 from backend.lib.health import healthz
-from backend.lib.i18n import Catalog
+from backend.lib.i18n import Texts
 from backend.lib.sms import SmsSender, make_sender
+from backend.catalog.controller import ServiceController
+from backend.notices.controller import NoticeController
 from backend.regions.controller import RegionController
 from backend.settings import Settings, resolve_secret
 
 log = logging.getLogger("bianmin")
 
-API_HANDLERS = [AuthController, MeController, UserController, RegionController]
+API_HANDLERS = [AuthController, MeController, UserController, RegionController, ServiceController, NoticeController]
 
 
 def create_app(settings: Settings | None = None, sms: SmsSender | None = None) -> Litestar:
@@ -41,7 +43,7 @@ def create_app(settings: Settings | None = None, sms: SmsSender | None = None) -
     that cannot be reached stops startup with the reason.
     """
     settings = resolve_secret(settings if settings is not None else Settings.from_env())
-    catalog = Catalog.load(settings.locales_dir)
+    texts = Texts.load(settings.locales_dir)
     sms = sms or make_sender(settings.sms_backend, settings.sms_webhook_url)
     cipher = FieldCipher(settings.secret_key)
 
@@ -67,7 +69,7 @@ def create_app(settings: Settings | None = None, sms: SmsSender | None = None) -
             )
         )
     else:
-        log.warning(catalog.t("zh-Hans", "cli.pwa_missing", path=settings.pwa_dir))
+        log.warning(texts.t("zh-Hans", "cli.pwa_missing", path=settings.pwa_dir))
 
     return Litestar(
         route_handlers=handlers,
@@ -80,11 +82,11 @@ def create_app(settings: Settings | None = None, sms: SmsSender | None = None) -
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         dependencies={
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
-            "catalog": Provide(lambda: catalog, use_cache=True, sync_to_thread=False),
+            "texts": Provide(lambda: texts, use_cache=True, sync_to_thread=False),
             "sms": Provide(lambda: sms, use_cache=True, sync_to_thread=False),
             "cipher": Provide(lambda: cipher, use_cache=True, sync_to_thread=False),
         },
-        state=State({"i18n": catalog, "settings": settings}),
+        state=State({"i18n": texts, "settings": settings}),
         openapi_config=OpenAPIConfig(
             title="Bianmin 便民 API",
             version="1",

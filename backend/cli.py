@@ -6,6 +6,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -13,11 +14,14 @@ import msgspec
 
 from backend.accounts import service as accounts
 from backend.accounts.structs import FLAGS, UserCreate
-from backend.lib.auth import ROLES, issue_token
+from backend.catalog import manage as catalog_manage
+from backend.catalog import service as catalog_service
+from backend.catalog import sheets
+from backend.lib.auth import ROLES, CurrentUser, issue_token
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import DatabaseUnavailable, close_engine, migrate, open_engine
 from backend.lib.errors import AppError
-from backend.lib.i18n import Catalog
+from backend.lib.i18n import Texts
 from backend.regions import service as regions
 from backend.settings import Settings, SettingsError, resolve_secret
 
@@ -26,10 +30,10 @@ T = TypeVar("T")
 
 class Context(msgspec.Struct):
     settings: Settings
-    catalog: Catalog
+    texts: Texts
 
     def say(self, key: str, **params: object) -> None:
-        click.echo(self.catalog.t("zh-Hans", key, **params), err=True)
+        click.echo(self.texts.t("zh-Hans", key, **params), err=True)
 
 
 def _load() -> Context:
@@ -37,7 +41,7 @@ def _load() -> Context:
         settings = resolve_secret(Settings.from_env())
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
-    return Context(settings=settings, catalog=Catalog.load(settings.locales_dir))
+    return Context(settings=settings, texts=Texts.load(settings.locales_dir))
 
 
 def _with_database(ctx: Context, work: Callable[[], Awaitable[T]]) -> T:
@@ -48,7 +52,7 @@ def _with_database(ctx: Context, work: Callable[[], Awaitable[T]]) -> T:
             engine = await open_engine(ctx.settings.effective_database_url, ctx.settings.pg_pool_max)
         except DatabaseUnavailable as exc:
             key = "cli.bad_database_url" if "URL" in str(exc) else "cli.db_unreachable"
-            raise click.ClickException(ctx.catalog.t("zh-Hans", key, detail=exc)) from None
+            raise click.ClickException(ctx.texts.t("zh-Hans", key, detail=exc)) from None
         try:
             return await work()
         finally:
@@ -59,6 +63,7 @@ def _with_database(ctx: Context, work: Callable[[], Awaitable[T]]) -> T:
 
 async def _seed(ctx: Context, demo: bool) -> list:
     await regions.seed()
+    await catalog_service.seed()
     if not demo:
         return []
     return await accounts.seed_demo_users(FieldCipher(ctx.settings.secret_key))
@@ -93,7 +98,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     if demo_users:
         ctx.say("cli.demo_header")
         for user in demo_users:
-            ctx.say("cli.demo_user", role=ctx.catalog.t("zh-Hans", f"role.{user.role}"), name=user.name, phone=user.phone)
+            ctx.say("cli.demo_user", role=ctx.texts.t("zh-Hans", f"role.{user.role}"), name=user.name, phone=user.phone)
     # Workers are separate processes that build the app from the environment.
     os.environ.setdefault("BIANMIN_DATA_DIR", str(settings.data_dir))
     uvicorn.run(
@@ -126,9 +131,9 @@ def seed(demo: bool) -> None:
         return await _seed(ctx, demo)
 
     users = _with_database(ctx, work)
-    ctx.say("cli.seeded", extra=ctx.catalog.t("zh-Hans", "cli.seeded_demo") if demo else "")
+    ctx.say("cli.seeded", extra=ctx.texts.t("zh-Hans", "cli.seeded_demo") if demo else "")
     for user in users:
-        ctx.say("cli.demo_user", role=ctx.catalog.t("zh-Hans", f"role.{user.role}"), name=user.name, phone=user.phone)
+        ctx.say("cli.demo_user", role=ctx.texts.t("zh-Hans", f"role.{user.role}"), name=user.name, phone=user.phone)
 
 
 @main.group()
@@ -148,7 +153,7 @@ def users_add(phone: str, role: str, region_code: str | None, name: str, flags: 
     flag_list = [flag.strip() for flag in flags.split(",") if flag.strip()]
     for flag in flag_list:
         if flag not in FLAGS:
-            raise click.ClickException(ctx.catalog.t("zh-Hans", "cli.bad_flag", flag=flag))
+            raise click.ClickException(ctx.texts.t("zh-Hans", "cli.bad_flag", flag=flag))
     data = UserCreate(phone=phone, role=role, region=region_code, name=name, flags=flag_list)  # type: ignore[arg-type]
 
     async def work():
@@ -157,8 +162,8 @@ def users_add(phone: str, role: str, region_code: str | None, name: str, flags: 
     try:
         user = _with_database(ctx, work)
     except AppError as exc:
-        raise click.ClickException(ctx.catalog.t("zh-Hans", f"error.{exc.key}", **exc.params)) from None
-    ctx.say("cli.user_created", phone=user.phone, role=ctx.catalog.t("zh-Hans", f"role.{user.role}"))
+        raise click.ClickException(ctx.texts.t("zh-Hans", f"error.{exc.key}", **exc.params)) from None
+    ctx.say("cli.user_created", phone=user.phone, role=ctx.texts.t("zh-Hans", f"role.{user.role}"))
 
 
 @main.command()
@@ -173,5 +178,60 @@ def token(phone: str) -> None:
 
     found = _with_database(ctx, work)
     if found is None or not found["active"]:
-        raise click.ClickException(ctx.catalog.t("zh-Hans", "cli.user_not_found", phone=phone))
+        raise click.ClickException(ctx.texts.t("zh-Hans", "cli.user_not_found", phone=phone))
     sys.stdout.write(issue_token(found["id"], ctx.settings.secret_key, ctx.settings.token_ttl_days) + "\n")
+
+
+@main.group("catalog")
+def catalog_group() -> None:
+    """Import and export the service catalog."""
+
+
+async def _system_actor() -> CurrentUser:
+    """The command line acts as the county admin: it has database access anyway."""
+    counties = await regions.list_children(None, "zh-Hans")
+    return CurrentUser(id=0, role="admin", locale="zh-Hans", region_code=counties[0].code if counties else None)
+
+
+@catalog_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only report what would change.")
+def catalog_import(path: Path, dry_run: bool) -> None:
+    """Import a catalog spreadsheet (XLSX or CSV); prints the per-row report."""
+    ctx = _load()
+    try:
+        rows = sheets.read_rows(path.read_bytes(), path.name)
+    except sheets.SheetError as exc:
+        raise click.ClickException(ctx.texts.t("zh-Hans", f"error.{exc.key}", **exc.params)) from None
+
+    async def work():
+        return await catalog_manage.import_rows(await _system_actor(), rows, dry_run, ctx.texts)
+
+    report = _with_database(ctx, work)
+    for row in report.rows:
+        if row.status == "rejected":
+            click.echo(ctx.texts.t("zh-Hans", "cli.import_rejected", line=row.line, message=row.message), err=True)
+    ctx.say(
+        "cli.import_done" if report.applied or dry_run else "cli.import_nothing",
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        rejected=report.rejected,
+    )
+    if report.rejected:
+        sys.exit(3)
+
+
+@catalog_group.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def catalog_export(path: Path) -> None:
+    """Write the whole catalog, both scripts, to PATH (.xlsx or .csv)."""
+    ctx = _load()
+
+    async def work():
+        return await catalog_manage.records(await _system_actor())
+
+    records = _with_database(ctx, work)
+    content = sheets.write_csv(records) if path.suffix.lower() == ".csv" else sheets.write_xlsx(records)
+    path.write_bytes(content)
+    ctx.say("cli.export_done", count=len(records), path=path)

@@ -21,6 +21,8 @@ APP_REGISTRY = AppRegistry(
     apps=[
         "backend.regions.piccolo_app",
         "backend.accounts.piccolo_app",
+        "backend.catalog.piccolo_app",
+        "backend.notices.piccolo_app",
     ]
 )
 

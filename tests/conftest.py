@@ -25,6 +25,7 @@ from backend.accounts import service as accounts
 from litestar import Litestar
 
 from backend.app import create_app
+from backend.catalog import service as catalog_service
 from backend.lib.auth import issue_token
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import all_tables, close_engine, migrate, open_engine
@@ -130,6 +131,7 @@ async def client(settings: Settings, sms: RecordingSms) -> AsyncIterator[httpx.A
         if PG_URL:
             await _reset_pg()
         await regions.seed()
+        await catalog_service.seed()
         await accounts.seed_demo_users(FieldCipher(settings.secret_key))
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as test_client:

@@ -20,7 +20,7 @@ from backend.accounts.structs import (
 from backend.lib.auth import CurrentUser, Role, client_ip, require_roles, require_user
 from backend.lib.crypto import FieldCipher
 from backend.lib.errors import request_locale
-from backend.lib.i18n import Catalog
+from backend.lib.i18n import Texts
 from backend.lib.sms import SmsSender
 from backend.settings import Settings
 
@@ -31,10 +31,10 @@ class AuthController(Controller):
 
     @post("/otp", operation_id="SendLoginCode", status_code=HTTP_202_ACCEPTED)
     async def send_code(
-        self, request: Request, data: JSONBody[OtpRequest], settings: NamedDependency[Settings], sms: NamedDependency[SmsSender], catalog: NamedDependency[Catalog]
+        self, request: Request, data: JSONBody[OtpRequest], settings: NamedDependency[Settings], sms: NamedDependency[SmsSender], texts: NamedDependency[Texts]
     ) -> OtpSent:
         ip = client_ip(request, settings.trust_forwarded_for)
-        return await signin.send_code(data.phone, ip, request_locale(request), settings, sms, catalog)
+        return await signin.send_code(data.phone, ip, request_locale(request), settings, sms, texts)
 
     @post("/login", operation_id="Login", status_code=HTTP_200_OK)
     async def login(self, request: Request, data: JSONBody[LoginRequest], settings: NamedDependency[Settings]) -> LoginResult:

@@ -229,7 +229,7 @@ async def audit(
 ) -> None:
     await Audit.insert(
         Audit(
-            actor=actor,
+            actor=actor or None,  # 0 is the command line (the system), not a user
             action=action,
             object_type=object_type,
             object_id=str(object_id),

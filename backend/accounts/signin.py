@@ -18,7 +18,7 @@ from backend.lib.auth import issue_token
 from backend.lib.crypto import keyed_hash, same
 from backend.lib.db import now
 from backend.lib.errors import AppError, Invalid, RateLimited
-from backend.lib.i18n import Catalog, Locale
+from backend.lib.i18n import Texts, Locale
 from backend.lib.sms import SmsFailed, SmsSender
 from backend.settings import Settings
 
@@ -55,7 +55,7 @@ async def _record(kind: str, phone: str, ip: str) -> None:
 
 
 async def send_code(
-    raw_phone: str, ip: str, locale: Locale, settings: Settings, sms: SmsSender, catalog: Catalog
+    raw_phone: str, ip: str, locale: Locale, settings: Settings, sms: SmsSender, texts: Texts
 ) -> OtpSent:
     phone = _phone_or_400(raw_phone)
     await _check_limit("send", phone, ip, settings)
@@ -79,7 +79,7 @@ async def send_code(
     text_locale: Locale = existing["locale"] if existing else locale
     minutes = max(1, settings.otp_ttl_seconds // 60)
     try:
-        await sms.send(phone, catalog.t(text_locale, "sms.otp", code=code, minutes=minutes), "otp")
+        await sms.send(phone, texts.t(text_locale, "sms.otp", code=code, minutes=minutes), "otp")
     except SmsFailed as exc:
         raise AppError(503, "sms.failed", details={"reason": str(exc)[:200]}) from exc
     return OtpSent(expires_in=settings.otp_ttl_seconds, resend_after=RESEND_AFTER_SECONDS)

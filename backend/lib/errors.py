@@ -36,7 +36,7 @@ from litestar.status_codes import (
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 
-from backend.lib.i18n import Catalog, Locale, negotiate
+from backend.lib.i18n import Texts, Locale, negotiate
 
 log = logging.getLogger("bianmin.errors")
 
@@ -115,8 +115,8 @@ def error_response(
     headers: dict[str, str] | None = None,
     **params: Any,
 ) -> Response:
-    catalog: Catalog = request.app.state.i18n
-    message = catalog.t(request_locale(request), f"error.{key}", **params)
+    texts: Texts = request.app.state.i18n
+    message = texts.t(request_locale(request), f"error.{key}", **params)
     return Response(
         {"error": {"code": key, "message": message, "details": details or {}}},
         status_code=status,

@@ -32,14 +32,14 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
     return flat
 
 
-class Catalog:
+class Texts:
     """Both locale files, flattened, checked for parity when loaded."""
 
     def __init__(self, texts: dict[Locale, dict[str, str]]) -> None:
         self.texts = texts
 
     @classmethod
-    def load(cls, directory: Path) -> Catalog:
+    def load(cls, directory: Path) -> Texts:
         texts: dict[Locale, dict[str, str]] = {}
         for locale in LOCALES:
             path = directory / f"{locale}.json"
@@ -53,7 +53,7 @@ class Catalog:
     def t(self, locale: Locale, key: str, **params: object) -> str:
         """The text for ``key`` in ``locale`` with ``{placeholders}`` filled.
 
-        >>> catalog.t("zh-Hant", "error.rate_limited", minutes=15)
+        >>> texts.t("zh-Hant", "error.rate_limited", minutes=15)
         '操作太頻繁了，請15分鐘後再試。'
         """
         template = self.texts[locale].get(key)

@@ -27,6 +27,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 PWA_INDEX = REPO / "pwa" / "dist" / "index.html"
+BIANMIN = Path(sys.executable).parent / "bianmin"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -47,7 +48,19 @@ VIEWPORT = {"width": 390, "height": 844}
 @dataclass(frozen=True)
 class LiveServer:
     url: str
-    log_path: Path
+    data_dir: Path
+    env: dict[str, str]
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / "server.log"
+
+    def token(self, phone: str) -> str:
+        """An access token for ``phone`` from `bianmin token`, without spending a login code."""
+        result = subprocess.run(
+            [str(BIANMIN), "token", phone], env=self.env, cwd=self.data_dir, capture_output=True, text=True, check=True
+        )
+        return result.stdout.strip()
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -91,12 +104,15 @@ def _healthy(url: str) -> bool:
 @contextmanager
 def run_server(data_dir: Path, **extra_env: str) -> Iterator[LiveServer]:
     """`bianmin serve` on a free port with the empty SQLite data dir ``data_dir``
-    (so demo users are seeded), its output captured to ``data_dir/server.log``."""
+    (so demo users are seeded), its output captured to ``data_dir/server.log``.
+
+    Mind the sign-in limits: 5 code requests and 5 wrong codes per IP in 15
+    minutes, and every test talks from 127.0.0.1. Tests that need more use
+    `start_server` (a fresh database) or `LiveServer.token`."""
     if not PWA_INDEX.is_file():
         pytest.fail(f"{PWA_INDEX} is missing: build the PWA first (cd pwa && npm ci && npm run build)")
-    bianmin = Path(sys.executable).parent / "bianmin"
-    if not bianmin.is_file():
-        pytest.fail(f"{bianmin} is missing: install the backend into this virtualenv (pip install -e .)")
+    if not BIANMIN.is_file():
+        pytest.fail(f"{BIANMIN} is missing: install the backend into this virtualenv (pip install -e .)")
 
     log_path = data_dir / "server.log"
     port = _free_port()
@@ -106,13 +122,13 @@ def run_server(data_dir: Path, **extra_env: str) -> Iterator[LiveServer]:
 
     with log_path.open("w", encoding="utf-8") as log_file:
         process = subprocess.Popen(
-            [str(bianmin), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [str(BIANMIN), "serve", "--host", "127.0.0.1", "--port", str(port)],
             cwd=data_dir,
             env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
-    server = LiveServer(url=url, log_path=log_path)
+    server = LiveServer(url=url, data_dir=data_dir, env=env)
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while not _healthy(url):
@@ -131,7 +147,10 @@ def run_server(data_dir: Path, **extra_env: str) -> Iterator[LiveServer]:
             process.wait()
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: the server and browser stop when the e2e tests are
+# done. Playwright's sync API keeps an event loop marked as running while it is
+# open, which would break asyncio.run() in any test collected after these.
+@pytest.fixture(scope="package")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with run_server(tmp_path_factory.mktemp("bianmin-data")) as server:
         yield server
@@ -152,7 +171,7 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
         yield start
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")

@@ -78,6 +78,14 @@ def test_script_toggle_switches_between_simplified_and_traditional(page: Page, l
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
 
 
+def test_page_says_so_when_its_text_cannot_load(page: Page, live_server, messages):
+    page.route("**/locales/**", lambda route: route.abort("internetdisconnected"))
+    page.goto(live_server.url)
+
+    expect(page.get_by_role("alert")).to_have_text(messages["zh-Hans"]["app"]["load_failed"])
+    expect(page.get_by_role("button", name=messages["zh-Hans"]["app"]["retry"])).to_be_visible()
+
+
 def test_controls_are_large_enough_to_tap_and_grow_in_elder_mode(page: Page, live_server, messages):
     open_signin(page, live_server.url, messages, "zh-Hans")
     controls = page.locator("main button:visible, main input:visible, .settings button:visible")

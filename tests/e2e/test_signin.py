@@ -7,6 +7,7 @@ of one test never gets in the way of another.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -97,3 +98,63 @@ def test_deep_link_while_signed_out_leads_to_signin(page: Page, live_server, mes
     page.goto(f"{live_server.url}/#/")
     expect(page.get_by_role("heading", level=1)).to_have_text(messages["zh-Hans"]["signin"]["title"])
     assert page.evaluate("location.hash") == "#/signin"
+
+
+def open_signed_in(page: Page, live_server, phone: str) -> dict:
+    """Opens the app with a session for ``phone`` already stored, as after an earlier sign-in."""
+    token = live_server.token(phone)
+    user = page.request.get(
+        f"{live_server.url}/api/v1/me", headers={"Authorization": f"Bearer {token}", "Accept-Language": "zh-Hans"}
+    ).json()
+    page.goto(live_server.url)
+    page.evaluate(
+        "([token, user]) => localStorage.setItem('bianmin.session', JSON.stringify({access_token: token, user}))",
+        [token, user],
+    )
+    page.reload()
+    return {"token": token, "user": user}
+
+
+def test_script_and_elder_mode_chosen_while_signed_in_are_saved_to_the_profile(page: Page, live_server, messages):
+    session = open_signed_in(page, live_server, GRID_WORKER)
+    hans, hant = messages["zh-Hans"], messages["zh-Hant"]
+    expect(page.get_by_text(hans["role"]["grid_worker"])).to_be_visible()
+
+    page.get_by_role("button", name=hans["locale"]["zh-Hant"]).click()
+    expect(page.get_by_text(hant["role"]["grid_worker"])).to_be_visible()
+    page.get_by_role("button", name=hant["app"]["elder_mode"]).click()
+
+    def profile() -> dict:
+        answer = page.request.get(
+            f"{live_server.url}/api/v1/me",
+            headers={"Authorization": f"Bearer {session['token']}", "Accept-Language": "zh-Hant"},
+        )
+        return answer.json()
+
+    deadline = time.monotonic() + 5
+    while (saved := profile())["locale"] != "zh-Hant" or not saved["elder_mode"]:
+        assert time.monotonic() < deadline, saved
+        time.sleep(0.1)
+    # The region's name comes from the server, now in Traditional script.
+    assert saved["region"] is not None
+    expect(page.get_by_text(saved["region"]["name"])).to_be_visible()
+
+
+def test_too_many_code_requests_show_the_servers_message_and_a_countdown(page: Page, start_server, messages):
+    server = start_server()  # a fresh database: this test uses up the sign-in budget
+    text = messages["zh-Hans"]
+    phone = "13800000004"
+    for _ in range(10):
+        answer = page.request.post(
+            f"{server.url}/api/v1/auth/otp", data={"phone": phone}, headers={"Accept-Language": "zh-Hans"}
+        )
+        if answer.status == 429:
+            break
+    assert answer.status == 429
+
+    page.goto(server.url)
+    page.get_by_label(text["signin"]["phone_label"]).fill(phone)
+    page.get_by_role("button", name=text["signin"]["send_code"]).click()
+
+    expect(page.get_by_role("alert")).to_have_text(filled_in(text["error"]["auth"]["too_many_attempts"]))
+    expect(page.get_by_role("button", name=filled_in(text["signin"]["resend_in"]))).to_be_disabled()

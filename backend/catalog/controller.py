@@ -1,0 +1,121 @@
+from dataclasses import dataclass
+from typing import Annotated
+
+import anyio
+from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.di import NamedDependency
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK
+
+from backend.catalog import manage, service, sheets
+from backend.catalog.structs import (
+    Category,
+    Channel,
+    ImportReport,
+    RecordPage,
+    Service,
+    ServicePage,
+    ServiceRecord,
+    ServiceWrite,
+)
+from backend.lib.auth import CODE_LENGTH, CurrentUser, require_roles
+from backend.lib.errors import AppError, request_locale
+from backend.lib.i18n import Texts
+
+staff_only = [require_roles("staff", "admin")]
+
+
+@dataclass
+class ImportUpload:
+    file: UploadFile
+    dry_run: bool = False
+
+
+def _reader_township(request: Request, township: str | None) -> str | None:
+    """Which township's local entries to add: the one asked for, else the reader's own."""
+    if township is not None:
+        return township
+    user = request.scope.get("user")
+    code = getattr(user, "region_code", None) or ""
+    return code[: CODE_LENGTH["township"]] if len(code) >= CODE_LENGTH["township"] else None
+
+
+class ServiceController(Controller):
+    path = "/services"
+    tags = ["catalog"]
+
+    @get(operation_id="ListServices", summary="The catalog; q matches either script")
+    async def list_services(
+        self,
+        request: Request,
+        texts: NamedDependency[Texts],
+        q: Annotated[str | None, QueryParameter(max_length=100)] = None,
+        category: Annotated[Category | None, QueryParameter()] = None,
+        channel: Annotated[Channel | None, QueryParameter()] = None,
+        township: Annotated[str | None, QueryParameter(pattern=r"^\d{9}$")] = None,
+    ) -> ServicePage:
+        items = await service.list_services(
+            request_locale(request),
+            texts,
+            q=q,
+            category=category,
+            channel=channel,
+            township=_reader_township(request, township),
+        )
+        return ServicePage(items=items)
+
+    @get("/manage", operation_id="ListServiceRecords", guards=staff_only)
+    async def list_records(self, request: Request[CurrentUser, str, object]) -> RecordPage:
+        return RecordPage(items=await manage.records(request.user))
+
+    @get("/export", operation_id="ExportServices", guards=staff_only)
+    async def export(
+        self,
+        request: Request[CurrentUser, str, object],
+        format: Annotated[str, QueryParameter(pattern="^(xlsx|csv)$")] = "xlsx",
+    ) -> Response[bytes]:
+        records = await manage.records(request.user)
+        if format == "csv":
+            content, media = await anyio.to_thread.run_sync(sheets.write_csv, records), "text/csv; charset=utf-8"
+        else:
+            content = await anyio.to_thread.run_sync(sheets.write_xlsx, records)
+            media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return Response(
+            content,
+            media_type=media,
+            headers={"Content-Disposition": f'attachment; filename="services.{format}"'},
+        )
+
+    @get("/{code:str}", operation_id="GetService")
+    async def get_service(self, request: Request, code: FromPath[str], texts: NamedDependency[Texts]) -> Service:
+        return await service.get_service(code, request_locale(request), texts)
+
+    @post(operation_id="CreateService", guards=staff_only)
+    async def create(self, request: Request[CurrentUser, str, object], data: JSONBody[ServiceWrite]) -> ServiceRecord:
+        return await manage.create(request.user, data)
+
+    @put("/{code:str}", operation_id="ReplaceService", guards=staff_only)
+    async def replace(
+        self, request: Request[CurrentUser, str, object], code: FromPath[str], data: JSONBody[ServiceWrite]
+    ) -> ServiceRecord:
+        return await manage.replace(request.user, code, data)
+
+    @delete("/{code:str}", operation_id="RetireService", guards=staff_only, status_code=HTTP_200_OK)
+    async def retire(self, request: Request[CurrentUser, str, object], code: FromPath[str]) -> ServiceRecord:
+        return await manage.retire(request.user, code)
+
+    @post("/import", operation_id="ImportServices", guards=staff_only, status_code=HTTP_200_OK)
+    async def import_services(
+        self,
+        request: Request[CurrentUser, str, object],
+        data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+        texts: NamedDependency[Texts],
+    ) -> ImportReport:
+        content = await data.file.read()
+        try:
+            rows = await anyio.to_thread.run_sync(sheets.read_rows, content, data.file.filename or "")
+        except sheets.SheetError as exc:
+            raise AppError(400, exc.key, **exc.params) from None
+        return await manage.import_rows(request.user, rows, data.dry_run, texts)

@@ -1,0 +1,182 @@
+"""Changing the catalog: staff for their township's entries, admins for the county.
+
+An entry is never deleted (cases keep referring to its code); it is retired by
+``active = false``. Imports apply every valid row in one transaction, or nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from backend.accounts import service as accounts
+from backend.catalog import service
+from backend.catalog.structs import ImportReport, ImportRow, ImportRowReport, ServiceRecord, ServiceWrite
+from backend.catalog.tables import Service as Row
+from backend.lib.auth import CODE_LENGTH, CurrentUser
+from backend.lib.db import is_unique_violation, now
+from backend.lib.errors import AppError, Conflict, Invalid, NotFound
+from backend.lib.i18n import Texts
+from backend.regions import service as regions
+
+
+def _own_township(actor: CurrentUser) -> str | None:
+    code = actor.region_code or ""
+    return code[: CODE_LENGTH["township"]] if actor.role == "staff" and len(code) >= 9 else None
+
+
+def _may_edit(actor: CurrentUser, township: str | None) -> bool:
+    """Staff edit their own township's entries; admins any entry in their county."""
+    if actor.role == "admin":
+        return township is None or actor.scope.covers(township)
+    return actor.role == "staff" and township is not None and township == _own_township(actor)
+
+
+async def _township_id(actor: CurrentUser, data: ServiceWrite) -> tuple[str | None, int | None]:
+    """The township an entry belongs to (staff default to their own), checked."""
+    township = data.township if data.township is not None else _own_township(actor)
+    if not _may_edit(actor, township):
+        raise AppError(403, "auth.forbidden")
+    if township is None:
+        return None, None
+    region_id = await regions.id_for_code(township)
+    if region_id is None or regions.level_of(township) != "township":
+        raise Invalid("catalog.township_invalid", field="township")
+    return township, region_id
+
+
+async def _record(code: str) -> ServiceRecord:
+    row = await service.get_row(code)
+    if row is None:
+        raise NotFound()
+    return service.to_record(row)
+
+
+async def create(actor: CurrentUser, data: ServiceWrite) -> ServiceRecord:
+    _, township_id = await _township_id(actor, data)
+    values = {column._meta.name: value for column, value in service.column_values(data, township_id).items()}
+    try:
+        async with Row._meta.db.transaction():
+            if await Row.exists().where(Row.code == data.code):
+                raise Conflict("catalog.code_taken", code=data.code)
+            await Row.insert(Row(**values, created_at=now()))
+            await accounts.audit(actor.id, "service.create", "service", data.code)
+    except Exception as exc:
+        if is_unique_violation(exc):
+            raise Conflict("catalog.code_taken", code=data.code) from None
+        raise
+    return await _record(data.code)
+
+
+async def _editable_row(actor: CurrentUser, code: str) -> dict[str, Any]:
+    row = await service.get_row(code)
+    if row is None:
+        raise NotFound()
+    if not _may_edit(actor, row["township.code"]):
+        raise AppError(403, "auth.forbidden")
+    return row
+
+
+async def replace(actor: CurrentUser, code: str, data: ServiceWrite) -> ServiceRecord:
+    """Replace an entry; its code is its identity and cannot change."""
+    if data.code != code.upper():
+        raise Invalid("catalog.code_immutable", field="code")
+    await _editable_row(actor, code)
+    _, township_id = await _township_id(actor, data)
+    async with Row._meta.db.transaction():
+        await Row.update(service.column_values(data, township_id)).where(Row.code == data.code)
+        await accounts.audit(actor.id, "service.update", "service", data.code)
+    return await _record(data.code)
+
+
+async def retire(actor: CurrentUser, code: str) -> ServiceRecord:
+    row = await _editable_row(actor, code)
+    async with Row._meta.db.transaction():
+        await Row.update({Row.active: False, Row.updated_at: now()}).where(Row.code == row["code"])
+        await accounts.audit(actor.id, "service.retire", "service", row["code"])
+    return await _record(row["code"])
+
+
+async def records(actor: CurrentUser) -> list[ServiceRecord]:
+    """Every entry the actor may edit, retired ones included, in both scripts."""
+    query = Row.select(*service._COLUMNS).order_by(Row.code)
+    if actor.role == "staff":
+        query = query.where(Row.township.code == (_own_township(actor) or "-"))
+    return [service.to_record(row) for row in await query]
+
+
+def _same(row: dict[str, Any], data: ServiceWrite, township_id: int | None, township: str | None) -> bool:
+    current = msgspec.structs.asdict(service.to_record(row))
+    incoming = {column._meta.name: value for column, value in service.column_values(data, township_id).items()}
+    for name in ("target_groups_hans", "target_groups_hant", "materials_hans", "materials_hant"):
+        incoming[name] = msgspec.json.decode(incoming[name])
+    incoming["channels"] = [c for c in ("online", "door_to_door", "proxy") if incoming.pop(c)]
+    incoming["township"] = township
+    return all(current[key] == incoming[key] for key in current if key != "updated_at")
+
+
+async def import_rows(
+    actor: CurrentUser, rows: list[ImportRow], dry_run: bool, texts: Texts
+) -> ImportReport:
+    """Check every row, then (unless ``dry_run``) apply all valid rows in one transaction.
+
+    A row is rejected for what the sheet says (bad values, found by the reader) or for
+    what the actor may not do (another township's entry). Nothing is written when the
+    transaction fails.
+    """
+    reports: list[ImportRowReport] = []
+    planned: list[tuple[str, ServiceWrite, int | None]] = []
+    for row in rows:
+        error, params = row.error, dict(row.params)
+        kind = None
+        if error is None and row.data is not None:
+            try:
+                township, township_id = await _township_id(actor, row.data)
+                existing = await service.get_row(row.data.code)
+                if existing is not None and not _may_edit(actor, existing["township.code"]):
+                    raise AppError(403, "auth.forbidden")
+                if existing is None:
+                    kind = "created"
+                elif _same(existing, row.data, township_id, township):
+                    kind = "unchanged"
+                else:
+                    kind = "updated"
+                planned.append((kind, row.data, township_id))
+            except AppError as exc:
+                error, params = exc.key, {k: str(v) for k, v in exc.params.items()}
+        if kind is None:
+            key = error or "catalog.import.invalid_row"
+            reports.append(
+                ImportRowReport(
+                    line=row.line,
+                    code=row.code,
+                    status="rejected",
+                    error=key,
+                    message=texts.t(actor.locale, f"error.{key}", **params),
+                )
+            )
+        else:
+            reports.append(ImportRowReport(line=row.line, code=row.code, status=kind))  # type: ignore[arg-type]
+    applied = False
+    if not dry_run and any(kind != "unchanged" for kind, _, _ in planned):
+        async with Row._meta.db.transaction():
+            for kind, data, township_id in planned:
+                values = service.column_values(data, township_id)
+                if kind == "created":
+                    named = {column._meta.name: value for column, value in values.items()}
+                    await Row.insert(Row(**named, created_at=now()))
+                elif kind == "updated":
+                    await Row.update(values).where(Row.code == data.code)
+            counts = {k: sum(1 for r in reports if r.status == k) for k in ("created", "updated", "rejected")}
+            await accounts.audit(actor.id, "service.import", "service", "*", counts)
+        applied = True
+    return ImportReport(
+        dry_run=dry_run,
+        applied=applied,
+        created=sum(1 for r in reports if r.status == "created"),
+        updated=sum(1 for r in reports if r.status == "updated"),
+        unchanged=sum(1 for r in reports if r.status == "unchanged"),
+        rejected=sum(1 for r in reports if r.status == "rejected"),
+        rows=reports,
+    )

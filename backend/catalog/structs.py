@@ -1,0 +1,151 @@
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+Category = Literal[
+    "education",
+    "employment",
+    "social_insurance",
+    "social_assistance",
+    "elderly_care",
+    "disability",
+    "veterans",
+    "health",
+    "culture_sports",
+    "legal",
+    "housing",
+    "agriculture",
+    "civil_affairs",
+]
+CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+Channel = Literal["online", "door_to_door", "proxy"]
+CHANNELS: tuple[str, ...] = Channel.__args__  # type: ignore[attr-defined]
+
+Code = Annotated[str, msgspec.Meta(pattern=r"^[A-Z][A-Z0-9]{1,9}-\d{3,4}$")]
+TimeLimit = Annotated[int, msgspec.Meta(ge=1, le=365)]
+ShortText = Annotated[str, msgspec.Meta(max_length=200)]
+LongText = Annotated[str, msgspec.Meta(max_length=4000)]
+TextList = Annotated[list[Annotated[str, msgspec.Meta(max_length=200)]], msgspec.Meta(max_length=50)]
+
+
+class Township(msgspec.Struct):
+    code: str
+    name: str
+
+
+class Service(msgspec.Struct):
+    """A catalog entry as a resident reads it, in one script."""
+
+    code: str
+    category: Category
+    category_name: str
+    name: str
+    description: str
+    policy_basis: str
+    implementing_body: str
+    target_groups: list[str]
+    materials: list[str]
+    #: The promised time limit (服务承诺), in working days from acceptance.
+    time_limit_days: int
+    channels: list[Channel]
+    fee: str
+    active: bool
+    #: None for a county-wide entry.
+    township: Township | None
+
+
+class ServicePage(msgspec.Struct):
+    items: list[Service]
+    next_cursor: str | None = None
+
+
+class ServiceWrite(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """What staff send to create or replace an entry.
+
+    Each ``*_hant`` field may be left out: it is then produced from the Simplified
+    text with OpenCC (s2tw) and stored, so it can be corrected later.
+    """
+
+    code: Code
+    category: Category
+    name_hans: ShortText
+    description_hans: LongText
+    policy_basis_hans: LongText = ""
+    implementing_body_hans: ShortText = ""
+    target_groups_hans: TextList = []
+    materials_hans: TextList
+    time_limit_days: TimeLimit
+    channels: Annotated[list[Channel], msgspec.Meta(min_length=1, max_length=3)]
+    fee_hans: ShortText = "免费"
+    active: bool = True
+    #: Township code; None (county-wide) is for admins only.
+    township: str | None = None
+    name_hant: ShortText | None = None
+    description_hant: LongText | None = None
+    policy_basis_hant: LongText | None = None
+    implementing_body_hant: ShortText | None = None
+    target_groups_hant: TextList | None = None
+    materials_hant: TextList | None = None
+    fee_hant: ShortText | None = None
+
+
+class ServiceRecord(msgspec.Struct, kw_only=True):
+    """An entry in both scripts, as the staff screens edit it."""
+
+    code: str
+    category: Category
+    name_hans: str
+    name_hant: str
+    description_hans: str
+    description_hant: str
+    policy_basis_hans: str
+    policy_basis_hant: str
+    implementing_body_hans: str
+    implementing_body_hant: str
+    target_groups_hans: list[str]
+    target_groups_hant: list[str]
+    materials_hans: list[str]
+    materials_hant: list[str]
+    time_limit_days: int
+    channels: list[Channel]
+    fee_hans: str
+    fee_hant: str
+    active: bool
+    township: str | None
+    updated_at: datetime
+
+
+class RecordPage(msgspec.Struct):
+    items: list[ServiceRecord]
+    next_cursor: str | None = None
+
+
+class ImportRow(msgspec.Struct):
+    """One spreadsheet row as read: its line number, and either an entry or why not."""
+
+    line: int
+    code: str | None
+    data: ServiceWrite | None = None
+    #: Locale key below ``error.`` and its parameters, when the row is rejected.
+    error: str | None = None
+    params: dict[str, str] = {}
+
+
+class ImportRowReport(msgspec.Struct):
+    line: int
+    code: str | None
+    #: created | updated | unchanged | rejected
+    status: Literal["created", "updated", "unchanged", "rejected"]
+    error: str | None = None
+    message: str | None = None
+
+
+class ImportReport(msgspec.Struct):
+    dry_run: bool
+    applied: bool
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    rows: list[ImportRowReport]

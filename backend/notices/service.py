@@ -1,0 +1,86 @@
+"""Notices: posted by staff for a township or village, read by anyone.
+
+A reader of a village (or one of its grids) sees that village's notices and its
+township's, newest first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.accounts import service as accounts
+from backend.lib.auth import CODE_LENGTH, CurrentUser
+from backend.lib.db import now
+from backend.lib.errors import AppError, Invalid
+from backend.lib.i18n import Locale, to_script
+from backend.notices.structs import Notice, NoticeCreate, NoticePage, NoticeRegion
+from backend.notices.tables import Notice as Row
+from backend.regions import service as regions
+
+PAGE_SIZE = 20
+_COLUMNS = (
+    Row.id,
+    Row.title_hans,
+    Row.title_hant,
+    Row.body_hans,
+    Row.body_hant,
+    Row.published_at,
+    Row.region.code,
+    Row.region.level,
+    Row.region.name_hans,
+    Row.region.name_hant,
+)
+
+
+def _to_struct(row: dict[str, Any], locale: Locale) -> Notice:
+    script = "hant" if locale == "zh-Hant" else "hans"
+    return Notice(
+        id=row["id"],
+        region=NoticeRegion(
+            code=row["region.code"], level=row["region.level"], name=row[f"region.name_{script}"]
+        ),
+        title=row[f"title_{script}"],
+        body=row[f"body_{script}"],
+        published_at=row["published_at"],
+    )
+
+
+def _notice_regions(code: str) -> list[str]:
+    """The township and village a region belongs to (the levels notices are posted at)."""
+    return [code[:n] for n in (CODE_LENGTH["township"], CODE_LENGTH["village"]) if len(code) >= n]
+
+
+async def list_notices(region: str | None, locale: Locale, cursor: int | None) -> NoticePage:
+    """Newest first; for ``region``, its township's and village's; for a county or
+    no region, every notice."""
+    query = Row.select(*_COLUMNS).order_by(Row.id, ascending=False).limit(PAGE_SIZE + 1)
+    if region is not None and len(region) > CODE_LENGTH["county"]:
+        query = query.where(Row.region.code.is_in(_notice_regions(region)))
+    if cursor is not None:
+        query = query.where(Row.id < cursor)
+    rows = await query
+    items = [_to_struct(row, locale) for row in rows[:PAGE_SIZE]]
+    return NoticePage(items=items, next_cursor=str(items[-1].id) if len(rows) > PAGE_SIZE else None)
+
+
+async def publish(actor: CurrentUser, data: NoticeCreate) -> Notice:
+    """Post a notice for a township or village inside the actor's scope."""
+    if not actor.scope.covers(data.region):
+        raise AppError(403, "auth.forbidden")
+    region_id = await regions.id_for_code(data.region)
+    if region_id is None or regions.level_of(data.region) not in {"township", "village"}:
+        raise Invalid("notice.region_invalid", field="region")
+    row = Row(
+        region=region_id,
+        title_hans=data.title_hans.strip(),
+        title_hant=(data.title_hant or to_script(data.title_hans, "zh-Hant")).strip(),
+        body_hans=data.body_hans.strip(),
+        body_hant=(data.body_hant or to_script(data.body_hans, "zh-Hant")).strip(),
+        published_at=now(),
+        author=actor.id,
+    )
+    async with Row._meta.db.transaction():
+        await row.save()
+        await accounts.audit(actor.id, "notice.publish", "notice", row.id, {"region": data.region})
+    created = await Row.select(*_COLUMNS).where(Row.id == row.id).first()
+    return _to_struct(created, actor.locale)

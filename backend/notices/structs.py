@@ -1,0 +1,33 @@
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+
+class NoticeRegion(msgspec.Struct):
+    code: str
+    level: str
+    name: str
+
+
+class Notice(msgspec.Struct):
+    id: int
+    region: NoticeRegion
+    title: str
+    body: str
+    published_at: datetime
+
+
+class NoticePage(msgspec.Struct):
+    items: list[Notice]
+    next_cursor: str | None = None
+
+
+class NoticeCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A notice from staff; Traditional text is converted from the Simplified when left out."""
+
+    region: Annotated[str, msgspec.Meta(pattern=r"^\d{9}(\d{3})?$")]
+    title_hans: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    body_hans: Annotated[str, msgspec.Meta(min_length=1, max_length=20000)]
+    title_hant: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
+    body_hant: Annotated[str, msgspec.Meta(min_length=1, max_length=20000)] | None = None

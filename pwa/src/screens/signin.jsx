@@ -1,0 +1,203 @@
+// Sign-in by phone number and a one-time code sent by SMS.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+import { ApiError, NetworkError } from '../api.js';
+import { useApp, useDocumentTitle } from '../context.js';
+import { formatPhone, normalizeDigits, normalizePhone } from '../phone.js';
+
+const PHONE_PATTERN = /^1\d{10}$/;
+const CODE_PATTERN = /^\d{6}$/;
+const DEFAULT_EXPIRES_IN = 300;
+const DEFAULT_RESEND_AFTER = 60;
+
+export function SignInScreen() {
+  const { t, api, signIn } = useApp();
+  useDocumentTitle(t('signin.title'));
+
+  const [step, setStep] = useState('phone'); // 'phone' → 'code'
+  const [phone, setPhone] = useState('');
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(null); // null | 'send' | 'login'
+  const [error, setError] = useState(null); // {field: 'phone' | 'code', message}
+  const [sentTo, setSentTo] = useState(null); // {phone, minutes} for the 验证码已发送 line
+  const [cooldown, setCooldown] = useState(null); // {phone, until}: when a new code may be asked for
+  const secondsLeft = useCountdown(cooldown ? cooldown.until : 0);
+
+  const phoneInput = useRef(null);
+  const codeInput = useRef(null);
+  useEffect(() => {
+    const input = step === 'code' ? codeInput.current : phoneInput.current;
+    if (input && (step === 'code' || error)) input.focus();
+  }, [step, error]);
+
+  const waitFor = (number) => (cooldown && cooldown.phone === number && secondsLeft > 0 ? secondsLeft : 0);
+
+  function describeFailure(failure) {
+    if (failure instanceof NetworkError) return t('signin.network_error');
+    if (failure instanceof ApiError && failure.serverMessage) return failure.serverMessage;
+    if (failure instanceof ApiError && failure.status >= 500) return t('error.internal');
+    return t('signin.network_error');
+  }
+
+  function startCooldown(number, seconds) {
+    if (seconds > 0) setCooldown({ phone: number, until: Date.now() + seconds * 1000 });
+  }
+
+  async function requestCode(number) {
+    setBusy('send');
+    setError(null);
+    try {
+      const result = (await api('/auth/otp', { method: 'POST', body: { phone: number } })) || {};
+      setPhone(number);
+      setCode('');
+      setSentTo({ phone: number, minutes: Math.ceil((result.expires_in || DEFAULT_EXPIRES_IN) / 60) });
+      startCooldown(number, result.resend_after || DEFAULT_RESEND_AFTER);
+      setStep('code');
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.status === 429) startCooldown(number, failure.retryAfter || 0);
+      setError({ field: step, message: describeFailure(failure) });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  function onSubmitPhone(event) {
+    event.preventDefault();
+    const number = normalizePhone(phone);
+    if (!PHONE_PATTERN.test(number)) {
+      setError({ field: 'phone', message: t('error.auth.phone_invalid') });
+      return;
+    }
+    requestCode(number);
+  }
+
+  async function onSubmitCode(event) {
+    event.preventDefault();
+    const digits = normalizeDigits(code).replace(/\D/g, '');
+    if (!CODE_PATTERN.test(digits)) {
+      setError({ field: 'code', message: t('signin.code_invalid') });
+      return;
+    }
+    setBusy('login');
+    setError(null);
+    try {
+      const result = await api('/auth/login', { method: 'POST', body: { phone, code: digits } });
+      signIn(result);
+    } catch (failure) {
+      setError({ field: 'code', message: describeFailure(failure) });
+      setBusy(null);
+    }
+  }
+
+  function onChangePhone() {
+    setStep('phone');
+    setCode('');
+    setError(null);
+    setSentTo(null);
+  }
+
+  const phoneError = error && error.field === 'phone';
+  const codeError = error && error.field === 'code';
+  const phoneWait = waitFor(normalizePhone(phone));
+  const resendWait = waitFor(phone);
+  // Right under the field, where eyes are; role=alert reads it out at once.
+  const errorRegion = (
+    <div id="signin-error" class={error ? 'message message-error' : undefined} role="alert">
+      {error ? error.message : ''}
+    </div>
+  );
+
+  return (
+    <section class="screen signin" aria-labelledby="signin-title">
+      <h1 id="signin-title" tabIndex={-1}>{t('signin.title')}</h1>
+      <p class="lead">{t('signin.intro')}</p>
+
+      {step === 'phone' ? (
+        <form class="form" onSubmit={onSubmitPhone} noValidate>
+          <div class="field">
+            <label for="signin-phone">{t('signin.phone_label')}</label>
+            <input
+              id="signin-phone"
+              ref={phoneInput}
+              class="input input-phone"
+              type="tel"
+              inputMode="tel"
+              autoComplete="tel"
+              name="phone"
+              maxLength={20}
+              placeholder={t('signin.phone_placeholder')}
+              value={phone}
+              onInput={(event) => setPhone(event.currentTarget.value)}
+              aria-invalid={String(Boolean(phoneError))}
+              aria-describedby={phoneError ? 'signin-error' : undefined}
+            />
+          </div>
+          {errorRegion}
+          <button type="submit" class="button button-primary button-wide" disabled={busy !== null || phoneWait > 0}>
+            {busy === 'send' ? t('signin.sending') : phoneWait > 0 ? t('signin.resend_in', { seconds: phoneWait }) : t('signin.send_code')}
+          </button>
+        </form>
+      ) : (
+        <form class="form" onSubmit={onSubmitCode} noValidate>
+          {sentTo && (
+            <p class="notice">{t('signin.code_sent', { phone: formatPhone(sentTo.phone), minutes: sentTo.minutes })}</p>
+          )}
+          <div class="field">
+            <label for="signin-code">{t('signin.code_label')}</label>
+            <input
+              id="signin-code"
+              ref={codeInput}
+              class="input input-code"
+              type="text"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9]*"
+              name="code"
+              maxLength={6}
+              placeholder={t('signin.code_placeholder')}
+              value={code}
+              onInput={(event) => setCode(event.currentTarget.value)}
+              aria-invalid={String(Boolean(codeError))}
+              aria-describedby={codeError ? 'signin-error' : undefined}
+            />
+          </div>
+          {errorRegion}
+          <button type="submit" class="button button-primary button-wide" disabled={busy !== null}>
+            {busy === 'login' ? t('signin.signing_in') : t('signin.submit')}
+          </button>
+          <div class="actions">
+            <button
+              type="button"
+              class="button button-secondary"
+              disabled={busy !== null || resendWait > 0}
+              onClick={() => requestCode(phone)}
+            >
+              {busy === 'send' ? t('signin.sending') : resendWait > 0 ? t('signin.resend_in', { seconds: resendWait }) : t('signin.resend')}
+            </button>
+            <button type="button" class="button button-link" onClick={onChangePhone} disabled={busy !== null}>
+              {t('signin.change_phone')}
+            </button>
+          </div>
+        </form>
+      )}
+
+    </section>
+  );
+}
+
+/** Seconds until `until` (a Date.now() value), ticking once a second; 0 when passed. */
+function useCountdown(until) {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    setNow(Date.now());
+    if (until <= Date.now()) return undefined;
+    const timer = setInterval(() => {
+      const current = Date.now();
+      setNow(current);
+      if (current >= until) clearInterval(timer);
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [until]);
+  return Math.max(0, Math.ceil((until - now) / 1000));
+}

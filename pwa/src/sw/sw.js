@@ -1,0 +1,156 @@
+// The service worker: keeps the app shell on the phone so it opens on a weak
+// or absent signal. Bundled by build.mjs, which fills in the two constants.
+//
+//   pages (navigations)      network first, cached shell after 3 s or on failure
+//   scripts, styles, locale  stale-while-revalidate (precached files: from the precache)
+//   images                   cache first, at most IMAGE_LIMIT entries
+//   /api/                    not touched: always the network (this shell caches no data)
+//
+// A new version installs alongside the old one and waits until the page sends
+// SKIP_WAITING (the user pressed 立即更新); activate then drops old caches.
+
+/* global __BUILD_VERSION__, __PRECACHE_URLS__ */
+
+const VERSION = __BUILD_VERSION__;
+const PRECACHE = `bianmin-precache-${VERSION}`;
+const RUNTIME = `bianmin-runtime-${VERSION}`;
+const IMAGES = 'bianmin-images'; // kept across versions, trimmed instead
+const CACHE_PREFIX = 'bianmin-';
+const IMAGE_LIMIT = 60;
+const NAVIGATION_TIMEOUT_MS = 3000;
+const REVALIDATED_DESTINATIONS = new Set(['script', 'style', 'manifest', 'font']);
+
+const SCOPE = new URL(self.registration.scope);
+const SHELL_URL = new URL('./', SCOPE).href;
+const SHELL_PATHS = new Set([SCOPE.pathname, `${SCOPE.pathname}index.html`]);
+const API_PATH = new URL('api/', SCOPE).pathname;
+const LOCALES_PATH = new URL('locales/', SCOPE).pathname;
+const PRECACHE_URLS = __PRECACHE_URLS__.map((url) => new URL(url, SCOPE).href);
+
+self.addEventListener('install', onInstall);
+self.addEventListener('activate', onActivate);
+self.addEventListener('fetch', onFetch);
+self.addEventListener('message', onMessage);
+
+function onInstall(event) {
+  event.waitUntil(precacheShell());
+}
+
+function onActivate(event) {
+  event.waitUntil(deleteOldCaches());
+}
+
+function onMessage(event) {
+  if (event.data && event.data.type === 'SKIP_WAITING') self.skipWaiting();
+}
+
+function onFetch(event) {
+  const strategy = chooseStrategy(event.request);
+  if (strategy) event.respondWith(strategy(event));
+}
+
+async function precacheShell() {
+  const cache = await caches.open(PRECACHE);
+  // cache: 'reload' skips the HTTP cache, so a new version never precaches stale files.
+  await cache.addAll(PRECACHE_URLS.map((url) => new Request(url, { cache: 'reload' })));
+}
+
+async function deleteOldCaches() {
+  const current = new Set([PRECACHE, RUNTIME, IMAGES]);
+  const names = await caches.keys();
+  const old = names.filter((name) => name.startsWith(CACHE_PREFIX) && !current.has(name));
+  await Promise.all(old.map((name) => caches.delete(name)));
+}
+
+/** The handler for a request, or null to let the browser fetch it untouched. */
+function chooseStrategy(request) {
+  if (request.method !== 'GET') return null;
+  const url = new URL(request.url);
+  if (url.origin !== SCOPE.origin || url.pathname.startsWith(API_PATH)) return null;
+  if (request.mode === 'navigate' || request.destination === 'document') return networkFirst;
+  if (REVALIDATED_DESTINATIONS.has(request.destination)) return staleWhileRevalidate;
+  if (url.pathname.startsWith(LOCALES_PATH)) return staleWhileRevalidate;
+  if (request.destination === 'image') return cacheFirstImage;
+  return null;
+}
+
+async function networkFirst(event) {
+  const { request } = event;
+  const fromNetwork = fetch(request);
+  event.waitUntil(fromNetwork.then((response) => rememberPage(request, response.clone()), ignore));
+  const afterTimeout = delay(NAVIGATION_TIMEOUT_MS).then(() => cachedPageOr(request, fromNetwork));
+  try {
+    const response = await Promise.race([fromNetwork, afterTimeout]);
+    if (response.status >= 500) return cachedPageOr(request, response);
+    return response;
+  } catch {
+    return cachedPageOr(request, Response.error());
+  }
+}
+
+async function rememberPage(request, response) {
+  // The shell is precached with the assets it references; other pages are kept as fetched.
+  if (!response.ok || SHELL_PATHS.has(new URL(request.url).pathname)) return;
+  const cache = await caches.open(RUNTIME);
+  await cache.put(request, response);
+}
+
+async function cachedPageOr(request, fallback) {
+  const url = new URL(request.url);
+  if (SHELL_PATHS.has(url.pathname)) {
+    const shell = await (await caches.open(PRECACHE)).match(SHELL_URL);
+    if (shell) return shell;
+  }
+  const page = await (await caches.open(RUNTIME)).match(request, { ignoreSearch: true });
+  return page || fallback;
+}
+
+async function staleWhileRevalidate(event) {
+  const { request } = event;
+  // Precached files carry a content hash (or belong to this worker's version):
+  // revalidating them would only spend the villager's mobile data.
+  const precached = await matchPrecache(request);
+  if (precached) return precached;
+  const cache = await caches.open(RUNTIME);
+  const cached = await cache.match(request);
+  const refreshed = fetch(request).then((response) => keepIfOk(cache, request, response));
+  if (!cached) return refreshed;
+  event.waitUntil(refreshed.catch(ignore));
+  return cached;
+}
+
+async function cacheFirstImage(event) {
+  const { request } = event;
+  const precached = await matchPrecache(request);
+  if (precached) return precached;
+  const cache = await caches.open(IMAGES);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) event.waitUntil(cache.put(request, response.clone()).then(() => trimCache(cache, IMAGE_LIMIT)));
+  return response;
+}
+
+async function matchPrecache(request) {
+  if (!PRECACHE_URLS.includes(request.url)) return undefined;
+  return (await caches.open(PRECACHE)).match(request);
+}
+
+async function keepIfOk(cache, request, response) {
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
+}
+
+/** Drops the oldest entries (cache keys come back in insertion order). */
+async function trimCache(cache, limit) {
+  const keys = await cache.keys();
+  await Promise.all(keys.slice(0, Math.max(0, keys.length - limit)).map((key) => cache.delete(key)));
+}
+
+function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function ignore() {
+  // A failed background refresh changes nothing: the cached copy stays.
+}
