@@ -35,6 +35,11 @@ class Context(msgspec.Struct):
     def say(self, key: str, **params: object) -> None:
         click.echo(self.texts.t("zh-Hans", key, **params), err=True)
 
+    def say_users(self, users: list) -> None:
+        for user in users:
+            role = self.texts.t("zh-Hans", f"role.{user.role}")
+            self.say("cli.demo_user", role=role, name=user.name, phone=user.phone)
+
 
 def _load() -> Context:
     try:
@@ -97,8 +102,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     ctx.say("cli.serving", url=f"http://{host}:{port}/")
     if demo_users:
         ctx.say("cli.demo_header")
-        for user in demo_users:
-            ctx.say("cli.demo_user", role=ctx.texts.t("zh-Hans", f"role.{user.role}"), name=user.name, phone=user.phone)
+        ctx.say_users(demo_users)
     # Workers are separate processes that build the app from the environment.
     os.environ.setdefault("BIANMIN_DATA_DIR", str(settings.data_dir))
     uvicorn.run(
@@ -132,8 +136,7 @@ def seed(demo: bool) -> None:
 
     users = _with_database(ctx, work)
     ctx.say("cli.seeded", extra=ctx.texts.t("zh-Hans", "cli.seeded_demo") if demo else "")
-    for user in users:
-        ctx.say("cli.demo_user", role=ctx.texts.t("zh-Hans", f"role.{user.role}"), name=user.name, phone=user.phone)
+    ctx.say_users(users)
 
 
 @main.group()

@@ -30,7 +30,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
-from backend.catalog.structs import CATEGORIES, Code, ImportRow, ServiceRecord, ServiceWrite
+from backend.catalog import cells as parse
+from backend.catalog.structs import Code, ImportRow, ServiceRecord, ServiceWrite
 from backend.lib.errors import AppError
 
 MAX_ROWS = 2000
@@ -91,48 +92,11 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "active": ("状态", "是否启用", "active"),
 }
 
-#: Category labels; the first is what the export writes.
-CATEGORY_LABELS: dict[str, tuple[str, ...]] = {
-    "education": ("教育",),
-    "employment": ("就业创业", "就业"),
-    "social_insurance": ("社会保险", "社保"),
-    "social_assistance": ("社会救助", "救助"),
-    "elderly_care": ("养老服务", "养老"),
-    "disability": ("残疾人服务", "残疾人"),
-    "veterans": ("退役军人服务", "退役军人"),
-    "health": ("卫生健康", "医疗卫生", "卫生"),
-    "culture_sports": ("文化体育", "文体"),
-    "legal": ("法律服务", "法律"),
-    "housing": ("住房保障", "住房"),
-    "agriculture": ("农业农村", "农业"),
-    "civil_affairs": ("民政事务", "民政"),
-}
-#: Channel labels; the first is what the export writes. Tokens are also matched with
-#: 全程 and 办理/服务/申请/申报/受理 taken off ("网上办理" → "网上").
-CHANNEL_LABELS: dict[str, tuple[str, ...]] = {
-    "online": ("网上办理", "网上", "在线", "线上", "网办", "掌上", "online"),
-    "door_to_door": ("上门服务", "上门", "door_to_door"),
-    "proxy": ("全程代办", "代办", "代理", "帮办代办", "proxy"),
-}
-TRUE_WORDS = frozenset({"是", "启用", "有效", "正常", "1", "true", "yes", "y"})
-FALSE_WORDS = frozenset({"否", "停用", "无效", "禁用", "0", "false", "no", "n"})
 #: Answers to a 是否收费 column, as fee text in each script.
 FEE_WORDS = {"否": ("免费", "免費"), "无": ("免费", "免費"), "無": ("免费", "免費"), "不收费": ("免费", "免費"),
              "不收費": ("免费", "免費"), "是": ("按规定收费", "按規定收費")}
-INSTANT = frozenset({"即办", "即办件", "即时办结", "即时办理", "当场办结", "当场办理", "立即办结", "当日办结", "当天办结"})
 
 _CODE = re.compile(Code.__metadata__[0].pattern)
-_DASHES = re.compile(r"[‐‑‒–—―−－]")
-_DAYS = re.compile(r"^(?:承诺)?(\d{1,6}(?:\.0+)?|[零〇一二两三四五六七八九十百]+)个?(?:工作日|工作天|天|日)?内?(?:办结)?$")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_ITEM_BREAK = re.compile(r"[\r\n;；]+")
-_FIRST_NUMBER = re.compile(r"\s*(?:[(（][1１][)）]|[1１]([.．、)）]))(?!\d)")
-_PAREN_NUMBER = re.compile(r"[(（](\d{1,2})[)）]")
-_NUMBER_STYLES = {".": ".．", "．": ".．", "、": "、", ")": ")）", "）": ")）"}
-#: "1." "1、" "2）" "（3）" start an item after a break or a space; "1.5倍" and "第1、2项" do not.
-_NUMBERING = re.compile(r"(?:(?:^|(?<=[\s。，,、]))(?:\d{1,2}[.．、)）](?!\d)|[(（]\d{1,2}[)）]))|[①-⑳]|^[•·●▪]")
-_CHANNEL_BREAK = re.compile(r"[、,;/|\s和及或]+")
-_CHANNEL_AFFIX = re.compile(r"^全程|(?:办理|服务|申请|申报|受理)$")
 _HEADER_DROP = re.compile(r"[\s*_\-:]")
 _HANT_SUFFIX = re.compile(r"\(?(?:繁体|繁體|hant|traditional)\)?$")
 _HANS_SUFFIX = re.compile(r"\(?(?:简体|簡體|hans|simplified)\)?$")
@@ -156,13 +120,6 @@ class SheetError(AppError):
 
     def __init__(self, key: str, **params: Any) -> None:
         super().__init__(HTTP_400_BAD_REQUEST, key, **params)
-
-
-class _Rejected(Exception):
-    def __init__(self, key: str, **params: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = {name: str(value) for name, value in params.items()}
 
 
 def read_rows(content: bytes, filename: str) -> list[ImportRow]:
@@ -300,7 +257,7 @@ def _sheet_grid(sheet: Any) -> list[_Line]:
     # The public row iterators create every empty cell up to the last used row, so a
     # stray mark in row 1,048,576 would build millions; _cells holds the stored ones.
     for (row, col), cell in sheet._cells.items():
-        if not _blank(cell.value):
+        if not parse.blank(cell.value):
             rows.setdefault(row, {})[col] = cell.value
     origins: dict[int, dict[int, CellRange]] = {}
     for merged in sheet.merged_cells.ranges:
@@ -322,14 +279,14 @@ def _find_header(grid: list[_Line]) -> tuple[int, dict[str, int], dict[str, str]
         for col in sorted(cells):
             key = _header_key(cells[col])
             if key is not None and key not in columns:
-                columns[key], labels[key] = col, _clean(cells[col])
+                columns[key], labels[key] = col, parse.clean(cells[col])
         if len(columns) >= MIN_HEADER_MATCHES:
             return index, columns, labels
     return None
 
 
 def _header_key(value: Any) -> str | None:
-    text = _HEADER_DROP.sub("", unicodedata.normalize("NFKC", _clean(value)).lower())
+    text = _HEADER_DROP.sub("", unicodedata.normalize("NFKC", parse.clean(value)).lower())
     hant = _HANT_SUFFIX.search(text)
     text = text[: hant.start()] if hant else _HANS_SUFFIX.sub("", text)
     key = _header_lookup().get(_NOTE_SUFFIX.sub("", text))
@@ -379,48 +336,48 @@ def _has_content(line: int, cells: dict[int, Any], origins: dict[int, CellRange]
 
 
 def _read_row(line: int, values: dict[str, Any], label: Callable[[str], str], seen: dict[str, int]) -> ImportRow:
-    code = _code(values.get("code")) or None
+    code = parse.code(values.get("code")) or None
     try:
         if code is None:
-            raise _Rejected("catalog.import.missing_field", field=label("code"))
+            raise parse.Rejected("catalog.import.missing_field", field=label("code"))
         if not _CODE.match(code):
-            raise _Rejected("catalog.import.invalid_code", value=code)
+            raise parse.Rejected("catalog.import.invalid_code", value=code)
         if code in seen:
-            raise _Rejected("catalog.import.duplicate_code", code=code, line=seen[code])
+            raise parse.Rejected("catalog.import.duplicate_code", code=code, line=seen[code])
         seen[code] = line
         data = _to_write(_fields(code, values, label), label)
-    except _Rejected as rejected:
+    except parse.Rejected as rejected:
         return ImportRow(line=line, code=code, error=rejected.key, params=rejected.params)
     return ImportRow(line=line, code=code, data=data)
 
 
 def _fields(code: str, values: dict[str, Any], label: Callable[[str], str]) -> dict[str, Any]:
     def required(key: str) -> Any:
-        if _blank(values.get(key)):
-            raise _Rejected("catalog.import.missing_field", field=label(key))
+        if parse.blank(values.get(key)):
+            raise parse.Rejected("catalog.import.missing_field", field=label(key))
         return values[key]
 
     fields: dict[str, Any] = {
         "code": code,
-        "category": _category(required("category")),
-        "name_hans": _clean(required("name")),
-        "description_hans": _clean(required("description")),
-        "policy_basis_hans": _clean(values.get("policy_basis")),
-        "implementing_body_hans": _clean(values.get("implementing_body")),
-        "target_groups_hans": _items(values.get("target_groups")),
-        "materials_hans": _items(required("materials")),
-        "time_limit_days": _time_limit(required("time_limit_days")),
-        "channels": _channels(required("channels")),
-        "active": _active(values.get("active"), label),
-        "township": _township(values.get("township"), label),
+        "category": parse.category(required("category")),
+        "name_hans": parse.clean(required("name")),
+        "description_hans": parse.clean(required("description")),
+        "policy_basis_hans": parse.clean(values.get("policy_basis")),
+        "implementing_body_hans": parse.clean(values.get("implementing_body")),
+        "target_groups_hans": parse.items(values.get("target_groups")),
+        "materials_hans": parse.items(required("materials")),
+        "time_limit_days": parse.time_limit(required("time_limit_days")),
+        "channels": parse.channels(required("channels")),
+        "active": parse.active(values.get("active"), label),
+        "township": parse.township(values.get("township"), label),
     }
     if not fields["materials_hans"]:  # only numbering or separators in the cell
-        raise _Rejected("catalog.import.missing_field", field=label("materials"))
-    if fee := _clean(values.get("fee")):
+        raise parse.Rejected("catalog.import.missing_field", field=label("materials"))
+    if fee := parse.clean(values.get("fee")):
         fields["fee_hans"] = FEE_WORDS.get(fee, (fee,))[0]
     for base in BILINGUAL:
         raw = values.get(f"{base}_hant")
-        hant = _items(raw) if base in LIST_FIELDS else _clean(raw)
+        hant = parse.items(raw) if base in LIST_FIELDS else parse.clean(raw)
         if base == "fee" and hant:
             hant = FEE_WORDS.get(hant, (hant, hant))[1]
         hans = fields.get(f"{base}_hans", "免费")
@@ -440,141 +397,13 @@ def _to_write(fields: dict[str, Any], label: Callable[[str], str]) -> ServiceWri
             kind, limit, attr, item = m.groups()
             field = label(attr.removesuffix("_hans"))
             if kind == "array":
-                raise _Rejected("catalog.import.too_many_items", field=field, max=limit) from exc
+                raise parse.Rejected("catalog.import.too_many_items", field=field, max=limit) from exc
             if item is not None:
-                raise _Rejected("catalog.import.item_too_long", field=field, item=int(item) + 1, max=limit) from exc
-            raise _Rejected("catalog.import.too_long", field=field, max=limit) from exc
+                raise parse.Rejected("catalog.import.item_too_long", field=field, item=int(item) + 1, max=limit) from exc
+            raise parse.Rejected("catalog.import.too_long", field=field, max=limit) from exc
         attr = m.group(1).removesuffix("_hans") if (m := _FIELD_PATH.search(message)) else ""
         field = label(attr) if attr in COLUMNS else attr
-        raise _Rejected("catalog.import.invalid_field", field=field, reason=message.split(" - at ")[0]) from exc
-
-
-def _category(value: Any) -> str:
-    text = "".join(unicodedata.normalize("NFKC", _clean(value)).lower().split())
-    for candidate in (text, text.removesuffix("类")):
-        if candidate in CATEGORIES:
-            return candidate
-        for slug, labels in CATEGORY_LABELS.items():
-            if candidate in labels:
-                return slug
-    raise _Rejected("catalog.import.unknown_category", value=_clean(value))
-
-
-def _channels(value: Any) -> list[str]:
-    text = unicodedata.normalize("NFKC", _clean(value)).lower()
-    text = re.sub(r"door[\s-]*to[\s-]*door", "door_to_door", text)
-    channels: list[str] = []
-    for token in filter(None, _CHANNEL_BREAK.split(text)):
-        channel = _channel(token) or _channel(_CHANNEL_AFFIX.sub("", _CHANNEL_AFFIX.sub("", token)))
-        if channel is None:
-            raise _Rejected("catalog.import.unknown_channel", value=token)
-        if channel not in channels:
-            channels.append(channel)
-    return channels
-
-
-def _channel(token: str) -> str | None:
-    return next((slug for slug, labels in CHANNEL_LABELS.items() if token in labels), None)
-
-
-def _time_limit(value: Any) -> int:
-    """Working days from what people write: 15, 15.0, "１５个工作日", "十五天", "即办" (1)."""
-    days: int | None = None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        days = int(value) if float(value).is_integer() else None
-    elif isinstance(value, str):
-        text = "".join(unicodedata.normalize("NFKC", _clean(value)).split())
-        if text in INSTANT:
-            days = 1
-        elif m := _DAYS.match(text):
-            number = m.group(1)
-            days = int(number.split(".")[0]) if number[0].isdigit() else _chinese_number(number)
-    if days is None or not 1 <= days <= 365:
-        raise _Rejected("catalog.import.invalid_time_limit", value=_clean(value))
-    return days
-
-
-def _chinese_number(text: str) -> int | None:
-    """"十五" → 15, "三百八十" → 380, "一百零五" → 105; None for "五五"."""
-    total, digit = 0, None
-    for char in text:
-        if char in _CN_DIGITS:
-            if digit is not None:
-                return None
-            digit = _CN_DIGITS[char]
-        else:
-            total += (1 if digit is None else digit) * (10 if char == "十" else 100)
-            digit = None
-    return total + (digit or 0)
-
-
-def _active(value: Any, label: Callable[[str], str]) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = unicodedata.normalize("NFKC", _clean(value)).lower()
-    if not text or text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise _Rejected("catalog.import.invalid_value", field=label("active"), value=_clean(value))
-
-
-def _township(value: Any, label: Callable[[str], str]) -> str | None:
-    text = "".join(unicodedata.normalize("NFKC", _clean(value)).split())
-    if not text:
-        return None
-    if not text.isascii() or not text.isdigit():
-        raise _Rejected("catalog.import.invalid_value", field=label("township"), value=_clean(value))
-    return text
-
-
-def _code(value: Any) -> str:
-    text = "".join(unicodedata.normalize("NFKC", _clean(value)).split())
-    return _DASHES.sub("-", text).upper()
-
-
-def _items(value: Any) -> list[str]:
-    """A list cell: one item per line or per "；", numbering taken off; "、" and "，"
-    stay, since they join words inside one item ("身份证原件、复印件")."""
-    pieces = (
-        piece
-        for part in _ITEM_BREAK.split(_text(value))
-        for chunk in _split_numbered(part)
-        for piece in _NUMBERING.split(chunk)
-    )
-    return [item for piece in pieces if (item := _clean(piece).strip("；;。，,、 "))]
-
-
-def _split_numbered(part: str) -> list[str]:
-    """"1.申请书2.身份证" → ["申请书", "身份证"]: once a line starts with 1, the next
-    number in the same style starts the next item, even with no break before it."""
-    if not (first := _FIRST_NUMBER.match(part)):
-        return [part]
-    style = first.group(1)
-    marker = _PAREN_NUMBER if style is None else re.compile(rf"(?<!\d)(\d{{1,2}})[{_NUMBER_STYLES[style]}](?!\d)")
-    pieces, start, number = [], first.end(), 2
-    for found in marker.finditer(part, start):
-        if int(found.group(1)) == number:
-            pieces.append(part[start : found.start()])
-            start, number = found.end(), number + 1
-    return [*pieces, part[start:]]
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).replace("\u200b", "").replace("\ufeff", "")
-
-
-def _clean(value: Any) -> str:
-    """Free text with outer whitespace (also \\u3000 and \\xa0) off and inner runs as one space."""
-    return " ".join(_text(value).split())
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not _clean(value))
+        raise parse.Rejected("catalog.import.invalid_field", field=field, reason=message.split(" - at ")[0]) from exc
 
 
 # --- writing -----------------------------------------------------------------------
@@ -582,9 +411,9 @@ def _blank(value: Any) -> bool:
 
 def _export_value(record: ServiceRecord, key: str, separator: str) -> Any:
     if key == "category":
-        return CATEGORY_LABELS[record.category][0]
+        return parse.CATEGORY_LABELS[record.category][0]
     if key == "channels":
-        return "、".join(CHANNEL_LABELS[channel][0] for channel in record.channels)
+        return "、".join(parse.CHANNEL_LABELS[channel][0] for channel in record.channels)
     if key == "active":
         return "是" if record.active else "否"
     if key == "township":
