@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from zoneinfo import ZoneInfo
 
 from litestar import Litestar, Router
 from litestar.datastructures import CacheControlHeader, State
@@ -18,26 +21,44 @@ from litestar.static_files import create_static_files_router
 from backend.accounts import service as accounts
 from backend.accounts.controller import AuthController, MeController, UserController
 from backend.lib.auth import BearerAuthMiddleware
+from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import close_engine, open_engine
 from backend.lib.errors import EXCEPTION_HANDLERS
 from backend.lib.health import healthz
 from backend.lib.i18n import Texts
 from backend.lib.sms import SmsSender, make_sender
+from backend.cases import jobs as case_jobs
+from backend.cases.controller import CaseController, HolidayController
+from backend.cases.service import Context as CaseContext
 from backend.catalog.controller import ServiceController
 from backend.notices.controller import NoticeController
+from backend.notifications.controller import NotificationController
 from backend.regions.controller import RegionController
 from backend.settings import Settings, resolve_secret
 
 log = logging.getLogger("bianmin")
 
-API_HANDLERS = [AuthController, MeController, UserController, RegionController, ServiceController, NoticeController]
+API_HANDLERS = [
+    AuthController,
+    MeController,
+    UserController,
+    RegionController,
+    ServiceController,
+    NoticeController,
+    CaseController,
+    HolidayController,
+    NotificationController,
+]
 
 
-def create_app(settings: Settings | None = None, sms: SmsSender | None = None) -> Litestar:
+def create_app(
+    settings: Settings | None = None, sms: SmsSender | None = None, clock: Clock | None = None
+) -> Litestar:
     """Build the app from ``settings`` (read from the environment when omitted).
 
-    ``sms`` replaces the sender chosen by the settings (tests pass a recording one).
+    ``sms`` replaces the sender chosen by the settings (tests pass a recording one);
+    ``clock`` the real clock (tests pass one they can move).
 
     The database is opened in the app's lifespan and closed with it; a database
     that cannot be reached stops startup with the reason.
@@ -46,13 +67,24 @@ def create_app(settings: Settings | None = None, sms: SmsSender | None = None) -
     texts = Texts.load(settings.locales_dir)
     sms = sms or make_sender(settings.sms_backend, settings.sms_webhook_url)
     cipher = FieldCipher(settings.secret_key)
+    clock = clock or Clock()
+    case_ctx = CaseContext(
+        texts=texts, tz=ZoneInfo(settings.timezone), default_time_limit_days=settings.default_time_limit_days
+    )
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
         app.state.engine = await open_engine(settings.effective_database_url, settings.pg_pool_max)
+        timers = None
+        if settings.timers_in_process:
+            timers = asyncio.create_task(case_jobs.run_forever(clock.now, settings.timer_interval_seconds))
         try:
             yield
         finally:
+            if timers is not None:
+                timers.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await timers
             await close_engine(app.state.engine)
             await sms.aclose()
 
@@ -85,6 +117,8 @@ def create_app(settings: Settings | None = None, sms: SmsSender | None = None) -
             "texts": Provide(lambda: texts, use_cache=True, sync_to_thread=False),
             "sms": Provide(lambda: sms, use_cache=True, sync_to_thread=False),
             "cipher": Provide(lambda: cipher, use_cache=True, sync_to_thread=False),
+            "clock": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
+            "case_ctx": Provide(lambda: case_ctx, use_cache=True, sync_to_thread=False),
         },
         state=State({"i18n": texts, "settings": settings}),
         openapi_config=OpenAPIConfig(

@@ -14,10 +14,12 @@ import msgspec
 
 from backend.accounts import service as accounts
 from backend.accounts.structs import FLAGS, UserCreate
+from backend.cases import jobs as case_jobs
 from backend.catalog import manage as catalog_manage
 from backend.catalog import service as catalog_service
 from backend.catalog import sheets
 from backend.lib.auth import ROLES, CurrentUser, issue_token
+from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import DatabaseUnavailable, close_engine, migrate, open_engine
 from backend.lib.errors import AppError
@@ -105,6 +107,9 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         ctx.say_users(demo_users)
     # Workers are separate processes that build the app from the environment.
     os.environ.setdefault("BIANMIN_DATA_DIR", str(settings.data_dir))
+    if workers == 1:
+        # The only process also runs the case timers; with several, run `bianmin worker`.
+        os.environ.setdefault("BIANMIN_TIMERS_IN_PROCESS", "on")
     uvicorn.run(
         "backend.app:create_app",
         factory=True,
@@ -114,6 +119,22 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         proxy_headers=settings.trust_forwarded_for,
         log_level="info",
     )
+
+
+@main.command()
+def worker() -> None:
+    """Run the timers (reminders, escalation, auto-close) until stopped."""
+    ctx = _load()
+    ctx.say("cli.worker_started", seconds=ctx.settings.timer_interval_seconds)
+    clock = Clock()
+
+    async def work() -> None:
+        await case_jobs.run_forever(clock.now, ctx.settings.timer_interval_seconds)
+
+    try:
+        _with_database(ctx, work)
+    except KeyboardInterrupt:
+        ctx.say("cli.worker_stopped")
 
 
 @main.command("migrate")

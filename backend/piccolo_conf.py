@@ -23,6 +23,9 @@ APP_REGISTRY = AppRegistry(
         "backend.accounts.piccolo_app",
         "backend.catalog.piccolo_app",
         "backend.notices.piccolo_app",
+        "backend.idempotency.piccolo_app",
+        "backend.notifications.piccolo_app",
+        "backend.cases.piccolo_app",
     ]
 )
 

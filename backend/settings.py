@@ -68,6 +68,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Trust the first X-Forwarded-For address (only behind your own reverse proxy).
     trust_forwarded_for: bool = False
     pg_pool_max: int = 10
+    #: Limit for complaints and suggestions without a catalog entry (working days).
+    default_time_limit_days: int = 15
+    #: Failed receipt lookups per IP in ``otp_window_seconds``.
+    lookup_limit: int = 10
+    #: Run the case timers inside the app (``bianmin serve`` with one process).
+    timers_in_process: bool = False
+    timer_interval_seconds: int = 60
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -83,6 +90,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             demo = None if demo_raw is None or demo_raw.strip() == "" else _flag(demo_raw, False)
             insecure = _flag(env.get("BIANMIN_PUSH_ALLOW_INSECURE"), False)
             forwarded = _flag(env.get("BIANMIN_TRUST_FORWARDED_FOR"), False)
+            timers = _flag(env.get("BIANMIN_TIMERS_IN_PROCESS"), False)
         except SettingsError as exc:
             raise SettingsError(f"an on/off setting is wrong: {exc}") from None
         defaults = cls()
@@ -101,6 +109,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             pwa_dir=Path(env["BIANMIN_PWA_DIR"]) if env.get("BIANMIN_PWA_DIR") else defaults.pwa_dir,
             trust_forwarded_for=forwarded,
             pg_pool_max=_int(env, "BIANMIN_PG_POOL_MAX", defaults.pg_pool_max),
+            default_time_limit_days=_int(env, "BIANMIN_DEFAULT_TIME_LIMIT_DAYS", defaults.default_time_limit_days),
+            timers_in_process=timers,
+            timer_interval_seconds=_int(env, "BIANMIN_TIMER_INTERVAL", defaults.timer_interval_seconds),
         )
 
     @property

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -27,6 +28,7 @@ from litestar import Litestar
 from backend.app import create_app
 from backend.catalog import service as catalog_service
 from backend.lib.auth import issue_token
+from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import all_tables, close_engine, migrate, open_engine
 from backend.regions import service as regions
@@ -122,11 +124,33 @@ async def _reset_pg() -> None:
     await all_tables()[0]._meta.db.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 
+class TravelClock(Clock):
+    """A clock tests move by hand. Starts Monday 2026-11-23 10:00 in Shanghai."""
+
+    def __init__(self) -> None:
+        self.current = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def set(self, value: datetime) -> None:
+        self.current = value.astimezone(UTC)
+
+    def travel(self, **delta: float) -> datetime:
+        self.current += timedelta(**delta)
+        return self.current
+
+
 @pytest.fixture
-async def client(settings: Settings, sms: RecordingSms) -> AsyncIterator[httpx.AsyncClient]:
+def clock() -> TravelClock:
+    return TravelClock()
+
+
+@pytest.fixture
+async def client(settings: Settings, sms: RecordingSms, clock: TravelClock) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client for the app, run in the test's own event loop (so the
     PostgreSQL pool and the test share one loop)."""
-    app = create_app(settings, sms=sms)
+    app = create_app(settings, sms=sms, clock=clock)
     async with running(app):
         if PG_URL:
             await _reset_pg()

@@ -11,13 +11,13 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from backend.accounts import service
+from backend.accounts import limits, service
 from backend.accounts.structs import LoginResult, OtpSent
-from backend.accounts.tables import AuthAttempt, OtpCode
+from backend.accounts.tables import OtpCode
 from backend.lib.auth import issue_token
 from backend.lib.crypto import keyed_hash, same
 from backend.lib.db import now
-from backend.lib.errors import AppError, Invalid, RateLimited
+from backend.lib.errors import AppError, Invalid
 from backend.lib.i18n import Texts, Locale
 from backend.lib.sms import SmsFailed, SmsSender
 from backend.settings import Settings
@@ -34,24 +34,14 @@ def _phone_or_400(raw: str) -> str:
 
 
 async def _check_limit(kind: str, phone: str, ip: str, settings: Settings) -> None:
-    """Raise 429 when this phone or this IP has used up its attempts of ``kind``."""
-    window_start = now() - timedelta(seconds=settings.otp_window_seconds)
-    for column, value in ((AuthAttempt.phone, phone), (AuthAttempt.ip, ip)):
-        recent = (
-            await AuthAttempt.select(AuthAttempt.at)
-            .where((AuthAttempt.kind == kind) & (column == value) & (AuthAttempt.at > window_start))
-            .order_by(AuthAttempt.at, ascending=False)
-            .limit(settings.otp_limit)
-        )
-        if len(recent) >= settings.otp_limit:
-            # Free again when the oldest of the last `limit` attempts leaves the window.
-            oldest = recent[-1]["at"]
-            retry = (oldest - window_start).total_seconds()
-            raise RateLimited(retry, key="auth.too_many_attempts")
+    await limits.check(
+        kind, phone=phone, ip=ip, limit=settings.otp_limit, window_seconds=settings.otp_window_seconds,
+        key="auth.too_many_attempts",
+    )
 
 
 async def _record(kind: str, phone: str, ip: str) -> None:
-    await AuthAttempt.insert(AuthAttempt(kind=kind, phone=phone, ip=ip, at=now()))
+    await limits.record(kind, phone=phone, ip=ip)
 
 
 async def send_code(

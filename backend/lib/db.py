@@ -8,12 +8,13 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from backend import piccolo_conf
 
@@ -75,6 +76,19 @@ async def migrate(verbose: bool = False) -> None:
         result = await run_forwards(app_name="all", migration_id="all")
     if not result.success:
         raise DatabaseUnavailable(f"migration failed: {result.message}\n{out.getvalue()}")
+
+
+def write_transaction(table: type) -> Any:
+    """A transaction for read-then-write work on ``table``'s engine.
+
+    On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a deferred
+    transaction that reads and then writes fails at once with "database is locked"
+    when another writer got there first, instead of waiting its turn.
+    """
+    engine = table._meta.db
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
 
 
 def is_unique_violation(exc: BaseException) -> bool:

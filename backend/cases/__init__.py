@@ -1,0 +1,1 @@
+"""Cases: one intake, dispatch, working-day deadlines, supervision (登记督办销号)."""

@@ -1,0 +1,120 @@
+from typing import Annotated
+
+import msgspec
+
+from litestar import Controller, Request, Response, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from backend.accounts import limits
+from backend.cases import calendar, service, transitions
+from backend.cases.service import Context, Filters
+from backend.cases.structs import Case, CaseCreate, CaseLookup, CasePage, HolidayYear, Kind, Status, Transition
+from backend.idempotency.service import body_hash, run_once
+from backend.lib.auth import CurrentUser, client_ip, require_roles, require_user
+from backend.lib.clock import Clock
+from backend.lib.errors import NotFound, request_locale
+from backend.settings import Settings
+
+IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=100)]
+
+
+class CaseController(Controller):
+    path = "/cases"
+    tags = ["cases"]
+
+    @post(
+        operation_id="CreateCase",
+        guards=[require_roles("resident", "grid_worker", "staff", "admin")],
+        status_code=HTTP_201_CREATED,
+    )
+    async def create(
+        self,
+        request: Request[CurrentUser, str, object],
+        data: JSONBody[CaseCreate],
+        case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[Case]:
+        actor = request.user
+
+        async def create() -> tuple[int, bytes]:
+            case = await service.create(actor, data, clock.now(), case_ctx)
+            return HTTP_201_CREATED, msgspec.json.encode(case)
+
+        status, body = await run_once(actor.id, "case", idempotency_key, body_hash(data), create)
+        # The bytes of the first answer, so a retry gets exactly what the first call got.
+        return Response(body, status_code=status, media_type="application/json")  # type: ignore[arg-type]
+
+    @get(operation_id="ListCases", guards=[require_user])
+    async def list_cases(
+        self,
+        request: Request[CurrentUser, str, object],
+        case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock],
+        status: Annotated[Status | None, QueryParameter()] = None,
+        kind: Annotated[Kind | None, QueryParameter()] = None,
+        region: Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$")] = None,
+        overdue: Annotated[bool | None, QueryParameter()] = None,
+        assignee: Annotated[int | None, QueryParameter(ge=1)] = None,
+        cursor: Annotated[int | None, QueryParameter(ge=1)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+    ) -> CasePage:
+        filters = Filters(
+            status=status, kind=kind, region=region, overdue=overdue, assignee=assignee, cursor=cursor, limit=limit
+        )
+        return await service.list_cases(request.user, filters, clock.now(), case_ctx)
+
+    @get("/lookup", operation_id="LookupCase")
+    async def lookup(
+        self,
+        request: Request,
+        settings: NamedDependency[Settings],
+        case_ctx: NamedDependency[Context],
+        receipt_no: Annotated[str, QueryParameter(max_length=24)],
+        phone: Annotated[str, QueryParameter(max_length=24)],
+    ) -> CaseLookup:
+        ip = client_ip(request, settings.trust_forwarded_for)
+        window = settings.otp_window_seconds
+        await limits.check("lookup", ip=ip, limit=settings.lookup_limit, window_seconds=window)
+        found = await service.lookup(receipt_no, phone, request_locale(request), case_ctx)
+        if found is None:
+            await limits.record("lookup", ip=ip)
+            raise NotFound()
+        return found
+
+    @get("/{case_id:int}", operation_id="GetCase", guards=[require_user])
+    async def get_case(
+        self,
+        request: Request[CurrentUser, str, object],
+        case_id: FromPath[int],
+        case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock],
+    ) -> Case:
+        return await service.get(request.user, case_id, clock.now(), case_ctx)
+
+    @post("/{case_id:int}/transitions", operation_id="MoveCase", guards=[require_user], status_code=HTTP_200_OK)
+    async def move(
+        self,
+        request: Request[CurrentUser, str, object],
+        case_id: FromPath[int],
+        data: JSONBody[Transition],
+        case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock],
+    ) -> Case:
+        return await transitions.apply(request.user, case_id, data, clock.now(), case_ctx)
+
+
+class HolidayController(Controller):
+    path = "/holidays"
+    tags = ["cases"]
+    guards = [require_roles("admin")]
+
+    @get(operation_id="GetHolidays")
+    async def get_year(self, year: Annotated[int, QueryParameter(ge=2000, le=2100)]) -> HolidayYear:
+        return await calendar.year(year)
+
+    @put(operation_id="ReplaceHolidays")
+    async def replace_year(self, data: JSONBody[HolidayYear]) -> HolidayYear:
+        return await calendar.replace_year(data)

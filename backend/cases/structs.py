@@ -1,0 +1,162 @@
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+Kind = Literal["request", "complaint", "suggestion", "visit", "proxy"]
+Status = Literal[
+    "submitted",
+    "accepted",
+    "assigned",
+    "in_progress",
+    "waiting_info",
+    "resolved",
+    "closed",
+    "cancelled",
+    "rejected",
+]
+Action = Literal[
+    "accept",
+    "reject",
+    "cancel",
+    "assign",
+    "reassign",
+    "start",
+    "request_info",
+    "supply_info",
+    "resolve",
+    "reopen",
+    "handover",
+    "remind",
+]
+IdentityCheck = Literal["home_visit", "phone", "smartphone", "in_person"]
+#: Statuses in which the clock runs: overdue and due-soon apply.
+OPEN_STATUSES: tuple[str, ...] = ("accepted", "assigned", "in_progress", "waiting_info")
+
+Note = Annotated[str, msgspec.Meta(max_length=2000)]
+
+
+class CaseCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    kind: Kind
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
+    #: Grid code.
+    region: Annotated[str, msgspec.Meta(pattern=r"^\d{15}$")]
+    service_code: str | None = None
+    address: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    lat: Annotated[float, msgspec.Meta(ge=-90, le=90)] | None = None
+    lng: Annotated[float, msgspec.Meta(ge=-180, le=180)] | None = None
+    #: Proxy submission by a grid worker or staff: one of these, plus identity_check.
+    resident_id: int | None = None
+    resident_phone: str | None = None
+    resident_name: Annotated[str, msgspec.Meta(max_length=50)] | None = None
+    identity_check: IdentityCheck | None = None
+
+
+class Transition(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    action: Action
+    note: Note = ""
+    #: assign / reassign: the grid worker or staff member; handover: the new owner.
+    assignee_id: int | None = None
+    #: assign / reassign: the back office (后台) it goes to.
+    department: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+
+
+class Person(msgspec.Struct):
+    id: int
+    name: str
+    role: str
+
+
+class Resident(msgspec.Struct):
+    id: int
+    name: str
+    #: Shown to the resident and to workers in scope (each reveal is audited).
+    phone: str | None
+
+
+class Place(msgspec.Struct):
+    code: str
+    name: str
+
+
+class Event(msgspec.Struct):
+    at: datetime
+    actor: Person | None
+    action: str
+    action_label: str
+    from_status: str | None
+    to_status: str | None
+    note: str
+    media: list[int]
+
+
+class CaseSummary(msgspec.Struct, kw_only=True):
+    id: int
+    receipt_no: str
+    kind: Kind
+    kind_label: str
+    service_code: str | None
+    title: str
+    status: Status
+    status_label: str
+    region: Place
+    resident: Resident
+    assignee: Person | None
+    deadline: datetime | None
+    due_soon: bool
+    overdue: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class Case(CaseSummary, kw_only=True):
+    description: str
+    address: str
+    lat: float | None
+    lng: float | None
+    submitted_by: Person
+    identity_check: IdentityCheck | None
+    owner: Person | None
+    department: str | None
+    time_limit_days: int
+    accepted_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    timeline: list[Event]
+
+
+class CasePage(msgspec.Struct):
+    items: list[CaseSummary]
+    next_cursor: str | None = None
+
+
+class LookupEvent(msgspec.Struct):
+    at: datetime
+    action_label: str
+    status_label: str | None
+
+
+class CaseLookup(msgspec.Struct):
+    """What someone without an account learns from a receipt number and phone: no personal data."""
+
+    receipt_no: str
+    kind_label: str
+    status: Status
+    status_label: str
+    created_at: datetime
+    deadline: datetime | None
+    timeline: list[LookupEvent]
+
+
+class HolidayItem(msgspec.Struct, forbid_unknown_fields=True):
+    date: date
+    is_workday: bool
+    note: Annotated[str, msgspec.Meta(max_length=100)] = ""
+
+
+class HolidayYear(msgspec.Struct, forbid_unknown_fields=True):
+    """Every override of one year; PUT replaces the year's list."""
+
+    year: Annotated[int, msgspec.Meta(ge=2000, le=2100)]
+    items: Annotated[list[HolidayItem], msgspec.Meta(max_length=400)]

@@ -1,0 +1,87 @@
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    LazyTableReference,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+_USER = LazyTableReference("User", module_path="backend.accounts.tables")
+_REGION = LazyTableReference("Region", module_path="backend.regions.tables")
+
+
+class Case(Table, tablename="app_case"):
+    #: BM-YYYY-MM-NNNNNN, what people read out on the phone.
+    receipt_no = Varchar(length=20, unique=True, index=True)
+    #: request | complaint | suggestion | visit | proxy
+    kind = Varchar(length=12, index=True)
+    service_code = Varchar(length=16, null=True, default=None, index=True)
+    title = Varchar(length=200)
+    #: As typed; shown in the reader's script.
+    description = Text()
+    region = ForeignKey(_REGION, help_text="The grid the case belongs to.")
+    #: Copy of the region code, for scope filters by prefix without a join.
+    region_code = Varchar(length=15, index=True)
+    address = Varchar(length=300, default="")
+    lat = DoublePrecision(null=True, default=None)
+    lng = DoublePrecision(null=True, default=None)
+    resident = ForeignKey(_USER, index=True)
+    submitted_by = ForeignKey(_USER, help_text="Differs from resident for proxy submissions.")
+    #: home_visit | phone | smartphone | in_person, for proxy submissions.
+    identity_check = Varchar(length=16, null=True, default=None)
+    status = Varchar(length=16, index=True)
+    #: 首问负责: the first staff member who acted, until a handover.
+    owner = ForeignKey(_USER, null=True, default=None)
+    assignee = ForeignKey(_USER, null=True, default=None, index=True)
+    department = Varchar(length=100, null=True, default=None)
+    #: Promised working days, fixed when the case is submitted.
+    time_limit_days = Integer()
+    accepted_at = Timestamptz(null=True, default=None)
+    deadline = Timestamptz(null=True, default=None, index=True)
+    due_soon_at = Timestamptz(null=True, default=None, index=True)
+    #: When the due-soon reminder and the overdue escalation fired (each fires once).
+    reminded_at = Timestamptz(null=True, default=None)
+    escalated_at = Timestamptz(null=True, default=None)
+    resolved_at = Timestamptz(null=True, default=None, index=True)
+    closed_at = Timestamptz(null=True, default=None)
+    #: Set by a rating of 2 or less: the resident may reopen a closed case.
+    low_rated = Boolean(default=False)
+    created_at = Timestamptz(index=True)
+    updated_at = Timestamptz()
+
+
+class CaseEvent(Table):
+    """Append-only timeline: never updated or deleted."""
+
+    case = ForeignKey(
+        LazyTableReference("Case", module_path="backend.cases.tables"), index=True, db_column_name="case_id"
+    )
+    at = Timestamptz()
+    #: Null for the system (timers).
+    actor = ForeignKey(_USER, null=True, default=None)
+    action = Varchar(length=32)
+    from_status = Varchar(length=16, null=True, default=None)
+    to_status = Varchar(length=16, null=True, default=None)
+    note = Text(default="")
+    media = JSON(default="[]")
+
+
+class ReceiptCounter(Table):
+    """The last receipt number used in a month ("2026-11")."""
+
+    month = Varchar(length=7, unique=True)
+    value = Integer(default=0)
+
+
+class Holiday(Table):
+    """Working-day overrides: they win over the national calendar."""
+
+    day = Date(unique=True, index=True)
+    is_workday = Boolean()
+    note = Varchar(length=100, default="")

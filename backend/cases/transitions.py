@@ -1,0 +1,157 @@
+"""The case state machine: who may move a case, from where, to where.
+
+Only the transitions in ``RULES`` exist. Each one writes, in one transaction, the
+status change, one timeline event, one notification and one audit row. A move
+the case's state does not allow, or the caller's part in the case does not
+allow, answers 409 naming the current state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import msgspec
+
+from backend.accounts import service as accounts
+from backend.cases import calendar
+from backend.cases.service import Context, add_event, get, row_for
+from backend.cases.structs import OPEN_STATUSES, Case, Transition
+from backend.cases.tables import Case as Row
+from backend.lib.auth import CurrentUser, Scope
+from backend.lib.db import write_transaction
+from backend.lib.errors import Conflict, Invalid
+from backend.lib.workdays import due_soon_at
+from backend.notifications import service as notifications
+
+Party = Literal["staff", "assignee", "resident", "owner"]
+#: A resolved case may be reopened by the resident within this many days.
+REOPEN_DAYS = 15
+
+
+class Rule(msgspec.Struct, frozen=True):
+    sources: tuple[str, ...]
+    #: None: the case keeps its status (an event only).
+    target: str | None
+    party: Party
+    #: Who hears about it: the resident, the assignee (else the owner), or the new person.
+    tell: Literal["resident", "assignee", "owner", "named"]
+    note_required: bool = False
+
+
+RULES: dict[str, Rule] = {
+    "accept": Rule(("submitted",), "accepted", "staff", "resident"),
+    "reject": Rule(("submitted",), "rejected", "staff", "resident", note_required=True),
+    "cancel": Rule(("submitted",), "cancelled", "resident", "owner"),
+    "assign": Rule(("accepted",), "assigned", "staff", "named"),
+    "reassign": Rule(("assigned", "in_progress", "waiting_info"), "assigned", "staff", "named"),
+    "start": Rule(("assigned",), "in_progress", "assignee", "resident"),
+    "request_info": Rule(("in_progress",), "waiting_info", "assignee", "resident", note_required=True),
+    "supply_info": Rule(("waiting_info",), "in_progress", "resident", "assignee", note_required=True),
+    "resolve": Rule(("in_progress",), "resolved", "assignee", "resident", note_required=True),
+    "reopen": Rule(("resolved", "closed"), "in_progress", "resident", "assignee", note_required=True),
+    "handover": Rule(("submitted", *OPEN_STATUSES), None, "owner", "named"),
+    "remind": Rule(OPEN_STATUSES, None, "staff", "assignee"),
+}
+
+
+def _is_staff_in_scope(actor: CurrentUser, row: dict[str, Any]) -> bool:
+    return actor.role in ("staff", "admin") and actor.scope.covers(row["region_code"])
+
+
+def _plays(actor: CurrentUser, party: Party, row: dict[str, Any]) -> bool:
+    if party == "staff":
+        return _is_staff_in_scope(actor, row)
+    if party == "resident":
+        return actor.id == row["resident.id"]
+    if party == "owner":
+        owner = row["owner.id"]
+        return (owner is None and _is_staff_in_scope(actor, row)) or actor.id == owner or (
+            actor.role == "admin" and _is_staff_in_scope(actor, row)
+        )
+    # The assignee acts; a case sent to a department (no one named) is the township's.
+    assignee = row["assignee.id"]
+    return actor.id == assignee if assignee is not None else _is_staff_in_scope(actor, row)
+
+
+async def _worker_for(case_region: str, user_id: int | None, roles: tuple[str, ...]) -> int:
+    """Check that ``user_id`` is an active worker whose scope covers the case."""
+    user = await accounts.load_current_user(user_id) if user_id else None
+    if user is None or user.role not in roles or not Scope.for_user(user).covers(case_region):
+        raise Invalid("case.assignee_invalid", field="assignee_id")
+    return user.id
+
+
+async def apply(actor: CurrentUser, case_id: int, move: Transition, now: datetime, ctx: Context) -> Case:
+    rule = RULES[move.action]
+    async with write_transaction(Row):
+        row = await row_for(actor, case_id)
+        status = row["status"]
+        label = ctx.texts.t(actor.locale, f"case.status.{status}")
+        if status not in rule.sources:
+            raise Conflict("case.invalid_transition", state=label, details={"status": status})
+        if not _plays(actor, rule.party, row):
+            raise Conflict("case.action_not_allowed", state=label, details={"status": status})
+        note = move.note.strip()
+        if rule.note_required and not note:
+            raise Invalid("case.note_required", field="note")
+        values, named = await _effects(move, row, now, ctx)
+        target = rule.target or status
+        values[Row.status] = target
+        values[Row.updated_at] = now
+        if row["owner.id"] is None and actor.role in ("staff", "admin") and move.action != "handover":
+            values.setdefault(Row.owner, actor.id)  # 首问负责: the first staff member to act owns it
+        # The status in the WHERE makes a concurrent move of the same case lose cleanly.
+        moved = await Row.update(values).where((Row.id == case_id) & (Row.status == status)).returning(Row.id)
+        if not moved:
+            raise Conflict("case.invalid_transition", state=label, details={"status": status})
+        await add_event(case_id, now, actor.id, move.action, status, target, note)
+        recipient = _recipient(rule, row, named, values)
+        if recipient is not None and recipient != actor.id:
+            await notifications.notify(
+                recipient, f"case.{move.action}", now, case_id, receipt_no=row["receipt_no"], title=row["title"]
+            )
+        await accounts.audit(actor.id, f"case.{move.action}", "case", case_id, {"from": status, "to": target})
+    return await get(actor, case_id, now, ctx, audit_reveal=False)
+
+
+async def _effects(
+    move: Transition, row: dict[str, Any], now: datetime, ctx: Context
+) -> tuple[dict[Any, Any], int | None]:
+    """The columns an action changes, and the person it names (assignee, new owner)."""
+    values: dict[Any, Any] = {}
+    named: int | None = None
+    action = move.action
+    if action == "accept":
+        work = await calendar.calendar()
+        deadline = work.add_workdays(now, row["time_limit_days"], ctx.tz)
+        values = {Row.accepted_at: now, Row.deadline: deadline, Row.due_soon_at: due_soon_at(now, deadline)}
+    elif action in ("assign", "reassign"):
+        department = (move.department or "").strip() or None
+        if move.assignee_id is None and department is None:
+            raise Invalid("case.assignee_required", field="assignee_id")
+        if move.assignee_id is not None:
+            named = await _worker_for(row["region_code"], move.assignee_id, ("grid_worker", "staff"))
+        values = {Row.assignee: named, Row.department: department}
+    elif action == "handover":
+        named = await _worker_for(row["region_code"], move.assignee_id, ("staff", "admin"))
+        values = {Row.owner: named}
+    elif action == "resolve":
+        values = {Row.resolved_at: now}
+    elif action == "reopen":
+        if row["status"] == "resolved" and now - row["resolved_at"] > timedelta(days=REOPEN_DAYS):
+            raise Conflict("case.reopen_expired", days=REOPEN_DAYS)
+        if row["status"] == "closed" and not row["low_rated"]:
+            raise Conflict("case.reopen_closed")
+        values = {Row.resolved_at: None, Row.closed_at: None}
+    return values, named
+
+
+def _recipient(rule: Rule, row: dict[str, Any], named: int | None, values: dict[Any, Any]) -> int | None:
+    if rule.tell == "resident":
+        return row["resident.id"]
+    if rule.tell == "named":
+        return named
+    if rule.tell == "owner":
+        return values.get(Row.owner, row["owner.id"])
+    return row["assignee.id"] or row["owner.id"]

@@ -1,0 +1,1 @@
+"""Replaying retried creates: the same Idempotency-Key gives the same answer, once."""

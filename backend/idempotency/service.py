@@ -1,0 +1,72 @@
+"""Run a create at most once per (user, kind of object, Idempotency-Key).
+
+The record is written in the same transaction as the object, so either both
+exist or neither does. A retry with the same key and body gets the first answer
+(status and bytes); the same key with another body answers 422.
+
+>>> status, body = await run_once(user_id, "case", key, body_hash, create)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+
+import msgspec
+
+from backend.idempotency.tables import IdempotentRequest as Row
+from backend.lib.db import is_unique_violation, now, write_transaction
+from backend.lib.errors import AppError
+
+MAX_KEY_LENGTH = 100
+Create = Callable[[], Awaitable[tuple[int, bytes]]]
+
+
+class _Replay(Exception):
+    def __init__(self, row: dict) -> None:
+        self.row = row
+
+
+def body_hash(data: msgspec.Struct) -> str:
+    return hashlib.sha256(msgspec.json.encode(data)).hexdigest()
+
+
+def _answer(row: dict, request_hash: str) -> tuple[int, bytes]:
+    if row["request_hash"] != request_hash:
+        raise AppError(422, "idempotency.key_reused")
+    return row["status_code"], row["response"].encode()
+
+
+async def _find(ident: str) -> dict | None:
+    return await Row.select().where(Row.ident == ident).first()
+
+
+async def run_once(user_id: int, kind: str, key: str | None, request_hash: str, create: Create) -> tuple[int, bytes]:
+    """Call ``create`` inside a write transaction unless ``key`` was used before."""
+    if key is None:
+        async with write_transaction(Row):
+            return await create()
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise AppError(400, "idempotency.key_invalid", details={"field": "Idempotency-Key"})
+    ident = f"{user_id}:{kind}:{key}"
+    if (found := await _find(ident)) is not None:
+        return _answer(found, request_hash)
+    try:
+        async with write_transaction(Row):
+            # Checked again under the write lock: on SQLite a concurrent twin has
+            # committed by now. On PostgreSQL the twin's insert below waits on the
+            # unique index until this transaction ends, then fails and replays.
+            if (found := await _find(ident)) is not None:
+                raise _Replay(found)
+            row = Row(ident=ident, user_id=user_id, request_hash=request_hash, status_code=0, response="", created_at=now())
+            await row.save()
+            status, body = await create()
+            await Row.update({Row.status_code: status, Row.response: body.decode()}).where(Row.id == row.id)
+            return status, body
+    except _Replay as replay:
+        return _answer(replay.row, request_hash)
+    except Exception as exc:
+        if is_unique_violation(exc) and (found := await _find(ident)) is not None:
+            return _answer(found, request_hash)
+        raise

@@ -1,0 +1,1 @@
+"""Notifications: one row is both the in-app inbox entry and the delivery outbox."""

@@ -1,0 +1,45 @@
+"""Shared steps for case tests: people in two townships, and moving a case along."""
+
+from __future__ import annotations
+
+import itertools
+
+from tests.conftest import Auth
+
+GRID_A = "990101001001001"  # 清河镇 东山村 第一网格: the demo resident and grid worker
+GRID_B = "990101001002001"  # 清河镇 西塘村
+GRID_OTHER_TOWN = "990101002001001"  # 白石乡 白石村
+_phones = itertools.count(13700000000)
+
+
+async def add_user(client, auth: Auth, role: str, region: str, name: str = "") -> tuple[int, dict[str, str]]:
+    """Create a user through the admin API; return its id and bearer headers."""
+    phone = str(next(_phones))
+    response = await client.post(
+        "/api/v1/users",
+        json={"phone": phone, "role": role, "region": region, "name": name or f"{role}-{phone[-4:]}"},
+        headers=await auth.role("admin"),
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["id"], await auth.headers(phone)
+
+
+async def submit(client, headers, *, key: str | None = None, **fields):
+    body = {
+        "kind": "request",
+        "service_code": "AST-001",
+        "title": "申请低保",
+        "description": "家里困难，想申请最低生活保障。",
+        "region": GRID_A,
+    }
+    body.update(fields)
+    extra = {"Idempotency-Key": key} if key else {}
+    return await client.post("/api/v1/cases", json=body, headers={**headers, **extra})
+
+
+async def move(client, headers, case_id: int, action: str, **fields):
+    return await client.post(f"/api/v1/cases/{case_id}/transitions", json={"action": action, **fields}, headers=headers)
+
+
+async def user_id(client, headers) -> int:
+    return (await client.get("/api/v1/me", headers=headers)).json()["id"]
