@@ -1,0 +1,72 @@
+"""`bianmin worker` as real processes: two at once fire each timer once."""
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from backend.cases.tables import CaseEvent
+from tests.api.cases.helpers import move, submit, user_id
+from tests.conftest import SECRET
+
+BIANMIN = str(Path(sys.executable).parent / "bianmin")
+
+
+async def _overdue_case(client, auth, clock) -> int:
+    """A case accepted in January 2026 with a 1-day limit: overdue by the real clock."""
+    clock.set(datetime(2026, 1, 5, 2, 0, tzinfo=UTC))
+    case = (await submit(client, await auth.role("resident"), kind="complaint", service_code=None, title="井盖丢了")).json()
+    staff = await auth.role("staff")
+    await move(client, staff, case["id"], "accept")
+    await move(client, staff, case["id"], "assign", assignee_id=await user_id(client, await auth.role("grid_worker")))
+    return case["id"]
+
+
+async def _escalations(case_id: int) -> int:
+    return await CaseEvent.count().where((CaseEvent.case == case_id) & (CaseEvent.action == "escalate"))
+
+
+@pytest.mark.parametrize("settings", [{"default_time_limit_days": 1}], indirect=True)
+async def test_two_worker_processes_escalate_an_overdue_case_once(client, auth, clock, settings, tmp_path):
+    case_id = await _overdue_case(client, auth, clock)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BIANMIN_", "DATABASE_URL"))}
+    env.update(
+        DATABASE_URL=settings.effective_database_url,
+        BIANMIN_SECRET_KEY=SECRET,
+        BIANMIN_DATA_DIR=str(tmp_path / "worker-data"),
+        BIANMIN_TIMER_INTERVAL="1",
+    )
+    workers = [
+        subprocess.Popen([BIANMIN, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for _ in range(2)
+    ]
+    try:
+        deadline = time.monotonic() + 30
+        while await _escalations(case_id) == 0 and time.monotonic() < deadline:
+            await asyncio.sleep(0.3)
+        await asyncio.sleep(2.5)  # both have run further rounds by now
+        assert all(w.poll() is None for w in workers), "a worker died"
+    finally:
+        for w in workers:
+            w.terminate()
+        logs = [w.communicate(timeout=10)[0].decode() for w in workers]
+    assert await _escalations(case_id) == 1, logs
+    assert all("Traceback" not in log for log in logs), logs
+
+
+@pytest.mark.parametrize(
+    "settings", [{"default_time_limit_days": 1, "timers_in_process": True, "timer_interval_seconds": 1}], indirect=True
+)
+async def test_single_process_server_runs_the_timers_itself(client, auth, clock):
+    case_id = await _overdue_case(client, auth, clock)
+    clock.set(datetime(2026, 2, 1, 0, 0, tzinfo=UTC))
+    for _ in range(30):
+        if await _escalations(case_id):
+            break
+        await asyncio.sleep(0.2)
+    assert await _escalations(case_id) == 1
