@@ -34,6 +34,8 @@ from backend.cases.service import Context as CaseContext
 from backend.catalog.controller import ServiceController
 from backend.notices.controller import NoticeController
 from backend.notifications.controller import NotificationController
+from backend.ratings.controller import CaseRatingController, FollowUpController, RatingAppealController
+from backend.ratings.service import Policy as RatingPolicy
 from backend.regions.controller import RegionController
 from backend.settings import Settings, resolve_secret
 
@@ -48,6 +50,9 @@ API_HANDLERS = [
     NoticeController,
     CaseController,
     HolidayController,
+    CaseRatingController,
+    FollowUpController,
+    RatingAppealController,
     NotificationController,
 ]
 
@@ -68,6 +73,9 @@ def create_app(
     sms = sms or make_sender(settings.sms_backend, settings.sms_webhook_url)
     cipher = FieldCipher(settings.secret_key)
     clock = clock or Clock()
+    rating_policy = RatingPolicy(
+        callback_days=settings.follow_up_callback_days, fix_days=settings.follow_up_fix_days
+    )
     case_ctx = CaseContext(
         texts=texts, tz=ZoneInfo(settings.timezone), default_time_limit_days=settings.default_time_limit_days
     )
@@ -119,6 +127,7 @@ def create_app(
             "cipher": Provide(lambda: cipher, use_cache=True, sync_to_thread=False),
             "clock": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
             "case_ctx": Provide(lambda: case_ctx, use_cache=True, sync_to_thread=False),
+            "rating_policy": Provide(lambda: rating_policy, use_cache=True, sync_to_thread=False),
         },
         state=State({"i18n": texts, "settings": settings}),
         openapi_config=OpenAPIConfig(

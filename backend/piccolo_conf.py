@@ -26,6 +26,7 @@ APP_REGISTRY = AppRegistry(
         "backend.idempotency.piccolo_app",
         "backend.notifications.piccolo_app",
         "backend.cases.piccolo_app",
+        "backend.ratings.piccolo_app",
     ]
 )
 

@@ -75,6 +75,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Run the case timers inside the app (``bianmin serve`` with one process).
     timers_in_process: bool = False
     timer_interval_seconds: int = 60
+    #: A bad rating must be called back and fixed within these many working days.
+    follow_up_callback_days: int = 1
+    follow_up_fix_days: int = 5
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -112,6 +115,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             default_time_limit_days=_int(env, "BIANMIN_DEFAULT_TIME_LIMIT_DAYS", defaults.default_time_limit_days),
             timers_in_process=timers,
             timer_interval_seconds=_int(env, "BIANMIN_TIMER_INTERVAL", defaults.timer_interval_seconds),
+            follow_up_callback_days=_int(env, "BIANMIN_FOLLOW_UP_CALLBACK_DAYS", defaults.follow_up_callback_days),
+            follow_up_fix_days=_int(env, "BIANMIN_FOLLOW_UP_FIX_DAYS", defaults.follow_up_fix_days),
         )
 
     @property

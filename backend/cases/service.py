@@ -28,6 +28,7 @@ from backend.cases.structs import (
     Place,
     Resident,
 )
+from backend.cases import calendar
 from backend.cases.tables import Case as Row
 from backend.cases.tables import CaseEvent, ReceiptCounter
 from backend.catalog import service as catalog
@@ -167,6 +168,7 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
     elif data.kind not in ("complaint", "suggestion"):
         raise Invalid("case.service_required", field="service_code")
     resident_id, identity_check = await _resident_for(actor, data)
+    work = await calendar.calendar()
     row = Row(
         receipt_no=await _receipt_no(now, ctx.tz),
         kind=data.kind,
@@ -183,6 +185,7 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
         identity_check=identity_check,
         status="submitted",
         time_limit_days=time_limit,
+        response_due=work.add_workdays(now, 1, ctx.tz),
         created_at=now,
         updated_at=now,
     )
@@ -364,3 +367,15 @@ async def lookup(receipt_no: str, phone: str, locale: Locale, ctx: Context) -> C
             for event in events
         ],
     )
+
+
+async def receipt_no(case_id: int) -> str:
+    row = await Row.select(Row.receipt_no).where(Row.id == case_id).first()
+    return row["receipt_no"] if row else ""
+
+
+async def resident_of(case_id: int) -> int:
+    row = await Row.select(Row.resident).where(Row.id == case_id).first()
+    if row is None:
+        raise NotFound()
+    return row["resident"]

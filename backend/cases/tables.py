@@ -42,6 +42,10 @@ class Case(Table, tablename="app_case"):
     department = Varchar(length=100, null=True, default=None)
     #: Promised working days, fixed when the case is submitted.
     time_limit_days = Integer()
+    #: 接诉即办 response: accepted or rejected by this instant counts as responded in time
+    #: (one working day after submission, fixed at submission).
+    response_due = Timestamptz(null=True, default=None)
+    responded_at = Timestamptz(null=True, default=None)
     accepted_at = Timestamptz(null=True, default=None)
     deadline = Timestamptz(null=True, default=None, index=True)
     due_soon_at = Timestamptz(null=True, default=None, index=True)

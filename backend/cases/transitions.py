@@ -125,7 +125,14 @@ async def _effects(
     if action == "accept":
         work = await calendar.calendar()
         deadline = work.add_workdays(now, row["time_limit_days"], ctx.tz)
-        values = {Row.accepted_at: now, Row.deadline: deadline, Row.due_soon_at: due_soon_at(now, deadline)}
+        values = {
+            Row.accepted_at: now,
+            Row.responded_at: now,
+            Row.deadline: deadline,
+            Row.due_soon_at: due_soon_at(now, deadline),
+        }
+    elif action == "reject":
+        values = {Row.responded_at: now}
     elif action in ("assign", "reassign"):
         department = (move.department or "").strip() or None
         if move.assignee_id is None and department is None:
@@ -155,3 +162,31 @@ def _recipient(rule: Rule, row: dict[str, Any], named: int | None, values: dict[
     if rule.tell == "owner":
         return values.get(Row.owner, row["owner.id"])
     return row["assignee.id"] or row["owner.id"]
+
+
+async def record_rating(
+    actor: CurrentUser, row: dict[str, Any], again: bool, score: int, comment: str, now: datetime
+) -> None:
+    """The case side of a rating, inside the caller's transaction.
+
+    A first rating closes a resolved case (a lost race answers 409); a 追评 adds an
+    event. A score of 2 or less lets the resident reopen the closed case.
+    """
+    low = score <= 2
+    if again:
+        await Row.update({Row.low_rated: low, Row.updated_at: now}).where(Row.id == row["id"])
+        await add_event(row["id"], now, actor.id, "rate_again", row["status"], row["status"], comment)
+    else:
+        closed = await Row.update(
+            {Row.status: "closed", Row.closed_at: now, Row.low_rated: low, Row.updated_at: now}
+        ).where((Row.id == row["id"]) & (Row.status == "resolved")).returning(Row.id)
+        if not closed:
+            raise Conflict("rating.not_resolved")
+        await add_event(row["id"], now, actor.id, "rate", "resolved", "closed", comment)
+    recipient = row["owner.id"] or row["assignee.id"]
+    if recipient is not None:
+        await notifications.notify(
+            recipient, "case.rated_bad" if low else "case.rated", now, row["id"],
+            receipt_no=row["receipt_no"], title=row["title"], score=score,
+        )
+    await accounts.audit(actor.id, "case.rate_again" if again else "case.rate", "case", row["id"], {"score": score})

@@ -1,0 +1,1 @@
+"""好差评: five-level ratings, follow-up of bad ones, and appeals against malicious ones."""

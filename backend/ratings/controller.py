@@ -1,0 +1,119 @@
+from typing import Annotated, Literal
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from backend.cases.service import Context as CaseContext
+from backend.idempotency.service import body_hash, run_once
+from backend.lib.auth import CurrentUser, require_roles, require_user
+from backend.lib.clock import Clock
+from backend.ratings import service
+from backend.ratings.service import Policy
+from backend.ratings.structs import (
+    CaseRatings,
+    Decision,
+    FlagCreate,
+    FollowUpPage,
+    FollowUpView,
+    RatingCreate,
+    RatingView,
+    StepCreate,
+)
+
+staff = [require_roles("staff", "admin")]
+
+
+class CaseRatingController(Controller):
+    path = "/cases/{case_id:int}/rating"
+    tags = ["ratings"]
+    guards = [require_user]
+
+    @get(operation_id="GetCaseRatings")
+    async def get_ratings(
+        self,
+        request: Request[CurrentUser, str, object],
+        case_id: FromPath[int],
+        case_ctx: NamedDependency[CaseContext],
+        clock: NamedDependency[Clock],
+    ) -> CaseRatings:
+        return await service.for_case(request.user, case_id, clock.now(), case_ctx)
+
+    @post(operation_id="RateCase", status_code=HTTP_201_CREATED)
+    async def rate(
+        self,
+        request: Request[CurrentUser, str, object],
+        case_id: FromPath[int],
+        data: JSONBody[RatingCreate],
+        case_ctx: NamedDependency[CaseContext],
+        clock: NamedDependency[Clock],
+        rating_policy: NamedDependency[Policy],
+        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=100)] = None,
+    ) -> Response[RatingView]:
+        actor = request.user
+
+        async def create() -> tuple[int, bytes]:
+            view = await service.rate(actor, case_id, data, clock.now(), case_ctx, rating_policy)
+            return HTTP_201_CREATED, msgspec.json.encode(view)
+
+        status, body = await run_once(actor.id, f"rating:{case_id}", idempotency_key, body_hash(data), create)
+        return Response(body, status_code=status, media_type="application/json")  # type: ignore[arg-type]
+
+
+class FollowUpController(Controller):
+    path = "/follow-ups"
+    tags = ["ratings"]
+    guards = staff
+
+    @get(operation_id="ListFollowUps", summary="Bad-rating follow-ups in the caller's area")
+    async def list_follow_ups(
+        self,
+        request: Request[CurrentUser, str, object],
+        case_ctx: NamedDependency[CaseContext],
+        clock: NamedDependency[Clock],
+        status: Annotated[Literal["open", "overdue", "all"], QueryParameter()] = "open",
+        cursor: Annotated[int | None, QueryParameter(ge=1)] = None,
+    ) -> FollowUpPage:
+        return await service.follow_ups(
+            request.user, status == "open", status == "overdue", cursor, clock.now(), case_ctx
+        )
+
+    @post("/{follow_up_id:int}/steps", operation_id="AddFollowUpStep", status_code=HTTP_200_OK)
+    async def add_step(
+        self,
+        request: Request[CurrentUser, str, object],
+        follow_up_id: FromPath[int],
+        data: JSONBody[StepCreate],
+        case_ctx: NamedDependency[CaseContext],
+        clock: NamedDependency[Clock],
+    ) -> FollowUpView:
+        return await service.add_step(request.user, follow_up_id, data, clock.now(), case_ctx)
+
+
+class RatingAppealController(Controller):
+    path = "/ratings/{rating_id:int}"
+    tags = ["ratings"]
+
+    @post("/flag", operation_id="FlagRating", guards=staff, status_code=HTTP_200_OK)
+    async def flag(
+        self,
+        request: Request[CurrentUser, str, object],
+        rating_id: FromPath[int],
+        data: JSONBody[FlagCreate],
+        case_ctx: NamedDependency[CaseContext],
+        clock: NamedDependency[Clock],
+    ) -> RatingView:
+        return await service.flag(request.user, rating_id, data, clock.now(), case_ctx)
+
+    @post("/decision", operation_id="DecideRatingFlag", guards=[require_roles("admin")], status_code=HTTP_200_OK)
+    async def decide(
+        self,
+        request: Request[CurrentUser, str, object],
+        rating_id: FromPath[int],
+        data: JSONBody[Decision],
+        case_ctx: NamedDependency[CaseContext],
+        clock: NamedDependency[Clock],
+    ) -> RatingView:
+        return await service.decide(request.user, rating_id, data, clock.now(), case_ctx)
