@@ -37,6 +37,7 @@ from backend.notifications.controller import NotificationController
 from backend.ratings.controller import CaseRatingController, FollowUpController, RatingAppealController
 from backend.ratings.service import Policy as RatingPolicy
 from backend.regions.controller import RegionController
+from backend.stats.controller import StatsController
 from backend.settings import Settings, resolve_secret
 
 log = logging.getLogger("bianmin")
@@ -53,6 +54,7 @@ API_HANDLERS = [
     CaseRatingController,
     FollowUpController,
     RatingAppealController,
+    StatsController,
     NotificationController,
 ]
 

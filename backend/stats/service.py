@@ -1,0 +1,242 @@
+"""The numbers townships are judged by, computed in the database.
+
+Definitions (also in docs/STATISTICS.md): a case counts in the period and region
+where it was submitted. Response rate = accepted or rejected within 1 working day
+/ submitted; resolution rate = resolved / accepted; satisfaction rate = effective
+ratings ≥ 4 / rated; on-time rate = resolved by the deadline / resolved. A case's
+effective rating is its latest rating not upheld as malicious.
+
+Every figure is one aggregate query per grouping (plus one for medians), so the
+cost grows with the cases in the period, and no case row is loaded into Python.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import msgspec
+from piccolo.engine.postgres import PostgresEngine
+
+from backend.cases.tables import Case
+from backend.lib.i18n import Locale, Texts
+
+GroupBy = Literal["township", "village", "grid", "category", "worker", "day", "week", "month"]
+GROUPINGS: tuple[str, ...] = GroupBy.__args__  # type: ignore[attr-defined]
+
+
+class Metrics(msgspec.Struct, kw_only=True):
+    key: str | None = None
+    label: str | None = None
+    submitted: int
+    responded: int
+    accepted: int
+    resolved: int
+    resolved_on_time: int
+    rated: int
+    satisfied: int
+    bad_ratings: int
+    follow_ups: int
+    follow_ups_decided: int
+    follow_ups_on_time: int
+    response_rate: float | None
+    resolution_rate: float | None
+    satisfaction_rate: float | None
+    on_time_rate: float | None
+    follow_up_on_time_rate: float | None
+    mean_hours_to_resolve: float | None
+    median_hours_to_resolve: float | None
+
+
+class Summary(msgspec.Struct, kw_only=True):
+    region: str
+    region_name: str
+    from_: date = msgspec.field(name="from")
+    to: date
+    group_by: GroupBy | None
+    totals: Metrics
+    groups: list[Metrics]
+
+
+def _is_pg() -> bool:
+    return isinstance(Case._meta.db, PostgresEngine)
+
+
+def _hours(start: str, end: str) -> str:
+    if _is_pg():
+        return f"EXTRACT(EPOCH FROM ({end} - {start})) / 3600.0"
+    return f"(julianday({end}) - julianday({start})) * 24.0"
+
+
+def _bucket(group_by: str, tz: ZoneInfo) -> str:
+    """SQL for a local-date bucket of c.created_at (day, Monday of the week, month)."""
+    if _is_pg():
+        local = f"(c.created_at AT TIME ZONE '{tz.key}')"
+        return {
+            "day": f"to_char({local}, 'YYYY-MM-DD')",
+            "week": f"to_char(date_trunc('week', {local}), 'YYYY-MM-DD')",
+            "month": f"to_char({local}, 'YYYY-MM')",
+        }[group_by]
+    # SQLite has no time zones: shift by the zone's offset (fixed for Asia/Shanghai).
+    offset = datetime(2026, 1, 1, tzinfo=tz).utcoffset() or timedelta(0)
+    shift = f"'{int(offset.total_seconds() // 60):+d} minutes'"
+    return {
+        "day": f"strftime('%Y-%m-%d', c.created_at, {shift})",
+        "week": f"date(c.created_at, {shift}, 'weekday 0', '-6 days')",
+        "month": f"strftime('%Y-%m', c.created_at, {shift})",
+    }[group_by]
+
+
+def _group_key(group_by: str | None, tz: ZoneInfo) -> str:
+    if group_by is None:
+        return "'all'"
+    if group_by in ("township", "village"):
+        return f"substr(c.region_code, 1, {9 if group_by == 'township' else 12})"
+    if group_by == "grid":
+        return "c.region_code"
+    if group_by == "category":
+        return "COALESCE(s.category, '')"
+    if group_by == "worker":
+        return "COALESCE(CAST(c.assignee AS TEXT), '')"
+    return _bucket(group_by, tz)
+
+
+def _base(group_by: str | None, tz: ZoneInfo) -> str:
+    """One row per case in the period and region, with what the figures count."""
+    on_time_follow_up = "f.callback_at <= f.callback_due AND f.fixed_at <= f.fix_due"
+    decided = "f.fixed_at IS NOT NULL OR f.fix_due < {} OR (f.callback_at IS NULL AND f.callback_due < {})"
+    return f"""
+    base AS (
+      SELECT
+        {_group_key(group_by, tz)} AS gkey,
+        CASE WHEN c.responded_at IS NOT NULL AND c.responded_at <= c.response_due THEN 1 ELSE 0 END AS responded,
+        CASE WHEN c.accepted_at IS NOT NULL THEN 1 ELSE 0 END AS accepted,
+        CASE WHEN c.resolved_at IS NOT NULL THEN 1 ELSE 0 END AS resolved,
+        CASE WHEN c.resolved_at IS NOT NULL AND c.resolved_at <= c.deadline THEN 1 ELSE 0 END AS on_time,
+        CASE WHEN c.resolved_at IS NOT NULL THEN {_hours("c.created_at", "c.resolved_at")} END AS hours,
+        er.score AS effective_score,
+        CASE WHEN fr.score <= 2 THEN 1 ELSE 0 END AS bad,
+        CASE WHEN f.id IS NOT NULL THEN 1 ELSE 0 END AS follow_up,
+        CASE WHEN f.id IS NOT NULL AND ({decided}) THEN 1 ELSE 0 END AS follow_up_decided,
+        CASE WHEN f.id IS NOT NULL AND {on_time_follow_up} THEN 1 ELSE 0 END AS follow_up_on_time
+      FROM app_case c
+      LEFT JOIN service s ON s.code = c.service_code
+      LEFT JOIN rating fr ON fr.case_id = c.id AND fr.kind = 'first' AND fr.flag_status <> 'upheld'
+      LEFT JOIN rating er ON er.id = (
+        SELECT MAX(r2.id) FROM rating r2 WHERE r2.case_id = c.id AND r2.flag_status <> 'upheld'
+      )
+      LEFT JOIN follow_up f ON f.rating = fr.id
+      WHERE c.created_at >= {{}} AND c.created_at < {{}} AND c.region_code >= {{}} AND c.region_code < {{}}
+    )"""
+
+
+_AGGREGATE = """
+SELECT gkey,
+  COUNT(*) AS submitted, SUM(responded) AS responded, SUM(accepted) AS accepted,
+  SUM(resolved) AS resolved, SUM(on_time) AS resolved_on_time,
+  COUNT(effective_score) AS rated,
+  SUM(CASE WHEN effective_score >= 4 THEN 1 ELSE 0 END) AS satisfied,
+  SUM(bad) AS bad_ratings, SUM(follow_up) AS follow_ups,
+  SUM(follow_up_decided) AS follow_ups_decided, SUM(follow_up_on_time) AS follow_ups_on_time,
+  AVG(hours) AS mean_hours
+FROM base GROUP BY gkey ORDER BY gkey
+"""
+_MEDIAN = """
+, ranked AS (
+  SELECT gkey, hours,
+    ROW_NUMBER() OVER (PARTITION BY gkey ORDER BY hours) AS position,
+    COUNT(*) OVER (PARTITION BY gkey) AS total
+  FROM base WHERE hours IS NOT NULL
+)
+SELECT gkey, AVG(hours) AS median_hours FROM ranked
+WHERE position IN ((total + 1) / 2, (total + 2) / 2) GROUP BY gkey
+"""
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _hours_value(value: Any) -> float | None:
+    return round(float(value), 2) if value is not None else None
+
+
+def _metrics(row: dict[str, Any], median: Any) -> Metrics:
+    n = {k: int(row.get(k) or 0) for k in (
+        "submitted", "responded", "accepted", "resolved", "resolved_on_time", "rated", "satisfied",
+        "bad_ratings", "follow_ups", "follow_ups_decided", "follow_ups_on_time",
+    )}
+    return Metrics(
+        **n,
+        response_rate=_rate(n["responded"], n["submitted"]),
+        resolution_rate=_rate(n["resolved"], n["accepted"]),
+        satisfaction_rate=_rate(n["satisfied"], n["rated"]),
+        on_time_rate=_rate(n["resolved_on_time"], n["resolved"]),
+        follow_up_on_time_rate=_rate(n["follow_ups_on_time"], n["follow_ups_decided"]),
+        mean_hours_to_resolve=_hours_value(row.get("mean_hours")),
+        median_hours_to_resolve=_hours_value(median),
+    )
+
+
+def period_bounds(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """From local midnight of ``start`` to local midnight after ``end`` (exclusive)."""
+    return (
+        datetime.combine(start, time(), tz),
+        datetime.combine(end + timedelta(days=1), time(), tz),
+    )
+
+
+async def _run(group_by: str | None, region: str, start: date, end: date, tz: ZoneInfo, now: datetime) -> list[Metrics]:
+    low, high = (bound.astimezone(UTC) for bound in period_bounds(start, end, tz))
+    base = _base(group_by, tz)
+    # Stored instants are UTC; on SQLite they compare as text, so parameters must be UTC too.
+    # The two "now" placeholders come first: they sit in the CTE's SELECT list.
+    params = [now.astimezone(UTC), now.astimezone(UTC), low, high, region, region + "~"]
+    rows = await Case.raw("WITH " + base + _AGGREGATE, *params)
+    medians = {r["gkey"]: r["median_hours"] for r in await Case.raw("WITH " + base + _MEDIAN, *params)}
+    return [msgspec.structs.replace(_metrics(r, medians.get(r["gkey"])), key=str(r["gkey"])) for r in rows]
+
+
+async def _labels(group_by: str, keys: list[str], locale: Locale, texts: Texts) -> dict[str, str]:
+    if group_by in ("township", "village", "grid"):
+        rows = await Case.raw(
+            "SELECT code, name_hans, name_hant FROM region WHERE code IN ("
+            + ", ".join("{}" for _ in keys) + ")", *keys
+        ) if keys else []
+        column = "name_hant" if locale == "zh-Hant" else "name_hans"
+        return {r["code"]: r[column] for r in rows}
+    if group_by == "category":
+        return {k: texts.t(locale, f"catalog.category.{k}" if k else "stats.no_service") for k in keys}
+    if group_by == "worker":
+        ids = [int(k) for k in keys if k]
+        rows = await Case.raw(
+            "SELECT id, name FROM app_user WHERE id IN (" + ", ".join("{}" for _ in ids) + ")", *ids
+        ) if ids else []
+        names = {str(r["id"]): r["name"] for r in rows}
+        return {k: names.get(k, "") if k else texts.t(locale, "stats.unassigned") for k in keys}
+    if group_by == "week":
+        return {k: texts.t(locale, "stats.week_of", date=k) for k in keys}
+    return {k: k for k in keys}
+
+
+async def summary(
+    region: str, region_name: str, start: date, end: date, group_by: GroupBy | None, locale: Locale,
+    texts: Texts, tz: ZoneInfo, now: datetime,
+) -> Summary:
+    totals = await _run(None, region, start, end, tz, now)
+    empty = _metrics({}, None)
+    groups: list[Metrics] = []
+    if group_by is not None:
+        groups = await _run(group_by, region, start, end, tz, now)
+        labels = await _labels(group_by, [g.key or "" for g in groups], locale, texts)
+        groups = [msgspec.structs.replace(g, label=labels.get(g.key or "", g.key)) for g in groups]
+    return Summary(
+        region=region,
+        region_name=region_name,
+        from_=start,
+        to=end,
+        group_by=group_by,
+        totals=msgspec.structs.replace(totals[0] if totals else empty, key=None),
+        groups=groups,
+    )
