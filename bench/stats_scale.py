@@ -82,6 +82,8 @@ async def run(url: str, n: int) -> None:
         await migrate()
         began = time.perf_counter()
         await seed(n)
+        # A bulk load leaves the planner without statistics; autovacuum would gather them soon.
+        await Case.raw("ANALYZE")
         print(f"seeded {n} cases in {time.perf_counter() - began:.1f} s ({url.split(':')[0]})")
         texts = Texts.load(PROJECT_ROOT / "locales")
         now = datetime(2026, 12, 31, tzinfo=UTC)
