@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from functools import partial
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from backend.accounts import service as accounts
-from backend.accounts.controller import AuthController, MeController, UserController
+from backend.accounts.controller import AuthController, FamilyLinkController, MeController, UserController
 from backend.lib.auth import BearerAuthMiddleware
 from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
@@ -28,12 +29,25 @@ from backend.lib.errors import EXCEPTION_HANDLERS
 from backend.lib.health import healthz
 from backend.lib.i18n import Texts
 from backend.lib.sms import SmsSender, make_sender
+from backend.bookings import jobs as booking_jobs
+from backend.bookings.controller import (
+    BookingController,
+    HandoverController,
+    SlotController,
+    UnconfirmedHandoverController,
+)
 from backend.cases import jobs as case_jobs
 from backend.cases.controller import CaseController, HolidayController
+from backend.cases import service as case_service
 from backend.cases.service import Context as CaseContext
 from backend.catalog.controller import ServiceController
+from backend.media import jobs as media_jobs
+from backend.media import service as media_service
+from backend.media.controller import MediaController
 from backend.notices.controller import NoticeController
-from backend.notifications.controller import NotificationController
+from backend.notifications import delivery
+from backend.notifications.controller import NotificationController, PushController
+from backend.notifications.vapid import load_vapid
 from backend.ratings.controller import CaseRatingController, FollowUpController, RatingAppealController
 from backend.ratings.service import Policy as RatingPolicy
 from backend.regions.controller import RegionController
@@ -55,7 +69,14 @@ API_HANDLERS = [
     FollowUpController,
     RatingAppealController,
     StatsController,
+    FamilyLinkController,
+    SlotController,
+    BookingController,
+    HandoverController,
+    UnconfirmedHandoverController,
     NotificationController,
+    PushController,
+    MediaController,
 ]
 
 
@@ -75,11 +96,19 @@ def create_app(
     sms = sms or make_sender(settings.sms_backend, settings.sms_webhook_url)
     cipher = FieldCipher(settings.secret_key)
     clock = clock or Clock()
+    vapid = load_vapid(settings.data_dir, settings.vapid_subject)
     rating_policy = RatingPolicy(
         callback_days=settings.follow_up_callback_days, fix_days=settings.follow_up_fix_days
     )
+    # Media sits below cases: whether someone may see a case's photo is asked of cases, from here.
+    media_ctx = media_service.context(
+        settings, load_user=accounts.load_current_user, case_visible=case_service.can_see
+    )
     case_ctx = CaseContext(
-        texts=texts, tz=ZoneInfo(settings.timezone), default_time_limit_days=settings.default_time_limit_days
+        texts=texts,
+        tz=ZoneInfo(settings.timezone),
+        default_time_limit_days=settings.default_time_limit_days,
+        photo_links=media_ctx.links,
     )
 
     @asynccontextmanager
@@ -87,7 +116,16 @@ def create_app(
         app.state.engine = await open_engine(settings.effective_database_url, settings.pg_pool_max)
         timers = None
         if settings.timers_in_process:
-            timers = asyncio.create_task(case_jobs.run_forever(clock.now, settings.timer_interval_seconds))
+            timers = asyncio.create_task(
+                case_jobs.run_forever(
+                    clock.now,
+                settings.timer_interval_seconds,
+                also=[media_jobs.stale_remover(media_ctx.storage), partial(booking_jobs.run, tz=case_ctx.tz)],
+                )
+            )
+        deliveries = None
+        if settings.delivery_in_process:
+            deliveries = asyncio.create_task(delivery.run_forever(settings, texts, vapid, clock.now, sms))
         try:
             yield
         finally:
@@ -95,6 +133,10 @@ def create_app(
                 timers.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await timers
+            if deliveries is not None:
+                deliveries.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await deliveries
             await close_engine(app.state.engine)
             await sms.aclose()
 
@@ -129,6 +171,8 @@ def create_app(
             "cipher": Provide(lambda: cipher, use_cache=True, sync_to_thread=False),
             "clock": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
             "case_ctx": Provide(lambda: case_ctx, use_cache=True, sync_to_thread=False),
+            "vapid": Provide(lambda: vapid, use_cache=True, sync_to_thread=False),
+            "media_ctx": Provide(lambda: media_ctx, use_cache=True, sync_to_thread=False),
             "rating_policy": Provide(lambda: rating_policy, use_cache=True, sync_to_thread=False),
         },
         state=State({"i18n": texts, "settings": settings}),

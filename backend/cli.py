@@ -6,14 +6,17 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 import click
 import msgspec
 
 from backend.accounts import service as accounts
 from backend.accounts.structs import FLAGS, UserCreate
+from backend.bookings import jobs as booking_jobs
 from backend.cases import jobs as case_jobs
 from backend.catalog import manage as catalog_manage
 from backend.catalog import service as catalog_service
@@ -24,6 +27,10 @@ from backend.lib.crypto import FieldCipher
 from backend.lib.db import DatabaseUnavailable, close_engine, migrate, open_engine
 from backend.lib.errors import AppError
 from backend.lib.i18n import Texts
+from backend.media import jobs as media_jobs
+from backend.media import storage as media_storage
+from backend.notifications import delivery
+from backend.notifications.vapid import load_vapid
 from backend.regions import service as regions
 from backend.settings import Settings, SettingsError, resolve_secret
 
@@ -51,7 +58,9 @@ def _load() -> Context:
     return Context(settings=settings, texts=Texts.load(settings.locales_dir))
 
 
-def _with_database(ctx: Context, work: Callable[[], Awaitable[T]]) -> T:
+def _with_database(
+    ctx: Context, work: Callable[[], Awaitable[T]], loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None
+) -> T:
     """Open the database, run ``work``, close it; unreachable databases stop here, loudly."""
 
     async def run() -> T:
@@ -65,7 +74,17 @@ def _with_database(ctx: Context, work: Callable[[], Awaitable[T]]) -> T:
         finally:
             await close_engine(engine)
 
-    return asyncio.run(run())
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        return runner.run(run())
+
+
+def _network_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop when installed (as under ``bianmin serve``): push delivery is mostly network overhead."""
+    try:
+        import uvloop  # noqa: PLC0415 - optional, comes with uvicorn[standard]
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 async def _seed(ctx: Context, demo: bool) -> list:
@@ -110,6 +129,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     if workers == 1:
         # The only process also runs the case timers; with several, run `bianmin worker`.
         os.environ.setdefault("BIANMIN_TIMERS_IN_PROCESS", "on")
+        os.environ.setdefault("BIANMIN_DELIVERY_IN_PROCESS", "on")
     uvicorn.run(
         "backend.app:create_app",
         factory=True,
@@ -123,18 +143,35 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 
 @main.command()
 def worker() -> None:
-    """Run the timers (reminders, escalation, auto-close) until stopped."""
+    """Deliver notifications and run the timers (reminders, escalation, auto-close) until stopped."""
     ctx = _load()
     ctx.say("cli.worker_started", seconds=ctx.settings.timer_interval_seconds)
     clock = Clock()
 
     async def work() -> None:
-        await case_jobs.run_forever(clock.now, ctx.settings.timer_interval_seconds)
+        tz = ZoneInfo(ctx.settings.timezone)
+        also = [
+            media_jobs.stale_remover(media_storage.from_settings(ctx.settings)),
+            partial(booking_jobs.run, tz=tz),
+        ]
+        vapid = load_vapid(ctx.settings.data_dir, ctx.settings.vapid_subject)
+        ctx.say("cli.delivery_started", public_key=vapid.application_server_key)
+        await asyncio.gather(
+            case_jobs.run_forever(clock.now, ctx.settings.timer_interval_seconds, also=also),
+            delivery.run_forever(ctx.settings, ctx.texts, vapid, clock.now),
+        )
 
     try:
-        _with_database(ctx, work)
+        _with_database(ctx, work, _network_loop())
     except KeyboardInterrupt:
         ctx.say("cli.worker_stopped")
+
+
+@main.command()
+def vapid() -> None:
+    """Print the VAPID public key (creating the key pair in the data dir if missing)."""
+    settings = _load().settings
+    sys.stdout.write(load_vapid(settings.data_dir, settings.vapid_subject).application_server_key + "\n")
 
 
 @main.command("migrate")

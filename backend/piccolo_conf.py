@@ -27,6 +27,8 @@ APP_REGISTRY = AppRegistry(
         "backend.notifications.piccolo_app",
         "backend.cases.piccolo_app",
         "backend.ratings.piccolo_app",
+        "backend.bookings.piccolo_app",
+        "backend.media.piccolo_app",
     ]
 )
 

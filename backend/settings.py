@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -75,9 +75,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Run the case timers inside the app (``bianmin serve`` with one process).
     timers_in_process: bool = False
     timer_interval_seconds: int = 60
+    #: Deliver notifications inside the app (``bianmin serve`` with one process).
+    delivery_in_process: bool = False
+    #: Seconds between delivery rounds when the outbox is empty.
+    delivery_interval_seconds: int = 2
+    #: Seconds a claimed batch stays reserved for its worker; after a crash it is retried then.
+    delivery_lease_seconds: int = 120
+    #: Push messages in flight at once per process.
+    push_concurrency: int = 32
     #: A bad rating must be called back and fixed within these many working days.
     follow_up_callback_days: int = 1
     follow_up_fix_days: int = 5
+    #: Largest photo upload accepted, in bytes (413 beyond).
+    media_max_bytes: int = 10 * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,6 +104,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             insecure = _flag(env.get("BIANMIN_PUSH_ALLOW_INSECURE"), False)
             forwarded = _flag(env.get("BIANMIN_TRUST_FORWARDED_FOR"), False)
             timers = _flag(env.get("BIANMIN_TIMERS_IN_PROCESS"), False)
+            delivery = _flag(env.get("BIANMIN_DELIVERY_IN_PROCESS"), False)
         except SettingsError as exc:
             raise SettingsError(f"an on/off setting is wrong: {exc}") from None
         defaults = cls()
@@ -115,8 +126,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             default_time_limit_days=_int(env, "BIANMIN_DEFAULT_TIME_LIMIT_DAYS", defaults.default_time_limit_days),
             timers_in_process=timers,
             timer_interval_seconds=_int(env, "BIANMIN_TIMER_INTERVAL", defaults.timer_interval_seconds),
+            delivery_in_process=delivery,
+            delivery_interval_seconds=_int(env, "BIANMIN_DELIVERY_INTERVAL", defaults.delivery_interval_seconds),
+            delivery_lease_seconds=_int(env, "BIANMIN_DELIVERY_LEASE", defaults.delivery_lease_seconds),
+            push_concurrency=_int(env, "BIANMIN_PUSH_CONCURRENCY", defaults.push_concurrency),
             follow_up_callback_days=_int(env, "BIANMIN_FOLLOW_UP_CALLBACK_DAYS", defaults.follow_up_callback_days),
             follow_up_fix_days=_int(env, "BIANMIN_FOLLOW_UP_FIX_DAYS", defaults.follow_up_fix_days),
+            media_max_bytes=_int(env, "BIANMIN_MEDIA_MAX_BYTES", defaults.media_max_bytes),
         )
 
     @property
@@ -140,22 +156,30 @@ def resolve_secret(settings: Settings) -> Settings:
     """
     if settings.secret_key:
         return settings
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     path = settings.data_dir / "secret_key"
+    key = write_once(path, lambda: secrets.token_urlsafe(48).encode()).decode().strip()
+    if len(key) < 32:
+        raise SettingsError(f"{path} holds a secret shorter than 32 characters")
+    return msgspec.structs.replace(settings, secret_key=key)
+
+
+def write_once(path: Path, make: Callable[[], bytes]) -> bytes:
+    """The content of ``path``, first writing ``make()`` there (mode 0600) if it is missing.
+
+    Written to a private temporary file, then hard-linked into place: a second
+    process starting at the same moment never reads a half-written file; the
+    first link wins and both read the winner.
+    """
     if not path.exists():
-        # Write then rename, so a second process starting at the same moment never
-        # reads a half-written key; the first rename wins and both read the winner.
-        tmp = settings.data_dir / f".secret_key.{os.getpid()}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(make())
         try:
             os.link(tmp, path)
         except FileExistsError:
             pass
         finally:
             tmp.unlink()
-    key = path.read_text().strip()
-    if len(key) < 32:
-        raise SettingsError(f"{path} holds a secret shorter than 32 characters")
-    return msgspec.structs.replace(settings, secret_key=key)
+    return path.read_bytes()

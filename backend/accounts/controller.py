@@ -5,7 +5,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
-from backend.accounts import admin, service, signin
+from backend.accounts import admin, family, service, signin
 from backend.accounts.structs import (
     LoginRequest,
     LoginResult,
@@ -18,6 +18,7 @@ from backend.accounts.structs import (
     UserUpdate,
 )
 from backend.lib.auth import CurrentUser, Role, client_ip, require_roles, require_user
+from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
 from backend.lib.errors import request_locale
 from backend.lib.i18n import Texts
@@ -81,3 +82,29 @@ class UserController(Controller):
         self, request: Request[CurrentUser, str, object], user_id: FromPath[int], data: JSONBody[UserUpdate]
     ) -> User:
         return await admin.update_user(request.user, user_id, data)
+
+
+class FamilyLinkController(Controller):
+    path = "/family-links"
+    tags = ["accounts"]
+    guards = [require_roles("resident", "grid_worker")]
+
+    @get(operation_id="ListFamilyLinks")
+    async def list_links(self, request: Request[CurrentUser, str, object]) -> family.LinkPage:
+        return await family.list_links(request.user)
+
+    @post(operation_id="RequestFamilyLink")
+    async def request_link(
+        self, request: Request[CurrentUser, str, object], data: JSONBody[family.LinkCreate], clock: NamedDependency[Clock]
+    ) -> family.Link:
+        return await family.request(request.user, data, clock.now())
+
+    @post("/{link_id:int}/confirm", operation_id="ConfirmFamilyLink", status_code=HTTP_200_OK)
+    async def confirm(
+        self,
+        request: Request[CurrentUser, str, object],
+        link_id: FromPath[int],
+        data: JSONBody[family.LinkConfirm],
+        clock: NamedDependency[Clock],
+    ) -> family.Link:
+        return await family.confirm(request.user, link_id, data, clock.now())

@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from backend.accounts.structs import FLAGS, Flag, MeUpdate, RegionRef, User, UserCreate
+from backend.accounts.structs import FLAGS, Contact, Flag, MeUpdate, RegionRef, User, UserCreate
 from backend.accounts.tables import Audit, User as UserRow
 from backend.lib.auth import CurrentUser, Role
 from backend.lib.crypto import FieldCipher
@@ -117,6 +117,16 @@ async def get_user(user_id: int, locale: Locale) -> User:
     if row is None:
         raise NotFound()
     return _to_struct(row, locale)
+
+
+async def contacts(user_ids: list[int]) -> dict[int, Contact]:
+    """Phone and saved script of each active user among ``user_ids``."""
+    if not user_ids:
+        return {}
+    rows = await UserRow.select(UserRow.id, UserRow.phone, UserRow.locale).where(
+        UserRow.id.is_in(list(user_ids)) & (UserRow.active == True)  # noqa: E712
+    )
+    return {row["id"]: Contact(id=row["id"], phone=row["phone"], locale=row["locale"]) for row in rows}
 
 
 async def find_by_phone(phone: str) -> dict[str, Any] | None:

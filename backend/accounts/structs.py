@@ -30,6 +30,14 @@ class User(msgspec.Struct):
     created_at: datetime
 
 
+class Contact(msgspec.Struct, frozen=True):
+    """How to reach a user outside the app (SMS) and in which script."""
+
+    id: int
+    phone: str
+    locale: LocaleName
+
+
 class MeUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     name: str | msgspec.UnsetType = msgspec.UNSET
     locale: LocaleName | msgspec.UnsetType = msgspec.UNSET

@@ -64,3 +64,24 @@ class Audit(Table):
     object_id = Varchar(length=64)
     detail = JSON(default="{}")
     at = Timestamptz(index=True)
+
+
+class FamilyLink(Table):
+    """A resident acting for a relative (a son in the city for his mother).
+
+    Active only once the relative confirms, or a grid worker records how the
+    relationship and identity were checked.
+    """
+
+    requester = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), index=True)
+    relative = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), index=True)
+    relation = Varchar(length=20)
+    #: pending | active | revoked
+    status = Varchar(length=8, default="pending", index=True)
+    #: "<requester>:<relative>", unique: one link per pair.
+    pair = Varchar(length=32, unique=True)
+    created_at = Timestamptz()
+    confirmed_by = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), null=True, default=None)
+    confirmed_at = Timestamptz(null=True, default=None)
+    #: home_visit | phone | smartphone | in_person, when a grid worker confirmed it.
+    identity_check = Varchar(length=16, null=True, default=None)

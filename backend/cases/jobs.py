@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -112,8 +112,11 @@ async def run_timers(now: datetime) -> TimerReport:
     )
 
 
-async def run_forever(clock_now: Callable[[], datetime], interval: float) -> None:
-    """Run the timers every ``interval`` seconds until cancelled; a failed round is logged, not fatal."""
+async def run_forever(
+    clock_now: Callable[[], datetime], interval: float, also: Sequence[Callable[[datetime], Awaitable[object]]] = ()
+) -> None:
+    """Run the timers, then ``also`` (other domains' timers), every ``interval`` seconds until
+    cancelled; a failed round is logged, not fatal."""
     while True:
         try:
             report = await run_timers(clock_now())
@@ -121,4 +124,9 @@ async def run_forever(clock_now: Callable[[], datetime], interval: float) -> Non
                 log.info("timers: %s", msgspec.json.encode(report).decode())
         except Exception:  # noqa: BLE001 - the next round retries; the database may be restarting
             log.exception("timer round failed")
+        for timer in also:
+            try:
+                await timer(clock_now())
+            except Exception:  # noqa: BLE001 - as above; one domain's failure does not stop the others
+                log.exception("timer %s failed", getattr(timer, "__qualname__", timer))
         await asyncio.sleep(interval)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from backend.accounts import family
 from backend.accounts import service as accounts
 from backend.accounts.structs import UserCreate
 from backend.cases.structs import (
@@ -35,6 +36,8 @@ from backend.catalog import service as catalog
 from backend.lib.auth import CurrentUser
 from backend.lib.errors import AppError, Invalid, NotFound
 from backend.lib.i18n import Locale, Texts, to_script
+from backend.media import service as media
+from backend.media.links import Links
 from backend.notifications import service as notifications
 from backend.regions import service as regions
 
@@ -89,13 +92,16 @@ class Context(msgspec.Struct, frozen=True):
     texts: Texts
     tz: ZoneInfo
     default_time_limit_days: int
+    #: Signs the photo URLs on the timeline; without it, events carry photo ids only.
+    photo_links: Links | None = None
 
 
 def visible(actor: CurrentUser) -> Any:
     """The WHERE clause for the cases ``actor`` may see."""
     mine = (Row.resident == actor.id) | (Row.submitted_by == actor.id)
     if actor.role == "resident":
-        return mine
+        # A linked family member follows the relative's cases as their own.
+        return mine | Row.resident.is_in(family.relatives_of(actor.id))
     prefix = actor.scope.prefix
     in_region = Row.region_code.like(f"{prefix}%") if prefix else (Row.id < 0)
     if actor.role == "grid_worker":
@@ -118,6 +124,9 @@ async def _resident_for(actor: CurrentUser, data: CaseCreate) -> tuple[int, str 
     """Who the case is for, and the identity check when someone files for them."""
     proxied = data.resident_id is not None or data.resident_phone is not None
     if actor.role == "resident":
+        if data.resident_id is not None and data.resident_phone is None and data.identity_check is None:
+            if await family.acts_for(actor.id, data.resident_id):
+                return data.resident_id, None  # a linked family member filing for the relative
         if proxied or data.identity_check is not None:
             raise AppError(403, "case.proxy_not_allowed")
         return actor.id, None
@@ -190,7 +199,8 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
         updated_at=now,
     )
     await row.save()
-    await add_event(row.id, now, actor.id, "submit", None, "submitted")
+    media_ids = await media.attach(actor.id, row.id, data.media)
+    await add_event(row.id, now, actor.id, "submit", None, "submitted", media=media_ids)
     await accounts.audit(actor.id, "case.submit", "case", row.id, {"to": "submitted"})
     if resident_id != actor.id:
         await notifications.notify(resident_id, "case.filed_for_you", now, row.id, receipt_no=row.receipt_no)
@@ -280,6 +290,11 @@ async def row_for(actor: CurrentUser, case_id: int) -> dict[str, Any]:
     return row
 
 
+async def can_see(actor: CurrentUser, case_id: int) -> bool:
+    """Whether ``actor`` may see the case (and so its photos: media asks through this)."""
+    return await Row.exists().where((Row.id == case_id) & visible(actor))
+
+
 async def get(actor: CurrentUser, case_id: int, now: datetime, ctx: Context, audit_reveal: bool = True) -> Case:
     row = await row_for(actor, case_id)
     if audit_reveal and row["resident.id"] != actor.id:
@@ -302,8 +317,19 @@ async def get(actor: CurrentUser, case_id: int, now: datetime, ctx: Context, aud
         accepted_at=row["accepted_at"],
         resolved_at=row["resolved_at"],
         closed_at=row["closed_at"],
-        timeline=await _timeline(case_id, locale, ctx.texts),
+        timeline=await _with_photos(await _timeline(case_id, locale, ctx.texts), actor.id, now, ctx),
     )
+
+
+async def _with_photos(timeline: list[Event], viewer_id: int, now: datetime, ctx: Context) -> list[Event]:
+    """Add signed URLs to the timeline's photos: an <img> cannot send the bearer token."""
+    ids = [media_id for event in timeline for media_id in event.media]
+    if ctx.photo_links is None or not ids:
+        return timeline
+    found = await media.photos(ids, viewer_id, now, ctx.photo_links)
+    for event in timeline:
+        event.photos = [found[media_id] for media_id in event.media if media_id in found]
+    return timeline
 
 
 class Filters(msgspec.Struct, kw_only=True):

@@ -3,6 +3,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.media.structs import MediaIds, Photo
+
 Kind = Literal["request", "complaint", "suggestion", "visit", "proxy"]
 Status = Literal[
     "submitted",
@@ -51,6 +53,8 @@ class CaseCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     resident_phone: str | None = None
     resident_name: Annotated[str, msgspec.Meta(max_length=50)] | None = None
     identity_check: IdentityCheck | None = None
+    #: Photos uploaded with POST /media, attached to the case and its submit event.
+    media: MediaIds = []
 
 
 class Transition(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -60,6 +64,8 @@ class Transition(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     assignee_id: int | None = None
     #: assign / reassign: the back office (后台) it goes to.
     department: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    #: Photos uploaded with POST /media, shown on this step of the timeline.
+    media: MediaIds = []
 
 
 class Person(msgspec.Struct):
@@ -89,6 +95,8 @@ class Event(msgspec.Struct):
     to_status: str | None
     note: str
     media: list[int]
+    #: The same photos with signed URLs for <img> (valid for the reader, for about a day).
+    photos: list[Photo] = []
 
 
 class CaseSummary(msgspec.Struct, kw_only=True):

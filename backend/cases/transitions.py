@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from backend.accounts import family
 from backend.accounts import service as accounts
 from backend.cases import calendar
 from backend.cases.service import Context, add_event, get, row_for
@@ -22,6 +23,7 @@ from backend.lib.auth import CurrentUser, Scope
 from backend.lib.db import write_transaction
 from backend.lib.errors import Conflict, Invalid
 from backend.lib.workdays import due_soon_at
+from backend.media import service as media
 from backend.notifications import service as notifications
 
 Party = Literal["staff", "assignee", "resident", "owner"]
@@ -63,7 +65,7 @@ def _plays(actor: CurrentUser, party: Party, row: dict[str, Any]) -> bool:
     if party == "staff":
         return _is_staff_in_scope(actor, row)
     if party == "resident":
-        return actor.id == row["resident.id"]
+        return actor.id == row["resident.id"] or row.get("acting_for") is True
     if party == "owner":
         owner = row["owner.id"]
         return (owner is None and _is_staff_in_scope(actor, row)) or actor.id == owner or (
@@ -86,6 +88,7 @@ async def apply(actor: CurrentUser, case_id: int, move: Transition, now: datetim
     rule = RULES[move.action]
     async with write_transaction(Row):
         row = await row_for(actor, case_id)
+        row["acting_for"] = actor.id != row["resident.id"] and await family.acts_for(actor.id, row["resident.id"])
         status = row["status"]
         label = ctx.texts.t(actor.locale, f"case.status.{status}")
         if status not in rule.sources:
@@ -105,7 +108,8 @@ async def apply(actor: CurrentUser, case_id: int, move: Transition, now: datetim
         moved = await Row.update(values).where((Row.id == case_id) & (Row.status == status)).returning(Row.id)
         if not moved:
             raise Conflict("case.invalid_transition", state=label, details={"status": status})
-        await add_event(case_id, now, actor.id, move.action, status, target, note)
+        media_ids = await media.attach(actor.id, case_id, move.media)
+        await add_event(case_id, now, actor.id, move.action, status, target, note, media_ids)
         recipient = _recipient(rule, row, named, values)
         if recipient is not None and recipient != actor.id:
             await notifications.notify(
@@ -190,3 +194,16 @@ async def record_rating(
             receipt_no=row["receipt_no"], title=row["title"], score=score,
         )
     await accounts.audit(actor.id, "case.rate_again" if again else "case.rate", "case", row["id"], {"score": score})
+
+
+async def cancel_for_booking(actor_id: int, case_id: int, now: datetime) -> None:
+    """A cancelled booking withdraws its case if nobody has taken it in yet; else the
+    timeline records the cancellation and staff decide."""
+    withdrawn = await Row.update({Row.status: "cancelled", Row.updated_at: now}).where(
+        (Row.id == case_id) & (Row.status == "submitted")
+    ).returning(Row.id)
+    if withdrawn:
+        await add_event(case_id, now, actor_id, "cancel", "submitted", "cancelled", "")
+        await accounts.audit(actor_id, "case.cancel", "case", case_id, {"from": "submitted", "to": "cancelled"})
+    else:
+        await add_event(case_id, now, actor_id, "booking_cancelled", None, None, "")

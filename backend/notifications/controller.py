@@ -1,15 +1,23 @@
 from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from backend.lib.auth import CurrentUser, require_user
 from backend.lib.clock import Clock
 from backend.lib.i18n import Texts
-from backend.notifications import service
-from backend.notifications.structs import NotificationPage
+from backend.notifications import service, subscriptions
+from backend.notifications.structs import (
+    NotificationPage,
+    PushKey,
+    PushSubscription,
+    PushSubscriptionCreate,
+    PushSubscriptionRemove,
+)
+from backend.notifications.vapid import Vapid
+from backend.settings import Settings
 
 
 class NotificationController(Controller):
@@ -31,3 +39,28 @@ class NotificationController(Controller):
         self, request: Request[CurrentUser, str, object], notification_id: FromPath[int], clock: NamedDependency[Clock]
     ) -> None:
         await service.mark_read(request.user.id, notification_id, clock.now())
+
+
+class PushController(Controller):
+    path = "/push"
+    tags = ["push"]
+
+    @get("/key", operation_id="GetPushKey", summary="The VAPID application server key for pushManager.subscribe")
+    async def key(self, vapid: NamedDependency[Vapid]) -> PushKey:
+        return PushKey(public_key=vapid.application_server_key)
+
+    @post("/subscriptions", operation_id="CreatePushSubscription", guards=[require_user])
+    async def subscribe(
+        self,
+        request: Request[CurrentUser, str, object],
+        data: JSONBody[PushSubscriptionCreate],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
+    ) -> PushSubscription:
+        return await subscriptions.subscribe(request.user, data, settings.push_allow_insecure, clock.now())
+
+    @delete("/subscriptions", operation_id="DeletePushSubscription", guards=[require_user])
+    async def unsubscribe(
+        self, request: Request[CurrentUser, str, object], data: JSONBody[PushSubscriptionRemove]
+    ) -> None:
+        await subscriptions.unsubscribe(request.user.id, data.endpoint)

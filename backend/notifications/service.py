@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 
 from backend.lib.errors import NotFound
-from backend.lib.i18n import Locale, Texts
+from backend.lib.i18n import Locale, Texts, to_script
 from backend.notifications.structs import Notification, NotificationPage
 from backend.notifications.tables import Notification as Row
 
@@ -29,18 +29,29 @@ async def notify(user_id: int, kind: str, at: datetime, case_id: int | None = No
     )
 
 
-def _payload(value: Any) -> dict[str, Any]:
+def params_of(value: Any) -> dict[str, Any]:
     return msgspec.json.decode(value) if isinstance(value, str) else dict(value or {})
 
 
+def in_script(params: dict[str, Any], locale: Locale) -> dict[str, Any]:
+    """Parameters people typed (a case title) shown in the reader's script."""
+    return {key: to_script(value, locale) if isinstance(value, str) else value for key, value in params.items()}
+
+
+def text(kind: str, params: dict[str, Any], locale: Locale, texts: Texts) -> tuple[str, str]:
+    """Title and body of a notification in ``locale``, for the inbox and for push alike."""
+    shown = in_script(params, locale)
+    return texts.t(locale, f"notification.{kind}.title", **shown), texts.t(locale, f"notification.{kind}.body", **shown)
+
+
 def render(row: dict[str, Any], locale: Locale, texts: Texts) -> Notification:
-    params = _payload(row["payload"])
+    title, body = text(row["kind"], params_of(row["payload"]), locale, texts)
     return Notification(
         id=row["id"],
         kind=row["kind"],
         case_id=row["case_id"],
-        title=texts.t(locale, f"notification.{row['kind']}.title", **params),
-        body=texts.t(locale, f"notification.{row['kind']}.body", **params),
+        title=title,
+        body=body,
         created_at=row["created_at"],
         read_at=row["read_at"],
     )

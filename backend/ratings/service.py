@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 
+from backend.accounts import family
 from backend.accounts import service as accounts
 from backend.cases import calendar
 from backend.cases import service as cases
@@ -120,7 +121,7 @@ async def for_case(actor: CurrentUser, case_id: int, now: datetime, ctx: CaseCon
     return CaseRatings(
         ratings=[_view(r, actor.locale, ctx) for r in ratings],
         follow_up=await _follow_up_view(follow_up, actor.locale, ctx, now) if follow_up else None,
-        can_rate=actor.id == row["resident.id"] and _next_kind(row, ratings, follow_up) is not None,
+        can_rate=await family.acts_for(actor.id, row["resident.id"]) and _next_kind(row, ratings, follow_up) is not None,
     )
 
 
@@ -140,7 +141,7 @@ async def rate(
     if any(tag not in _allowed_tags(data.score) for tag in data.tags):
         raise Invalid("rating.tags_invalid", field="tags")
     case = await cases.row_for(actor, case_id)
-    if actor.id != case["resident.id"]:
+    if not await family.acts_for(actor.id, case["resident.id"]):
         raise Conflict("rating.not_yours")
     ratings = await Rating.select().where(Rating.case_id == case_id)
     follow_up = await _follow_up_for_case(case_id)

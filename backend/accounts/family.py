@@ -1,0 +1,177 @@
+"""Family links: who may act for whom.
+
+A linked family member may book, follow, supply information, confirm handovers and
+rate for the relative; the relative sees everything done in their name (the cases
+stay theirs). A link starts pending and becomes active when the relative confirms
+it, or when a grid worker of the relative's grid records how identity was checked.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+import msgspec
+
+from backend.accounts import service
+from backend.accounts.structs import UserCreate
+from backend.accounts.tables import FamilyLink
+from backend.lib.auth import CurrentUser
+from backend.lib.db import is_unique_violation, write_transaction
+from backend.lib.errors import AppError, Conflict, Invalid, NotFound
+
+IdentityCheck = Literal["home_visit", "phone", "smartphone", "in_person"]
+
+
+class LinkCreate(msgspec.Struct, forbid_unknown_fields=True):
+    #: The relative's phone; an account is made for a relative who has none.
+    phone: str
+    relation: str
+    relative_name: str = ""
+
+
+class LinkConfirm(msgspec.Struct, forbid_unknown_fields=True):
+    #: Required when a grid worker confirms on the relative's behalf.
+    identity_check: IdentityCheck | None = None
+
+
+class Person(msgspec.Struct):
+    id: int
+    name: str
+    phone: str
+
+
+class Link(msgspec.Struct):
+    id: int
+    requester: Person
+    relative: Person
+    relation: str
+    status: str
+    created_at: datetime
+    confirmed_at: datetime | None
+    identity_check: str | None
+
+
+class LinkPage(msgspec.Struct):
+    items: list[Link]
+    next_cursor: str | None = None
+
+
+_COLUMNS = (
+    FamilyLink.id, FamilyLink.relation, FamilyLink.status, FamilyLink.created_at, FamilyLink.confirmed_at,
+    FamilyLink.identity_check, FamilyLink.requester.id, FamilyLink.requester.name, FamilyLink.requester.phone,
+    FamilyLink.relative.id, FamilyLink.relative.name, FamilyLink.relative.phone, FamilyLink.relative.region.code,
+)
+
+
+def _view(row: dict[str, Any]) -> Link:
+    return Link(
+        id=row["id"],
+        requester=Person(row["requester.id"], row["requester.name"], row["requester.phone"]),
+        relative=Person(row["relative.id"], row["relative.name"], row["relative.phone"]),
+        relation=row["relation"],
+        status=row["status"],
+        created_at=row["created_at"],
+        confirmed_at=row["confirmed_at"],
+        identity_check=row["identity_check"],
+    )
+
+
+def relatives_of(user_id: int) -> Any:
+    """A subquery of the users ``user_id`` may act for (usable in ``is_in``)."""
+    return FamilyLink.select(FamilyLink.relative).where(
+        (FamilyLink.requester == user_id) & (FamilyLink.status == "active")
+    )
+
+
+async def acts_for(actor_id: int, resident_id: int) -> bool:
+    """True when ``actor_id`` is ``resident_id`` or an active family member of theirs."""
+    if actor_id == resident_id:
+        return True
+    return await FamilyLink.exists().where(
+        (FamilyLink.requester == actor_id) & (FamilyLink.relative == resident_id) & (FamilyLink.status == "active")
+    )
+
+
+async def request(actor: CurrentUser, data: LinkCreate, now: datetime) -> Link:
+    if actor.role != "resident":
+        raise AppError(403, "auth.forbidden")
+    phone = service.normalize_phone(data.phone)
+    if phone is None:
+        raise Invalid("auth.phone_invalid", field="phone")
+    relation = data.relation.strip()
+    if not relation or len(relation) > 20:
+        raise Invalid("family.relation_invalid", field="relation")
+    found = await service.find_by_phone(phone)
+    if found is None:
+        relative_id = (await service.create_user(UserCreate(phone=phone, name=data.relative_name.strip()), actor=actor.id)).id
+    else:
+        relative_id = found["id"]
+        user = await service.get_user(relative_id, "zh-Hans")
+        if user.role != "resident":
+            raise Invalid("family.relative_invalid", field="phone")
+    if relative_id == actor.id:
+        raise Invalid("family.relative_invalid", field="phone")
+    try:
+        async with write_transaction(FamilyLink):
+            link = FamilyLink(
+                requester=actor.id, relative=relative_id, relation=relation, pair=f"{actor.id}:{relative_id}",
+                created_at=now,
+            )
+            await link.save()
+            await service.audit(actor.id, "family.request", "family_link", link.id)
+    except Exception as exc:
+        if is_unique_violation(exc):
+            raise Conflict("family.exists") from None
+        raise
+    return await get(actor, link.id)
+
+
+def _visible(actor: CurrentUser) -> Any:
+    mine = (FamilyLink.requester == actor.id) | (FamilyLink.relative == actor.id)
+    if actor.role == "grid_worker" and actor.scope.prefix:
+        return mine | FamilyLink.relative.region.code.like(f"{actor.scope.prefix}%")
+    return mine
+
+
+async def get(actor: CurrentUser, link_id: int) -> Link:
+    row = await FamilyLink.select(*_COLUMNS).where((FamilyLink.id == link_id) & _visible(actor)).first()
+    if row is None:
+        raise NotFound()
+    return _view(row)
+
+
+async def list_links(actor: CurrentUser) -> LinkPage:
+    rows = await FamilyLink.select(*_COLUMNS).where(_visible(actor)).order_by(FamilyLink.id, ascending=False).limit(100)
+    return LinkPage(items=[_view(row) for row in rows])
+
+
+async def confirm(actor: CurrentUser, link_id: int, data: LinkConfirm, now: datetime) -> Link:
+    """The relative confirms; or a grid worker of the relative's grid, recording the check."""
+    async with write_transaction(FamilyLink):
+        row = await FamilyLink.select(*_COLUMNS).where((FamilyLink.id == link_id) & _visible(actor)).first()
+        if row is None:
+            raise NotFound()
+        if actor.id == row["relative.id"]:
+            check = None
+        elif actor.role == "grid_worker" and actor.scope.covers(row["relative.region.code"]):
+            if data.identity_check is None:
+                raise Invalid("case.identity_check_required", field="identity_check")
+            check = data.identity_check
+        else:
+            raise Conflict("family.not_yours_to_confirm")
+        if row["status"] != "pending":
+            raise Conflict("family.not_pending")
+        await FamilyLink.update(
+            {FamilyLink.status: "active", FamilyLink.confirmed_by: actor.id, FamilyLink.confirmed_at: now,
+             FamilyLink.identity_check: check}
+        ).where(FamilyLink.id == link_id)
+        await service.audit(actor.id, "family.confirm", "family_link", link_id, {"identity_check": check})
+    return await get(actor, link_id)
+
+
+async def relative_ids(user_id: int) -> list[int]:
+    rows = await relatives_of(user_id)
+    return [row["relative"] for row in rows]
+
+

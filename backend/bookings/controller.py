@@ -1,0 +1,172 @@
+from datetime import date, timedelta
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, Request, Response, get, patch, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from backend.bookings import service, slots
+from backend.bookings.structs import (
+    Booking,
+    BookingCreate,
+    BookingPage,
+    Handover,
+    HandoverCreate,
+    HandoverPage,
+    Kind,
+    OverrideCreate,
+    Pattern,
+    Slot,
+    SlotCreate,
+    SlotPage,
+    SlotUpdate,
+    VisitNote,
+)
+from backend.cases.service import Context
+from backend.idempotency.service import body_hash, run_once
+from backend.lib.auth import CurrentUser, require_roles, require_user
+from backend.lib.clock import Clock
+
+User = Request[CurrentUser, str, object]
+IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=100)]
+workers = [require_roles("grid_worker", "staff", "admin")]
+
+
+class SlotController(Controller):
+    path = "/slots"
+    tags = ["bookings"]
+    guards = [require_user]
+
+    @get(operation_id="ListFreeSlots")
+    async def free(
+        self, request: User, case_ctx: NamedDependency[Context], clock: NamedDependency[Clock],
+        grid: Annotated[str | None, QueryParameter(pattern=r"^\d{9,15}$")] = None,
+        kind: Annotated[Kind | None, QueryParameter()] = None,
+        from_: Annotated[date | None, QueryParameter(name="from")] = None,
+        to: Annotated[date | None, QueryParameter()] = None,
+    ) -> SlotPage:
+        today = clock.now().astimezone(case_ctx.tz).date()
+        return await slots.free_slots(request.user, grid, kind, from_ or today, to or today + timedelta(days=30))
+
+    @post(operation_id="PublishSlot", guards=workers, status_code=HTTP_201_CREATED)
+    async def publish(
+        self, request: User, data: JSONBody[SlotCreate], case_ctx: NamedDependency[Context], clock: NamedDependency[Clock]
+    ) -> Slot:
+        return await slots.publish(request.user, data, clock.now().astimezone(case_ctx.tz).date())
+
+    @patch("/{slot_id:int}", operation_id="ChangeSlot", guards=workers)
+    async def change(
+        self, request: User, slot_id: FromPath[int], data: JSONBody[SlotUpdate], clock: NamedDependency[Clock]
+    ) -> Slot:
+        return await slots.change(request.user, slot_id, data, clock.now())
+
+    @get("/pattern", operation_id="GetSlotPattern", guards=[require_roles("grid_worker")])
+    async def get_pattern(self, request: User) -> Pattern:
+        return await slots.pattern_of(request.user)
+
+    @put("/pattern", operation_id="SetSlotPattern", guards=[require_roles("grid_worker")])
+    async def set_pattern(
+        self, request: User, data: JSONBody[Pattern], case_ctx: NamedDependency[Context], clock: NamedDependency[Clock]
+    ) -> Pattern:
+        return await slots.set_pattern(request.user, data, clock.now().astimezone(case_ctx.tz).date())
+
+
+class BookingController(Controller):
+    path = "/bookings"
+    tags = ["bookings"]
+    guards = [require_user]
+
+    @post(operation_id="CreateBooking", guards=[require_roles("resident", "grid_worker")], status_code=HTTP_201_CREATED)
+    async def book(
+        self, request: User, data: JSONBody[BookingCreate], case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock], idempotency_key: IdempotencyKey = None,
+    ) -> Response[Booking]:
+        actor = request.user
+
+        async def create() -> tuple[int, bytes]:
+            return HTTP_201_CREATED, msgspec.json.encode(await service.book(actor, data, clock.now(), case_ctx))
+
+        status, body = await run_once(actor.id, "booking", idempotency_key, body_hash(data), create)
+        return Response(body, status_code=status, media_type="application/json")  # type: ignore[arg-type]
+
+    @get(operation_id="ListBookings")
+    async def list_bookings(
+        self, request: User, case_ctx: NamedDependency[Context],
+        status: Annotated[str | None, QueryParameter(max_length=12)] = None,
+        from_: Annotated[date | None, QueryParameter(name="from")] = None,
+        to: Annotated[date | None, QueryParameter()] = None,
+        cursor: Annotated[int | None, QueryParameter(ge=1)] = None,
+    ) -> BookingPage:
+        return await service.list_bookings(request.user, status, from_, to, cursor, case_ctx)
+
+    @get("/{booking_id:int}", operation_id="GetBooking")
+    async def get_booking(self, request: User, booking_id: FromPath[int], case_ctx: NamedDependency[Context]) -> Booking:
+        return await service.get(request.user, booking_id, case_ctx)
+
+    @post("/{booking_id:int}/cancel", operation_id="CancelBooking", status_code=HTTP_200_OK)
+    async def cancel(
+        self, request: User, booking_id: FromPath[int], case_ctx: NamedDependency[Context], clock: NamedDependency[Clock]
+    ) -> Booking:
+        return await service.cancel(request.user, booking_id, clock.now(), case_ctx)
+
+    @post("/{booking_id:int}/check-in", operation_id="CheckIn", guards=[require_roles("grid_worker")], status_code=HTTP_200_OK)
+    async def check_in(
+        self, request: User, booking_id: FromPath[int], data: JSONBody[VisitNote], case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock],
+    ) -> Booking:
+        return await service.visit(request.user, booking_id, "check_in", data.note, clock.now(), case_ctx)
+
+    @post("/{booking_id:int}/check-out", operation_id="CheckOut", guards=[require_roles("grid_worker")], status_code=HTTP_200_OK)
+    async def check_out(
+        self, request: User, booking_id: FromPath[int], data: JSONBody[VisitNote], case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock],
+    ) -> Booking:
+        return await service.visit(request.user, booking_id, "check_out", data.note, clock.now(), case_ctx)
+
+    @post("/eligibility-overrides", operation_id="GrantBookingException", guards=[require_roles("staff", "admin")],
+          status_code=HTTP_204_NO_CONTENT)
+    async def grant(self, request: User, data: JSONBody[OverrideCreate], clock: NamedDependency[Clock]) -> None:
+        await service.grant_override(request.user, data, clock.now())
+
+
+class HandoverController(Controller):
+    path = "/cases/{case_id:int}/handovers"
+    tags = ["bookings"]
+    guards = [require_user]
+
+    @get(operation_id="ListHandovers")
+    async def list_handovers(self, request: User, case_id: FromPath[int], case_ctx: NamedDependency[Context]) -> HandoverPage:
+        return await service.handovers_of_case(request.user, case_id, case_ctx)
+
+    @post(operation_id="RecordHandover", guards=[require_roles("grid_worker")], status_code=HTTP_201_CREATED)
+    async def record(
+        self, request: User, case_id: FromPath[int], data: JSONBody[HandoverCreate], case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock], idempotency_key: IdempotencyKey = None,
+    ) -> Response[Handover]:
+        actor = request.user
+
+        async def create() -> tuple[int, bytes]:
+            view = await service.record_handover(actor, case_id, data, clock.now(), case_ctx)
+            return HTTP_201_CREATED, msgspec.json.encode(view)
+
+        status, body = await run_once(actor.id, f"handover:{case_id}", idempotency_key, body_hash(data), create)
+        return Response(body, status_code=status, media_type="application/json")  # type: ignore[arg-type]
+
+    @post("/{handover_id:int}/confirm", operation_id="ConfirmHandover", status_code=HTTP_200_OK)
+    async def confirm(
+        self, request: User, case_id: FromPath[int], handover_id: FromPath[int], case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock],
+    ) -> Handover:
+        return await service.confirm_handover(request.user, case_id, handover_id, clock.now(), case_ctx)
+
+
+class UnconfirmedHandoverController(Controller):
+    path = "/handovers"
+    tags = ["bookings"]
+    guards = [require_roles("staff", "admin")]
+
+    @get("/unconfirmed", operation_id="ListUnconfirmedHandovers", summary="督办: handovers unconfirmed for 2+ days")
+    async def unconfirmed(self, request: User, case_ctx: NamedDependency[Context], clock: NamedDependency[Clock]) -> HandoverPage:
+        return await service.unconfirmed_handovers(request.user, clock.now(), case_ctx)

@@ -1,0 +1,288 @@
+"""Booking a door-to-door visit or proxy service, and recording what happens on it.
+
+A booking takes a place in a slot (a conditional UPDATE, so capacity holds under any
+concurrency) and registers its case (kind visit or proxy) in one transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import msgspec
+
+from backend.accounts import family
+from backend.accounts import service as accounts
+from backend.bookings import slots
+from backend.bookings.structs import (
+    Booking,
+    BookingCreate,
+    BookingPage,
+    Handover,
+    HandoverCreate,
+    HandoverItem,
+    HandoverPage,
+    OverrideCreate,
+)
+from backend.bookings.tables import Booking as Row
+from backend.bookings.tables import EligibilityOverride
+from backend.bookings.tables import Handover as HandoverRow
+from backend.bookings.tables import Slot as SlotRow
+from backend.cases import service as cases
+from backend.cases import transitions
+from backend.cases.service import Context
+from backend.cases.structs import CaseCreate
+from backend.catalog import service as catalog
+from backend.lib.auth import CurrentUser
+from backend.lib.errors import AppError, Conflict, Invalid, NotFound
+from backend.notifications import service as notifications
+
+#: A handover not confirmed by the resident within this many days goes on the 督办 list.
+HANDOVER_CONFIRM_DAYS = 2
+_COLUMNS = (
+    Row.id, Row.case_id, Row.case_id.receipt_no, Row.kind, Row.status, Row.resident.id, Row.resident.name,
+    Row.booked_by, Row.note, Row.created_at, Row.checked_in_at, Row.checked_out_at,
+    Row.slot.id, Row.slot.worker.id, Row.slot.worker.name, Row.slot.grid_code, Row.slot.day, Row.slot.half_day,
+    Row.slot.kind, Row.slot.capacity, Row.slot.booked, Row.slot.status,
+)
+
+
+def _view(row: dict[str, Any], locale: str, ctx: Context) -> Booking:
+    return Booking(
+        id=row["id"],
+        case_id=row["case_id"],
+        receipt_no=row["case_id.receipt_no"],
+        slot=slots.view(row, prefix="slot."),
+        kind=row["kind"],
+        status=row["status"],
+        status_label=ctx.texts.t(locale, f"booking.status.{row['status']}"),
+        resident_id=row["resident.id"],
+        resident_name=row["resident.name"],
+        booked_by_id=row["booked_by"],
+        note=row["note"],
+        created_at=row["created_at"],
+        checked_in_at=row["checked_in_at"],
+        checked_out_at=row["checked_out_at"],
+    )
+
+
+def _visible(actor: CurrentUser) -> Any:
+    mine = (Row.resident == actor.id) | (Row.booked_by == actor.id)
+    if actor.role == "resident":
+        return mine | Row.resident.is_in(family.relatives_of(actor.id))
+    prefix = actor.scope.prefix or "\x00"
+    in_area = Row.slot.grid_code.like(f"{prefix}%")
+    if actor.role == "grid_worker":
+        return mine | in_area | (Row.slot.worker == actor.id)
+    return in_area
+
+
+async def _row(actor: CurrentUser, booking_id: int) -> dict[str, Any]:
+    row = await Row.select(*_COLUMNS).where((Row.id == booking_id) & _visible(actor)).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+async def eligible(resident_id: int) -> bool:
+    """Flagged elderly, disabled or living alone, or an active staff exception."""
+    user = await accounts.get_user(resident_id, "zh-Hans")
+    if user.flags:
+        return True
+    return await EligibilityOverride.exists().where(
+        (EligibilityOverride.resident == resident_id) & (EligibilityOverride.active == True)  # noqa: E712
+    )
+
+
+async def _resident(actor: CurrentUser, data: BookingCreate) -> int:
+    if data.resident_id is None or data.resident_id == actor.id:
+        if actor.role != "resident":
+            raise Invalid("case.resident_required", field="resident_id")
+        return actor.id
+    if actor.role == "resident":
+        if not await family.acts_for(actor.id, data.resident_id):
+            raise Invalid("booking.not_linked", field="resident_id")
+    return data.resident_id
+
+
+async def book(actor: CurrentUser, data: BookingCreate, now: datetime, ctx: Context) -> Booking:
+    """Take a place and register the case; inside the caller's write transaction."""
+    slot = await SlotRow.select().where(SlotRow.id == data.slot_id).first()
+    if slot is None or slot["status"] != "open" or slot["kind"] != data.kind:
+        raise Invalid("booking.slot_invalid", field="slot_id")
+    if slot["day"] < now.astimezone(ctx.tz).date():
+        raise Invalid("booking.date_past", field="slot_id")
+    service = await catalog.get_row(data.service_code.strip().upper())
+    channel = "door_to_door" if data.kind == "visit" else "proxy"
+    if service is None or not service["active"] or not service[channel]:
+        raise Invalid("booking.service_invalid", field="service_code")
+    resident_id = await _resident(actor, data)
+    if not await eligible(resident_id):
+        raise AppError(403, "booking.not_eligible")
+    taken = await SlotRow.update({SlotRow.booked: SlotRow.booked + 1}).where(
+        (SlotRow.id == slot["id"]) & (SlotRow.status == "open") & (SlotRow.booked < SlotRow.capacity)
+    ).returning(SlotRow.id)
+    if not taken:
+        raise Conflict("booking.slot_full")
+    note = data.note.strip()
+    case_data = CaseCreate(
+        kind=data.kind,
+        service_code=service["code"],
+        title=service["name_hans"],
+        description=note or service["name_hans"],
+        region=slot["grid_code"],
+        resident_id=None if resident_id == actor.id else resident_id,
+        identity_check=data.identity_check if actor.role != "resident" else None,
+    )
+    case = await cases.create(actor, case_data, now, ctx)
+    row = Row(
+        slot=slot["id"], case_id=case.id, resident=resident_id, booked_by=actor.id, kind=data.kind,
+        status="booked", note=note, created_at=now,
+    )
+    await row.save()
+    when = ctx.texts.t("zh-Hans", f"booking.half_day.{slot['half_day']}")
+    await cases.add_event(case.id, now, actor.id, "booking_made", None, None, f"{slot['day']} {when}")
+    await notifications.notify(slot["worker"], "booking.new", now, case.id, receipt_no=case.receipt_no)
+    return await get(actor, row.id, ctx)
+
+
+async def get(actor: CurrentUser, booking_id: int, ctx: Context) -> Booking:
+    return _view(await _row(actor, booking_id), actor.locale, ctx)
+
+
+async def list_bookings(
+    actor: CurrentUser, status: str | None, start: date | None, end: date | None, cursor: int | None, ctx: Context
+) -> BookingPage:
+    query = Row.select(*_COLUMNS).where(_visible(actor)).order_by(Row.id, ascending=False).limit(51)
+    if status is not None:
+        query = query.where(Row.status == status)
+    if start is not None:
+        query = query.where(Row.slot.day >= start)
+    if end is not None:
+        query = query.where(Row.slot.day <= end)
+    if cursor is not None:
+        query = query.where(Row.id < cursor)
+    rows = await query
+    items = [_view(r, actor.locale, ctx) for r in rows[:50]]
+    return BookingPage(items=items, next_cursor=str(items[-1].id) if len(rows) > 50 else None)
+
+
+async def cancel(actor: CurrentUser, booking_id: int, now: datetime, ctx: Context) -> Booking:
+    row = await _row(actor, booking_id)
+    may = await family.acts_for(actor.id, row["resident.id"]) or (
+        actor.role == "grid_worker" and (row["slot.worker.id"] == actor.id or actor.scope.covers(row["slot.grid_code"]))
+    )
+    if not may:
+        raise Conflict("booking.not_yours")
+    cancelled = await Row.update({Row.status: "cancelled", Row.cancelled_at: now}).where(
+        (Row.id == booking_id) & Row.status.is_in(["booked", "needs_slot"])
+    ).returning(Row.id)
+    if not cancelled:
+        raise Conflict("booking.not_cancellable", state=ctx.texts.t(actor.locale, f"booking.status.{row['status']}"))
+    if row["status"] == "booked":
+        await SlotRow.update({SlotRow.booked: SlotRow.booked - 1}).where(
+            (SlotRow.id == row["slot.id"]) & (SlotRow.booked > 0)
+        )
+    await transitions.cancel_for_booking(actor.id, row["case_id"], now)
+    return await get(actor, booking_id, ctx)
+
+
+async def visit(actor: CurrentUser, booking_id: int, step: str, note: str, now: datetime, ctx: Context) -> Booking:
+    """The worker's check-in and check-out, each once and in order, on the timeline."""
+    row = await _row(actor, booking_id)
+    if row["slot.worker.id"] != actor.id and not (actor.role == "grid_worker" and actor.scope.covers(row["slot.grid_code"])):
+        raise Conflict("booking.not_yours")
+    source, target, column = (
+        ("booked", "checked_in", Row.checked_in_at) if step == "check_in" else ("checked_in", "done", Row.checked_out_at)
+    )
+    moved = await Row.update({Row.status: target, column: now}).where(
+        (Row.id == booking_id) & (Row.status == source)
+    ).returning(Row.id)
+    if not moved:
+        raise Conflict("booking.not_cancellable", state=ctx.texts.t(actor.locale, f"booking.status.{row['status']}"))
+    await cases.add_event(row["case_id"], now, actor.id, f"visit_{step}", None, None, note.strip())
+    return await get(actor, booking_id, ctx)
+
+
+async def grant_override(actor: CurrentUser, data: OverrideCreate, now: datetime) -> None:
+    user = await accounts.load_current_user(data.resident_id)
+    if user is None or user.role != "resident" or not actor.scope.covers(user.region_code):
+        raise NotFound()
+    await EligibilityOverride.insert(
+        EligibilityOverride(resident=data.resident_id, granted_by=actor.id, reason=data.reason.strip(), created_at=now)
+    )
+    await accounts.audit(actor.id, "booking.eligibility_override", "user", data.resident_id, {"reason": data.reason})
+
+
+def _handover_view(row: dict[str, Any], locale: str, ctx: Context) -> Handover:
+    items = msgspec.json.decode(row["items"]) if isinstance(row["items"], str) else row["items"]
+    return Handover(
+        id=row["id"],
+        case_id=row["case_id"],
+        items=[HandoverItem(**item) for item in items],
+        direction=row["direction"],
+        direction_label=ctx.texts.t(locale, f"handover.direction.{row['direction']}"),
+        recorded_by=row["recorded_by.name"],
+        recorded_at=row["recorded_at"],
+        confirmed_at=row["confirmed_at"],
+    )
+
+
+_HANDOVER_COLUMNS = (
+    HandoverRow.id, HandoverRow.case_id, HandoverRow.items, HandoverRow.direction, HandoverRow.recorded_by.name,
+    HandoverRow.recorded_at, HandoverRow.confirmed_at,
+)
+
+
+def _items_text(items: list[HandoverItem]) -> str:
+    return "、".join(f"{item.name}×{item.count}" for item in items)
+
+
+async def record_handover(actor: CurrentUser, case_id: int, data: HandoverCreate, now: datetime, ctx: Context) -> Handover:
+    """A grid worker writes down every document received or returned (代办台账)."""
+    case = await cases.row_for(actor, case_id)
+    if actor.role != "grid_worker":
+        raise Conflict("booking.not_yours")
+    row = HandoverRow(
+        case_id=case_id, items=msgspec.json.encode(data.items).decode(), direction=data.direction,
+        recorded_by=actor.id, recorded_at=now,
+    )
+    await row.save()
+    await cases.add_event(case_id, now, actor.id, f"handover_{data.direction}", None, None, _items_text(data.items))
+    await notifications.notify(case["resident.id"], "handover.confirm", now, case_id, receipt_no=case["receipt_no"])
+    await accounts.audit(actor.id, f"handover.{data.direction}", "case", case_id, {"handover": row.id})
+    found = await HandoverRow.select(*_HANDOVER_COLUMNS).where(HandoverRow.id == row.id).first()
+    return _handover_view(found, actor.locale, ctx)
+
+
+async def confirm_handover(actor: CurrentUser, case_id: int, handover_id: int, now: datetime, ctx: Context) -> Handover:
+    """The resident (or a linked family member) confirms from their phone."""
+    case = await cases.row_for(actor, case_id)
+    if not await family.acts_for(actor.id, case["resident.id"]):
+        raise Conflict("handover.not_yours")
+    confirmed = await HandoverRow.update({HandoverRow.confirmed_at: now, HandoverRow.confirmed_by: actor.id}).where(
+        (HandoverRow.id == handover_id) & (HandoverRow.case_id == case_id) & HandoverRow.confirmed_at.is_null()
+    ).returning(HandoverRow.id)
+    if not confirmed:
+        exists = await HandoverRow.exists().where((HandoverRow.id == handover_id) & (HandoverRow.case_id == case_id))
+        raise Conflict("handover.already_confirmed") if exists else NotFound()
+    await cases.add_event(case_id, now, actor.id, "handover_confirmed", None, None, "")
+    found = await HandoverRow.select(*_HANDOVER_COLUMNS).where(HandoverRow.id == handover_id).first()
+    return _handover_view(found, actor.locale, ctx)
+
+
+async def handovers_of_case(actor: CurrentUser, case_id: int, ctx: Context) -> HandoverPage:
+    await cases.row_for(actor, case_id)
+    rows = await HandoverRow.select(*_HANDOVER_COLUMNS).where(HandoverRow.case_id == case_id).order_by(HandoverRow.id)
+    return HandoverPage(items=[_handover_view(r, actor.locale, ctx) for r in rows])
+
+
+async def unconfirmed_handovers(actor: CurrentUser, now: datetime, ctx: Context) -> HandoverPage:
+    """The 督办 entry: handovers the resident has not confirmed within two days."""
+    prefix = actor.scope.prefix or "\x00"
+    rows = await HandoverRow.select(*_HANDOVER_COLUMNS).where(
+        HandoverRow.confirmed_at.is_null()
+        & (HandoverRow.recorded_at < now - timedelta(days=HANDOVER_CONFIRM_DAYS))
+        & HandoverRow.case_id.region_code.like(f"{prefix}%")
+    ).order_by(HandoverRow.recorded_at).limit(200)
+    return HandoverPage(items=[_handover_view(r, actor.locale, ctx) for r in rows])

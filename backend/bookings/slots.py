@@ -1,0 +1,236 @@
+"""Grid workers' capacity: slots, the weekly pattern that generates them, and leave.
+
+``booked`` only ever changes through conditional UPDATEs (``booked < capacity``),
+so no interleaving of requests can overbook a slot, on either database.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import msgspec
+
+from backend.accounts import service as accounts
+from backend.bookings.structs import Pattern, PatternItem, Slot, SlotCreate, SlotPage, SlotUpdate
+from backend.bookings.tables import Booking, Slot as SlotRow, WeeklyPattern, WorkerProfile
+from backend.cases import calendar
+from backend.cases import service as cases
+from backend.lib.auth import CurrentUser, Scope
+from backend.lib.db import is_unique_violation, write_transaction
+from backend.lib.errors import AppError, Conflict, Invalid, NotFound
+from backend.notifications import service as notifications
+
+#: How far ahead the weekly pattern is turned into slots.
+HORIZON_DAYS = 14
+
+COLUMNS = (
+    SlotRow.id, SlotRow.worker.id, SlotRow.worker.name, SlotRow.grid_code, SlotRow.day, SlotRow.half_day,
+    SlotRow.kind, SlotRow.capacity, SlotRow.booked, SlotRow.status,
+)
+
+
+def view(row: dict[str, Any], prefix: str = "") -> Slot:
+    def get(name: str) -> Any:
+        return row[f"{prefix}{name}"]
+
+    return Slot(
+        id=get("id"), worker_id=get("worker.id"), worker_name=get("worker.name"), grid=get("grid_code"),
+        date=get("day"), half_day=get("half_day"), kind=get("kind"), capacity=get("capacity"),
+        booked=get("booked"), free=max(0, get("capacity") - get("booked")), status=get("status"),
+    )
+
+
+def key(worker_id: int, day: date, half_day: str, kind: str) -> str:
+    return f"{worker_id}:{day.isoformat()}:{half_day}:{kind}"
+
+
+async def _worker(actor: CurrentUser, worker_id: int | None) -> CurrentUser:
+    """The grid worker a slot belongs to: oneself, or (for staff) a worker in their township."""
+    if actor.role == "grid_worker" and worker_id in (None, actor.id):
+        return actor
+    if actor.role in ("staff", "admin") and worker_id is not None:
+        worker = await accounts.load_current_user(worker_id)
+        if worker is not None and worker.role == "grid_worker" and actor.scope.covers(worker.region_code):
+            return worker
+    raise Invalid("booking.worker_invalid", field="worker_id")
+
+
+async def _get_row(slot_id: int) -> dict[str, Any] | None:
+    return await SlotRow.select(*COLUMNS).where(SlotRow.id == slot_id).first()
+
+
+async def get(slot_id: int) -> Slot:
+    row = await _get_row(slot_id)
+    if row is None:
+        raise NotFound()
+    return view(row)
+
+
+async def publish(actor: CurrentUser, data: SlotCreate, today: date) -> Slot:
+    worker = await _worker(actor, data.worker_id)
+    grid = data.grid or worker.region_code or ""
+    if not Scope.for_user(worker).covers(grid) or len(grid) != 15:
+        raise Invalid("booking.grid_invalid", field="grid")
+    if data.date < today:
+        raise Invalid("booking.date_past", field="date")
+    try:
+        row = SlotRow(
+            worker=worker.id, grid_code=grid, day=data.date, half_day=data.half_day, kind=data.kind,
+            capacity=data.capacity, slot_key=key(worker.id, data.date, data.half_day, data.kind),
+        )
+        await row.save()
+    except Exception as exc:
+        if is_unique_violation(exc):
+            raise Conflict("booking.slot_exists") from None
+        raise
+    return await get(row.id)
+
+
+async def _editable(actor: CurrentUser, slot_id: int) -> dict[str, Any]:
+    row = await _get_row(slot_id)
+    if row is None or not (row["worker.id"] == actor.id or (
+        actor.role in ("staff", "admin") and actor.scope.covers(row["grid_code"])
+    )):
+        raise NotFound()
+    return row
+
+
+async def change(actor: CurrentUser, slot_id: int, data: SlotUpdate, now: datetime) -> Slot:
+    async with write_transaction(SlotRow):
+        row = await _editable(actor, slot_id)
+        if data.capacity is not msgspec.UNSET:
+            changed = await SlotRow.update({SlotRow.capacity: data.capacity}).where(
+                (SlotRow.id == slot_id) & (SlotRow.booked <= data.capacity)
+            ).returning(SlotRow.id)
+            if not changed:
+                raise Conflict("booking.capacity_below_booked", booked=row["booked"])
+        if data.status == "closed" and row["status"] == "open":
+            await SlotRow.update({SlotRow.status: "closed", SlotRow.closed_reason: data.reason.strip()}).where(
+                SlotRow.id == slot_id
+            )
+            await _move_to_backup(actor, row, now)
+        elif data.status == "open":
+            await SlotRow.update({SlotRow.status: "open"}).where(SlotRow.id == slot_id)
+    return await get(slot_id)
+
+
+async def _move_to_backup(actor: CurrentUser, slot: dict[str, Any], now: datetime) -> None:
+    """On leave: every booking goes to the backup's slot for the same half-day, or to staff."""
+    bookings = await Booking.select(Booking.id, Booking.case_id, Booking.resident).where(
+        (Booking.slot == slot["id"]) & Booking.status.is_in(["booked"])
+    )
+    if not bookings:
+        return
+    profile = await WorkerProfile.select(WorkerProfile.backup).where(WorkerProfile.worker == slot["worker.id"]).first()
+    backup = profile["backup"] if profile else None
+    target = await _backup_slot(backup, slot, len(bookings)) if backup else None
+    for booking in bookings:
+        if target is not None:
+            await Booking.update({Booking.slot: target}).where(Booking.id == booking["id"])
+            await cases.add_event(booking["case_id"], now, actor.id, "booking_moved", None, None, slot["worker.name"])
+            await notifications.notify(booking["resident"], "booking.moved", now, booking["case_id"],
+                                       receipt_no=await cases.receipt_no(booking["case_id"]))
+        else:
+            await Booking.update({Booking.status: "needs_slot"}).where(Booking.id == booking["id"])
+            await cases.add_event(booking["case_id"], now, actor.id, "booking_needs_slot", None, None, "")
+    await SlotRow.update({SlotRow.booked: 0}).where(SlotRow.id == slot["id"])
+    if target is not None:
+        await notifications.notify(backup, "booking.covering", now, None, count=len(bookings))
+
+
+async def _backup_slot(backup: int, slot: dict[str, Any], places: int) -> int:
+    """The backup's slot for the half-day, made or widened so the moved bookings fit."""
+    slot_key = key(backup, slot["day"], slot["half_day"], slot["kind"])
+    existing = await SlotRow.select(SlotRow.id).where(SlotRow.slot_key == slot_key).first()
+    if existing is None:
+        row = SlotRow(
+            worker=backup, grid_code=slot["grid_code"], day=slot["day"], half_day=slot["half_day"],
+            kind=slot["kind"], capacity=places, booked=places, slot_key=slot_key,
+        )
+        await row.save()
+        return row.id
+    await SlotRow.update(
+        {SlotRow.capacity: SlotRow.capacity + places, SlotRow.booked: SlotRow.booked + places, SlotRow.status: "open"}
+    ).where(SlotRow.id == existing["id"])
+    return existing["id"]
+
+
+async def free_slots(
+    actor: CurrentUser, grid: str | None, kind: str | None, start: date, end: date
+) -> SlotPage:
+    """Open slots with room, for a grid (default: the reader's own)."""
+    grid = grid or (actor.region_code if actor.region_code and len(actor.region_code) >= 12 else None)
+    query = SlotRow.select(*COLUMNS).where(
+        (SlotRow.status == "open") & (SlotRow.booked < SlotRow.capacity) & (SlotRow.day >= start) & (SlotRow.day <= end)
+    ).order_by(SlotRow.day).order_by(SlotRow.half_day).limit(200)
+    if grid is not None:
+        query = query.where(SlotRow.grid_code.like(f"{grid}%"))
+    if kind is not None:
+        query = query.where(SlotRow.kind == kind)
+    return SlotPage(items=[view(row) for row in await query])
+
+
+async def set_pattern(actor: CurrentUser, data: Pattern, today: date) -> Pattern:
+    """Replace the worker's weekly pattern (and backup), then fill the next two weeks."""
+    if actor.role != "grid_worker":
+        raise AppError(403, "auth.forbidden")
+    if data.backup_id is not None:
+        backup = await accounts.load_current_user(data.backup_id)
+        if backup is None or backup.role != "grid_worker" or backup.id == actor.id or (
+            (backup.region_code or "")[:9] != (actor.region_code or "")[:9]
+        ):
+            raise Invalid("booking.backup_invalid", field="backup_id")
+    async with write_transaction(WeeklyPattern):
+        await WeeklyPattern.delete().where(WeeklyPattern.worker == actor.id)
+        if data.items:
+            await WeeklyPattern.insert(
+                *(WeeklyPattern(worker=actor.id, weekday=i.weekday, half_day=i.half_day, kind=i.kind,
+                                capacity=i.capacity) for i in data.items)
+            )
+        await WorkerProfile.delete().where(WorkerProfile.worker == actor.id)
+        await WorkerProfile.insert(WorkerProfile(worker=actor.id, backup=data.backup_id))
+    await generate(today, worker_id=actor.id)
+    return data
+
+
+async def generate(today: date, worker_id: int | None = None, days: int = HORIZON_DAYS) -> int:
+    """Make the slots the weekly patterns promise on working days ahead; existing ones stay."""
+    query = WeeklyPattern.select(
+        WeeklyPattern.worker, WeeklyPattern.weekday, WeeklyPattern.half_day, WeeklyPattern.kind,
+        WeeklyPattern.capacity, WeeklyPattern.worker.region.code,
+    )
+    if worker_id is not None:
+        query = query.where(WeeklyPattern.worker == worker_id)
+    patterns = await query
+    work = await calendar.calendar()
+    made = 0
+    for offset in range(1, days + 1):
+        day = today + timedelta(days=offset)
+        if not work.is_workday(day):
+            continue
+        for item in patterns:
+            if item["weekday"] != day.weekday() or not item["worker.region.code"]:
+                continue
+            slot_key = key(item["worker"], day, item["half_day"], item["kind"])
+            if await SlotRow.exists().where(SlotRow.slot_key == slot_key):
+                continue
+            try:
+                await SlotRow.insert(SlotRow(
+                    worker=item["worker"], grid_code=item["worker.region.code"], day=day,
+                    half_day=item["half_day"], kind=item["kind"], capacity=item["capacity"], slot_key=slot_key,
+                ))
+                made += 1
+            except Exception as exc:
+                if not is_unique_violation(exc):  # another runner made it first
+                    raise
+    return made
+
+
+async def pattern_of(actor: CurrentUser) -> Pattern:
+    rows = await WeeklyPattern.select().where(WeeklyPattern.worker == actor.id).order_by(WeeklyPattern.weekday)
+    profile = await WorkerProfile.select(WorkerProfile.backup).where(WorkerProfile.worker == actor.id).first()
+    return Pattern(
+        items=[PatternItem(weekday=r["weekday"], half_day=r["half_day"], kind=r["kind"], capacity=r["capacity"]) for r in rows],
+        backup_id=profile["backup"] if profile else None,
+    )

@@ -1,0 +1,127 @@
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+HalfDay = Literal["am", "pm"]
+Kind = Literal["visit", "proxy"]
+IdentityCheck = Literal["home_visit", "phone", "smartphone", "in_person"]
+Capacity = Annotated[int, msgspec.Meta(ge=0, le=50)]
+Note = Annotated[str, msgspec.Meta(max_length=1000)]
+
+
+class SlotCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    date: date
+    half_day: HalfDay
+    kind: Kind
+    capacity: Annotated[int, msgspec.Meta(ge=1, le=50)]
+    #: Defaults to the worker's own grid.
+    grid: str | None = None
+    #: Staff publish for a worker of their township; grid workers for themselves.
+    worker_id: int | None = None
+
+
+class SlotUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    capacity: Capacity | msgspec.UnsetType = msgspec.UNSET
+    #: "closed": the worker is on leave; bookings move to the backup (AB岗) or go to staff.
+    status: Literal["open", "closed"] | msgspec.UnsetType = msgspec.UNSET
+    reason: Note = ""
+
+
+class Slot(msgspec.Struct, kw_only=True):
+    id: int
+    worker_id: int
+    worker_name: str
+    grid: str
+    date: date
+    half_day: HalfDay
+    kind: Kind
+    capacity: int
+    booked: int
+    free: int
+    status: str
+
+
+class SlotPage(msgspec.Struct):
+    items: list[Slot]
+    next_cursor: str | None = None
+
+
+class PatternItem(msgspec.Struct, forbid_unknown_fields=True):
+    weekday: Annotated[int, msgspec.Meta(ge=0, le=6)]
+    half_day: HalfDay
+    kind: Kind
+    capacity: Annotated[int, msgspec.Meta(ge=1, le=50)]
+
+
+class Pattern(msgspec.Struct, forbid_unknown_fields=True):
+    items: Annotated[list[PatternItem], msgspec.Meta(max_length=28)]
+    #: The AB岗 colleague who takes over during leave.
+    backup_id: int | None = None
+
+
+class BookingCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    slot_id: int
+    kind: Kind
+    service_code: str
+    #: Booking for someone else: a relative (family link) or, for grid workers, a resident.
+    resident_id: int | None = None
+    identity_check: IdentityCheck | None = None
+    note: Note = ""
+
+
+class Booking(msgspec.Struct, kw_only=True):
+    id: int
+    case_id: int
+    receipt_no: str
+    slot: Slot
+    kind: Kind
+    status: str
+    status_label: str
+    resident_id: int
+    resident_name: str
+    booked_by_id: int
+    note: str
+    created_at: datetime
+    checked_in_at: datetime | None
+    checked_out_at: datetime | None
+
+
+class BookingPage(msgspec.Struct):
+    items: list[Booking]
+    next_cursor: str | None = None
+
+
+class VisitNote(msgspec.Struct, forbid_unknown_fields=True):
+    note: Note = ""
+
+
+class OverrideCreate(msgspec.Struct, forbid_unknown_fields=True):
+    resident_id: int
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+
+
+class HandoverItem(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    count: Annotated[int, msgspec.Meta(ge=1, le=99)] = 1
+
+
+class HandoverCreate(msgspec.Struct, forbid_unknown_fields=True):
+    items: Annotated[list[HandoverItem], msgspec.Meta(min_length=1, max_length=30)]
+    direction: Literal["received", "returned"]
+
+
+class Handover(msgspec.Struct, kw_only=True):
+    id: int
+    case_id: int
+    items: list[HandoverItem]
+    direction: str
+    direction_label: str
+    recorded_by: str
+    recorded_at: datetime
+    confirmed_at: datetime | None
+
+
+class HandoverPage(msgspec.Struct):
+    items: list[Handover]
+    next_cursor: str | None = None

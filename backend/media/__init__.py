@@ -1,0 +1,1 @@
+"""Photos: uploaded, re-encoded without metadata, stored by content, served to those who may see them."""

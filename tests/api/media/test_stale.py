@@ -1,0 +1,45 @@
+"""Uploads never attached to a case go after a day; attached ones stay."""
+
+import asyncio
+
+import pytest
+
+from backend.media.jobs import remove_stale
+from backend.media.storage import from_settings
+from tests.api.cases.helpers import submit
+from tests.unit.media.pictures import jpeg
+
+from .helpers import photo, stored_files
+
+
+async def test_stale_unattached_uploads_are_removed_and_attached_ones_kept(client, auth, clock, settings):
+    resident, worker = await auth.role("resident"), await auth.role("grid_worker")
+    shared = jpeg((640, 480))
+    abandoned = await photo(client, resident, shared)
+    attached = await photo(client, resident)
+    await submit(client, resident, media=[attached["id"]])
+    clock.travel(hours=23)
+    assert await remove_stale(clock.now(), from_settings(settings)) == 0
+    clock.travel(hours=2)
+    again = await photo(client, worker, shared)  # the same photo, uploaded by someone else just now
+    assert await remove_stale(clock.now(), from_settings(settings)) == 1
+    assert (await client.get(f"/api/v1/media/{abandoned['id']}", headers=resident)).status_code == 404
+    assert (await client.get(f"/api/v1/media/{attached['id']}", headers=resident)).status_code == 200
+    assert (await client.get(f"/api/v1/media/{again['id']}", headers=worker)).status_code == 200  # its file stays
+    clock.travel(days=2)
+    assert await remove_stale(clock.now(), from_settings(settings)) == 1
+    assert (await client.get(f"/api/v1/media/{attached['id']}/thumb", headers=resident)).status_code == 200
+    assert len(stored_files(settings)) == 2  # only the attached photo and its thumbnail are left
+
+
+@pytest.mark.parametrize("settings", [{"timers_in_process": True, "timer_interval_seconds": 1}], indirect=True)
+async def test_single_process_server_removes_stale_uploads_itself(client, auth, clock, settings):
+    resident = await auth.role("resident")
+    abandoned = await photo(client, resident)
+    clock.travel(days=2)
+    for _ in range(30):
+        if not stored_files(settings):
+            break
+        await asyncio.sleep(0.2)
+    assert stored_files(settings) == set()
+    assert (await client.get(f"/api/v1/media/{abandoned['id']}", headers=resident)).status_code == 404

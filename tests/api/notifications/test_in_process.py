@@ -1,0 +1,23 @@
+"""`bianmin serve` with one process delivers notifications itself."""
+
+import asyncio
+
+import pytest
+
+from tests.api.notifications.helpers import accepted_case, browser, subscribe
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"push_allow_insecure": True, "delivery_in_process": True, "delivery_interval_seconds": 1}],
+    indirect=True,
+)
+async def test_a_single_process_server_delivers_by_itself(client, auth, push_service):
+    device = await browser(client, push_service)
+    await subscribe(client, await auth.role("resident"), device)
+    await accepted_case(client, auth)
+    for _ in range(50):
+        if device.received:
+            break
+        await asyncio.sleep(0.1)
+    assert [m["kind"] for m in device.received] == ["case.accept"]
