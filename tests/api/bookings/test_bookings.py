@@ -226,3 +226,19 @@ async def test_weekly_pattern_makes_slots_on_working_days(client, auth):
     again = await client.put("/api/v1/slots/pattern", json=pattern, headers=worker)
     assert again.status_code == 200
     assert len((await client.get("/api/v1/slots", params={"from": "2026-11-23", "to": "2026-12-07"}, headers=worker)).json()["items"]) == 2
+
+
+async def test_grid_worker_books_for_a_resident_recording_the_identity_check(client, auth):
+    resident, worker = await auth.role("resident"), await auth.role("grid_worker")
+    resident_id = await user_id(client, resident)
+    service = await _service_code(client)
+    slot = await _slot(client, worker, capacity=1)
+    no_check = await _book(client, worker, slot["id"], service, resident_id=resident_id)
+    assert no_check.status_code == 400 and error_code(no_check) == "case.identity_check_required"
+    booked = await _book(client, worker, slot["id"], service, resident_id=resident_id, identity_check="phone")
+    assert booked.status_code == 201, booked.text
+    case = (await client.get(f"/api/v1/cases/{booked.json()['case_id']}", headers=resident)).json()
+    assert case["identity_check"] == "phone" and case["submitted_by"]["role"] == "grid_worker"
+    assert booked.json()["resident_id"] == resident_id
+    for_self = await _book(client, worker, slot["id"], service)
+    assert for_self.status_code == 400
