@@ -116,14 +116,14 @@ class BookingController(Controller):
         self, request: User, booking_id: FromPath[int], data: JSONBody[VisitNote], case_ctx: NamedDependency[Context],
         clock: NamedDependency[Clock],
     ) -> Booking:
-        return await service.visit(request.user, booking_id, "check_in", data.note, clock.now(), case_ctx)
+        return await service.visit(request.user, booking_id, "check_in", data, clock.now(), case_ctx)
 
     @post("/{booking_id:int}/check-out", operation_id="CheckOut", guards=[require_roles("grid_worker")], status_code=HTTP_200_OK)
     async def check_out(
         self, request: User, booking_id: FromPath[int], data: JSONBody[VisitNote], case_ctx: NamedDependency[Context],
         clock: NamedDependency[Clock],
     ) -> Booking:
-        return await service.visit(request.user, booking_id, "check_out", data.note, clock.now(), case_ctx)
+        return await service.visit(request.user, booking_id, "check_out", data, clock.now(), case_ctx)
 
     @post("/eligibility-overrides", operation_id="GrantBookingException", guards=[require_roles("staff", "admin")],
           status_code=HTTP_204_NO_CONTENT)

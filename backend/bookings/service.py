@@ -23,6 +23,7 @@ from backend.bookings.structs import (
     HandoverItem,
     HandoverPage,
     OverrideCreate,
+    VisitNote,
 )
 from backend.bookings.tables import Booking as Row
 from backend.bookings.tables import EligibilityOverride
@@ -35,6 +36,7 @@ from backend.cases.structs import CaseCreate
 from backend.catalog import service as catalog
 from backend.lib.auth import CurrentUser
 from backend.lib.errors import AppError, Conflict, Invalid, NotFound
+from backend.media import service as media
 from backend.notifications import service as notifications
 
 #: A handover not confirmed by the resident within this many days goes on the 督办 list.
@@ -187,7 +189,9 @@ async def cancel(actor: CurrentUser, booking_id: int, now: datetime, ctx: Contex
     return await get(actor, booking_id, ctx)
 
 
-async def visit(actor: CurrentUser, booking_id: int, step: str, note: str, now: datetime, ctx: Context) -> Booking:
+async def visit(
+    actor: CurrentUser, booking_id: int, step: str, data: VisitNote, now: datetime, ctx: Context
+) -> Booking:
     """The worker's check-in and check-out, each once and in order, on the timeline."""
     row = await _row(actor, booking_id)
     if row["slot.worker.id"] != actor.id and not (actor.role == "grid_worker" and actor.scope.covers(row["slot.grid_code"])):
@@ -200,7 +204,8 @@ async def visit(actor: CurrentUser, booking_id: int, step: str, note: str, now: 
     ).returning(Row.id)
     if not moved:
         raise Conflict("booking.not_cancellable", state=ctx.texts.t(actor.locale, f"booking.status.{row['status']}"))
-    await cases.add_event(row["case_id"], now, actor.id, f"visit_{step}", None, None, note.strip())
+    photos = await media.attach(actor.id, row["case_id"], data.media)
+    await cases.add_event(row["case_id"], now, actor.id, f"visit_{step}", None, None, data.note.strip(), photos)
     return await get(actor, booking_id, ctx)
 
 

@@ -94,6 +94,8 @@ class BookingPage(msgspec.Struct):
 
 class VisitNote(msgspec.Struct, forbid_unknown_fields=True):
     note: Note = ""
+    #: Photos of the visit (ids from POST /media), shown on the timeline.
+    media: Annotated[list[int], msgspec.Meta(max_length=9)] = []
 
 
 class OverrideCreate(msgspec.Struct, forbid_unknown_fields=True):

@@ -27,8 +27,29 @@ class _Replay(Exception):
         self.row = row
 
 
+_NO_DEFAULT = object()
+
+
+def _default(field: msgspec.structs.FieldInfo) -> object:
+    if field.default is not msgspec.NODEFAULT:
+        return field.default
+    if field.default_factory is not msgspec.NODEFAULT:
+        return field.default_factory()
+    return _NO_DEFAULT
+
+
 def body_hash(data: msgspec.Struct) -> str:
-    return hashlib.sha256(msgspec.json.encode(data)).hexdigest()
+    """sha256 of the fields that differ from their defaults.
+
+    A field added in a later release (with a default) leaves the hash of an old
+    request unchanged, so a phone's retry across a deploy still replays.
+    """
+    sent = {
+        field.encode_name: getattr(data, field.name)
+        for field in msgspec.structs.fields(data)
+        if getattr(data, field.name) != _default(field)
+    }
+    return hashlib.sha256(msgspec.json.encode(sent, order="sorted")).hexdigest()
 
 
 def _answer(row: dict, request_hash: str) -> tuple[int, bytes]:

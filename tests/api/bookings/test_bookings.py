@@ -242,3 +242,28 @@ async def test_grid_worker_books_for_a_resident_recording_the_identity_check(cli
     assert booked.json()["resident_id"] == resident_id
     for_self = await _book(client, worker, slot["id"], service)
     assert for_self.status_code == 400
+
+
+async def test_check_out_carries_the_visit_photos_onto_the_timeline(client, auth):
+    import io
+
+    from PIL import Image
+
+    resident, worker = await auth.role("resident"), await auth.role("grid_worker")
+    service = await _service_code(client)
+    slot = await _slot(client, worker, capacity=1)
+    booking = (await _book(client, resident, slot["id"], service)).json()
+    picture = io.BytesIO()
+    Image.new("RGB", (800, 600), (200, 120, 40)).save(picture, "JPEG")
+    upload = await client.post("/api/v1/media", files={"file": ("visit.jpg", picture.getvalue(), "image/jpeg")}, headers=worker)
+    assert upload.status_code == 201, upload.text
+    photo_id = upload.json()["id"]
+    await client.post(f"/api/v1/bookings/{booking['id']}/check-in", json={}, headers=worker)
+    done = await client.post(
+        f"/api/v1/bookings/{booking['id']}/check-out", json={"note": "已帮老人填表", "media": [photo_id]}, headers=worker
+    )
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    last = (await client.get(f"/api/v1/cases/{booking['case_id']}", headers=resident)).json()["timeline"][-1]
+    assert last["action"] == "visit_check_out" and last["media"] == [photo_id]
+    photo = await client.get(f"/api/v1/media/{photo_id}", headers=resident)
+    assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"

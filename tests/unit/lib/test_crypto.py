@@ -24,3 +24,22 @@ def test_keyed_hash_depends_on_secret_and_purpose():
     assert keyed_hash(SECRET, "otp", "1") != keyed_hash(SECRET, "other", "1")
     assert keyed_hash(SECRET, "otp", "1") != keyed_hash("z" * 40, "otp", "1")
     assert same("abc", "abc") and not same("abc", "abd")
+
+
+def test_request_hash_ignores_fields_left_at_their_default():
+    import msgspec
+
+    from backend.idempotency.service import body_hash
+
+    class Old(msgspec.Struct):
+        title: str
+        note: str = ""
+
+    class New(msgspec.Struct):
+        title: str
+        note: str = ""
+        media: list[int] = []
+
+    assert body_hash(Old(title="路灯")) == body_hash(New(title="路灯"))
+    assert body_hash(New(title="路灯")) != body_hash(New(title="路灯", media=[1]))
+    assert body_hash(Old(title="路灯", note="x")) != body_hash(Old(title="路灯"))
