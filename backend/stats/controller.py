@@ -1,9 +1,10 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 import anyio
+import msgspec
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 
 from backend.cases.service import Context as CaseContext
@@ -20,63 +21,72 @@ To = Annotated[date | None, QueryParameter(name="to")]
 MAX_DAYS = 3 * 366
 
 
-async def _scope(actor: CurrentUser, region: str | None, start: date | None, end: date | None, ctx: CaseContext, today: date):
+class Period(msgspec.Struct, frozen=True):
+    region: str
+    region_name: str
+    start: date
+    end: date
+    now: datetime
+
+
+async def _period(
+    request: Request[CurrentUser, str, object],
+    case_ctx: NamedDependency[CaseContext],
+    clock: NamedDependency[Clock],
+    region: Region = None,
+    from_: From = None,
+    to: To = None,
+) -> Period:
     """The region (inside the caller's scope, default their own) and the period (default: this month)."""
+    actor, now = request.user, clock.now()
     code = region or actor.scope.prefix or ""
-    if not actor.scope.covers(code):
-        raise NotFound()
-    found = await regions.get(code, actor.locale)
+    found = await regions.get(code, actor.locale) if actor.scope.covers(code) else None
     if found is None:
         raise NotFound()
-    end = end or today
-    start = start or end.replace(day=1)
+    end = to or now.astimezone(case_ctx.tz).date()
+    start = from_ or end.replace(day=1)
     if start > end or (end - start) > timedelta(days=MAX_DAYS):
         raise Invalid("stats.period_invalid", field="from", days=MAX_DAYS)
-    return code, found.name, start, end
+    return Period(region=code, region_name=found.name, start=start, end=end, now=now)
 
 
 class StatsController(Controller):
     path = "/stats"
     tags = ["stats"]
     guards = [require_roles("staff", "admin")]
+    dependencies = {"period": Provide(_period)}
 
     @get("/summary", operation_id="GetStatsSummary")
     async def summary(
         self,
         request: Request[CurrentUser, str, object],
         case_ctx: NamedDependency[CaseContext],
-        clock: NamedDependency[Clock],
-        region: Region = None,
-        from_: From = None,
-        to: To = None,
+        period: NamedDependency[Period],
         group_by: Annotated[GroupBy | None, QueryParameter()] = None,
     ) -> Summary:
-        now = clock.now()
-        code, name, start, end = await _scope(request.user, region, from_, to, case_ctx, now.astimezone(case_ctx.tz).date())
-        return await service.summary(code, name, start, end, group_by, request.user.locale, case_ctx.texts, case_ctx.tz, now)
+        return await _summary(period, group_by, request.user, case_ctx)
 
     @get("/export.xlsx", operation_id="ExportStats")
     async def export_xlsx(
         self,
         request: Request[CurrentUser, str, object],
         case_ctx: NamedDependency[CaseContext],
-        clock: NamedDependency[Clock],
-        region: Region = None,
-        from_: From = None,
-        to: To = None,
+        period: NamedDependency[Period],
     ) -> Response[bytes]:
-        now = clock.now()
         actor = request.user
-        code, name, start, end = await _scope(actor, region, from_, to, case_ctx, now.astimezone(case_ctx.tz).date())
-        texts, tz = case_ctx.texts, case_ctx.tz
-        totals = await service.summary(code, name, start, end, None, actor.locale, texts, tz, now)
-        grouped = [
-            await service.summary(code, name, start, end, g, actor.locale, texts, tz, now)  # type: ignore[arg-type]
-            for g in GROUPINGS
-        ]
-        content = await anyio.to_thread.run_sync(export.workbook, totals, grouped, actor.locale, texts)
+        totals = await _summary(period, None, actor, case_ctx)
+        grouped = [await _summary(period, g, actor, case_ctx) for g in GROUPINGS]  # type: ignore[arg-type]
+        content = await anyio.to_thread.run_sync(export.workbook, totals, grouped, actor.locale, case_ctx.texts)
+        name = f"stats-{period.region}-{period.start}-{period.end}.xlsx"
         return Response(
             content,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="stats-{code}-{start}-{end}.xlsx"'},
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
+
+
+async def _summary(period: Period, group_by: GroupBy | None, actor: CurrentUser, ctx: CaseContext) -> Summary:
+    return await service.summary(
+        period.region, period.region_name, period.start, period.end, group_by, actor.locale, ctx.texts, ctx.tz,
+        period.now,
+    )
