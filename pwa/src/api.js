@@ -30,11 +30,12 @@ export class NetworkError extends Error {
  * apiRequest('/auth/otp', {method: 'POST', body: {phone}, locale: 'zh-Hans'})
  * resolves to the parsed JSON body (null when empty) or throws ApiError / NetworkError.
  */
-export async function apiRequest(path, { method = 'GET', body, locale, token } = {}) {
-  const headers = { Accept: 'application/json' };
+export async function apiRequest(path, { method = 'GET', body, locale, token, headers: extra } = {}) {
+  const headers = { Accept: 'application/json', ...extra };
   if (locale) headers['Accept-Language'] = locale;
   if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const isForm = typeof FormData !== 'undefined' && body instanceof FormData;
+  if (body !== undefined && !isForm) headers['Content-Type'] = 'application/json';
 
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
@@ -44,7 +45,7 @@ export async function apiRequest(path, { method = 'GET', body, locale, token } =
     response = await fetch(new URL(`${API_ROOT}${path}`, document.baseURI), {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || isForm ? body : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
       signal: controller.signal,

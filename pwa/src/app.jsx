@@ -5,11 +5,27 @@ import { AppContext } from './context.js';
 import { Header } from './header.jsx';
 import { LOCALES, createTranslator, loadMessages } from './i18n.js';
 import { applyToDocument, storeElderMode, storeLocale, storedElderMode, storedLocale } from './prefs.js';
-import { ROUTES, navigate, useRoute } from './router.js';
+import { NavBar } from './nav.jsx';
+import { startOutbox } from './outbox-client.js';
+import { ROUTES, matchRoute, navigate, useRoute } from './router.js';
+import { BookScreen } from './screens/book.jsx';
+import { CaseScreen } from './screens/case.jsx';
+import { CasesScreen } from './screens/cases.jsx';
 import { HomeScreen } from './screens/home.jsx';
+import { InboxScreen } from './screens/inbox.jsx';
+import { ServiceScreen } from './screens/service.jsx';
+import { SettingsScreen } from './screens/settings.jsx';
 import { SignInScreen } from './screens/signin.jsx';
+import { SubmitScreen } from './screens/submit.jsx';
 import { loadSession, saveSession } from './session.js';
+import { clearCached } from './store.js';
 import { UpdateBanner } from './update-banner.jsx';
+
+const PROFILE_WAIT_MS = 3000;
+
+function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 export function App({ initialLocale, initialMessages }) {
   const [locale, setLocaleState] = useState(initialLocale);
@@ -27,9 +43,12 @@ export function App({ initialLocale, initialMessages }) {
   const switchLocale = useCallback(async (next, { remember = true } = {}) => {
     const nextMessages = await loadMessages(next);
     if (remember) storeLocale(next);
+    // The server answers a signed-in user in their saved script, whatever
+    // Accept-Language says: save it first, so the screens reload in the new one.
+    // (At most a few seconds: on a bad line the switch must not wait for the server.)
+    if (remember && token) await Promise.race([saveProfile({ locale: next }, next, token), delay(PROFILE_WAIT_MS)]);
     setMessages(nextMessages);
     setLocaleState(next);
-    if (remember && token) saveProfile({ locale: next }, next, token);
   }, [token]);
 
   const setElderMode = useCallback((on) => {
@@ -59,13 +78,19 @@ export function App({ initialLocale, initialMessages }) {
   }, []);
 
   const signOut = useCallback(() => {
+    clearCached();
     saveSession(null);
     setSession(null);
     navigate(ROUTES.signin);
   }, []);
 
+  useEffect(() => {
+    if (session) startOutbox();
+  }, [Boolean(session)]);
+
   // Signed out, every route leads to sign-in; signed in, sign-in leads home.
-  const screen = session ? 'home' : 'signin';
+  const matched = matchRoute(route);
+  const screen = session ? `${matched.name}:${matched.param || ''}` : 'signin';
   useEffect(() => {
     if (!session && route !== ROUTES.signin) navigate(ROUTES.signin, { replace: true });
     else if (session && route === ROUTES.signin) navigate(ROUTES.home, { replace: true });
@@ -86,18 +111,32 @@ export function App({ initialLocale, initialMessages }) {
   };
   return (
     <AppContext.Provider value={context}>
-      <Header />
+      <Header showScript={!session || matched.name === 'home'} />
       <UpdateBanner />
+      {session && <NavBar current={matched.name} />}
       <main id="main" class="main" tabIndex={-1} ref={mainRef}>
-        {screen === 'home' ? <HomeScreen /> : <SignInScreen />}
+        {session ? renderScreen(matched) : <SignInScreen />}
       </main>
     </AppContext.Provider>
   );
 }
 
+function renderScreen({ name, param }) {
+  switch (name) {
+    case 'service': return <ServiceScreen key={param} code={param} />;
+    case 'submit': return <SubmitScreen />;
+    case 'book': return <BookScreen />;
+    case 'cases': return <CasesScreen />;
+    case 'case': return <CaseScreen key={param} id={param} />;
+    case 'inbox': return <InboxScreen />;
+    case 'settings': return <SettingsScreen />;
+    default: return <HomeScreen />;
+  }
+}
+
 /** Best effort: the choice already applies on this device; the server uses it for SMS and push. */
 function saveProfile(changes, locale, token) {
-  apiRequest('/me', { method: 'PATCH', body: changes, locale, token }).catch(reportProfileFailure);
+  return apiRequest('/me', { method: 'PATCH', body: changes, locale, token }).catch(reportProfileFailure);
 }
 
 function reportProfileFailure(error) {

@@ -1,7 +1,8 @@
 import { useApp } from './context.js';
 import { LOCALES } from './i18n.js';
 
-export function Header() {
+/** `showScript`: the 简体/繁體 row (sign-in and home; elsewhere it lives in 设置, to leave room on small screens). */
+export function Header({ showScript = true }) {
   const { t, locale, setLocale, elderMode, setElderMode } = useApp();
   const chooseLocale = (next) => {
     if (next !== locale) setLocale(next).catch(reportLocaleFailure);
@@ -23,6 +24,7 @@ export function Header() {
           {t('app.elder_mode')}
         </button>
       </header>
+      {showScript && (
       <section class="settings" aria-label={t('app.display_settings')}>
         <div class="settings-group" role="group" aria-labelledby="script-label">
           <span id="script-label" class="settings-label">{t('app.script')}</span>
@@ -39,6 +41,7 @@ export function Header() {
           ))}
         </div>
       </section>
+      )}
     </>
   );
 }

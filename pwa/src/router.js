@@ -1,13 +1,21 @@
-// Hash routes (#/signin, #/) so every deep link is the same index.html on the server.
+// Hash routes (#/signin, #/services/AST-004, #/cases/12) so every deep link is
+// the same index.html on the server.
 
 import { useEffect, useState } from 'preact/hooks';
 
-export const ROUTES = { home: '/', signin: '/signin' };
+export const ROUTES = { home: '/', signin: '/signin', cases: '/cases', inbox: '/inbox', settings: '/settings' };
 
 /** The current route path; other hashes (e.g. #main from the skip link) are not routes. */
 export function currentRoute() {
   const { hash } = window.location;
   return hash.startsWith('#/') ? hash.slice(1).split('?')[0] : ROUTES.home;
+}
+
+/** The query part of the hash route: #/submit?service=X → URLSearchParams. */
+export function routeQuery() {
+  const { hash } = window.location;
+  const at = hash.indexOf('?');
+  return new URLSearchParams(at >= 0 ? hash.slice(at + 1) : '');
 }
 
 export function navigate(path, { replace = false } = {}) {
@@ -23,4 +31,24 @@ export function useRoute() {
     return () => window.removeEventListener('hashchange', onHashChange);
   }, []);
   return route;
+}
+
+const PATTERNS = [
+  ['service', /^\/services\/([^/]+)$/],
+  ['submit', /^\/submit$/],
+  ['book', /^\/book$/],
+  ['cases', /^\/cases$/],
+  ['case', /^\/cases\/(\d+)$/],
+  ['inbox', /^\/inbox$/],
+  ['settings', /^\/settings$/],
+  ['home', /^\/$/],
+];
+
+/** {name, param} for a route path; unknown paths are home. */
+export function matchRoute(path) {
+  for (const [name, pattern] of PATTERNS) {
+    const match = pattern.exec(path);
+    if (match) return { name, param: match[1] ? decodeURIComponent(match[1]) : null };
+  }
+  return { name: 'home', param: null };
 }

@@ -4,12 +4,18 @@
 //   pages (navigations)      network first, cached shell after 3 s or on failure
 //   scripts, styles, locale  stale-while-revalidate (precached files: from the precache)
 //   images                   cache first, at most IMAGE_LIMIT entries
-//   /api/                    not touched: always the network (this shell caches no data)
+//   /api/                    not touched: always the network (the page keeps the last
+//                            answers in IndexedDB for offline reading)
+//
+// It also sends the offline outbox on Background Sync (same code as the page,
+// outbox.js), and shows push messages, opening the case on a tap.
 //
 // A new version installs alongside the old one and waits until the page sends
 // SKIP_WAITING (the user pressed 立即更新); activate then drops old caches.
 
 /* global __BUILD_VERSION__, __PRECACHE_URLS__ */
+
+import { SYNC_TAG, flushOutbox } from '../outbox.js';
 
 const VERSION = __BUILD_VERSION__;
 const PRECACHE = `bianmin-precache-${VERSION}`;
@@ -25,12 +31,16 @@ const SHELL_URL = new URL('./', SCOPE).href;
 const SHELL_PATHS = new Set([SCOPE.pathname, `${SCOPE.pathname}index.html`]);
 const API_PATH = new URL('api/', SCOPE).pathname;
 const LOCALES_PATH = new URL('locales/', SCOPE).pathname;
+const MEDIA_PATH = new URL('api/v1/media/', SCOPE).pathname;
 const PRECACHE_URLS = __PRECACHE_URLS__.map((url) => new URL(url, SCOPE).href);
 
 self.addEventListener('install', onInstall);
 self.addEventListener('activate', onActivate);
 self.addEventListener('fetch', onFetch);
 self.addEventListener('message', onMessage);
+self.addEventListener('sync', onSync);
+self.addEventListener('push', onPush);
+self.addEventListener('notificationclick', onNotificationClick);
 
 function onInstall(event) {
   event.waitUntil(precacheShell());
@@ -42,6 +52,58 @@ function onActivate(event) {
 
 function onMessage(event) {
   if (event.data && event.data.type === 'SKIP_WAITING') self.skipWaiting();
+}
+
+/** Background Sync: send the outbox even when no page is open. */
+function onSync(event) {
+  if (event.tag === SYNC_TAG) event.waitUntil(syncOutbox());
+}
+
+async function syncOutbox() {
+  const summary = await flushOutbox(SCOPE.href, { force: true });
+  // Still waiting: reject, so the browser schedules another sync later.
+  if (summary.waiting > 0) throw new Error('outbox not empty');
+}
+
+/** Push texts arrive localized from the server; the worker only shows them. */
+function onPush(event) {
+  event.waitUntil(showPush(event.data));
+}
+
+async function showPush(data) {
+  let payload = {};
+  try {
+    payload = data ? data.json() : {};
+  } catch {
+    payload = {};
+  }
+  const title = payload.title || '';
+  await self.registration.showNotification(title, {
+    body: payload.body || '',
+    tag: payload.tag || undefined,
+    icon: new URL('icons/icon-192.png', SCOPE).href,
+    badge: new URL('icons/icon-192.png', SCOPE).href,
+    data: { url: payload.url || (payload.case_id ? `/#/cases/${payload.case_id}` : '/') },
+  });
+}
+
+function onNotificationClick(event) {
+  event.notification.close();
+  event.waitUntil(openFromNotification(event.notification.data || {}));
+}
+
+async function openFromNotification(data) {
+  // The payload's url is "/#/cases/<id>"; keep it inside this app's scope.
+  const hash = String(data.url || '').split('#')[1] || '/';
+  const target = new URL(`#${hash}`, SCOPE).href;
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const existing = windows.find((client) => client.url.startsWith(SCOPE.href));
+  if (existing) {
+    await existing.focus();
+    if ('navigate' in existing) return existing.navigate(target);
+    return existing;
+  }
+  return self.clients.openWindow(target);
 }
 
 function onFetch(event) {
@@ -66,7 +128,10 @@ async function deleteOldCaches() {
 function chooseStrategy(request) {
   if (request.method !== 'GET') return null;
   const url = new URL(request.url);
-  if (url.origin !== SCOPE.origin || url.pathname.startsWith(API_PATH)) return null;
+  if (url.origin !== SCOPE.origin) return null;
+  // Case photos: an id's bytes never change, only the signed ?t= link does.
+  if (url.pathname.startsWith(MEDIA_PATH) && request.destination === 'image') return cacheFirstImage;
+  if (url.pathname.startsWith(API_PATH)) return null;
   if (request.mode === 'navigate' || request.destination === 'document') return networkFirst;
   if (REVALIDATED_DESTINATIONS.has(request.destination)) return staleWhileRevalidate;
   if (url.pathname.startsWith(LOCALES_PATH)) return staleWhileRevalidate;
@@ -124,7 +189,7 @@ async function cacheFirstImage(event) {
   const precached = await matchPrecache(request);
   if (precached) return precached;
   const cache = await caches.open(IMAGES);
-  const cached = await cache.match(request);
+  const cached = await cache.match(request, { ignoreSearch: new URL(request.url).pathname.startsWith(MEDIA_PATH) });
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok) event.waitUntil(cache.put(request, response.clone()).then(() => trimCache(cache, IMAGE_LIMIT)));

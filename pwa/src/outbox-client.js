@@ -1,0 +1,79 @@
+// The page's side of the outbox: send on start, when the network returns and
+// on a timer; ask the service worker for Background Sync where there is one.
+
+import { useEffect, useState } from 'preact/hooks';
+
+import { SYNC_TAG, enqueue, flushOutbox, listOutbox, onOutboxChange } from './outbox.js';
+
+const TIMER_MS = 20 * 1000;
+let started = false;
+
+export function startOutbox() {
+  if (started) return;
+  started = true;
+  window.addEventListener('online', onOnline);
+  setInterval(onTimer, TIMER_MS);
+  flushNow();
+}
+
+export function flushNow(force = false) {
+  return flushOutbox(document.baseURI, { force });
+}
+
+function onOnline() {
+  flushNow(true);
+}
+
+function onTimer() {
+  if (navigator.onLine !== false) flushNow();
+}
+
+/**
+ * Queues a request and tries to send it at once. Resolves to
+ * {state: 'sent'} or the record still in the outbox ({state: 'waiting' | 'failed', error}).
+ */
+export async function queueRequest(entry, { wait = false } = {}) {
+  const record = await enqueue(entry);
+  requestBackgroundSync();
+  const sending = flushNow(true);
+  if (!wait) return record;
+  await sending;
+  let row = await findRow(record.key);
+  // A flush already running when this was queued did not see it: one more round.
+  if (row && row.state === 'waiting' && row.attempts === 0) {
+    await flushNow(true);
+    row = await findRow(record.key);
+  }
+  return row || { state: 'sent' };
+}
+
+async function findRow(key) {
+  return (await listOutbox()).find((row) => row.key === key);
+}
+
+function requestBackgroundSync() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.ready
+    .then((registration) => registration.sync && registration.sync.register(SYNC_TAG))
+    .catch(ignore);
+}
+
+function ignore() {
+  // No Background Sync here: the page's timer and `online` listener still send.
+}
+
+/** The outbox's records, kept current. */
+export function useOutbox() {
+  const [rows, setRows] = useState([]);
+  useEffect(() => {
+    let alive = true;
+    const refresh = () => listOutbox().then((next) => alive && setRows(next));
+    refresh();
+    const stop = onOutboxChange(refresh);
+    return () => {
+      alive = false;
+      stop();
+    };
+  }, []);
+  return rows;
+}

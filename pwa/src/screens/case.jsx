@@ -1,0 +1,219 @@
+// One case: status, deadline, who handles it, the timeline; supply requested
+// information; rate it once resolved.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+import { useApp } from '../context.js';
+import { useApi } from '../data.js';
+import { newKey } from '../outbox.js';
+import { queueRequest, useOutbox } from '../outbox-client.js';
+import { LoadState, ScreenTitle, formatDate, formatDeadline } from '../ui.jsx';
+
+const GOOD_TAGS = ['efficient', 'friendly', 'result_good', 'convenient'];
+const BAD_TAGS = ['slow', 'attitude', 'result_bad', 'too_many_materials', 'multiple_trips', 'not_resolved'];
+
+export function tagsForScore(score) {
+  if (score >= 4) return GOOD_TAGS;
+  if (score <= 2) return BAD_TAGS;
+  return [...GOOD_TAGS, ...BAD_TAGS];
+}
+
+export function CaseScreen({ id }) {
+  const { t, locale } = useApp();
+  const state = useApi(`/cases/${id}`, { offline: true });
+  const rating = useApi(`/cases/${id}/rating`);
+  const item = state.data;
+  const queued = useOutbox().filter((row) => row.path.startsWith(`/cases/${id}/`));
+  const reload = () => {
+    state.reload();
+    rating.reload();
+  };
+  // Something for this case left the outbox (sent by this page, another tab or the worker).
+  const queuedCount = useRef(queued.length);
+  useEffect(() => {
+    if (queued.length < queuedCount.current) reload();
+    queuedCount.current = queued.length;
+  }, [queued.length]);
+
+  return (
+    <section class="screen" aria-labelledby="screen-title">
+      <ScreenTitle>{item ? item.title : t('ui.case.title')}</ScreenTitle>
+      <LoadState state={state} />
+      {item && (
+        <>
+          <p class={`status status-${item.status}`}>{item.status_label}</p>
+          <dl class="facts">
+            <dt>{t('ui.case.receipt')}</dt><dd>{item.receipt_no}</dd>
+            <dt>{t('ui.case.kind')}</dt><dd>{item.kind_label}</dd>
+            <dt>{t('ui.case.deadline')}</dt>
+            <dd>
+              {item.deadline ? formatDeadline(item.deadline, locale) : t('ui.case.deadline_after_accept', { days: item.time_limit_days })}
+              {item.overdue && <strong class="warn"> {t('ui.case.overdue')}</strong>}
+            </dd>
+            <dt>{t('ui.case.handler')}</dt>
+            <dd>{item.assignee ? item.assignee.name : item.owner ? item.owner.name : t('ui.case.no_handler')}</dd>
+            <dt>{t('ui.case.region')}</dt><dd>{item.region ? item.region.name : ''}</dd>
+          </dl>
+          <p>{item.description}</p>
+
+          {queued.map((row) => (
+            <p key={row.key} class={row.state === 'failed' ? 'message message-error' : 'notice'}>
+              {t('ui.outbox.row', {
+                kind: t(`ui.outbox.kind.${row.kind}`),
+                status: row.state === 'failed' ? t('ui.outbox.failed', { reason: row.error || '' }) : t('ui.outbox.waiting_one'),
+              })}
+            </p>
+          ))}
+          {item.status === 'waiting_info' && queued.length === 0 && <SupplyInfo id={id} onDone={reload} />}
+          {rating.data && rating.data.can_rate && queued.length === 0 && <RatingForm id={id} onDone={reload} />}
+          {rating.data && rating.data.ratings.length > 0 && <Ratings ratings={rating.data.ratings} />}
+
+          <h2>{t('ui.case.timeline')}</h2>
+          <ol class="timeline">
+            {item.timeline.map((event, index) => (
+              <li key={index}>
+                <p class="timeline-head"><strong>{event.action_label}</strong> <span class="meta">{formatDate(event.at, locale)}</span></p>
+                {event.actor && <p class="meta">{event.actor.name}</p>}
+                {event.note && <p>{event.note}</p>}
+                {event.photos && event.photos.length > 0 && (
+                  <div class="photos">
+                    {event.photos.map((photo) => (
+                      <a key={photo.id} href={photo.url}><img src={photo.thumb_url} alt={t('ui.case.photo')} width="96" height="96" loading="lazy" /></a>
+                    ))}
+                  </div>
+                )}
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </section>
+  );
+}
+
+function useSender(onDone) {
+  const { t } = useApp();
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState(null); // {error: bool, text}
+  async function send(entry) {
+    setBusy(true);
+    setMessage(null);
+    const result = await queueRequest(entry, { wait: true });
+    setBusy(false);
+    if (result.state === 'sent') onDone();
+    else if (result.state === 'failed') setMessage({ error: true, text: result.error });
+    else setMessage({ error: false, text: t('ui.outbox.waiting_one') });
+  }
+  return { busy, message, send };
+}
+
+function Feedback({ message }) {
+  return (
+    <div role="alert" class={message ? (message.error ? 'message message-error' : 'notice') : undefined}>
+      {message ? message.text : ''}
+    </div>
+  );
+}
+
+function SupplyInfo({ id, onDone }) {
+  const { t, locale, session } = useApp();
+  const [note, setNote] = useState('');
+  const { busy, message, send } = useSender(onDone);
+  const onSubmit = (event) => {
+    event.preventDefault();
+    if (!note.trim()) return;
+    send({
+      key: newKey(), path: `/cases/${id}/transitions`, body: { action: 'supply_info', note: note.trim() },
+      token: session.access_token, locale, kind: 'supply_info', label: note.trim(),
+    });
+  };
+  return (
+    <form class="form card" onSubmit={onSubmit}>
+      <h2>{t('ui.case.supply_title')}</h2>
+      <div class="field">
+        <label for="supply-note">{t('ui.case.supply_label')}</label>
+        <textarea id="supply-note" class="input textarea" rows={4} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+      </div>
+      <Feedback message={message} />
+      <button type="submit" class="button button-primary button-wide" disabled={busy}>{t('ui.case.supply_send')}</button>
+    </form>
+  );
+}
+
+function RatingForm({ id, onDone }) {
+  const { t, locale, session } = useApp();
+  const [score, setScore] = useState(0);
+  const [tags, setTags] = useState([]);
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState(null);
+  const { busy, message, send } = useSender(onDone);
+  const allowed = score ? tagsForScore(score) : [];
+  const chooseScore = (value) => {
+    setScore(value);
+    setTags((current) => current.filter((tag) => tagsForScore(value).includes(tag)));
+  };
+  const toggleTag = (tag) => setTags((current) => (current.includes(tag) ? current.filter((x) => x !== tag) : [...current, tag]));
+  const onSubmit = (event) => {
+    event.preventDefault();
+    if (!score) {
+      setError(t('ui.rating.choose_score'));
+      return;
+    }
+    setError(null);
+    send({
+      key: newKey(), path: `/cases/${id}/rating`, body: { score, tags, comment: comment.trim() },
+      token: session.access_token, locale, kind: 'rating', label: t(`rating.level.${score}`),
+    });
+  };
+  return (
+    <form class="form card" onSubmit={onSubmit}>
+      <h2>{t('ui.rating.title')}</h2>
+      <fieldset class="fieldset">
+        <legend>{t('ui.rating.score')}</legend>
+        <div class="choices">
+          {[5, 4, 3, 2, 1].map((value) => (
+            <label key={value} class="choice">
+              <input type="radio" name="score" value={value} checked={score === value} onChange={() => chooseScore(value)} />
+              {t(`rating.level.${value}`)}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {score > 0 && (
+        <fieldset class="fieldset">
+          <legend>{t('ui.rating.tags')}</legend>
+          <div class="choices">
+            {allowed.map((tag) => (
+              <label key={tag} class="choice">
+                <input type="checkbox" checked={tags.includes(tag)} onChange={() => toggleTag(tag)} />
+                {t(`rating.tag.${tag}`)}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      )}
+      <div class="field">
+        <label for="rating-comment">{t('ui.rating.comment')}</label>
+        <textarea id="rating-comment" class="input textarea" rows={3} maxLength={1000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
+      </div>
+      <Feedback message={error ? { error: true, text: error } : message} />
+      <button type="submit" class="button button-primary button-wide" disabled={busy}>{t('ui.rating.send')}</button>
+    </form>
+  );
+}
+
+function Ratings({ ratings }) {
+  const { t, locale } = useApp();
+  return (
+    <section class="card" aria-labelledby="ratings-title">
+      <h2 id="ratings-title">{t('ui.rating.yours')}</h2>
+      {ratings.map((entry, index) => (
+        <div key={index} class="rating">
+          <p><strong>{entry.level_label || t(`rating.level.${entry.score}`)}</strong> <span class="meta">{formatDate(entry.created_at, locale)}</span></p>
+          {entry.tag_labels && entry.tag_labels.length > 0 && <p>{entry.tag_labels.join(t('ui.common.list_separator'))}</p>}
+          {entry.comment && <p>{entry.comment}</p>}
+        </div>
+      ))}
+    </section>
+  );
+}

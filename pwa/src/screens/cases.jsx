@@ -1,0 +1,74 @@
+// My cases: what is still waiting in the outbox, then the server's list
+// (kept for reading offline).
+
+import { useEffect } from 'preact/hooks';
+
+import { useApp } from '../context.js';
+import { useApi } from '../data.js';
+import { OutboxStatus } from '../nav.jsx';
+import { removeEntry, retryEntry } from '../outbox.js';
+import { flushNow, useOutbox } from '../outbox-client.js';
+import { routeQuery } from '../router.js';
+import { LoadState, ScreenTitle, formatDate } from '../ui.jsx';
+
+export function CasesScreen() {
+  const { t, locale } = useApp();
+  const rows = useOutbox();
+  const cases = useApi('/cases', { offline: true });
+  const justSent = routeQuery().get('sent') === '1';
+  // Everything queued shows here (cases, supplied information, ratings), so a
+  // refused one can always be seen, retried or deleted.
+  const pending = rows;
+  // A record leaving the outbox is a case the server now has.
+  useEffect(() => cases.reload(), [pending.length]);
+
+  return (
+    <section class="screen" aria-labelledby="screen-title">
+      <ScreenTitle>{t('ui.cases.title')}</ScreenTitle>
+      {justSent && <p class="notice">{t('ui.cases.just_sent')}</p>}
+      <OutboxStatus />
+      {pending.length > 0 && (
+        <ul class="list" aria-label={t('ui.outbox.list_label')}>
+          {pending.map((row) => (
+            <li key={row.key} class="card pending">
+              <h2 class="card-title">{row.label}</h2>
+              {row.kind !== 'case' && <p class="meta">{t(`ui.outbox.kind.${row.kind}`)}</p>}
+              {row.state === 'failed' ? (
+                <>
+                  <p class="message message-error">{t('ui.outbox.failed', { reason: row.error || '' })}</p>
+                  <div class="actions">
+                    <button type="button" class="button button-secondary" onClick={() => retryEntry(row.key).then(() => flushNow(true))}>
+                      {t('ui.outbox.retry')}
+                    </button>
+                    <button type="button" class="button button-secondary" onClick={() => removeEntry(row.key)}>
+                      {t('ui.outbox.discard')}
+                    </button>
+                  </div>
+                </>
+              ) : (
+                <p class="status-line">{t('ui.outbox.waiting_one')}</p>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <LoadState state={cases} />
+      {cases.data && (cases.data.items.length ? (
+        <ul class="list">
+          {cases.data.items.map((item) => (
+            <li key={item.id}>
+              <a class="card card-link" href={`#/cases/${item.id}`}>
+                <span class="card-title">{item.title}</span>
+                <span class={`status status-${item.status}`}>{item.status_label}</span>
+                <span class="meta">{item.kind_label} · {item.receipt_no} · {formatDate(item.created_at, locale)}</span>
+                {item.overdue && <span class="meta warn">{t('ui.case.overdue')}</span>}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('ui.cases.empty')}</p>
+      ))}
+    </section>
+  );
+}

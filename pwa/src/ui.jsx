@@ -1,0 +1,71 @@
+// Small shared pieces of every screen.
+
+import { ApiError, NetworkError } from './api.js';
+import { useApp, useDocumentTitle } from './context.js';
+
+/** The screen's one h1; focus lands on it when the screen changes. */
+export function ScreenTitle({ children, id = 'screen-title' }) {
+  const { t } = useApp();
+  useDocumentTitle(`${children} - ${t('app.name')}`);
+  return <h1 id={id} tabIndex={-1}>{children}</h1>;
+}
+
+export function describeError(t, error) {
+  if (error instanceof NetworkError) return t('ui.common.network_error');
+  if (error instanceof ApiError && error.serverMessage) return error.serverMessage;
+  return t('error.internal');
+}
+
+/** Loading / error / "saved copy" lines for a useApi() state. */
+export function LoadState({ state }) {
+  const { t } = useApp();
+  if (state.loading && !state.data) return <p role="status">{t('app.loading')}</p>;
+  if (state.error) {
+    return (
+      <div class="message message-error" role="alert">
+        <p>{describeError(t, state.error)}</p>
+        <button type="button" class="button button-secondary" onClick={state.reload}>{t('app.retry')}</button>
+      </div>
+    );
+  }
+  if (state.stale) return <p class="notice" role="status">{t('ui.common.offline_copy')}</p>;
+  return null;
+}
+
+// Deadlines are the end of a working day in mainland China: show them on that clock.
+const TIME_ZONE = 'Asia/Shanghai';
+
+export function formatDate(value, locale) {
+  if (!value) return '';
+  const date = new Date(value);
+  try {
+    return date.toLocaleString(locale === 'zh-Hant' ? 'zh-TW' : 'zh-CN', {
+      year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: TIME_ZONE,
+    });
+  } catch {
+    return date.toISOString().slice(0, 16).replace('T', ' ');
+  }
+}
+
+export function formatDay(value, locale) {
+  if (!value) return '';
+  const date = new Date(value.length === 10 ? `${value}T00:00:00` : value);
+  try {
+    return date.toLocaleDateString(locale === 'zh-Hant' ? 'zh-TW' : 'zh-CN', {
+      month: 'numeric', day: 'numeric', weekday: 'short',
+    });
+  } catch {
+    return value.slice(0, 10);
+  }
+}
+
+/** The day a deadline falls on (it is the end of that working day). */
+export function formatDeadline(value, locale) {
+  try {
+    return new Date(value).toLocaleDateString(locale === 'zh-Hant' ? 'zh-TW' : 'zh-CN', {
+      year: 'numeric', month: 'long', day: 'numeric', weekday: 'short', timeZone: TIME_ZONE,
+    });
+  } catch {
+    return value.slice(0, 10);
+  }
+}

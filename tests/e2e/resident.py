@@ -1,0 +1,111 @@
+"""Helpers for the resident-app browser tests: sessions from `bianmin token`
+(no login codes spent), API calls to set up or advance state, axe-core."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+REPO = Path(__file__).resolve().parents[2]
+AXE = REPO / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPO / "docs" / "screenshots"
+BIANMIN = Path(sys.executable).parent / "bianmin"
+
+RESIDENT = "13800000001"  # 王秀英, elderly + lives_alone, grid 990101001001001
+GRID_WORKER = "13800000002"
+STAFF = "13800000003"
+HOME_GRID = "990101001001001"
+
+
+class Api:
+    """Plain API calls as one user, through the page's request context."""
+
+    def __init__(self, page: Page, base: str, token: str, locale: str = "zh-Hans"):
+        self.page, self.base, self.token, self.locale = page, base, token, locale
+
+    def _headers(self, key: str | None = None) -> dict[str, str]:
+        headers = {"Authorization": f"Bearer {self.token}", "Accept-Language": self.locale}
+        if key:
+            headers["Idempotency-Key"] = key
+        return headers
+
+    def get(self, path: str) -> dict:
+        answer = self.page.request.get(f"{self.base}/api/v1{path}", headers=self._headers())
+        assert answer.ok, (path, answer.status, answer.text())
+        return answer.json()
+
+    def post(self, path: str, body: dict, expect: int | None = None) -> dict:
+        answer = self.page.request.post(
+            f"{self.base}/api/v1{path}", data=body, headers=self._headers(str(uuid.uuid4()))
+        )
+        if expect is None:
+            assert answer.ok, (path, answer.status, answer.text())
+        else:
+            assert answer.status == expect, (path, answer.status, answer.text())
+        return answer.json() if answer.text() else {}
+
+    def transition(self, case_id: int, action: str, **extra) -> dict:
+        return self.post(f"/cases/{case_id}/transitions", {"action": action, **extra})
+
+
+def api_as(page: Page, live_server, phone: str, locale: str = "zh-Hans") -> Api:
+    return Api(page, live_server.url, live_server.token(phone), locale)
+
+
+def open_app(page: Page, live_server, phone: str = RESIDENT, *, locale: str = "zh-Hans", elder: bool = False,
+             route: str = "/") -> Api:
+    """Opens the app signed in as ``phone`` (as after an earlier sign-in), in ``locale``, at ``route``."""
+    api = api_as(page, live_server, phone, locale)
+    user = page.request.patch(
+        f"{live_server.url}/api/v1/me", data={"locale": locale, "elder_mode": elder}, headers=api._headers()
+    ).json()
+    page.goto(live_server.url)
+    page.evaluate(
+        """([token, user, locale, elder]) => {
+            localStorage.setItem('bianmin.session', JSON.stringify({access_token: token, user}));
+            localStorage.setItem('bianmin.locale', locale);
+            localStorage.setItem('bianmin.elder_mode', elder ? 'on' : 'off');
+        }""",
+        [api.token, user, locale, elder],
+    )
+    # A fresh load, so the app starts with the session instead of redirecting to sign-in first.
+    page.goto("about:blank")
+    page.goto(f"{live_server.url}/#{route}")
+    page.wait_for_function("document.querySelector('main h1') !== null")
+    return api
+
+
+def wait_until(condition, timeout: float = 10.0, message: str = ""):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        assert time.monotonic() < deadline, message or "condition not met in time"
+        time.sleep(0.2)
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """axe-core's violations for the page as it is now (WCAG 2.x A/AA rules)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
+            .then(result => result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"""
+    )
+
+
+def add_user(live_server, phone: str, *, flags: str = "", name: str = "") -> None:
+    """A resident made with `bianmin users add` (like an admin would)."""
+    command = [str(BIANMIN), "users", "add", "--phone", phone, "--role", "resident", "--region", HOME_GRID]
+    if name:
+        command += ["--name", name]
+    if flags:
+        command += ["--flags", flags]
+    subprocess.run(command, env=live_server.env, cwd=live_server.data_dir, check=True, capture_output=True)
