@@ -102,8 +102,20 @@ class CaseController(Controller):
         data: JSONBody[Transition],
         case_ctx: NamedDependency[Context],
         clock: NamedDependency[Clock],
-    ) -> Case:
-        return await transitions.apply(request.user, case_id, data, clock.now(), case_ctx)
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[Case]:
+        """With an Idempotency-Key, a phone re-sending a move after a lost answer gets the
+        first answer again instead of a 409 for the state it already reached."""
+        actor = request.user
+        if idempotency_key is None:
+            return Response(await transitions.apply(actor, case_id, data, clock.now(), case_ctx))
+
+        async def move() -> tuple[int, bytes]:
+            case = await transitions.apply(actor, case_id, data, clock.now(), case_ctx)
+            return HTTP_200_OK, msgspec.json.encode(case)
+
+        status, body = await run_once(actor.id, f"move:{case_id}", idempotency_key, body_hash(data), move)
+        return Response(body, status_code=status, media_type="application/json")  # type: ignore[arg-type]
 
 
 class HolidayController(Controller):

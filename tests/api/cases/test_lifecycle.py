@@ -183,3 +183,16 @@ async def test_every_state_change_is_audited(client, auth):
     await client.get(f"/api/v1/cases/{case['id']}", headers=staff)
     reveal = await Audit.select(Audit.action).where(Audit.action == "case.read_personal")
     assert len(reveal) == 1
+
+
+async def test_a_move_resent_with_its_key_gets_the_first_answer(client, auth):
+    resident, staff = await auth.role("resident"), await auth.role("staff")
+    case = (await submit(client, resident)).json()
+    headers = {**staff, "Idempotency-Key": "accept-1"}
+    first = await client.post(f"/api/v1/cases/{case['id']}/transitions", json={"action": "accept"}, headers=headers)
+    again = await client.post(f"/api/v1/cases/{case['id']}/transitions", json={"action": "accept"}, headers=headers)
+    assert first.status_code == again.status_code == 200 and first.content == again.content
+    without_key = await move(client, staff, case["id"], "accept")
+    assert without_key.status_code == 409
+    timeline = (await client.get(f"/api/v1/cases/{case['id']}", headers=resident)).json()["timeline"]
+    assert [e["action"] for e in timeline] == ["submit", "accept"]
