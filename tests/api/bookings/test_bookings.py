@@ -267,3 +267,18 @@ async def test_check_out_carries_the_visit_photos_onto_the_timeline(client, auth
     assert last["action"] == "visit_check_out" and last["media"] == [photo_id]
     photo = await client.get(f"/api/v1/media/{photo_id}", headers=resident)
     assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
+
+
+async def test_reminder_text_names_the_service_and_the_half_day(client, auth, clock, sms):
+    from backend.notifications.service import for_user
+
+    resident = await auth.role("resident")
+    service = await _service_code(client)
+    slot = await _slot(client, await auth.role("grid_worker"), capacity=1, half="pm")
+    booking = (await _book(client, resident, slot["id"], service)).json()
+    clock.set(datetime(2026, 11, 24, 1, 0, tzinfo=UTC))
+    await remind_tomorrow(clock.now(), __import__("zoneinfo").ZoneInfo("Asia/Shanghai"))
+    payload = (await for_user(booking["resident_id"], "booking.reminder"))[0]["payload"]
+    assert '"when":"2026-11-25 下午"' in payload.replace(" ", " ") and '"title"' in payload
+    inbox = (await client.get("/api/v1/notifications", headers=resident)).json()["items"]
+    assert inbox[0]["body"].startswith("事项 BM-") and "2026-11-25" in inbox[0]["body"]
