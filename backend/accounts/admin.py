@@ -22,8 +22,7 @@ PAGE_SIZE = 50
 
 def _visible(actor: CurrentUser) -> Any:
     """The WHERE clause for the users ``actor`` may manage."""
-    prefix = actor.scope.prefix or "\x00"
-    clause = UserRow.region.code.like(f"{prefix}%")
+    clause = actor.scope.region_filter(UserRow.region.code)
     if actor.role == "staff":
         clause &= UserRow.role == "resident"
     return clause

@@ -1,7 +1,6 @@
 from datetime import date, timedelta
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
@@ -25,7 +24,8 @@ from backend.bookings.structs import (
     VisitNote,
 )
 from backend.cases.service import Context
-from backend.idempotency.service import body_hash, run_once
+from backend.idempotency.respond import respond_once
+from backend.idempotency.service import body_hash
 from backend.lib.auth import CurrentUser, require_roles, require_user
 from backend.lib.clock import Clock
 
@@ -84,12 +84,10 @@ class BookingController(Controller):
         clock: NamedDependency[Clock], idempotency_key: IdempotencyKey = None,
     ) -> Response[Booking]:
         actor = request.user
-
-        async def create() -> tuple[int, bytes]:
-            return HTTP_201_CREATED, msgspec.json.encode(await service.book(actor, data, clock.now(), case_ctx))
-
-        status, body = await run_once(actor.id, "booking", idempotency_key, body_hash(data), create)
-        return Response(body, status_code=status, media_type="application/json")  # type: ignore[arg-type]
+        return await respond_once(
+            actor.id, "booking", idempotency_key, body_hash(data), HTTP_201_CREATED,
+            lambda: service.book(actor, data, clock.now(), case_ctx),
+        )
 
     @get(operation_id="ListBookings")
     async def list_bookings(
@@ -146,13 +144,10 @@ class HandoverController(Controller):
         clock: NamedDependency[Clock], idempotency_key: IdempotencyKey = None,
     ) -> Response[Handover]:
         actor = request.user
-
-        async def create() -> tuple[int, bytes]:
-            view = await service.record_handover(actor, case_id, data, clock.now(), case_ctx)
-            return HTTP_201_CREATED, msgspec.json.encode(view)
-
-        status, body = await run_once(actor.id, f"handover:{case_id}", idempotency_key, body_hash(data), create)
-        return Response(body, status_code=status, media_type="application/json")  # type: ignore[arg-type]
+        return await respond_once(
+            actor.id, f"handover:{case_id}", idempotency_key, body_hash(data), HTTP_201_CREATED,
+            lambda: service.record_handover(actor, case_id, data, clock.now(), case_ctx),
+        )
 
     @post("/{handover_id:int}/confirm", operation_id="ConfirmHandover", status_code=HTTP_200_OK)
     async def confirm(

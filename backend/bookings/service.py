@@ -72,8 +72,7 @@ def _visible(actor: CurrentUser) -> Any:
     mine = (Row.resident == actor.id) | (Row.booked_by == actor.id)
     if actor.role == "resident":
         return mine | Row.resident.is_in(family.relatives_of(actor.id))
-    prefix = actor.scope.prefix or "\x00"
-    in_area = Row.slot.grid_code.like(f"{prefix}%")
+    in_area = actor.scope.region_filter(Row.slot.grid_code)
     if actor.role == "grid_worker":
         return mine | in_area | (Row.slot.worker == actor.id)
     return in_area
@@ -284,10 +283,9 @@ async def handovers_of_case(actor: CurrentUser, case_id: int, ctx: Context) -> H
 
 async def unconfirmed_handovers(actor: CurrentUser, now: datetime, ctx: Context) -> HandoverPage:
     """The 督办 entry: handovers the resident has not confirmed within two days."""
-    prefix = actor.scope.prefix or "\x00"
     rows = await HandoverRow.select(*_HANDOVER_COLUMNS).where(
         HandoverRow.confirmed_at.is_null()
         & (HandoverRow.recorded_at < now - timedelta(days=HANDOVER_CONFIRM_DAYS))
-        & HandoverRow.case_id.region_code.like(f"{prefix}%")
+        & actor.scope.region_filter(HandoverRow.case_id.region_code)
     ).order_by(HandoverRow.recorded_at).limit(200)
     return HandoverPage(items=[_handover_view(r, actor.locale, ctx) for r in rows])

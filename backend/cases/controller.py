@@ -1,6 +1,5 @@
 from typing import Annotated
 
-import msgspec
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
@@ -11,7 +10,8 @@ from backend.accounts import limits
 from backend.cases import calendar, service, transitions
 from backend.cases.service import Context, Filters
 from backend.cases.structs import Case, CaseCreate, CaseLookup, CasePage, HolidayYear, Kind, Status, Transition
-from backend.idempotency.service import body_hash, run_once
+from backend.idempotency.respond import respond_once
+from backend.idempotency.service import body_hash
 from backend.lib.auth import CurrentUser, client_ip, require_roles, require_user
 from backend.lib.clock import Clock
 from backend.lib.errors import NotFound, request_locale
@@ -38,14 +38,10 @@ class CaseController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Case]:
         actor = request.user
-
-        async def create() -> tuple[int, bytes]:
-            case = await service.create(actor, data, clock.now(), case_ctx)
-            return HTTP_201_CREATED, msgspec.json.encode(case)
-
-        status, body = await run_once(actor.id, "case", idempotency_key, body_hash(data), create)
-        # The bytes of the first answer, so a retry gets exactly what the first call got.
-        return Response(body, status_code=status, media_type="application/json")  # type: ignore[arg-type]
+        return await respond_once(
+            actor.id, "case", idempotency_key, body_hash(data), HTTP_201_CREATED,
+            lambda: service.create(actor, data, clock.now(), case_ctx),
+        )
 
     @get(operation_id="ListCases", guards=[require_user])
     async def list_cases(
@@ -107,15 +103,10 @@ class CaseController(Controller):
         """With an Idempotency-Key, a phone re-sending a move after a lost answer gets the
         first answer again instead of a 409 for the state it already reached."""
         actor = request.user
-        if idempotency_key is None:
-            return Response(await transitions.apply(actor, case_id, data, clock.now(), case_ctx))
-
-        async def move() -> tuple[int, bytes]:
-            case = await transitions.apply(actor, case_id, data, clock.now(), case_ctx)
-            return HTTP_200_OK, msgspec.json.encode(case)
-
-        status, body = await run_once(actor.id, f"move:{case_id}", idempotency_key, body_hash(data), move)
-        return Response(body, status_code=status, media_type="application/json")  # type: ignore[arg-type]
+        return await respond_once(
+            actor.id, f"move:{case_id}", idempotency_key, body_hash(data), HTTP_200_OK,
+            lambda: transitions.apply(actor, case_id, data, clock.now(), case_ctx),
+        )
 
 
 class HolidayController(Controller):

@@ -102,8 +102,7 @@ def visible(actor: CurrentUser) -> Any:
     if actor.role == "resident":
         # A linked family member follows the relative's cases as their own.
         return mine | Row.resident.is_in(family.relatives_of(actor.id))
-    prefix = actor.scope.prefix
-    in_region = Row.region_code.like(f"{prefix}%") if prefix else (Row.id < 0)
+    in_region = actor.scope.region_filter(Row.region_code)
     if actor.role == "grid_worker":
         return in_region | (Row.assignee == actor.id) | mine
     return in_region

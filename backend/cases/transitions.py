@@ -88,7 +88,11 @@ async def apply(actor: CurrentUser, case_id: int, move: Transition, now: datetim
     rule = RULES[move.action]
     async with write_transaction(Row):
         row = await row_for(actor, case_id)
-        row["acting_for"] = actor.id != row["resident.id"] and await family.acts_for(actor.id, row["resident.id"])
+        row["acting_for"] = (
+            rule.party == "resident"
+            and actor.id != row["resident.id"]
+            and await family.acts_for(actor.id, row["resident.id"])
+        )
         status = row["status"]
         label = ctx.texts.t(actor.locale, f"case.status.{status}")
         if status not in rule.sources:

@@ -6,7 +6,6 @@ import contextlib
 import io
 import os
 import sys
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -105,12 +104,3 @@ async def is_healthy(engine: Engine) -> bool:
     except Exception:  # noqa: BLE001 - health is a yes/no question
         return False
     return True
-
-
-@contextlib.asynccontextmanager
-async def lifespan_engine(url: str, pool_max: int) -> AsyncIterator[Engine]:
-    engine = await open_engine(url, pool_max)
-    try:
-        yield engine
-    finally:
-        await close_engine(engine)

@@ -1,13 +1,13 @@
 from typing import Annotated, Literal
 
-import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from backend.cases.service import Context as CaseContext
-from backend.idempotency.service import body_hash, run_once
+from backend.idempotency.respond import respond_once
+from backend.idempotency.service import body_hash
 from backend.lib.auth import CurrentUser, require_roles, require_user
 from backend.lib.clock import Clock
 from backend.ratings import service
@@ -53,13 +53,10 @@ class CaseRatingController(Controller):
         idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=100)] = None,
     ) -> Response[RatingView]:
         actor = request.user
-
-        async def create() -> tuple[int, bytes]:
-            view = await service.rate(actor, case_id, data, clock.now(), case_ctx, rating_policy)
-            return HTTP_201_CREATED, msgspec.json.encode(view)
-
-        status, body = await run_once(actor.id, f"rating:{case_id}", idempotency_key, body_hash(data), create)
-        return Response(body, status_code=status, media_type="application/json")  # type: ignore[arg-type]
+        return await respond_once(
+            actor.id, f"rating:{case_id}", idempotency_key, body_hash(data), HTTP_201_CREATED,
+            lambda: service.rate(actor, case_id, data, clock.now(), case_ctx, rating_policy),
+        )
 
 
 class FollowUpController(Controller):

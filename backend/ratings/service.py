@@ -73,21 +73,24 @@ def _view(row: dict[str, Any], locale: str, ctx: CaseContext) -> RatingView:
 
 
 async def _follow_up_for_case(case_id: int) -> dict[str, Any] | None:
-    return await FollowUp.select().where(FollowUp.case_id == case_id).first()
+    return await _follow_ups().where(FollowUp.case_id == case_id).first()
+
+
+def _follow_ups() -> Any:
+    """Follow-ups with their rating's score and case's receipt number joined in."""
+    return FollowUp.select(*FollowUp._meta.columns, FollowUp.rating.score, FollowUp.case_id.receipt_no)
 
 
 async def _follow_up_view(row: dict[str, Any], locale: str, ctx: CaseContext, now: datetime) -> FollowUpView:
-    rating = await Rating.select(Rating.score).where(Rating.id == row["rating"]).first()
-    case = await cases.receipt_no(row["case_id"])
     steps = await FollowUpStep.select(
         FollowUpStep.step, FollowUpStep.outcome, FollowUpStep.note, FollowUpStep.at, FollowUpStep.actor.name
     ).where(FollowUpStep.follow_up == row["id"]).order_by(FollowUpStep.id)
     return FollowUpView(
         id=row["id"],
         case_id=row["case_id"],
-        receipt_no=case,
+        receipt_no=row["case_id.receipt_no"],
         rating_id=row["rating"],
-        score=rating["score"] if rating else 0,
+        score=row["rating.score"],
         opened_at=row["opened_at"],
         callback_due=row["callback_due"],
         fix_due=row["fix_due"],
@@ -183,14 +186,13 @@ async def rate(
 
 
 def _staff_scope(actor: CurrentUser) -> Any:
-    prefix = actor.scope.prefix or "\x00"
-    return FollowUp.region_code.like(f"{prefix}%")
+    return actor.scope.region_filter(FollowUp.region_code)
 
 
 async def follow_ups(
     actor: CurrentUser, only_open: bool, only_overdue: bool, cursor: int | None, now: datetime, ctx: CaseContext
 ) -> FollowUpPage:
-    query = FollowUp.select().where(_staff_scope(actor)).order_by(FollowUp.id, ascending=False).limit(PAGE_SIZE + 1)
+    query = _follow_ups().where(_staff_scope(actor)).order_by(FollowUp.id, ascending=False).limit(PAGE_SIZE + 1)
     if only_open or only_overdue:
         query = query.where(FollowUp.fixed_at.is_null())
     if only_overdue:
@@ -209,7 +211,7 @@ async def add_step(
 ) -> FollowUpView:
     """Record the callback (回访核实) or the fix (整改), each once, callback first."""
     async with write_transaction(FollowUp):
-        row = await FollowUp.select().where((FollowUp.id == follow_up_id) & _staff_scope(actor)).first()
+        row = await _follow_ups().where((FollowUp.id == follow_up_id) & _staff_scope(actor)).first()
         if row is None:
             raise NotFound()
         column = FollowUp.callback_at if data.step == "callback" else FollowUp.fixed_at
@@ -228,9 +230,9 @@ async def add_step(
         await cases.add_event(case_id, now, actor.id, f"follow_up_{data.step}", None, None, data.note.strip())
         if data.step == "fix":
             resident = await cases.resident_of(case_id)
-            await notifications.notify(resident, "rating.fixed", now, case_id, receipt_no=await cases.receipt_no(case_id))
+            await notifications.notify(resident, "rating.fixed", now, case_id, receipt_no=row["case_id.receipt_no"])
         await accounts.audit(actor.id, f"follow_up.{data.step}", "follow_up", follow_up_id, {"outcome": data.outcome})
-    updated = await FollowUp.select().where(FollowUp.id == follow_up_id).first()
+    updated = await _follow_ups().where(FollowUp.id == follow_up_id).first()
     return await _follow_up_view(updated, actor.locale, ctx, now)
 
 
