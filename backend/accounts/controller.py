@@ -1,9 +1,9 @@
 from typing import Annotated
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from backend.accounts import admin, family, service, signin
 from backend.accounts.structs import (
@@ -108,3 +108,8 @@ class FamilyLinkController(Controller):
         clock: NamedDependency[Clock],
     ) -> family.Link:
         return await family.confirm(request.user, link_id, data, clock.now())
+
+    @delete("/{link_id:int}", operation_id="RevokeFamilyLink", status_code=HTTP_204_NO_CONTENT)
+    async def revoke(self, request: Request[CurrentUser, str, object], link_id: FromPath[int]) -> None:
+        """Either party ends the link; anyone else gets 404."""
+        await family.revoke(request.user, link_id)

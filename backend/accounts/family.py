@@ -170,6 +170,24 @@ async def confirm(actor: CurrentUser, link_id: int, data: LinkConfirm, now: date
     return await get(actor, link_id)
 
 
+async def revoke(actor: CurrentUser, link_id: int) -> None:
+    """Either party ends the link, pending or active; acting for the relative stops at once.
+
+    The row is deleted (the audit keeps who ended it), so the pair may ask again later.
+    """
+    async with write_transaction(FamilyLink):
+        row = await FamilyLink.select(*_COLUMNS).where(
+            (FamilyLink.id == link_id) & ((FamilyLink.requester == actor.id) | (FamilyLink.relative == actor.id))
+        ).first()
+        if row is None:
+            raise NotFound()
+        await FamilyLink.delete().where(FamilyLink.id == link_id)
+        await service.audit(
+            actor.id, "family.revoke", "family_link", link_id,
+            {"requester": row["requester.id"], "relative": row["relative.id"], "status": row["status"]},
+        )
+
+
 async def relative_ids(user_id: int) -> list[int]:
     rows = await relatives_of(user_id)
     return [row["relative"] for row in rows]

@@ -152,9 +152,15 @@ class HandoverController(Controller):
     @post("/{handover_id:int}/confirm", operation_id="ConfirmHandover", status_code=HTTP_200_OK)
     async def confirm(
         self, request: User, case_id: FromPath[int], handover_id: FromPath[int], case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
-    ) -> Handover:
-        return await service.confirm_handover(request.user, case_id, handover_id, clock.now(), case_ctx)
+        clock: NamedDependency[Clock], idempotency_key: IdempotencyKey = None,
+    ) -> Response[Handover]:
+        """The resident's phone confirms from its offline outbox: with an Idempotency-Key,
+        a retry after a lost answer gets the first answer instead of 409 already-confirmed."""
+        actor = request.user
+        return await respond_once(
+            actor.id, f"handover-confirm:{case_id}:{handover_id}", idempotency_key, "", HTTP_200_OK,
+            lambda: service.confirm_handover(actor, case_id, handover_id, clock.now(), case_ctx),
+        )
 
 
 class UnconfirmedHandoverController(Controller):

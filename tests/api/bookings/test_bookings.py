@@ -282,3 +282,26 @@ async def test_reminder_text_names_the_service_and_the_half_day(client, auth, cl
     assert '"when":"2026-11-25 下午"' in payload.replace(" ", " ") and '"title"' in payload
     inbox = (await client.get("/api/v1/notifications", headers=resident)).json()["items"]
     assert inbox[0]["body"].startswith("事项 BM-") and "2026-11-25" in inbox[0]["body"]
+
+
+async def test_handover_confirmation_repeated_with_its_key_answers_the_same_and_logs_once(client, auth):
+    resident, worker = await auth.role("resident"), await auth.role("grid_worker")
+    service = (await client.get("/api/v1/services", params={"channel": "proxy"})).json()["items"][0]["code"]
+    slot = await _slot(client, worker, capacity=1, kind="proxy")
+    booking = (await client.post(
+        "/api/v1/bookings", json={"slot_id": slot["id"], "kind": "proxy", "service_code": service}, headers=resident
+    )).json()
+    case_id = booking["case_id"]
+    handover = (await client.post(
+        f"/api/v1/cases/{case_id}/handovers", json={"items": [{"name": "户口簿", "count": 1}], "direction": "returned"},
+        headers=worker,
+    )).json()
+    url = f"/api/v1/cases/{case_id}/handovers/{handover['id']}/confirm"
+    keyed = {**resident, "Idempotency-Key": "phone-outbox-1"}
+    first = await client.post(url, headers=keyed)
+    retry = await client.post(url, headers=keyed)
+    assert first.status_code == retry.status_code == 200
+    assert retry.json() == first.json() and first.json()["confirmed_at"] is not None
+    assert (await client.post(url, headers=resident)).status_code == 409  # a new confirmation, not a retry
+    timeline = (await client.get(f"/api/v1/cases/{case_id}", headers=resident)).json()["timeline"]
+    assert [e["action"] for e in timeline].count("handover_confirmed") == 1
