@@ -7,8 +7,10 @@ import { LOCALES, createTranslator, loadMessages } from './i18n.js';
 import { applyToDocument, storeElderMode, storeLocale, storedElderMode, storedLocale } from './prefs.js';
 import { NavBar } from './nav.jsx';
 import { startOutbox } from './outbox-client.js';
+import { syncPush } from './push.js';
 import { ROUTES, matchRoute, navigate, useRoute } from './router.js';
 import { BookScreen } from './screens/book.jsx';
+import { BookingsScreen } from './screens/bookings.jsx';
 import { CaseScreen } from './screens/case.jsx';
 import { CasesScreen } from './screens/cases.jsx';
 import { HomeScreen } from './screens/home.jsx';
@@ -88,6 +90,10 @@ export function App({ initialLocale, initialMessages }) {
     if (session) startOutbox();
   }, [Boolean(session)]);
 
+  useEffect(() => {
+    if (token) syncPush(api, token, locale).catch(reportPushSyncFailure);
+  }, [token, locale]);
+
   // Signed out, every route leads to sign-in; signed in, sign-in leads home.
   const matched = matchRoute(route);
   const screen = session ? `${matched.name}:${matched.param || ''}` : 'signin';
@@ -127,6 +133,7 @@ function renderScreen({ name, param }) {
     case 'submit': return <SubmitScreen />;
     case 'book': return <BookScreen />;
     case 'cases': return <CasesScreen />;
+    case 'bookings': return <BookingsScreen />;
     case 'case': return <CaseScreen key={param} id={param} />;
     case 'inbox': return <InboxScreen />;
     case 'settings': return <SettingsScreen />;
@@ -141,6 +148,10 @@ function saveProfile(changes, locale, token) {
 
 function reportProfileFailure(error) {
   console.warn('could not save display preference to the profile', error);
+}
+
+function reportPushSyncFailure(error) {
+  console.warn('could not tell the server about this device\'s push subscription', error);
 }
 
 function reportLocaleFailure(error) {

@@ -9,7 +9,7 @@ const ITEMS = [
   ['inbox', '#/inbox', 'ui.nav.inbox'],
   ['settings', '#/settings', 'ui.nav.settings'],
 ];
-const SECTION = { service: 'home', submit: 'home', book: 'home', case: 'cases' };
+const SECTION = { service: 'home', submit: 'home', book: 'home', case: 'cases', bookings: 'cases' };
 
 export function NavBar({ current }) {
   const { t } = useApp();

@@ -2,13 +2,19 @@
 // service is unreachable in mainland China and iOS only delivers to installed
 // apps, so the inbox (and SMS) stay the reliable channel.
 
+import { readCached, writeCached } from './store.js';
+
 const SUBSCRIBE_TIMEOUT_MS = 15000;
+// Kept in IndexedDB (cleared on sign-out with the other stored answers), so the
+// service worker can re-subscribe on `pushsubscriptionchange` with no page open.
+export const WORKER_SESSION_KEY = 'push|session';
+export const SENT_ENDPOINT_KEY = 'push|endpoint';
 
 export function pushSupported() {
   return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
 }
 
-function keyBytes(base64url) {
+export function keyBytes(base64url) {
   const padded = base64url.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (base64url.length % 4)) % 4);
   const raw = atob(padded);
   return Uint8Array.from(raw, (char) => char.charCodeAt(0));
@@ -26,12 +32,28 @@ export async function subscribePush(api, locale) {
     registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) }),
     new Promise((resolve, reject) => setTimeout(() => reject(new Error('timeout')), SUBSCRIBE_TIMEOUT_MS)),
   ]);
-  const json = subscription.toJSON();
-  await api('/push/subscriptions', {
-    method: 'POST',
-    body: { endpoint: json.endpoint, keys: json.keys, expirationTime: json.expirationTime ?? null, locale },
-  });
+  await api('/push/subscriptions', { method: 'POST', body: subscriptionBody(subscription, locale) });
+  await writeCached(SENT_ENDPOINT_KEY, subscription.endpoint);
   return subscription;
+}
+
+/** What POST /push/subscriptions takes, from a browser PushSubscription. */
+export function subscriptionBody(subscription, locale) {
+  const json = subscription.toJSON();
+  return { endpoint: json.endpoint, keys: json.keys, expirationTime: json.expirationTime ?? null, locale };
+}
+
+/**
+ * Signed in: lets the worker act for this user; and if the browser replaced the
+ * subscription while the worker could not tell the server (offline, signed out),
+ * tells it now.
+ */
+export async function syncPush(api, token, locale) {
+  await writeCached(WORKER_SESSION_KEY, { token, locale });
+  const subscription = await currentSubscription().catch(() => null);
+  if (!subscription || (await readCached(SENT_ENDPOINT_KEY)) === subscription.endpoint) return;
+  await api('/push/subscriptions', { method: 'POST', body: subscriptionBody(subscription, locale) });
+  await writeCached(SENT_ENDPOINT_KEY, subscription.endpoint);
 }
 
 export async function currentSubscription() {

@@ -3,7 +3,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 
-export const ROUTES = { home: '/', signin: '/signin', cases: '/cases', inbox: '/inbox', settings: '/settings' };
+export const ROUTES = { home: '/', signin: '/signin', cases: '/cases', bookings: '/bookings', inbox: '/inbox', settings: '/settings' };
 
 /** The current route path; other hashes (e.g. #main from the skip link) are not routes. */
 export function currentRoute() {
@@ -38,6 +38,7 @@ const PATTERNS = [
   ['submit', /^\/submit$/],
   ['book', /^\/book$/],
   ['cases', /^\/cases$/],
+  ['bookings', /^\/bookings$/],
   ['case', /^\/cases\/(\d+)$/],
   ['inbox', /^\/inbox$/],
   ['settings', /^\/settings$/],

@@ -1,5 +1,7 @@
 // Small shared pieces of every screen.
 
+import { useEffect, useRef, useState } from 'preact/hooks';
+
 import { ApiError, NetworkError } from './api.js';
 import { useApp, useDocumentTitle } from './context.js';
 
@@ -68,4 +70,34 @@ export function formatDeadline(value, locale) {
   } catch {
     return value.slice(0, 10);
   }
+}
+
+/**
+ * A destructive action asked twice without a pop-up (none in 长辈模式): the first
+ * tap shows the question and two buttons in place; focus moves to the question.
+ *
+ *   <ConfirmStep action={t('ui.case.cancel')} question={…} yes={…} no={…} busy={busy} onConfirm={cancel} />
+ */
+export function ConfirmStep({ action, question, yes, no, busy, onConfirm, describedBy }) {
+  const [asking, setAsking] = useState(false);
+  const questionRef = useRef(null);
+  useEffect(() => {
+    if (asking && questionRef.current) questionRef.current.focus();
+  }, [asking]);
+  if (!asking) {
+    return (
+      <button type="button" class="button button-secondary" aria-describedby={describedBy} disabled={busy} onClick={() => setAsking(true)}>
+        {action}
+      </button>
+    );
+  }
+  return (
+    <div class="confirm-step">
+      <p class="confirm-question" tabIndex={-1} ref={questionRef}>{question}</p>
+      <div class="actions">
+        <button type="button" class="button button-danger" disabled={busy} onClick={onConfirm}>{yes}</button>
+        <button type="button" class="button button-secondary" disabled={busy} onClick={() => setAsking(false)}>{no}</button>
+      </div>
+    </div>
+  );
 }

@@ -1,5 +1,6 @@
 // One case: status, deadline, who handles it, the timeline; supply requested
-// information; rate it once resolved.
+// information; rate it once resolved (and again after a bad rating was followed
+// up); withdraw, reopen and confirm handovers (case-actions.jsx).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 
@@ -8,6 +9,7 @@ import { useApi } from '../data.js';
 import { newKey } from '../outbox.js';
 import { queueRequest, useOutbox } from '../outbox-client.js';
 import { LoadState, ScreenTitle, formatDate, formatDeadline } from '../ui.jsx';
+import { CancelCase, Handovers, ReopenCase, canReopen } from './case-actions.jsx';
 
 const GOOD_TAGS = ['efficient', 'friendly', 'result_good', 'convenient'];
 const BAD_TAGS = ['slow', 'attitude', 'result_bad', 'too_many_materials', 'multiple_trips', 'not_resolved'];
@@ -22,11 +24,15 @@ export function CaseScreen({ id }) {
   const { t, locale } = useApp();
   const state = useApi(`/cases/${id}`, { offline: true });
   const rating = useApi(`/cases/${id}/rating`);
+  const handovers = useApi(`/cases/${id}/handovers`, { offline: true });
   const item = state.data;
   const queued = useOutbox().filter((row) => row.path.startsWith(`/cases/${id}/`));
+  const queuedKind = (kind) => queued.some((row) => row.kind === kind);
+  const ratings = rating.data ? rating.data.ratings : [];
   const reload = () => {
     state.reload();
     rating.reload();
+    handovers.reload();
   };
   // Something for this case left the outbox (sent by this page, another tab or the worker).
   const queuedCount = useRef(queued.length);
@@ -64,9 +70,16 @@ export function CaseScreen({ id }) {
               })}
             </p>
           ))}
-          {item.status === 'waiting_info' && queued.length === 0 && <SupplyInfo id={id} onDone={reload} />}
-          {rating.data && rating.data.can_rate && queued.length === 0 && <RatingForm id={id} onDone={reload} />}
-          {rating.data && rating.data.ratings.length > 0 && <Ratings ratings={rating.data.ratings} />}
+          {item.status === 'submitted' && <CancelCase id={id} onDone={reload} />}
+          {item.status === 'waiting_info' && !queuedKind('supply_info') && <SupplyInfo id={id} onDone={reload} />}
+          {handovers.data && handovers.data.items.length > 0 && (
+            <Handovers id={id} handovers={handovers.data.items} queued={queued} onDone={reload} />
+          )}
+          {rating.data && rating.data.can_rate && !queuedKind('rating') && (
+            <RatingForm id={id} again={ratings.length > 0} onDone={reload} />
+          )}
+          {ratings.length > 0 && <Ratings ratings={ratings} />}
+          {rating.data && canReopen(item, ratings) && <ReopenCase id={id} status={item.status} onDone={reload} />}
 
           <h2>{t('ui.case.timeline')}</h2>
           <ol class="timeline">
@@ -140,7 +153,7 @@ function SupplyInfo({ id, onDone }) {
   );
 }
 
-function RatingForm({ id, onDone }) {
+function RatingForm({ id, again, onDone }) {
   const { t, locale, session } = useApp();
   const [score, setScore] = useState(0);
   const [tags, setTags] = useState([]);
@@ -167,7 +180,8 @@ function RatingForm({ id, onDone }) {
   };
   return (
     <form class="form card" onSubmit={onSubmit}>
-      <h2>{t('ui.rating.title')}</h2>
+      <h2>{again ? t('ui.rating.title_again') : t('ui.rating.title')}</h2>
+      {again && <p>{t('ui.rating.again_explain')}</p>}
       <fieldset class="fieldset">
         <legend>{t('ui.rating.score')}</legend>
         <div class="choices">

@@ -26,6 +26,7 @@ export function CasesScreen() {
     <section class="screen" aria-labelledby="screen-title">
       <ScreenTitle>{t('ui.cases.title')}</ScreenTitle>
       {justSent && <p class="notice">{t('ui.cases.just_sent')}</p>}
+      <p><a class="button button-secondary" href="#/bookings">{t('ui.bookings.link')}</a></p>
       <OutboxStatus />
       {pending.length > 0 && (
         <ul class="list" aria-label={t('ui.outbox.list_label')}>

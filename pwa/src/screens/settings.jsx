@@ -2,12 +2,13 @@
 
 import { useEffect, useState } from 'preact/hooks';
 
+import { NetworkError } from '../api.js';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { LOCALES } from '../i18n.js';
 import { normalizePhone } from '../phone.js';
 import { currentSubscription, pushSupported, subscribePush, unsubscribePush } from '../push.js';
-import { LoadState, ScreenTitle, describeError } from '../ui.jsx';
+import { ConfirmStep, LoadState, ScreenTitle, describeError } from '../ui.jsx';
 
 export function SettingsScreen() {
   const { t, locale, setLocale, elderMode, setElderMode, signOut } = useApp();
@@ -117,6 +118,9 @@ function FamilyLinks() {
       setBusy(false);
     }
   }
+  const [notice, setNotice] = useState(null);
+  const [listError, setListError] = useState(null);
+  const [revoking, setRevoking] = useState(null);
   async function confirm(id) {
     try {
       await api(`/family-links/${id}/confirm`, { method: 'POST', body: {} });
@@ -125,11 +129,27 @@ function FamilyLinks() {
       setError(describeError(t, failure));
     }
   }
+  async function revoke(id) {
+    setRevoking(id);
+    setListError(null);
+    setNotice(null);
+    try {
+      await api(`/family-links/${id}`, { method: 'DELETE' });
+      setNotice(t('ui.family.revoked'));
+      links.reload();
+    } catch (failure) {
+      setListError(failure instanceof NetworkError ? t('ui.case.offline_action') : describeError(t, failure));
+    } finally {
+      setRevoking(null);
+    }
+  }
   return (
     <section class="card" aria-labelledby="family-title">
       <h2 id="family-title">{t('ui.family.title')}</h2>
       <p>{t('ui.family.explain')}</p>
       <LoadState state={links} />
+      <div role="status" class={notice ? 'notice' : undefined}>{notice || ''}</div>
+      <div role="alert" class={listError ? 'message message-error' : undefined}>{listError || ''}</div>
       {links.data && (links.data.items.length ? (
         <ul class="list">
           {links.data.items.map((link) => {
@@ -137,13 +157,24 @@ function FamilyLinks() {
             const other = mine ? link.relative : link.requester;
             return (
               <li key={link.id} class="family-link">
-                <p>
+                <p id={`family-link-${link.id}`}>
                   <strong>{t('ui.book.relative', { name: other.name, relation: link.relation })}</strong>{' '}
                   {t(`ui.family.status.${link.status === 'active' ? 'confirmed' : 'pending'}`)}
                 </p>
-                {!mine && link.status === 'pending' && (
-                  <button type="button" class="button button-secondary" onClick={() => confirm(link.id)}>{t('ui.family.confirm')}</button>
-                )}
+                <div class="actions">
+                  {!mine && link.status === 'pending' && (
+                    <button type="button" class="button button-secondary" onClick={() => confirm(link.id)}>{t('ui.family.confirm')}</button>
+                  )}
+                  <ConfirmStep
+                    action={t('ui.family.revoke')}
+                    question={t('ui.family.revoke_confirm', { name: other.name })}
+                    yes={t('ui.family.revoke_yes')}
+                    no={t('ui.family.revoke_no')}
+                    busy={revoking === link.id}
+                    describedBy={`family-link-${link.id}`}
+                    onConfirm={() => revoke(link.id)}
+                  />
+                </div>
               </li>
             );
           })}

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, NetworkError } from '../api.js';
 import { useApp, useDocumentTitle } from '../context.js';
 import { formatPhone, normalizeDigits, normalizePhone } from '../phone.js';
+import { CaseLookup } from './lookup.jsx';
 
 const PHONE_PATTERN = /^1\d{10}$/;
 const CODE_PATTERN = /^\d{6}$/;
@@ -182,6 +183,7 @@ export function SignInScreen() {
         </form>
       )}
 
+      {step === 'phone' && <CaseLookup />}
     </section>
   );
 }

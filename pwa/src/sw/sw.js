@@ -8,7 +8,9 @@
 //                            answers in IndexedDB for offline reading)
 //
 // It also sends the offline outbox on Background Sync (same code as the page,
-// outbox.js), and shows push messages, opening the case on a tap.
+// outbox.js), shows push messages, opening the case on a tap, and when the
+// browser replaces the push subscription (pushsubscriptionchange) subscribes
+// again and tells the server, as the signed-in user the page left in IndexedDB.
 //
 // A new version installs alongside the old one and waits until the page sends
 // SKIP_WAITING (the user pressed 立即更新); activate then drops old caches.
@@ -16,6 +18,8 @@
 /* global __BUILD_VERSION__, __PRECACHE_URLS__ */
 
 import { SYNC_TAG, flushOutbox } from '../outbox.js';
+import { SENT_ENDPOINT_KEY, WORKER_SESSION_KEY, keyBytes, subscriptionBody } from '../push.js';
+import { readCached, writeCached } from '../store.js';
 
 const VERSION = __BUILD_VERSION__;
 const PRECACHE = `bianmin-precache-${VERSION}`;
@@ -41,6 +45,7 @@ self.addEventListener('message', onMessage);
 self.addEventListener('sync', onSync);
 self.addEventListener('push', onPush);
 self.addEventListener('notificationclick', onNotificationClick);
+self.addEventListener('pushsubscriptionchange', onPushSubscriptionChange);
 
 function onInstall(event) {
   event.waitUntil(precacheShell());
@@ -104,6 +109,45 @@ async function openFromNotification(data) {
     return existing;
   }
   return self.clients.openWindow(target);
+}
+
+function onPushSubscriptionChange(event) {
+  event.waitUntil(resubscribe(event.oldSubscription || null, event.newSubscription || null));
+}
+
+/**
+ * Subscribes again with the VAPID key (unless the browser already did) and POSTs
+ * the new subscription; the server keys subscriptions by endpoint. Not signed in,
+ * or offline: the page sends it on its next start (syncPush in push.js).
+ */
+async function resubscribe(oldSubscription, newSubscription) {
+  const session = await readCached(WORKER_SESSION_KEY);
+  let subscription = newSubscription;
+  if (!subscription) {
+    const { public_key: publicKey } = await apiCall('GET', 'push/key', null, session);
+    subscription = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) });
+  }
+  if (!session) return;
+  await apiCall('POST', 'push/subscriptions', subscriptionBody(subscription, session.locale), session);
+  await writeCached(SENT_ENDPOINT_KEY, subscription.endpoint);
+  if (oldSubscription && oldSubscription.endpoint !== subscription.endpoint) {
+    await apiCall('DELETE', 'push/subscriptions', { endpoint: oldSubscription.endpoint }, session).catch(ignore);
+  }
+}
+
+async function apiCall(method, path, body, session) {
+  const headers = { Accept: 'application/json' };
+  if (session) {
+    headers.Authorization = `Bearer ${session.token}`;
+    headers['Accept-Language'] = session.locale;
+  }
+  if (body) headers['Content-Type'] = 'application/json';
+  const response = await fetch(new URL(`api/v1/${path}`, SCOPE), {
+    method, headers, body: body ? JSON.stringify(body) : undefined, cache: 'no-store', credentials: 'same-origin',
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status}`);
+  const text = await response.text();
+  return text ? JSON.parse(text) : null;
 }
 
 function onFetch(event) {

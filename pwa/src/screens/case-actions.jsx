@@ -1,0 +1,153 @@
+// What a resident can do to their case besides supplying information and rating:
+// withdraw it before acceptance, ask for it to be done again, confirm a document
+// handover. Withdrawing and reopening go straight to the server (the answer
+// decides what happens next); a handover confirmation waits in the outbox.
+
+import { useState } from 'preact/hooks';
+
+import { NetworkError } from '../api.js';
+import { useApp } from '../context.js';
+import { newKey } from '../outbox.js';
+import { queueRequest } from '../outbox-client.js';
+import { ConfirmStep, describeError, formatDate } from '../ui.jsx';
+
+// Matches the server's REOPEN_DAYS: a resolved case may be reopened for this long.
+export const REOPEN_DAYS = 15;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Whether the resident may ask for the case again (the server decides in the end). */
+export function canReopen(item, ratings) {
+  if (item.status === 'resolved') {
+    return !item.resolved_at || Date.now() - new Date(item.resolved_at).getTime() <= REOPEN_DAYS * DAY_MS;
+  }
+  if (item.status === 'closed' && ratings && ratings.length) return ratings[ratings.length - 1].score <= 2;
+  return false;
+}
+
+/** A case move sent at once; offline it says so instead of queueing. */
+function useMove(id, onDone) {
+  const { t, api } = useApp();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  async function move(body) {
+    setBusy(true);
+    setError(null);
+    try {
+      await api(`/cases/${id}/transitions`, { method: 'POST', body, headers: { 'Idempotency-Key': newKey() } });
+      setBusy(false);
+      onDone();
+    } catch (failure) {
+      setBusy(false);
+      setError(failure instanceof NetworkError ? t('ui.case.offline_action') : describeError(t, failure));
+    }
+  }
+  return { busy, error, setError, move };
+}
+
+function ErrorLine({ text }) {
+  return <div role="alert" class={text ? 'message message-error' : undefined}>{text || ''}</div>;
+}
+
+export function CancelCase({ id, onDone }) {
+  const { t } = useApp();
+  const { busy, error, move } = useMove(id, onDone);
+  return (
+    <section class="card" aria-labelledby="cancel-title">
+      <h2 id="cancel-title">{t('ui.case.cancel_title')}</h2>
+      <p id="cancel-explain">{t('ui.case.cancel_explain')}</p>
+      <ErrorLine text={error} />
+      <ConfirmStep
+        action={t('ui.case.cancel')}
+        question={t('ui.case.cancel_confirm')}
+        yes={t('ui.case.cancel_yes')}
+        no={t('ui.case.cancel_no')}
+        busy={busy}
+        describedBy="cancel-explain"
+        onConfirm={() => move({ action: 'cancel' })}
+      />
+    </section>
+  );
+}
+
+export function ReopenCase({ id, status, onDone }) {
+  const { t } = useApp();
+  const [note, setNote] = useState('');
+  const { busy, error, setError, move } = useMove(id, onDone);
+  const onSubmit = (event) => {
+    event.preventDefault();
+    if (!note.trim()) {
+      setError(t('ui.case.reopen_reason_required'));
+      return;
+    }
+    move({ action: 'reopen', note: note.trim() });
+  };
+  return (
+    <form class="form card" onSubmit={onSubmit} noValidate aria-labelledby="reopen-title">
+      <h2 id="reopen-title">{t('ui.case.reopen_title')}</h2>
+      <p>{status === 'closed' ? t('ui.case.reopen_explain_closed') : t('ui.case.reopen_explain_resolved', { days: REOPEN_DAYS })}</p>
+      <div class="field">
+        <label for="reopen-note">{t('ui.case.reopen_label')}</label>
+        <textarea id="reopen-note" class="input textarea" rows={3} maxLength={1000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+      </div>
+      <ErrorLine text={error} />
+      <button type="submit" class="button button-secondary button-wide" disabled={busy}>{t('ui.case.reopen_send')}</button>
+    </form>
+  );
+}
+
+/** Documents the grid worker took or gave back; the resident confirms each one. */
+export function Handovers({ id, handovers, queued, onDone }) {
+  const { t, locale, session } = useApp();
+  const [busyId, setBusyId] = useState(null);
+  const [message, setMessage] = useState(null);
+  async function confirm(handover, label) {
+    setBusyId(handover.id);
+    setMessage(null);
+    const result = await queueRequest({
+      key: newKey(), path: `/cases/${id}/handovers/${handover.id}/confirm`, body: {},
+      token: session.access_token, locale, kind: 'handover_confirm', label,
+    }, { wait: true });
+    setBusyId(null);
+    if (result.state === 'sent') onDone();
+    else if (result.state === 'failed') setMessage({ error: true, text: result.error });
+    // Waiting: the outbox line for it shows on this screen.
+  }
+  return (
+    <section class="card" aria-labelledby="handovers-title">
+      <h2 id="handovers-title">{t('ui.case.handovers')}</h2>
+      <ul class="list">
+        {handovers.map((handover) => {
+          const items = handover.items.map((entry) => t('ui.case.handover_item', { name: entry.name, count: entry.count }));
+          const label = items.join(t('ui.common.list_separator'));
+          const waiting = queued.some((row) => row.path === `/cases/${id}/handovers/${handover.id}/confirm`);
+          return (
+            <li key={handover.id} class="handover">
+              <p><strong>{handover.direction_label}</strong></p>
+              <ul class="handover-items">
+                {items.map((text, index) => <li key={index}>{text}</li>)}
+              </ul>
+              <p class="meta">{t('ui.case.handover_by', { name: handover.recorded_by, at: formatDate(handover.recorded_at, locale) })}</p>
+              {handover.confirmed_at ? (
+                <p class="status-line">{t('ui.case.handover_confirmed', { at: formatDate(handover.confirmed_at, locale) })}</p>
+              ) : !waiting && (
+                <>
+                  <p id={`handover-hint-${handover.id}`}>{t('ui.case.handover_hint')}</p>
+                  <button
+                    type="button"
+                    class="button button-primary"
+                    aria-describedby={`handover-hint-${handover.id}`}
+                    disabled={busyId === handover.id}
+                    onClick={() => confirm(handover, t('ui.case.handover_label', { direction: handover.direction_label, items: label }))}
+                  >
+                    {t('ui.case.handover_confirm')}
+                  </button>
+                </>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      <div role="alert" class={message ? 'message message-error' : undefined}>{message ? message.text : ''}</div>
+    </section>
+  );
+}
