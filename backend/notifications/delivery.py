@@ -202,8 +202,18 @@ class Deliverer:
         await outbox.record([Outcome(item.id, "delivered", "sms")], Tally(), now, self.policy.max_refusals)
         return None
 
-    async def run_forever(self, clock_now: Callable[[], datetime], interval: float) -> None:
-        """Deliver until cancelled: at once again after a full batch, else every ``interval`` seconds."""
+    async def run_forever(self, clock_now: Callable[[], datetime], interval: float, lanes: int = 2) -> None:
+        """Deliver until cancelled, in ``lanes`` rounds side by side.
+
+        While one lane waits on the database (claiming or recording a batch), the
+        other's messages are on the wire, so the connections never stand idle
+        between batches; the client's semaphore still bounds what is in flight.
+        """
+        await asyncio.gather(*(self._lane(clock_now, interval, interval * n / lanes) for n in range(lanes)))
+
+    async def _lane(self, clock_now: Callable[[], datetime], interval: float, delay: float) -> None:
+        """At once again after a full batch, else every ``interval`` seconds."""
+        await asyncio.sleep(delay)
         while True:
             try:
                 report = await self.run_once(clock_now())
