@@ -130,6 +130,11 @@ class PushService:
         self.offset = 0.0
         #: Seconds each push request takes (a slow network).
         self.delay = 0.0
+        #: Client (host, port) pairs seen: one per TCP connection the sender opened.
+        self.connections: set[tuple[str, int]] = set()
+        #: Push requests being answered now, and the most at any one time.
+        self.in_flight = 0
+        self.most_in_flight = 0
         self._answers: dict[str, deque[tuple[int, dict[str, str]]]] = {}
         self._sms_failures = 0
         self._lock = threading.Lock()
@@ -194,9 +199,17 @@ class PushService:
             await send({"type": "http.response.body", "body": payload})
             return
         elif scope["method"] == "POST" and path.startswith("/push/"):
-            if self.delay:
-                await asyncio.sleep(self.delay)
-            status, extra = self._push(path.removeprefix("/push/"), headers, body)
+            with self._lock:
+                self.connections.add(tuple(scope["client"]))
+                self.in_flight += 1
+                self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            try:
+                if self.delay:
+                    await asyncio.sleep(self.delay)
+                status, extra = self._push(path.removeprefix("/push/"), headers, body)
+            finally:
+                with self._lock:
+                    self.in_flight -= 1
         else:
             status, extra = 404, {}
         await send(

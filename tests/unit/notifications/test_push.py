@@ -1,5 +1,6 @@
 """Payload fitting, topics, Retry-After, backoff, and the parts of webpush 1.0.6 we work around."""
 
+import asyncio
 import json
 import os
 from datetime import UTC, datetime, timedelta
@@ -25,7 +26,7 @@ from backend.notifications.push import (
 )
 from backend.notifications.structs import PushMessage, Target
 from backend.notifications.vapid import Vapid, audience
-from tests.pushservice import b64url
+from tests.pushservice import PushService, b64url
 
 _KEY = ec.generate_private_key(ec.SECP256R1())
 PEM = _KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
@@ -150,3 +151,35 @@ def test_push_service_answers_are_classified(status, outcome):
 def test_backoff_doubles_up_to_an_hour():
     policy = Policy()
     assert [policy.backoff(n) for n in range(1, 10)] == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
+
+
+async def test_sends_reuse_connections_and_never_exceed_the_concurrency():
+    service = PushService().start()
+    service.delay = 0.02  # a slow network, so requests overlap
+    client = PushClient(Vapid(PEM, "mailto:ops@example.com"), concurrency=4)
+    try:
+        key = client.vapid.application_server_key
+        devices = [service.device(key) for _ in range(10)]
+        sends = [
+            client.send(
+                Target(
+                    id=n, user_id=n, endpoint=device.endpoint, p256dh=device.subscription()["keys"]["p256dh"],
+                    auth=device.subscription()["keys"]["auth"], locale=None, last_success_at=None,
+                ),
+                encode_fitting(_message(body=f"第{round_}轮")),
+                ttl=60,
+                urgency="normal",
+                topic=None,
+            )
+            for round_ in range(4)
+            for n, device in enumerate(devices)
+        ]
+        results = await asyncio.gather(*sends)
+    finally:
+        await client.aclose()
+        service.stop()
+
+    assert {result.outcome for result in results} == {"ok"} and service.errors == []
+    assert sum(len(device.received) for device in devices) == 40
+    assert service.most_in_flight == 4
+    assert len(service.connections) <= 4  # 40 messages over at most 4 kept-alive connections
