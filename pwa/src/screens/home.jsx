@@ -79,12 +79,6 @@ export function HomeScreen() {
         </section>
       )}
 
-      <section aria-labelledby="catalog-title">
-        <h2 id="catalog-title">{t('ui.home.categories')}</h2>
-        <LoadState state={catalog} />
-        {catalog.data && <Categories items={catalog.data.items} />}
-      </section>
-
       <section aria-labelledby="notices-title">
         <h2 id="notices-title">{t('ui.home.notices')}</h2>
         <LoadState state={notices} />
@@ -102,12 +96,26 @@ export function HomeScreen() {
           <p>{t('ui.home.no_notices')}</p>
         ))}
       </section>
+
+      <section aria-labelledby="catalog-title">
+        <h2 id="catalog-title">{t('ui.home.categories')}</h2>
+        <LoadState state={catalog} />
+        {catalog.data && <Categories items={catalog.data.items} />}
+      </section>
+
       <button type="button" class="button button-secondary" onClick={signOut}>{t('signin.sign_out')}</button>
     </section>
   );
 }
 
+// Notices come before the catalog: they are short and arrive first, so the long
+// catalog grows at the bottom instead of pushing what is already on screen.
+// A category's list is only built once it is opened (a slow phone's first paint).
 function Categories({ items }) {
+  const [opened, setOpened] = useState(() => new Set());
+  const onToggle = (code) => (event) => {
+    if (event.currentTarget.open) setOpened((current) => (current.has(code) ? current : new Set(current).add(code)));
+  };
   const groups = new Map();
   for (const item of items) {
     if (!groups.has(item.category)) groups.set(item.category, { name: item.category_name, items: [] });
@@ -116,9 +124,9 @@ function Categories({ items }) {
   return (
     <div class="categories">
       {[...groups.entries()].map(([code, group]) => (
-        <details key={code} class="category">
+        <details key={code} class="category" onToggle={onToggle(code)}>
           <summary>{group.name}<span class="count">{group.items.length}</span></summary>
-          <ServiceList items={group.items} />
+          {opened.has(code) && <ServiceList items={group.items} />}
         </details>
       ))}
     </div>
