@@ -15,7 +15,8 @@ from urllib.parse import unquote, urlsplit
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+
+from backend.lib.sqlite import PooledSQLiteEngine
 
 APP_REGISTRY = AppRegistry(
     apps=[
@@ -34,6 +35,8 @@ APP_REGISTRY = AppRegistry(
 
 #: Seconds a SQLite connection waits for the writer lock before failing.
 SQLITE_BUSY_TIMEOUT = 30
+#: Read-only SQLite connections per process (reads run in parallel; writes take turns on one writer).
+SQLITE_READERS = 4
 
 _bound: Engine | None = None
 
@@ -53,7 +56,7 @@ def engine_for_url(url: str) -> Engine:
         if not path:
             raise DatabaseURLError("a sqlite URL needs a file path: sqlite:///path/to/file")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return SQLiteEngine(path=path, timeout=SQLITE_BUSY_TIMEOUT)
+        return PooledSQLiteEngine(path=path, readers=SQLITE_READERS, timeout=SQLITE_BUSY_TIMEOUT)
     parts = urlsplit(url)
     if parts.scheme in {"postgres", "postgresql"}:
         if not parts.hostname and not parts.path.strip("/"):

@@ -16,6 +16,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from backend import piccolo_conf
+from backend.lib.sqlite import PooledSQLiteEngine
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -66,6 +67,8 @@ async def open_engine(url: str, pool_max: int = 10) -> Engine:
 async def close_engine(engine: Engine) -> None:
     if isinstance(engine, PostgresEngine) and engine.pool is not None:
         await engine.close_connection_pool()
+    elif isinstance(engine, PooledSQLiteEngine):
+        await engine.close()
 
 
 async def migrate(verbose: bool = False) -> None:
