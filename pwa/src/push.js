@@ -10,6 +10,13 @@ const SUBSCRIBE_TIMEOUT_MS = 15000;
 export const WORKER_SESSION_KEY = 'push|session';
 export const SENT_ENDPOINT_KEY = 'push|endpoint';
 
+/** iPhone/iPad Safari outside an installed web app: push exists only after 添加到主屏幕. */
+export function iosNeedsInstall() {
+  const ios = /iPhone|iPad|iPod/.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
+  const installed = navigator.standalone === true || (window.matchMedia && window.matchMedia('(display-mode: standalone)').matches);
+  return ios && !installed;
+}
+
 export function pushSupported() {
   return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
 }

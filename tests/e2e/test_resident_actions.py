@@ -15,8 +15,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from playwright.sync_api import Page, expect
 
 from tests.e2e.resident import (
-    GRID_WORKER, HOME_GRID, RESIDENT, STAFF, add_user, api_as, open_app, wait_until,
+    GRID_WORKER, HOME_GRID, RESIDENT, SCREENSHOTS, STAFF, add_user, api_as, axe_violations, open_app, wait_until,
 )
+from tests.e2e.test_resident_screens import SCREEN_SIZE
 
 pytestmark = pytest.mark.e2e
 
@@ -305,5 +306,30 @@ def test_service_worker_resubscribes_on_pushsubscriptionchange_and_tells_the_ser
         with sqlite3.connect(database) as db:
             rows = db.execute("SELECT endpoint FROM push_subscription WHERE endpoint = ?", (endpoint,)).fetchall()
         assert rows == [(endpoint,)]
+    finally:
+        context.close()
+
+
+IPHONE_SAFARI = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+                 "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1")
+
+
+@pytest.mark.parametrize("locale", ["zh-Hans", "zh-Hant"])
+def test_on_an_iphone_the_settings_explain_add_to_home_screen_before_offering_push(
+    browser, live_server, messages, locale
+):
+    text = messages[locale]["ui"]
+    context = browser.new_context(viewport=SCREEN_SIZE, user_agent=IPHONE_SAFARI, locale="zh-CN", is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        open_app(page, live_server, locale=locale, route="/settings")
+        push = page.get_by_role("region", name=text["push"]["title"])
+        expect(push.get_by_text(text["push"]["ios_install"])).to_be_visible()
+        expect(push.get_by_role("button", name=text["push"]["turn_on"])).to_have_count(0)
+        expect(push.get_by_role("link", name=text["nav"]["inbox"])).to_be_visible()
+        assert axe_violations(page) == []
+        push.screenshot(path=str(SCREENSHOTS / f"settings-push-ios-{locale}-standard.png"))
     finally:
         context.close()

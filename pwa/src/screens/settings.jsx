@@ -7,7 +7,7 @@ import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { LOCALES } from '../i18n.js';
 import { normalizePhone } from '../phone.js';
-import { currentSubscription, pushSupported, subscribePush, unsubscribePush } from '../push.js';
+import { currentSubscription, iosNeedsInstall, pushSupported, subscribePush, unsubscribePush } from '../push.js';
 import { ConfirmStep, LoadState, ScreenTitle, describeError } from '../ui.jsx';
 
 export function SettingsScreen() {
@@ -70,7 +70,12 @@ function PushSettings() {
     <section class="card" aria-labelledby="push-title">
       <h2 id="push-title">{t('ui.push.title')}</h2>
       <p>{t('ui.push.explain')}</p>
-      {!supported ? (
+      {iosNeedsInstall() ? (
+        <div class="notice">
+          <p>{t('ui.push.ios_install')}</p>
+          <p>{t('ui.push.ios_meanwhile')} <a href="#/inbox">{t('ui.nav.inbox')}</a></p>
+        </div>
+      ) : !supported ? (
         <p class="notice">{t('ui.push.unavailable')} <a href="#/inbox">{t('ui.nav.inbox')}</a></p>
       ) : subscribed ? (
         <button type="button" class="button button-secondary" disabled={busy} onClick={turnOff}>{t('ui.push.turn_off')}</button>
