@@ -23,7 +23,7 @@ from litestar.static_files import create_static_files_router
 
 from backend.accounts import service as accounts
 from backend.accounts.controller import AuthController, FamilyLinkController, MeController, UserController
-from backend.lib.auth import BearerAuthMiddleware
+from backend.lib.auth import BearerAuthMiddleware, VerifiedTokens
 from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import close_engine, open_engine
@@ -168,7 +168,7 @@ def create_app(
         lifespan=[database],
         middleware=[
             DefineMiddleware(
-                BearerAuthMiddleware, secret=settings.secret_key, load_user=accounts.load_current_user
+                BearerAuthMiddleware, tokens=VerifiedTokens(settings.secret_key), load_user=accounts.load_current_user
             )
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import msgspec
+from piccolo.querystring import QueryString
 
 from backend.accounts import service
 from backend.accounts.structs import UserCreate
@@ -81,6 +82,14 @@ def relatives_of(user_id: int) -> Any:
     """A subquery of the users ``user_id`` may act for (usable in ``is_in``)."""
     return FamilyLink.select(FamilyLink.relative).where(
         (FamilyLink.requester == user_id) & (FamilyLink.status == "active")
+    )
+
+
+def relatives_sql(user_id: int) -> QueryString:
+    """``relatives_of`` as SQL, for statements written by hand (``cases.queries``)."""
+    return QueryString(
+        "SELECT family_link.relative FROM family_link WHERE family_link.requester = {} AND family_link.status = 'active'",
+        user_id,
     )
 
 

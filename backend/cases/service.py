@@ -1,4 +1,4 @@
-"""Submitting, reading and listing cases. Every query for a user goes through ``visible``.
+"""Submitting, reading and listing cases. Every query for a user goes through ``queries.visible``.
 
 Residents see their own cases; grid workers the cases in their grid (and those
 assigned to them); staff their township; admins their county. Anything else is
@@ -29,7 +29,7 @@ from backend.cases.structs import (
     Place,
     Resident,
 )
-from backend.cases import calendar
+from backend.cases import calendar, queries
 from backend.cases.tables import Case as Row
 from backend.cases.tables import CaseEvent, ReceiptCounter
 from backend.catalog import service as catalog
@@ -42,50 +42,6 @@ from backend.notifications import service as notifications
 from backend.regions import service as regions
 
 PAGE_SIZE = 20
-_SUMMARY = (
-    Row.id,
-    Row.receipt_no,
-    Row.kind,
-    Row.service_code,
-    Row.title,
-    Row.status,
-    Row.region_code,
-    Row.region.name_hans,
-    Row.region.name_hant,
-    Row.resident.id,
-    Row.resident.name,
-    Row.resident.phone,
-    Row.assignee.id,
-    Row.assignee.name,
-    Row.assignee.role,
-    Row.deadline,
-    Row.due_soon_at,
-    Row.created_at,
-    Row.updated_at,
-)
-_DETAIL = (
-    *_SUMMARY,
-    Row.description,
-    Row.address,
-    Row.lat,
-    Row.lng,
-    Row.submitted_by.id,
-    Row.submitted_by.name,
-    Row.submitted_by.role,
-    Row.identity_check,
-    Row.owner.id,
-    Row.owner.name,
-    Row.owner.role,
-    Row.department,
-    Row.time_limit_days,
-    Row.accepted_at,
-    Row.resolved_at,
-    Row.closed_at,
-    Row.resident.region.code,
-    Row.low_rated,
-)
-
-
 class Context(msgspec.Struct, frozen=True):
     """What every case operation needs besides its arguments."""
 
@@ -94,18 +50,6 @@ class Context(msgspec.Struct, frozen=True):
     default_time_limit_days: int
     #: Signs the photo URLs on the timeline; without it, events carry photo ids only.
     photo_links: Links | None = None
-
-
-def visible(actor: CurrentUser) -> Any:
-    """The WHERE clause for the cases ``actor`` may see."""
-    mine = (Row.resident == actor.id) | (Row.submitted_by == actor.id)
-    if actor.role == "resident":
-        # A linked family member follows the relative's cases as their own.
-        return mine | Row.resident.is_in(family.relatives_of(actor.id))
-    in_region = actor.scope.region_filter(Row.region_code)
-    if actor.role == "grid_worker":
-        return in_region | (Row.assignee == actor.id) | mine
-    return in_region
 
 
 async def _receipt_no(now: datetime, tz: ZoneInfo) -> str:
@@ -262,10 +206,7 @@ def _summary_fields(row: dict[str, Any], locale: Locale, texts: Texts, now: date
 
 
 async def _timeline(case_id: int, locale: Locale, texts: Texts) -> list[Event]:
-    rows = await CaseEvent.select(
-        CaseEvent.at, CaseEvent.action, CaseEvent.from_status, CaseEvent.to_status, CaseEvent.note,
-        CaseEvent.media, CaseEvent.actor.id, CaseEvent.actor.name, CaseEvent.actor.role,
-    ).where(CaseEvent.case == case_id).order_by(CaseEvent.id)
+    rows = await CaseEvent.raw("{}", queries.timeline(case_id))
     return [
         Event(
             at=row["at"],
@@ -283,15 +224,15 @@ async def _timeline(case_id: int, locale: Locale, texts: Texts) -> list[Event]:
 
 async def row_for(actor: CurrentUser, case_id: int) -> dict[str, Any]:
     """The case as stored, if ``actor`` may see it; otherwise 404."""
-    row = await Row.select(*_DETAIL).where((Row.id == case_id) & visible(actor)).first()
-    if row is None:
+    rows = await Row.raw("{}", queries.detail(actor, case_id))
+    if not rows:
         raise NotFound()
-    return row
+    return rows[0]
 
 
 async def can_see(actor: CurrentUser, case_id: int) -> bool:
     """Whether ``actor`` may see the case (and so its photos: media asks through this)."""
-    return await Row.exists().where((Row.id == case_id) & visible(actor))
+    return await Row.exists().where((Row.id == case_id) & queries.visible(actor))
 
 
 async def get(actor: CurrentUser, case_id: int, now: datetime, ctx: Context, audit_reveal: bool = True) -> Case:
@@ -343,22 +284,19 @@ class Filters(msgspec.Struct, kw_only=True):
 
 async def list_cases(actor: CurrentUser, filters: Filters, now: datetime, ctx: Context) -> CasePage:
     """Newest first, cursor-paged; ``overdue=true`` is the 督办 list."""
-    query = Row.select(*_SUMMARY).where(visible(actor)).order_by(Row.id, ascending=False).limit(filters.limit + 1)
-    if filters.status is not None:
-        query = query.where(Row.status == filters.status)
-    if filters.kind is not None:
-        query = query.where(Row.kind == filters.kind)
-    if filters.region is not None:
-        query = query.where(Row.region_code.like(f"{filters.region}%"))
-    if filters.assignee is not None:
-        query = query.where(Row.assignee == filters.assignee)
-    if filters.overdue is True:
-        query = query.where(Row.status.is_in(list(OPEN_STATUSES)) & (Row.deadline < now))
-    elif filters.overdue is False:
-        query = query.where(Row.status.not_in(list(OPEN_STATUSES)) | Row.deadline.is_null() | (Row.deadline >= now))
-    if filters.cursor is not None:
-        query = query.where(Row.id < filters.cursor)
-    rows = await query
+    statement = queries.case_list(
+        actor,
+        status=filters.status,
+        kind=filters.kind,
+        region=filters.region,
+        assignee=filters.assignee,
+        overdue=filters.overdue,
+        open_statuses=sorted(OPEN_STATUSES),
+        now=now,
+        before_id=filters.cursor,
+        limit=filters.limit + 1,
+    )
+    rows = await Row.raw("{}", statement)
     items = [CaseSummary(**_summary_fields(row, actor.locale, ctx.texts, now)) for row in rows[: filters.limit]]
     more = len(rows) > filters.limit
     return CasePage(items=items, next_cursor=str(items[-1].id) if more else None)

@@ -119,6 +119,17 @@ def to_script(text: str, locale: Locale) -> str:
     """Show text that people typed in the reader's script (character conversion only)."""
     if not text:
         return text
+    if len(text) <= _CACHED_CHARS:
+        return _to_script_cached(text, locale)
+    return _converter("s2tw" if locale == "zh-Hant" else "tw2s").convert(text)
+
+
+#: Short texts (titles, names, notes) recur on every list and timeline: remember them.
+_CACHED_CHARS = 200
+
+
+@lru_cache(maxsize=8192)
+def _to_script_cached(text: str, locale: Locale) -> str:
     return _converter("s2tw" if locale == "zh-Hant" else "tw2s").convert(text)
 
 
