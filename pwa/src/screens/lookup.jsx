@@ -58,7 +58,8 @@ export function CaseLookup() {
           <input id="lookup-phone" class="input" type="tel" inputMode="tel" autoComplete="tel" maxLength={20}
             value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
         </div>
-        <div role="alert" class={error ? 'message message-error' : undefined}>{error || ''}</div>
+        {/* Only while there is something to say: the sign-in form above keeps its own alert. */}
+        {error && <div role="alert" class="message message-error">{error}</div>}
         <button type="submit" class="button button-secondary button-wide" disabled={busy}>{t('ui.lookup.send')}</button>
       </form>
       <div role="status">
