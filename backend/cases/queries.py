@@ -19,7 +19,7 @@ from piccolo.columns.combination import WhereRaw
 from piccolo.querystring import QueryString
 
 from backend.accounts import family
-from backend.lib.auth import CurrentUser
+from backend.lib.auth import CurrentUser, code_range
 
 _SUMMARY_COLUMNS = """
     app_case.id, app_case.receipt_no, app_case.kind, app_case.service_code, app_case.title,
@@ -63,12 +63,25 @@ def visible_sql(actor: CurrentUser) -> QueryString:
     """
     mine = QueryString("app_case.resident = {} OR app_case.submitted_by = {}", actor.id, actor.id)
     if actor.role == "resident":
-        return QueryString("({} OR app_case.resident IN ({}))", mine, family.relatives_sql(actor.id))
+        # A union of three index lookups: an OR with a subquery in it makes PostgreSQL
+        # scan the whole table.
+        return QueryString(
+            "app_case.id IN (SELECT own.id FROM app_case AS own WHERE own.resident = {} "
+            "UNION SELECT own.id FROM app_case AS own WHERE own.submitted_by = {} "
+            "UNION SELECT own.id FROM app_case AS own WHERE own.resident IN ({}))",
+            actor.id,
+            actor.id,
+            family.relatives_sql(actor.id),
+        )
     prefix = actor.scope.prefix
-    in_region = QueryString("app_case.region_code LIKE {}", f"{prefix}%") if prefix else QueryString("1 = 0")
+    in_region = _in_region(prefix) if prefix else QueryString("1 = 0")
     if actor.role == "grid_worker":
         return QueryString("({} OR app_case.assignee = {} OR {})", in_region, actor.id, mine)
     return in_region
+
+
+def _in_region(prefix: str) -> QueryString:
+    return QueryString("(app_case.region_code >= {} AND app_case.region_code < {})", *code_range(prefix))
 
 
 def visible(actor: CurrentUser) -> WhereRaw:
@@ -114,7 +127,7 @@ def case_list(
     if kind is not None:
         conditions.append(QueryString("app_case.kind = {}", kind))
     if region is not None:
-        conditions.append(QueryString("app_case.region_code LIKE {}", f"{region}%"))
+        conditions.append(_in_region(region))
     if assignee is not None:
         conditions.append(QueryString("app_case.assignee = {}", assignee))
     if overdue is True:

@@ -32,6 +32,7 @@ class Case(Table, tablename="app_case"):
     lat = DoublePrecision(null=True, default=None)
     lng = DoublePrecision(null=True, default=None)
     resident = ForeignKey(_USER, index=True)
+    #: Indexed (with the open cases by deadline) by the 2026-11-29 migration, in SQL.
     submitted_by = ForeignKey(_USER, help_text="Differs from resident for proxy submissions.")
     #: home_visit | phone | smartphone | in_person, for proxy submissions.
     identity_check = Varchar(length=16, null=True, default=None)

@@ -75,12 +75,26 @@ class Scope(msgspec.Struct, frozen=True):
         >>> Case.select().where(actor.scope.region_filter(Case.region_code))
         """
         if self.prefix:
-            return column.like(f"{self.prefix}%")
+            low, high = code_range(self.prefix)
+            return (column >= low) & (column < high)
         return column.is_null() & column.is_not_null()
 
     def covers(self, region_code: str | None) -> bool:
         """True if a region (and everything below it) is inside this scope."""
         return bool(self.prefix and region_code and region_code.startswith(self.prefix))
+
+
+def code_range(prefix: str) -> tuple[str, str]:
+    """Region codes starting with ``prefix`` are those in ``[low, high)``.
+
+    A range rather than ``LIKE 'prefix%'``: both databases answer it from a plain
+    index (SQLite's LIKE is case-insensitive and PostgreSQL's needs the C collation
+    or a pattern index for that). Codes are digits, and "~" sorts after every digit.
+
+    >>> code_range("990101001")
+    ('990101001', '990101001~')
+    """
+    return prefix, prefix + "~"
 
 
 def issue_token(user_id: int, secret: str, ttl_days: int) -> str:

@@ -20,6 +20,7 @@ import msgspec
 from piccolo.engine.postgres import PostgresEngine
 
 from backend.cases.tables import Case
+from backend.lib.auth import code_range
 from backend.lib.i18n import Locale, Texts
 
 GroupBy = Literal["township", "village", "grid", "category", "worker", "day", "week", "month"]
@@ -103,31 +104,44 @@ def _group_key(group_by: str | None, tz: ZoneInfo) -> str:
 
 
 def _base(group_by: str | None, tz: ZoneInfo) -> str:
-    """One row per case in the period and region, with what the figures count."""
+    """One row per case in the period and region, with what the figures count.
+
+    The ratings are looked up per case by correlated subqueries (index probes on
+    ``rating.case_id``) rather than joined: with joins PostgreSQL hashed the whole
+    rating table on every summary, so a month's figures grew with all of history
+    (bench/README.md, scale table).
+    """
     on_time_follow_up = "f.callback_at <= f.callback_due AND f.fixed_at <= f.fix_due"
     decided = "f.fixed_at IS NOT NULL OR f.fix_due < {} OR (f.callback_at IS NULL AND f.callback_due < {})"
+    first = "FROM rating r WHERE r.case_id = c.id AND r.kind = 'first' AND r.flag_status <> 'upheld'"
     return f"""
-    base AS (
+    picked AS MATERIALIZED (
       SELECT
         {_group_key(group_by, tz)} AS gkey,
-        CASE WHEN c.responded_at IS NOT NULL AND c.responded_at <= c.response_due THEN 1 ELSE 0 END AS responded,
-        CASE WHEN c.accepted_at IS NOT NULL THEN 1 ELSE 0 END AS accepted,
-        CASE WHEN c.resolved_at IS NOT NULL THEN 1 ELSE 0 END AS resolved,
-        CASE WHEN c.resolved_at IS NOT NULL AND c.resolved_at <= c.deadline THEN 1 ELSE 0 END AS on_time,
-        CASE WHEN c.resolved_at IS NOT NULL THEN {_hours("c.created_at", "c.resolved_at")} END AS hours,
-        er.score AS effective_score,
-        CASE WHEN fr.score <= 2 THEN 1 ELSE 0 END AS bad,
+        c.responded_at, c.response_due, c.accepted_at, c.resolved_at, c.deadline, c.created_at,
+        (SELECT r.id {first}) AS first_id,
+        (SELECT r.score {first}) AS first_score,
+        (SELECT r.score FROM rating r WHERE r.case_id = c.id AND r.flag_status <> 'upheld'
+         ORDER BY r.id DESC LIMIT 1) AS effective_score
+      FROM app_case c
+      LEFT JOIN service s ON s.code = c.service_code
+      WHERE c.created_at >= {{}} AND c.created_at < {{}} AND c.region_code >= {{}} AND c.region_code < {{}}
+    ),
+    base AS (
+      SELECT
+        p.gkey,
+        CASE WHEN p.responded_at IS NOT NULL AND p.responded_at <= p.response_due THEN 1 ELSE 0 END AS responded,
+        CASE WHEN p.accepted_at IS NOT NULL THEN 1 ELSE 0 END AS accepted,
+        CASE WHEN p.resolved_at IS NOT NULL THEN 1 ELSE 0 END AS resolved,
+        CASE WHEN p.resolved_at IS NOT NULL AND p.resolved_at <= p.deadline THEN 1 ELSE 0 END AS on_time,
+        CASE WHEN p.resolved_at IS NOT NULL THEN {_hours("p.created_at", "p.resolved_at")} END AS hours,
+        p.effective_score,
+        CASE WHEN p.first_score <= 2 THEN 1 ELSE 0 END AS bad,
         CASE WHEN f.id IS NOT NULL THEN 1 ELSE 0 END AS follow_up,
         CASE WHEN f.id IS NOT NULL AND ({decided}) THEN 1 ELSE 0 END AS follow_up_decided,
         CASE WHEN f.id IS NOT NULL AND {on_time_follow_up} THEN 1 ELSE 0 END AS follow_up_on_time
-      FROM app_case c
-      LEFT JOIN service s ON s.code = c.service_code
-      LEFT JOIN rating fr ON fr.case_id = c.id AND fr.kind = 'first' AND fr.flag_status <> 'upheld'
-      LEFT JOIN rating er ON er.id = (
-        SELECT MAX(r2.id) FROM rating r2 WHERE r2.case_id = c.id AND r2.flag_status <> 'upheld'
-      )
-      LEFT JOIN follow_up f ON f.rating = fr.id
-      WHERE c.created_at >= {{}} AND c.created_at < {{}} AND c.region_code >= {{}} AND c.region_code < {{}}
+      FROM picked p
+      LEFT JOIN follow_up f ON f.rating = p.first_id
     )"""
 
 
@@ -191,8 +205,8 @@ async def _run(group_by: str | None, region: str, start: date, end: date, tz: Zo
     low, high = (bound.astimezone(UTC) for bound in period_bounds(start, end, tz))
     base = _base(group_by, tz)
     # Stored instants are UTC; on SQLite they compare as text, so parameters must be UTC too.
-    # The two "now" placeholders come first: they sit in the CTE's SELECT list.
-    params = [now.astimezone(UTC), now.astimezone(UTC), low, high, region, region + "~"]
+    # In text order: the period and region (first CTE), then "now" twice (the second).
+    params = [low, high, *code_range(region), now.astimezone(UTC), now.astimezone(UTC)]
     rows = await Case.raw("WITH " + base + _AGGREGATE, *params)
     medians = {r["gkey"]: r["median_hours"] for r in await Case.raw("WITH " + base + _MEDIAN, *params)}
     return [msgspec.structs.replace(_metrics(r, medians.get(r["gkey"])), key=str(r["gkey"])) for r in rows]
