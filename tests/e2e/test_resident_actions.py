@@ -142,8 +142,10 @@ def test_resident_rates_again_after_the_bad_rating_was_followed_up_and_fixed(pag
     expect(page.get_by_text(text["ui"]["rating"]["again_explain"])).to_be_visible()
     page.get_by_role("radio", name=text["rating"]["level"]["4"], exact=True).check()
     page.get_by_role("button", name=text["ui"]["rating"]["send"]).click()
-    expect(page.get_by_text(text["rating"]["level"]["4"], exact=True)).to_be_visible()  # both ratings listed
     expect(page.get_by_role("heading", name=text["ui"]["rating"]["title_again"])).to_have_count(0)
+    # Both ratings are listed once the second one has been sent.
+    yours = page.get_by_role("region", name=text["ui"]["rating"]["yours"])
+    expect(yours.get_by_text(text["rating"]["level"]["4"], exact=True)).to_be_visible(timeout=15_000)
     ratings = api.get(f"/cases/{case['id']}/rating")
     assert [(r["kind"], r["score"]) for r in ratings["ratings"]] == [("first", 1), ("again", 4)]
     assert ratings["can_rate"] is False
