@@ -153,17 +153,26 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=user, auth=token)
 
 
-def require_user(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    if connection.scope.get("user") is None:
+# Guards are coroutines: Litestar runs a plain-function guard in a worker thread,
+# a thread hop on every request for a dictionary lookup.
+
+
+async def require_user(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    _signed_in(connection)
+
+
+def _signed_in(connection: ASGIConnection) -> CurrentUser:
+    user = connection.scope.get("user")
+    if user is None:
         raise NotAuthorizedException(detail="auth.required")
+    return user
 
 
-def require_roles(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], None]:
+def require_roles(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]:
     """A guard that lets only ``roles`` through (401 when signed out, 403 otherwise)."""
 
-    def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-        require_user(connection, handler)
-        if connection.scope["user"].role not in roles:
+    async def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+        if _signed_in(connection).role not in roles:
             raise PermissionDeniedException(detail="auth.forbidden")
 
     return guard
