@@ -247,6 +247,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", default="", help="comma-separated endpoint names to run (default: all)")
     parser.add_argument("--port", type=int, default=0, help="for the server (default: a free one)")
+    parser.add_argument("--server-checkout", default="", help="serve with the code in this folder (a before/after run)")
     ns = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -283,9 +284,15 @@ def main() -> None:
     processes: list[subprocess.Popen] = []
     rows = []
     try:
+        command = [str(BIN / "bianmin"), "serve", "--port", str(ns.port)]
+        server_root = ROOT
+        if ns.server_checkout:
+            # Another version of the code (e.g. `git worktree add /tmp/before <commit>`) serves the same data.
+            server_root = Path(ns.server_checkout).resolve()
+            env["PYTHONPATH"] = str(server_root)
+            command = [str(BIN / "python"), "-c", "from backend.cli import main; main()", "serve", "--port", str(ns.port)]
         server = subprocess.Popen(
-            ["taskset", "-c", "0", str(BIN / "bianmin"), "serve", "--port", str(ns.port)],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            ["taskset", "-c", "0", *command], env=env, cwd=server_root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         processes.append(server)
         wait_healthy(f"{base}/healthz", server)
@@ -316,7 +323,8 @@ def main() -> None:
                     process.kill()
         shutil.rmtree(workdir, ignore_errors=True)
     top = statistics.median(r[0] for r in ceiling_results)
-    print(f"\n{database}; {ns.cases:,} cases; {ns.connections} connections; {ns.rounds} × {ns.duration} s; "
+    version = f"code in {ns.server_checkout}" if ns.server_checkout else "this checkout"
+    print(f"\n{database} ({version}); {ns.cases:,} cases; {ns.connections} connections; {ns.rounds} × {ns.duration} s; "
           f"server on CPU 0, wrk on CPU 1; case detail {detail_bytes} bytes")
     print(f"ceiling (bare Litestar route, {detail_bytes} bytes): {top:,.0f} req/s, "
           f"p99 {statistics.median(r[1] for r in ceiling_results):.1f} ms")
