@@ -36,6 +36,7 @@ from backend.cases.structs import CaseCreate
 from backend.catalog import service as catalog
 from backend.lib.auth import CurrentUser
 from backend.lib.errors import AppError, Conflict, Invalid, NotFound
+from backend.lib.i18n import to_script
 from backend.media import service as media
 from backend.notifications import service as notifications
 
@@ -223,7 +224,8 @@ def _handover_view(row: dict[str, Any], locale: str, ctx: Context) -> Handover:
     return Handover(
         id=row["id"],
         case_id=row["case_id"],
-        items=[HandoverItem(**item) for item in items],
+        # Document names were typed by a grid worker: shown in the reader's script.
+        items=[HandoverItem(**{**item, "name": to_script(item["name"], locale)}) for item in items],
         direction=row["direction"],
         direction_label=ctx.texts.t(locale, f"handover.direction.{row['direction']}"),
         recorded_by=row["recorded_by.name"],

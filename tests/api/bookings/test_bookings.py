@@ -184,6 +184,11 @@ async def test_document_ledger_with_confirmation_and_supervision(client, auth, c
     assert received.status_code == 201, received.text
     handover = received.json()
     assert handover["direction_label"] == "收取材料" and handover["confirmed_at"] is None
+    # A reader of Traditional sees the typed document names in Traditional too.
+    assert (await client.patch("/api/v1/me", json={"locale": "zh-Hant"}, headers=resident)).status_code == 200
+    hant = (await client.get(f"/api/v1/cases/{case_id}/handovers", headers=resident)).json()
+    assert [item["name"] for item in hant["items"][0]["items"]] == ["戶口簿", "身份證複印件"]
+    assert (await client.patch("/api/v1/me", json={"locale": "zh-Hans"}, headers=resident)).status_code == 200
     assert (await client.post(f"/api/v1/bookings/{booking['id']}/check-out", json={"note": "材料已带走"}, headers=worker)).status_code == 200
     clock.travel(days=1)
     assert (await client.get("/api/v1/handovers/unconfirmed", headers=staff)).json()["items"] == []
