@@ -145,6 +145,9 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 def worker() -> None:
     """Deliver notifications and run the timers (reminders, escalation, auto-close) until stopped."""
     ctx = _load()
+    if ctx.settings.worker_nice:
+        # Yield the CPU to the server processes on the same machine.
+        os.nice(ctx.settings.worker_nice)
     ctx.say("cli.worker_started", seconds=ctx.settings.timer_interval_seconds)
     clock = Clock()
 

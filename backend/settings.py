@@ -83,6 +83,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     delivery_lease_seconds: int = 120
     #: Push messages in flight at once per process.
     push_concurrency: int = 32
+    #: CPU priority ``bianmin worker`` lowers itself by (0–19): delivery and timers can
+    #: wait a moment, a person waiting for a page cannot (bench/README.md, push fan-out).
+    worker_nice: int = 10
     #: A bad rating must be called back and fixed within these many working days.
     follow_up_callback_days: int = 1
     follow_up_fix_days: int = 5
@@ -108,6 +111,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         except SettingsError as exc:
             raise SettingsError(f"an on/off setting is wrong: {exc}") from None
         defaults = cls()
+        worker_nice = _int(env, "BIANMIN_WORKER_NICE", defaults.worker_nice)
+        if not 0 <= worker_nice <= 19:
+            raise SettingsError(f"BIANMIN_WORKER_NICE must be from 0 to 19, got {worker_nice}")
         return cls(
             data_dir=Path(env.get("BIANMIN_DATA_DIR", "").strip() or "./data"),
             database_url=env.get("DATABASE_URL", "").strip(),
@@ -130,6 +136,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             delivery_interval_seconds=_int(env, "BIANMIN_DELIVERY_INTERVAL", defaults.delivery_interval_seconds),
             delivery_lease_seconds=_int(env, "BIANMIN_DELIVERY_LEASE", defaults.delivery_lease_seconds),
             push_concurrency=_int(env, "BIANMIN_PUSH_CONCURRENCY", defaults.push_concurrency),
+            worker_nice=worker_nice,
             follow_up_callback_days=_int(env, "BIANMIN_FOLLOW_UP_CALLBACK_DAYS", defaults.follow_up_callback_days),
             follow_up_fix_days=_int(env, "BIANMIN_FOLLOW_UP_FIX_DAYS", defaults.follow_up_fix_days),
             media_max_bytes=_int(env, "BIANMIN_MEDIA_MAX_BYTES", defaults.media_max_bytes),

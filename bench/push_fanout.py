@@ -196,8 +196,10 @@ async def run(ns: argparse.Namespace) -> None:
             cpu_before = {"push service": cpu_seconds(pusher), "API": cpu_seconds(api)}
             began = time.perf_counter()
             for _ in range(ns.workers):
-                nice = ["nice", "-n", str(ns.nice)] if ns.nice else []
-                processes.append(start([*nice, str(BIN / "bianmin"), "worker"], env, stderr=subprocess.DEVNULL))
+                processes.append(
+                    start([str(BIN / "bianmin"), "worker"], {**env, "BIANMIN_WORKER_NICE": str(ns.nice)},
+                          stderr=subprocess.DEVNULL)
+                )
             done = asyncio.Event()
             busy_task = asyncio.create_task(probe(client, headers, done, 100_000))
             first = last = None
@@ -248,7 +250,7 @@ def main() -> None:
     parser.add_argument("--subscriptions", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=32, help="BIANMIN_PUSH_CONCURRENCY per worker")
-    parser.add_argument("--nice", type=int, default=0, help="run the workers at this lower CPU priority")
+    parser.add_argument("--nice", type=int, default=10, help="BIANMIN_WORKER_NICE for the workers (10 is the default)")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--port", type=int, default=0, help="for the API (default: a free one)")
     parser.add_argument("--idle-seconds", type=float, default=5.0)

@@ -70,3 +70,24 @@ async def test_single_process_server_runs_the_timers_itself(client, auth, clock)
             break
         await asyncio.sleep(0.2)
     assert await _escalations(case_id) == 1
+
+
+def test_the_worker_lowers_its_own_cpu_priority(settings, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BIANMIN_", "DATABASE_URL"))}
+    env.update(
+        DATABASE_URL=settings.effective_database_url,
+        BIANMIN_SECRET_KEY=SECRET,
+        BIANMIN_DATA_DIR=str(tmp_path / "worker-data"),
+        BIANMIN_WORKER_NICE="7",
+    )
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    worker = subprocess.Popen([BIANMIN, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while os.getpriority(os.PRIO_PROCESS, worker.pid) == own and time.monotonic() < deadline:
+            assert worker.poll() is None, worker.communicate()[0].decode()
+            time.sleep(0.1)
+        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(19, own + 7)
+    finally:
+        worker.terminate()
+        worker.communicate(timeout=10)

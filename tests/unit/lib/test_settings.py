@@ -38,3 +38,10 @@ def test_secret_is_generated_once_and_kept_private(tmp_path: Path):
     assert first.secret_key == second.secret_key and len(first.secret_key) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
     assert resolve_secret(Settings(data_dir=tmp_path, secret_key="k" * 40)).secret_key == "k" * 40
+
+
+def test_the_worker_yields_cpu_by_default_and_the_setting_is_checked():
+    assert Settings().worker_nice == 10
+    assert Settings.from_env({"BIANMIN_WORKER_NICE": "0"}).worker_nice == 0
+    with pytest.raises(SettingsError, match="BIANMIN_WORKER_NICE"):
+        Settings.from_env({"BIANMIN_WORKER_NICE": "25"})
