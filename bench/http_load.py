@@ -122,9 +122,13 @@ async def seed(url: str, residents: int, cases: int) -> Seeded:
                 resident = people[n % len(people)]
                 stage = rng.choices([p for p, _ in PROGRESS], [w for _, w in PROGRESS])[0]
                 created = began + timedelta(seconds=rng.randrange(0, 730 * 86400))
+                if stage == 4:  # resolved lately: closes by itself 7 days after resolution
+                    created = now - timedelta(days=6, seconds=rng.randrange(0, 86400))
+                elif stage < 4:  # still open: filed in the last two months
+                    created = now - timedelta(seconds=rng.randrange(0, 60 * 86400))
                 accepted = created + timedelta(hours=rng.randrange(1, 30)) if stage >= 1 else None
                 deadline = accepted + timedelta(days=rng.randrange(5, 25)) if accepted else None
-                resolved = accepted + timedelta(days=rng.randrange(1, 20)) if stage >= 4 else None
+                resolved = min(now, accepted + timedelta(days=rng.randrange(1, 5))) if stage >= 4 else None
                 status = LIFE[stage][2]
                 rows.append(
                     Case(
@@ -135,6 +139,10 @@ async def seed(url: str, residents: int, cases: int) -> Seeded:
                         owner=staff["id"] if stage >= 1 else None, assignee=worker["id"] if stage >= 2 else None,
                         response_due=created + timedelta(days=1), responded_at=accepted, accepted_at=accepted,
                         deadline=deadline, due_soon_at=(deadline - timedelta(days=2)) if deadline else None,
+                        # A steady state: the timers have already reminded and escalated what was due,
+                        # so the server's first timer round does not rewrite thousands of cases mid-run.
+                        reminded_at=(deadline - timedelta(days=2)) if deadline and deadline - timedelta(days=2) < now else None,
+                        escalated_at=deadline if deadline and deadline < now else None,
                         resolved_at=resolved, closed_at=(resolved + timedelta(days=2)) if stage >= 5 else None,
                         created_at=created, updated_at=resolved or accepted or created,
                     )
