@@ -206,6 +206,12 @@ async def get_service(code: str, locale: Locale, texts: Texts) -> Service:
     return to_public(row, locale, texts)
 
 
+async def intake_terms(code: str) -> tuple[bool, int] | None:
+    """Whether an entry takes new cases, and its time limit; None if no such entry (case intake)."""
+    rows = await Row.raw("SELECT active, time_limit_days FROM service WHERE code = {}", code)
+    return (bool(rows[0]["active"]), rows[0]["time_limit_days"]) if rows else None
+
+
 async def time_limit_days(code: str) -> int | None:
     """The promised time limit of an entry (for deadlines), active or not."""
     row = await Row.select(Row.time_limit_days).where(Row.code == code).first()

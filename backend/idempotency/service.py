@@ -58,8 +58,12 @@ def _answer(row: dict, request_hash: str) -> tuple[int, bytes]:
     return row["status_code"], row["response"].encode()
 
 
+# The statements are written out: they run twice on every retried-safe create.
 async def _find(ident: str) -> dict | None:
-    return await Row.select().where(Row.ident == ident).first()
+    rows = await Row.raw(
+        "SELECT request_hash, status_code, response FROM idempotent_request WHERE ident = {}", ident
+    )
+    return rows[0] if rows else None
 
 
 async def run_once(user_id: int, kind: str, key: str | None, request_hash: str, create: Create) -> tuple[int, bytes]:
@@ -80,10 +84,21 @@ async def run_once(user_id: int, kind: str, key: str | None, request_hash: str, 
             # unique index until this transaction ends, then fails and replays.
             if (found := await _find(ident)) is not None:
                 raise _Replay(found)
-            row = Row(ident=ident, user_id=user_id, request_hash=request_hash, status_code=0, response="", created_at=now())
-            await row.save()
+            [row] = await Row.raw(
+                "INSERT INTO idempotent_request (ident, user_id, request_hash, status_code, response, created_at) "
+                "VALUES ({}, {}, {}, 0, '', {}) RETURNING id",
+                ident,
+                user_id,
+                request_hash,
+                now(),
+            )
             status, body = await create()
-            await Row.update({Row.status_code: status, Row.response: body.decode()}).where(Row.id == row.id)
+            await Row.raw(
+                "UPDATE idempotent_request SET status_code = {}, response = {} WHERE id = {}",
+                status,
+                body.decode(),
+                row["id"],
+            )
             return status, body
     except _Replay as replay:
         return _answer(replay.row, request_hash)

@@ -43,8 +43,8 @@ async def get(code: str, locale: Locale) -> Region | None:
 
 
 async def id_for_code(code: str) -> int | None:
-    row = await RegionRow.select(RegionRow.id).where(RegionRow.code == code).first()
-    return row["id"] if row else None
+    rows = await RegionRow.raw("SELECT id FROM region WHERE code = {}", code)
+    return rows[0]["id"] if rows else None
 
 
 async def is_empty() -> bool:
