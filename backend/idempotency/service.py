@@ -9,6 +9,7 @@ exist or neither does. A retry with the same key and body gets the first answer
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Awaitable, Callable
 
@@ -38,6 +39,12 @@ def _default(field: msgspec.structs.FieldInfo) -> object:
     return _NO_DEFAULT
 
 
+@functools.lru_cache(maxsize=256)
+def _fields(struct_type: type) -> tuple[msgspec.structs.FieldInfo, ...]:
+    # msgspec.structs.fields reads the class annotations on every call.
+    return msgspec.structs.fields(struct_type)
+
+
 def body_hash(data: msgspec.Struct) -> str:
     """sha256 of the fields that differ from their defaults.
 
@@ -46,7 +53,7 @@ def body_hash(data: msgspec.Struct) -> str:
     """
     sent = {
         field.encode_name: getattr(data, field.name)
-        for field in msgspec.structs.fields(data)
+        for field in _fields(type(data))
         if getattr(data, field.name) != _default(field)
     }
     return hashlib.sha256(msgspec.json.encode(sent, order="sorted")).hexdigest()
