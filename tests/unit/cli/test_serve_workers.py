@@ -1,19 +1,15 @@
 """`bianmin serve --workers 2` as real processes, on whichever database the suite runs on."""
 
 import asyncio
-import os
 import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 
 from tests.api.cases.helpers import GRID_A
-from tests.conftest import SECRET
+from tests.unit.cli.processes import BIANMIN, process_env
 
-BIANMIN = str(Path(sys.executable).parent / "bianmin")
 
 
 def _free_port() -> int:
@@ -25,13 +21,7 @@ def _free_port() -> int:
 async def test_two_server_processes_take_submissions_side_by_side(client, auth, settings, tmp_path):
     headers = await auth.role("resident")  # a resident in the shared database
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BIANMIN_", "DATABASE_URL"))}
-    env.update(
-        DATABASE_URL=settings.effective_database_url,
-        BIANMIN_SECRET_KEY=SECRET,
-        BIANMIN_DATA_DIR=str(tmp_path / "serve-data"),
-        BIANMIN_DEMO="off",
-    )
+    env = process_env(settings, tmp_path / "serve-data", BIANMIN_DEMO="off")
     server = subprocess.Popen(
         [BIANMIN, "serve", "--port", str(port), "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )

@@ -3,18 +3,15 @@
 import asyncio
 import os
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from backend.cases.tables import CaseEvent
 from tests.api.cases.helpers import move, submit, user_id
-from tests.conftest import SECRET
+from tests.unit.cli.processes import BIANMIN, process_env
 
-BIANMIN = str(Path(sys.executable).parent / "bianmin")
 
 
 async def _overdue_case(client, auth, clock) -> int:
@@ -34,13 +31,7 @@ async def _escalations(case_id: int) -> int:
 @pytest.mark.parametrize("settings", [{"default_time_limit_days": 1}], indirect=True)
 async def test_two_worker_processes_escalate_an_overdue_case_once(client, auth, clock, settings, tmp_path):
     case_id = await _overdue_case(client, auth, clock)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BIANMIN_", "DATABASE_URL"))}
-    env.update(
-        DATABASE_URL=settings.effective_database_url,
-        BIANMIN_SECRET_KEY=SECRET,
-        BIANMIN_DATA_DIR=str(tmp_path / "worker-data"),
-        BIANMIN_TIMER_INTERVAL="1",
-    )
+    env = process_env(settings, tmp_path / "worker-data", BIANMIN_TIMER_INTERVAL="1")
     workers = [
         subprocess.Popen([BIANMIN, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         for _ in range(2)
@@ -73,13 +64,7 @@ async def test_single_process_server_runs_the_timers_itself(client, auth, clock)
 
 
 def test_the_worker_lowers_its_own_cpu_priority(settings, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BIANMIN_", "DATABASE_URL"))}
-    env.update(
-        DATABASE_URL=settings.effective_database_url,
-        BIANMIN_SECRET_KEY=SECRET,
-        BIANMIN_DATA_DIR=str(tmp_path / "worker-data"),
-        BIANMIN_WORKER_NICE="7",
-    )
+    env = process_env(settings, tmp_path / "worker-data", BIANMIN_WORKER_NICE="7")
     own = os.getpriority(os.PRIO_PROCESS, 0)
     worker = subprocess.Popen([BIANMIN, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
