@@ -157,7 +157,8 @@ async def seed(url: str, residents: int, cases: int) -> Seeded:
                         CaseEvent(case=row["id"], at=created + timedelta(hours=step * 20), actor=actor, action=action,
                                   from_status=before, to_status=after, note="已联系电工，明天上午来修。" if step == 3 else "")
                     )
-            await CaseEvent.insert(*events)
+            for first in range(0, len(events), 3000):  # PostgreSQL takes at most 32,767 parameters a statement
+                await CaseEvent.insert(*events[first : first + 3000])
             print(f"\rseeding cases: {min(cases, start + CHUNK):,}/{cases:,}", end="", flush=True)
         print()
         await Case.raw("ANALYZE")

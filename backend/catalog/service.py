@@ -6,8 +6,8 @@ Search works on one normalized form of the text (Simplified, case-folded; see
 
 from __future__ import annotations
 
-import operator
-from functools import lru_cache, reduce
+import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -140,9 +140,9 @@ def _forms(term: str) -> list[str]:
     return [term, *_aliases().get(term, [])]
 
 
-def _rank(row: dict[str, Any], phrase: str, terms: list[str]) -> tuple[int, int, str]:
+def _rank(entry: _Entry, phrase: str, terms: list[str]) -> tuple[int, int, str]:
     """Name matches first: exact, then prefix, then every term, then some; then the rest."""
-    name = search_form(row["name_hans"])
+    name = entry.name_form
 
     def in_name(term: str) -> bool:
         return any(form in name for form in _forms(term))
@@ -159,7 +159,45 @@ def _rank(row: dict[str, Any], phrase: str, terms: list[str]) -> tuple[int, int,
         score = 4
     else:
         score = 5
-    return score, len(name), row["code"]
+    return score, len(name), entry.row["code"]
+
+
+class _Entry(msgspec.Struct):
+    """One active entry as stored, with its search forms and its rendering per script."""
+
+    row: dict[str, Any]
+    name_form: str
+    shown: dict[str, Service] = msgspec.field(default_factory=dict)
+
+    def matches(self, form: str) -> bool:
+        return form in self.row["search_name"] or form in self.row["search_text"]
+
+    def public(self, locale: Locale, texts: Texts) -> Service:
+        if locale not in self.shown:
+            self.shown[locale] = to_public(self.row, locale, texts)
+        return self.shown[locale]
+
+
+#: The active catalog of this process, keyed by what the database says its version is.
+#: A catalog has a hundred-odd entries and changes a few times a year; reading and
+#: rendering all of it on every search was most of a search's cost (bench/README.md).
+_loaded: dict[str, Any] = {"version": None, "entries": [], "at": 0.0}
+#: Read again after this long even if the version looks the same (clocks of two
+#: servers that disagree could hide an edit from ``max(updated_at)``).
+_RELOAD_SECONDS = 60.0
+
+
+async def _active_entries() -> list[_Entry]:
+    [version] = await Row.raw("SELECT count(*) AS n, max(updated_at) AS at FROM service")
+    key = (id(Row._meta.db), version["n"], str(version["at"]))
+    if _loaded["version"] != key or time.monotonic() - _loaded["at"] > _RELOAD_SECONDS:
+        rows = await Row.select(*_COLUMNS, Row.search_name, Row.search_text).where(Row.active == True)  # noqa: E712
+        _loaded.update(
+            version=key,
+            entries=[_Entry(row=row, name_form=search_form(row["name_hans"])) for row in rows],
+            at=time.monotonic(),
+        )
+    return _loaded["entries"]
 
 
 async def list_services(
@@ -172,26 +210,23 @@ async def list_services(
     township: str | None = None,
 ) -> list[Service]:
     """Active entries, county-wide plus ``township``'s own (all townships' when None)."""
-    query = Row.select(*_COLUMNS).where(Row.active == True)  # noqa: E712
+    entries = await _active_entries()
     if township is not None:
-        query = query.where(Row.township.is_null() | (Row.township.code == township))
+        entries = [e for e in entries if e.row["township.code"] in (None, township)]
     if category is not None:
-        query = query.where(Row.category == category)
+        entries = [e for e in entries if e.row["category"] == category]
     if channel is not None:
-        query = query.where(Row._meta.get_column_by_name(channel) == True)  # noqa: E712
+        entries = [e for e in entries if e.row[channel]]
     phrase = search_form(q or "").replace("%", "").replace("_", "")
     terms = phrase.split()
     for term in terms:
-        matches = [
-            Row.search_name.like(f"%{form}%") | Row.search_text.like(f"%{form}%") for form in _forms(term)
-        ]
-        query = query.where(reduce(operator.or_, matches))
-    rows = await query
+        forms = _forms(term)
+        entries = [e for e in entries if any(e.matches(form) for form in forms)]
     if terms:
-        rows.sort(key=lambda row: _rank(row, phrase, terms))
+        entries = sorted(entries, key=lambda entry: _rank(entry, phrase, terms))
     else:
-        rows.sort(key=lambda row: (_CATEGORY_ORDER.get(row["category"], 99), row["code"]))
-    return [to_public(row, locale, texts) for row in rows]
+        entries = sorted(entries, key=lambda entry: (_CATEGORY_ORDER.get(entry.row["category"], 99), entry.row["code"]))
+    return [entry.public(locale, texts) for entry in entries]
 
 
 async def get_row(code: str) -> dict[str, Any] | None:

@@ -31,6 +31,17 @@ async def _book(client, headers, slot_id, service, key=None, **fields):
     return await client.post("/api/v1/bookings", json=body, headers={**headers, **extra})
 
 
+async def _proxy_booking(client, resident, worker) -> dict:
+    """The resident books a full proxy service in a fresh slot of capacity 1."""
+    service = (await client.get("/api/v1/services", params={"channel": "proxy"})).json()["items"][0]["code"]
+    slot = await _slot(client, worker, capacity=1, kind="proxy")
+    response = await client.post(
+        "/api/v1/bookings", json={"slot_id": slot["id"], "kind": "proxy", "service_code": service}, headers=resident
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
 async def test_elderly_resident_books_a_visit_which_creates_its_case(client, auth):
     resident, worker = await auth.role("resident"), await auth.role("grid_worker")
     service = await _service_code(client)
@@ -168,11 +179,7 @@ async def test_leave_moves_bookings_to_the_backup_or_flags_them(client, auth):
 
 async def test_document_ledger_with_confirmation_and_supervision(client, auth, clock):
     resident, worker, staff = await auth.role("resident"), await auth.role("grid_worker"), await auth.role("staff")
-    service = (await client.get("/api/v1/services", params={"channel": "proxy"})).json()["items"][0]["code"]
-    slot = await _slot(client, worker, capacity=1, kind="proxy")
-    booking = (await client.post(
-        "/api/v1/bookings", json={"slot_id": slot["id"], "kind": "proxy", "service_code": service}, headers=resident
-    )).json()
+    booking = await _proxy_booking(client, resident, worker)
     case_id = booking["case_id"]
     clock.set(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
     assert (await client.post(f"/api/v1/bookings/{booking['id']}/check-in", json={"note": "到家"}, headers=worker)).status_code == 200
@@ -291,11 +298,7 @@ async def test_reminder_text_names_the_service_and_the_half_day(client, auth, cl
 
 async def test_handover_confirmation_repeated_with_its_key_answers_the_same_and_logs_once(client, auth):
     resident, worker = await auth.role("resident"), await auth.role("grid_worker")
-    service = (await client.get("/api/v1/services", params={"channel": "proxy"})).json()["items"][0]["code"]
-    slot = await _slot(client, worker, capacity=1, kind="proxy")
-    booking = (await client.post(
-        "/api/v1/bookings", json={"slot_id": slot["id"], "kind": "proxy", "service_code": service}, headers=resident
-    )).json()
+    booking = await _proxy_booking(client, resident, worker)
     case_id = booking["case_id"]
     handover = (await client.post(
         f"/api/v1/cases/{case_id}/handovers", json={"items": [{"name": "户口簿", "count": 1}], "direction": "returned"},
