@@ -67,11 +67,8 @@ def engine_for_url(url: str) -> Engine:
             "user": unquote(parts.username or "postgres"),
             "database": unquote(parts.path.lstrip("/")) or "postgres",
             # JIT compiling pays off for long analytic queries only: on the statistics
-            # summary it added ~60 ms to ~60 ms of work (bench/README.md). asyncpg prepares
-            # every statement, and after five runs PostgreSQL may switch it to a generic
-            # plan made without the parameters' values: a resident's case list went from
-            # 1.1 ms to 11 ms that way. Our statements are cheap to plan; plan each run.
-            "server_settings": {"jit": "off", "plan_cache_mode": "force_custom_plan"},
+            # summary it added ~60 ms to ~60 ms of work (bench/README.md).
+            "server_settings": {"jit": "off"},
         }
         if parts.password:
             config["password"] = unquote(parts.password)
