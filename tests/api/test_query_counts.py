@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import pytest
 
 from backend.cases.tables import Case
+from backend.catalog.tables import Service
 from tests.api.cases.helpers import move, submit
 
 
@@ -102,6 +104,7 @@ async def test_the_overdue_list_is_two_queries(client, auth, clock, queries):
 
 
 async def test_catalog_search_is_one_query_whatever_it_finds(client, queries):
+    assert (await client.get("/api/v1/services")).status_code == 200  # reads the catalog once
     counts = []
     for q in ("低保", "医疗", "证"):
         with queries() as seen:
@@ -121,3 +124,12 @@ async def test_submitting_a_case_takes_the_same_queries_each_time(client, auth, 
         counts.append(len(seen))
     assert counts[0] == counts[1] == counts[2]
     assert counts[0] <= 20, counts
+
+
+async def test_an_edit_made_elsewhere_shows_in_the_next_search(client):
+    """Another process renames an entry: this one's copy of the catalog is read again."""
+    assert (await client.get("/api/v1/services")).status_code == 200  # this process has its copy now
+    await Service.update({Service.name_hans: "改过名字的低保申请", Service.search_name: "改过名字的低保申请",
+                          Service.updated_at: datetime.now(UTC)}).where(Service.code == "AST-001")
+    names = [item["name"] for item in (await client.get("/api/v1/services", params={"q": "改过名字"})).json()["items"]]
+    assert names == ["改过名字的低保申请"]
