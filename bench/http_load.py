@@ -22,7 +22,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from backend.accounts.tables import User  # noqa: E402
+from benchlib import free_port, recreate_postgres  # noqa: E402
 from backend.cases.tables import Case, CaseEvent  # noqa: E402
 from backend.catalog import service as catalog  # noqa: E402
 from backend.catalog.tables import Service  # noqa: E402
@@ -69,18 +69,6 @@ class Seeded:
     case_id: int
     grid: str
     service_code: str
-
-
-async def recreate_postgres(url: str) -> None:
-    import asyncpg  # noqa: PLC0415 - only for PostgreSQL runs
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    admin = await asyncpg.connect(url.rsplit("/", 1)[0] + "/postgres")
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
 
 
 async def seed(url: str, residents: int, cases: int) -> Seeded:
@@ -167,12 +155,6 @@ async def seed(url: str, residents: int, cases: int) -> Seeded:
         return Seeded(first, staff["id"], detail["id"], home[first], codes[0])
     finally:
         await close_engine(engine)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:

@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from benchlib import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 BIANMIN = Path(sys.executable).parent / "bianmin"
@@ -46,12 +47,6 @@ RESIDENT = "13800000001"
 CATEGORIES = ["performance", "accessibility", "best-practices", "pwa"]
 BUDGET_TYPES = {"Document", "Script", "Stylesheet"}
 BUDGET_BYTES = 60 * 1024
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_healthy(url: str, seconds: float = 60) -> None:

@@ -23,7 +23,6 @@ import base64
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from backend.accounts.tables import User  # noqa: E402
+from benchlib import free_port, recreate_postgres  # noqa: E402
 from backend.lib.auth import issue_token  # noqa: E402
 from backend.lib.db import close_engine, migrate, open_engine  # noqa: E402
 from backend.notifications.tables import Notification, PushSubscription  # noqa: E402
@@ -52,18 +52,6 @@ CHUNK = 1000
 
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-async def recreate_postgres(url: str) -> None:
-    import asyncpg  # noqa: PLC0415
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    admin = await asyncpg.connect(url.rsplit("/", 1)[0] + "/postgres")
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
 
 
 async def fill(url: str, count: int, push_url: str, p256dh: str, auth: str) -> int:
@@ -133,12 +121,6 @@ async def probe(client: httpx.AsyncClient, headers: dict[str, str], stop: asynci
 def summary(latencies: list[float]) -> str:
     cuts = statistics.quantiles(latencies, n=100)
     return f"p50 {cuts[49]:.1f} ms, p99 {cuts[98]:.1f} ms ({len(latencies)} requests)"
-
-
-def free_port() -> int:
-    with socket.socket() as probe_socket:
-        probe_socket.bind(("127.0.0.1", 0))
-        return probe_socket.getsockname()[1]
 
 
 async def run(ns: argparse.Namespace) -> None:

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from backend.accounts.tables import User  # noqa: E402
+from benchlib import recreate_postgres  # noqa: E402
 from backend.cases import service as cases  # noqa: E402
 from backend.cases.service import Context, Filters  # noqa: E402
 from backend.cases.tables import Case  # noqa: E402
@@ -209,16 +210,6 @@ async def run(url: str, sizes: list[int]) -> None:
         await close_engine(engine)
 
 
-async def recreate(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    admin = await asyncpg.connect(url.rsplit("/", 1)[0] + "/postgres")
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/bianmin_scale")
@@ -226,7 +217,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.database.startswith("postgres"):
         sys.exit("this benchmark loads with PostgreSQL's COPY: pass --database postgres://…")
-    asyncio.run(recreate(args.database))
+    asyncio.run(recreate_postgres(args.database))
     asyncio.run(run(args.database, [int(size) for size in args.sizes.split(",")]))
 
 

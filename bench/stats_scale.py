@@ -17,8 +17,6 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import asyncpg
-
 from backend.cases.tables import Case
 from backend.catalog import service as catalog
 from backend.lib.db import close_engine, migrate, open_engine
@@ -26,6 +24,7 @@ from backend.lib.i18n import Texts
 from backend.regions import service as regions
 from backend.settings import PROJECT_ROOT
 from backend.stats import service as stats
+from benchlib import recreate_postgres
 
 TZ = ZoneInfo("Asia/Shanghai")
 GRIDS = ["990101001001001", "990101001001002", "990101001002001", "990101001002002", "990101001003001",
@@ -108,15 +107,7 @@ def main() -> None:
     args = parser.parse_args()
     url = args.database
     if url.startswith("postgres"):
-        name = url.rsplit("/", 1)[1]
-
-        async def recreate() -> None:
-            admin = await asyncpg.connect(url.rsplit("/", 1)[0] + "/postgres")
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await admin.execute(f'CREATE DATABASE "{name}"')
-            await admin.close()
-
-        asyncio.run(recreate())
+        asyncio.run(recreate_postgres(url))
     else:
         url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
     asyncio.run(run(url, args.cases))
