@@ -61,7 +61,13 @@ class _Pool:
         self.readers_opened = 0
 
     async def open(self, *, reader: bool) -> aiosqlite.Connection:
-        connection = await aiosqlite.connect(**self.engine.connection_kwargs)
+        connection = aiosqlite.connect(**self.engine.connection_kwargs)
+        # aiosqlite's thread is not a daemon: a kept connection that nobody closed (an
+        # engine never closed, a loop that ended) would keep the process from exiting.
+        # Closing stays the normal path; an exit without it is like a crash, which WAL
+        # journaling is made for.
+        connection._thread.daemon = True  # noqa: SLF001 - set before the thread starts (on await)
+        await connection
         self.opened.append(connection)
         connection.row_factory = dict_factory  # type: ignore[assignment]
         timeout_ms = int(float(self.engine.connection_kwargs.get("timeout", 5.0)) * 1000)
@@ -101,7 +107,14 @@ class _Pool:
             try:
                 await connection.close()
             except (sqlite3.Error, ValueError, RuntimeError):  # already closed, or its loop is gone
-                pass
+                connection.stop()
+
+    def stop(self) -> None:
+        """End the connections' threads without a loop (theirs has ended): they are not
+        daemon threads, so one left waiting would keep the process from exiting."""
+        opened, self.opened = self.opened, []
+        for connection in opened:
+            connection.stop()
 
 
 class PooledTransaction(SQLiteTransaction):
@@ -166,7 +179,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         if pool is None:
             # Pools of loops that have ended (earlier tests) hold threads and file handles.
             for old_loop in [old for old in self._pools if old.is_closed()]:
-                del self._pools[old_loop]
+                self._pools.pop(old_loop).stop()
             pool = self._pools[loop] = _Pool(self, loop)
         return pool
 

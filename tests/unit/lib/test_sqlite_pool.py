@@ -158,3 +158,24 @@ def test_two_processes_writing_at_once_never_see_database_is_locked(tmp_path: Pa
     check = sqlite3.connect(path)
     assert check.execute("SELECT who, count(*) FROM entry GROUP BY who ORDER BY who").fetchall() == [("a", 64), ("b", 64)]
     check.close()
+
+
+def test_a_pool_left_behind_by_an_ended_loop_does_not_keep_the_process_alive(tmp_path: Path):
+    script = textwrap.dedent(
+        f"""
+        import asyncio
+        from piccolo.querystring import QueryString
+        from backend.lib.sqlite import PooledSQLiteEngine
+
+        engine = PooledSQLiteEngine(path={str(tmp_path / "left.sqlite3")!r})
+        # The first loop ends without closing its pool; the next use prunes it.
+        asyncio.run(engine.run_querystring(QueryString("SELECT 1")))
+        asyncio.run(engine.run_querystring(QueryString("SELECT 2")))
+        print("done")
+        """
+    )
+    repo = Path(__file__).resolve().parents[3]
+    finished = subprocess.run(
+        [sys.executable, "-c", script], cwd=repo, capture_output=True, text=True, timeout=60
+    )
+    assert finished.returncode == 0 and finished.stdout.strip() == "done", finished.stderr
