@@ -110,7 +110,7 @@ def test_action_screens_have_no_axe_violations_are_large_enough_and_are_saved(
     context = browser.new_context(viewport=SCREEN_SIZE, device_scale_factor=2, is_mobile=True, has_touch=True,
                                   locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     text = messages[locale]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     found = {}
@@ -121,7 +121,11 @@ def test_action_screens_have_no_axe_violations_are_large_enough_and_are_saved(
             expect(page.locator("main [role=status]", has_text=text["app"]["loading"])).to_have_count(0)
             page.wait_for_timeout(300)
             if press:
-                page.get_by_role("button", name=press).first.click()
+                # The screen may still be fetching when the loading note has not shown yet
+                # (a busy CI machine): wait for the button itself.
+                button = page.get_by_role("button", name=press).first
+                expect(button).to_be_visible(timeout=30_000)
+                button.click()
                 expect(page.locator(".confirm-step")).to_be_visible()
             violations, problems = check_screen(page, name, locale, elder)
             if violations or problems:
