@@ -28,6 +28,7 @@ from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import close_engine, open_engine
 from backend.lib.errors import EXCEPTION_HANDLERS
+from backend.lib.security import security_headers
 from backend.lib.health import healthz
 from backend.lib.i18n import Texts
 from backend.lib.sms import SmsSender, make_sender
@@ -172,6 +173,7 @@ def create_app(
             )
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        before_send=[security_headers(settings.trust_forwarded_for)],
         dependencies={
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
             "texts": Provide(lambda: texts, use_cache=True, sync_to_thread=False),

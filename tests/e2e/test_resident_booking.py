@@ -35,7 +35,7 @@ def test_elderly_resident_finds_a_service_in_traditional_script_and_books_a_visi
     page.locator(f"input[name=slot][value='{slot['id']}']").check()
     page.get_by_role("button", name=text["ui"]["book"]["send"]).click()
 
-    page.wait_for_function("/^#\\/cases\\/\\d+$/.test(location.hash)")
+    page.wait_for_function("() => /^#\\/cases\\/\\d+$/.test(location.hash)")
     case_id = int(page.evaluate("location.hash").rsplit("/", 1)[1])
     case = api.get(f"/cases/{case_id}")
     assert case["kind"] == "visit" and case["service_code"] == "AST-004"
@@ -64,6 +64,6 @@ def test_son_without_flags_is_told_why_he_cannot_book_for_himself_but_books_for_
     mother_name = mother.get("/me")["name"]
     page.get_by_label(text["ui"]["book"]["relative"].format(name=mother_name, relation="母亲")).check()
     page.get_by_role("button", name=text["ui"]["book"]["send"]).click()
-    page.wait_for_function("/^#\\/cases\\/\\d+$/.test(location.hash)")
+    page.wait_for_function("() => /^#\\/cases\\/\\d+$/.test(location.hash)")
     case_id = int(page.evaluate("location.hash").rsplit("/", 1)[1])
     assert mother.get(f"/cases/{case_id}")["resident"]["name"] == mother_name

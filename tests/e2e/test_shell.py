@@ -8,6 +8,8 @@ import struct
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.resident import open_app
+
 pytestmark = pytest.mark.e2e
 
 SCREENSHOT = "/tmp/bianmin-signin-{locale}.png"
@@ -22,7 +24,7 @@ def wait_until_controlled(page: Page) -> None:
     """A first visit installs the worker; the next load is controlled by it."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def cache_names(page: Page) -> list[str]:
@@ -210,3 +212,16 @@ def test_new_version_waits_for_the_user_then_takes_over(page: Page, start_server
     )
     expect(page.get_by_text(messages["zh-Hans"]["app"]["update_ready"])).to_have_count(0)
     expect(page.get_by_role("heading", level=1)).to_have_text(messages["zh-Hans"]["signin"]["title"])
+
+
+def test_the_app_runs_under_its_content_security_policy(page: Page, live_server, messages):
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    response = page.goto(live_server.url + "/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    open_app(page, live_server)  # signed in: home with catalog and notices, through the service worker
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.goto(live_server.url + "/#/settings")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.wait_for_timeout(500)
+    assert refused == []
