@@ -78,15 +78,8 @@ def _view(row: dict[str, Any]) -> Link:
     )
 
 
-def relatives_of(user_id: int) -> Any:
-    """A subquery of the users ``user_id`` may act for (usable in ``is_in``)."""
-    return FamilyLink.select(FamilyLink.relative).where(
-        (FamilyLink.requester == user_id) & (FamilyLink.status == "active")
-    )
-
-
 def relatives_sql(user_id: int) -> QueryString:
-    """``relatives_of`` as SQL, for statements written by hand (``cases.queries``)."""
+    """A subquery of the users ``user_id`` may act for: ``… resident IN ({})`` in cases and bookings."""
     return QueryString(
         "SELECT family_link.relative FROM family_link WHERE family_link.requester = {} AND family_link.status = 'active'",
         user_id,
@@ -198,7 +191,7 @@ async def revoke(actor: CurrentUser, link_id: int) -> None:
 
 
 async def relative_ids(user_id: int) -> list[int]:
-    rows = await relatives_of(user_id)
+    rows = await FamilyLink.raw("{}", relatives_sql(user_id))
     return [row["relative"] for row in rows]
 
 

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import msgspec
+from piccolo.columns.combination import WhereRaw
 
 from backend.accounts import family
 from backend.accounts import service as accounts
@@ -72,7 +73,7 @@ def _view(row: dict[str, Any], locale: str, ctx: Context) -> Booking:
 def _visible(actor: CurrentUser) -> Any:
     mine = (Row.resident == actor.id) | (Row.booked_by == actor.id)
     if actor.role == "resident":
-        return mine | Row.resident.is_in(family.relatives_of(actor.id))
+        return mine | WhereRaw(f"{Row._meta.tablename}.resident IN ({{}})", family.relatives_sql(actor.id))
     in_area = actor.scope.region_filter(Row.slot.grid_code)
     if actor.role == "grid_worker":
         return mine | in_area | (Row.slot.worker == actor.id)
