@@ -185,13 +185,19 @@ def test_handover_confirmed_offline_waits_in_the_outbox_and_is_sent_once(page: P
     assert api.get(f"/cases/{booking['case_id']}/handovers")["items"][0]["id"] == handover["id"]
 
 
-def test_resident_sees_her_bookings_and_cancels_one(page: Page, live_server, messages):
-    text = messages["zh-Hans"]
+def _visit_booked(page: Page, live_server, *, days_ahead: int, half_day: str):
+    """The grid worker opens a visit slot and the resident books it: (worker, resident, booking, day)."""
     worker = api_as(page, live_server, GRID_WORKER)
-    day = dt.date.today() + dt.timedelta(days=7)
-    slot = worker.post("/slots", {"date": day.isoformat(), "half_day": "pm", "kind": "visit", "capacity": 1})
+    day = dt.date.today() + dt.timedelta(days=days_ahead)
+    slot = worker.post("/slots", {"date": day.isoformat(), "half_day": half_day, "kind": "visit", "capacity": 1})
     resident = api_as(page, live_server, RESIDENT)
     booking = resident.post("/bookings", {"slot_id": slot["id"], "kind": "visit", "service_code": "AST-004"})
+    return worker, resident, booking, day
+
+
+def test_resident_sees_her_bookings_and_cancels_one(page: Page, live_server, messages):
+    text = messages["zh-Hans"]
+    worker, resident, booking, day = _visit_booked(page, live_server, days_ahead=7, half_day="pm")
 
     open_app(page, live_server, route="/cases")
     page.get_by_role("link", name=text["ui"]["bookings"]["link"]).click()
@@ -211,11 +217,7 @@ def test_resident_sees_her_bookings_and_cancels_one(page: Page, live_server, mes
 
 def test_cancelling_a_booking_offline_says_the_network_is_needed(page: Page, context, live_server, messages):
     text = messages["zh-Hans"]["ui"]
-    worker = api_as(page, live_server, GRID_WORKER)
-    day = dt.date.today() + dt.timedelta(days=8)
-    slot = worker.post("/slots", {"date": day.isoformat(), "half_day": "am", "kind": "visit", "capacity": 1})
-    resident = api_as(page, live_server, RESIDENT)
-    booking = resident.post("/bookings", {"slot_id": slot["id"], "kind": "visit", "service_code": "AST-004"})
+    _, resident, booking, _ = _visit_booked(page, live_server, days_ahead=8, half_day="am")
     open_app(page, live_server, route="/bookings")
     item = page.locator("li.card").filter(has_text=booking["receipt_no"])
     item.get_by_role("button", name=text["bookings"]["cancel"]).click()
