@@ -86,6 +86,9 @@ API_HANDLERS = [
 ]
 
 
+#: Seconds shutdown waits for a background task, or for connections to come back to the pool.
+SHUTDOWN_SECONDS = 10.0
+
 def create_app(
     settings: Settings | None = None, sms: SmsSender | None = None, clock: Clock | None = None
 ) -> Litestar:
@@ -135,14 +138,12 @@ def create_app(
         try:
             yield
         finally:
-            if timers is not None:
-                timers.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await timers
-            if deliveries is not None:
-                deliveries.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await deliveries
+            # Bounded: a task stuck on the network or the database must not hang shutdown.
+            for task in (timers, deliveries):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                        await asyncio.wait_for(task, SHUTDOWN_SECONDS)
             await close_engine(app.state.engine)
             await sms.aclose()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import os
@@ -66,7 +67,13 @@ async def open_engine(url: str, pool_max: int = 10) -> Engine:
 
 async def close_engine(engine: Engine) -> None:
     if isinstance(engine, PostgresEngine) and engine.pool is not None:
-        await engine.close_connection_pool()
+        # A graceful close waits for every connection to be released; one held by a
+        # task that never returns would hang shutdown, so after a while cut them off.
+        pool = engine.pool
+        try:
+            await asyncio.wait_for(engine.close_connection_pool(), 10)
+        except TimeoutError:
+            pool.terminate()
     elif isinstance(engine, PooledSQLiteEngine):
         await engine.close()
 
