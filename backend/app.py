@@ -89,6 +89,7 @@ API_HANDLERS = [
 #: Seconds shutdown waits for a background task, or for connections to come back to the pool.
 SHUTDOWN_SECONDS = 10.0
 
+
 def create_app(
     settings: Settings | None = None, sms: SmsSender | None = None, clock: Clock | None = None
 ) -> Litestar:
