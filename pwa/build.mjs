@@ -1,7 +1,11 @@
 // Builds the PWA into dist/: `npm run build`.
 //
 // dist/index.html             the shell, pointing at content-hashed assets
-// dist/assets/main-HASH.js    the app (Preact), one bundle
+// dist/assets/main-HASH.js    the resident app (Preact) and the shell every role shares
+// dist/assets/chunks/*.js     lazy chunks: the grid worker's, the staff desk's and the
+//                             admin's screens, loaded only after sign-in with that role
+//                             (so a resident never downloads them) and cached by the
+//                             service worker when first loaded, not precached
 // dist/assets/main-HASH.css   its styles
 // dist/sw.js                  the service worker, with the build version and precache list baked in
 // dist/manifest.webmanifest   names taken from locales/zh-Hans.json
@@ -43,7 +47,7 @@ async function main() {
   const manifest = await writeManifest(locales.messages['zh-Hans']);
   await writeIndex(locales.messages['zh-Hans'], app);
 
-  const precache = ['./', app.js, app.css, ...Object.values(locales.urls), manifest, ...icons];
+  const precache = ['./', ...app.precache, app.css, ...Object.values(locales.urls), manifest, ...icons];
   const version = `${packageVersion}+${await hashFiles(precache)}`;
   await bundleServiceWorker(version, precache);
   await reportSizes(version);
@@ -111,8 +115,10 @@ async function bundleApp(localeUrls) {
     entryPoints: [path.join(SRC, 'main.jsx')],
     outdir: path.join(DIST, 'assets'),
     entryNames: '[name]-[hash]',
+    chunkNames: 'chunks/[name]-[hash]',
     assetNames: '[name]-[hash]',
     bundle: true,
+    splitting: true,
     format: 'esm',
     minify: true,
     sourcemap: false,
@@ -123,11 +129,25 @@ async function bundleApp(localeUrls) {
     metafile: true,
     logLevel: 'warning',
   });
-  const outputs = Object.keys(result.metafile.outputs).map((file) => path.relative(DIST, file).split(path.sep).join('/'));
-  const js = outputs.find((file) => file.endsWith('.js'));
-  const css = outputs.find((file) => file.endsWith('.css'));
-  if (!js || !css) throw new Error(`expected one .js and one .css output, got ${outputs.join(', ')}`);
-  return { js, css };
+  const outputs = result.metafile.outputs;
+  const relative = (file) => path.relative(DIST, file).split(path.sep).join('/');
+  const entry = Object.keys(outputs).find((file) => outputs[file].entryPoint && file.endsWith('.js'));
+  const css = Object.keys(outputs).find((file) => file.endsWith('.css'));
+  if (!entry || !css) throw new Error(`expected the main .js and one .css output, got ${Object.keys(outputs).join(', ')}`);
+  // The shell is the entry and every chunk it imports statically; the role areas'
+  // dynamic imports stay out of the precache (and out of a resident's downloads).
+  const shell = [];
+  const pending = [entry];
+  while (pending.length) {
+    const file = pending.pop();
+    if (shell.includes(file)) continue;
+    shell.push(file);
+    for (const { path: imported, kind } of outputs[file].imports) {
+      if (kind === 'import-statement' && !imported.startsWith('<')) pending.push(imported);
+    }
+  }
+  const lazy = Object.keys(outputs).filter((file) => file.endsWith('.js') && !shell.includes(file));
+  return { js: relative(entry), css: relative(css), precache: shell.map(relative), lazy: lazy.map(relative) };
 }
 
 async function writeManifest(messages) {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 
 import { apiRequest } from './api.js';
+import { AreaScreen, roleHome } from './areas.jsx';
 import { AppContext } from './context.js';
 import { Header } from './header.jsx';
 import { LOCALES, createTranslator, loadMessages } from './i18n.js';
@@ -67,7 +68,7 @@ export function App({ initialLocale, initialMessages }) {
       switchLocale(user.locale, { remember: false }).catch(reportLocaleFailure);
     }
     if (storedElderMode() === null && user.elder_mode) setElderModeState(true);
-    navigate(ROUTES.home);
+    navigate(roleHome(user.role));
   }, [locale, switchLocale]);
 
   const updateUser = useCallback((user) => {
@@ -96,10 +97,10 @@ export function App({ initialLocale, initialMessages }) {
 
   // Signed out, every route leads to sign-in; signed in, sign-in leads home.
   const matched = matchRoute(route);
-  const screen = session ? `${matched.name}:${matched.param || ''}` : 'signin';
+  const screen = session ? `${matched.name}:${matched.param || ''}:${matched.rest}` : 'signin';
   useEffect(() => {
     if (!session && route !== ROUTES.signin) navigate(ROUTES.signin, { replace: true });
-    else if (session && route === ROUTES.signin) navigate(ROUTES.home, { replace: true });
+    else if (session && route === ROUTES.signin) navigate(roleHome(session.user.role), { replace: true });
   }, [route, session]);
 
   // Screen readers and keyboards start at the new screen's heading.
@@ -119,7 +120,7 @@ export function App({ initialLocale, initialMessages }) {
     <AppContext.Provider value={context}>
       <Header showScript={!session || matched.name === 'home'} />
       <UpdateBanner />
-      {session && <NavBar current={matched.name} />}
+      {session && <NavBar matched={matched} />}
       <main id="main" class="main" tabIndex={-1} ref={mainRef}>
         {session ? renderScreen(matched) : <SignInScreen />}
       </main>
@@ -127,8 +128,9 @@ export function App({ initialLocale, initialMessages }) {
   );
 }
 
-function renderScreen({ name, param }) {
+function renderScreen({ name, param, rest }) {
   switch (name) {
+    case 'area': return <AreaScreen key={param} area={param} path={rest} />;
     case 'service': return <ServiceScreen key={param} code={param} />;
     case 'submit': return <SubmitScreen />;
     case 'book': return <BookScreen />;

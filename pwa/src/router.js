@@ -34,6 +34,8 @@ export function useRoute() {
 }
 
 const PATTERNS = [
+  // The role areas (areas.js): #/field/…, #/desk/…, #/admin/…; the rest of the path is theirs.
+  ['area', /^\/(field|desk|admin)(\/.*)?$/],
   ['service', /^\/services\/([^/]+)$/],
   ['submit', /^\/submit$/],
   ['book', /^\/book$/],
@@ -45,11 +47,11 @@ const PATTERNS = [
   ['home', /^\/$/],
 ];
 
-/** {name, param} for a route path; unknown paths are home. */
+/** {name, param, rest} for a route path; unknown paths are home. */
 export function matchRoute(path) {
   for (const [name, pattern] of PATTERNS) {
     const match = pattern.exec(path);
-    if (match) return { name, param: match[1] ? decodeURIComponent(match[1]) : null };
+    if (match) return { name, param: match[1] ? decodeURIComponent(match[1]) : null, rest: match[2] || '/' };
   }
-  return { name: 'home', param: null };
+  return { name: 'home', param: null, rest: '/' };
 }
