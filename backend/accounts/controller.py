@@ -5,8 +5,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from backend.accounts import admin, family, service, signin
+from backend.accounts import admin, assignees, family, residents, service, signin
 from backend.accounts.structs import (
+    AssigneePage,
     LoginRequest,
     LoginResult,
     MeUpdate,
@@ -71,6 +72,14 @@ class UserController(Controller):
     ) -> UserPage:
         return await admin.list_users(request.user, cursor, role)
 
+    @get("/assignees", operation_id="ListAssignees", summary="Grid workers and staff a case may be dispatched to")
+    async def list_assignees(
+        self,
+        request: Request[CurrentUser, str, object],
+        region: Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$")] = None,
+    ) -> AssigneePage:
+        return await assignees.list_assignees(request.user, region)
+
     @post(operation_id="CreateUser")
     async def create_user(
         self, request: Request[CurrentUser, str, object], data: JSONBody[UserCreate], cipher: NamedDependency[FieldCipher]
@@ -113,3 +122,20 @@ class FamilyLinkController(Controller):
     async def revoke(self, request: Request[CurrentUser, str, object], link_id: FromPath[int]) -> None:
         """Either party ends the link; anyone else gets 404."""
         await family.revoke(request.user, link_id)
+
+
+class ResidentController(Controller):
+    path = "/residents"
+    tags = ["accounts"]
+    guards = [require_roles("grid_worker", "staff", "admin")]
+
+    @get(operation_id="FindResidents", summary="Residents of one's grids, by phone, last digits or name")
+    async def find(
+        self,
+        request: Request[CurrentUser, str, object],
+        q: Annotated[str, QueryParameter(max_length=50)] = "",
+        cursor: Annotated[int | None, QueryParameter(ge=0)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=residents.MAX_PAGE)] = 50,
+    ) -> residents.ResidentPage:
+        """Outside the caller's grids nobody matches: the list is empty."""
+        return await residents.find_residents(request.user, q, cursor, limit)

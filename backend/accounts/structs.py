@@ -89,3 +89,16 @@ class UserUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
 class UserPage(msgspec.Struct):
     items: list[User]
     next_cursor: str | None = None
+
+
+class Assignee(msgspec.Struct):
+    """Someone a case may be dispatched to (no phone number: the picker needs none)."""
+
+    id: int
+    name: str
+    role: Role
+    region: RegionRef
+
+
+class AssigneePage(msgspec.Struct):
+    items: list[Assignee]

@@ -53,12 +53,14 @@ class CaseController(Controller):
         kind: Annotated[Kind | None, QueryParameter()] = None,
         region: Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$")] = None,
         overdue: Annotated[bool | None, QueryParameter()] = None,
+        due_soon: Annotated[bool | None, QueryParameter()] = None,
         assignee: Annotated[int | None, QueryParameter(ge=1)] = None,
         cursor: Annotated[int | None, QueryParameter(ge=1)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> CasePage:
         filters = Filters(
-            status=status, kind=kind, region=region, overdue=overdue, assignee=assignee, cursor=cursor, limit=limit
+            status=status, kind=kind, region=region, overdue=overdue, due_soon=due_soon, assignee=assignee,
+            cursor=cursor, limit=limit,
         )
         return await service.list_cases(request.user, filters, clock.now(), case_ctx)
 

@@ -124,6 +124,7 @@ def case_list(
     assignee: int | None,
     overdue: bool | None,
     open_statuses: Iterable[str],
+    due_soon: bool | None = None,
     now: datetime,
     before_id: int | None,
     limit: int,
@@ -145,6 +146,16 @@ def case_list(
             QueryString(
                 "NOT {} OR app_case.deadline IS NULL OR app_case.deadline >= {}",
                 in_list("app_case.status", open_statuses),
+                now,
+            )
+        )
+    if due_soon is True:
+        # The same instant as the case's own due_soon flag: past 80 %, not yet overdue.
+        conditions.append(
+            QueryString(
+                "{} AND app_case.due_soon_at <= {} AND app_case.deadline >= {}",
+                in_list("app_case.status", open_statuses),
+                now,
                 now,
             )
         )

@@ -283,6 +283,8 @@ class Filters(msgspec.Struct, kw_only=True):
     kind: str | None = None
     region: str | None = None
     overdue: bool | None = None
+    #: True: open cases past 80 % of their time limit and not yet overdue.
+    due_soon: bool | None = None
     assignee: int | None = None
     cursor: int | None = None
     limit: int = PAGE_SIZE
@@ -297,6 +299,7 @@ async def list_cases(actor: CurrentUser, filters: Filters, now: datetime, ctx: C
         region=filters.region,
         assignee=filters.assignee,
         overdue=filters.overdue,
+        due_soon=filters.due_soon,
         open_statuses=sorted(OPEN_STATUSES),
         now=now,
         before_id=filters.cursor,
