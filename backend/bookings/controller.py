@@ -62,6 +62,16 @@ class SlotController(Controller):
     ) -> Slot:
         return await slots.change(request.user, slot_id, data, clock.now())
 
+    @get("/mine", operation_id="ListMySlots", guards=[require_roles("grid_worker")])
+    async def mine(
+        self, request: User, case_ctx: NamedDependency[Context], clock: NamedDependency[Clock],
+        from_: Annotated[date | None, QueryParameter(name="from")] = None,
+        to: Annotated[date | None, QueryParameter()] = None,
+    ) -> SlotPage:
+        """Every slot of mine (closed and full ones too), to see the week and close one for leave."""
+        today = clock.now().astimezone(case_ctx.tz).date()
+        return await slots.my_slots(request.user, from_ or today, to or today + timedelta(days=slots.HORIZON_DAYS))
+
     @get("/pattern", operation_id="GetSlotPattern", guards=[require_roles("grid_worker")])
     async def get_pattern(self, request: User) -> Pattern:
         return await slots.pattern_of(request.user)
@@ -112,16 +122,26 @@ class BookingController(Controller):
     @post("/{booking_id:int}/check-in", operation_id="CheckIn", guards=[require_roles("grid_worker")], status_code=HTTP_200_OK)
     async def check_in(
         self, request: User, booking_id: FromPath[int], data: JSONBody[VisitNote], case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
-    ) -> Booking:
-        return await service.visit(request.user, booking_id, "check_in", data, clock.now(), case_ctx)
+        clock: NamedDependency[Clock], idempotency_key: IdempotencyKey = None,
+    ) -> Response[Booking]:
+        """Sent from the worker's offline outbox: a retry with its key gets the first answer."""
+        actor = request.user
+        return await respond_once(
+            actor.id, f"check_in:{booking_id}", idempotency_key, body_hash(data), HTTP_200_OK,
+            lambda: service.visit(actor, booking_id, "check_in", data, clock.now(), case_ctx),
+        )
 
     @post("/{booking_id:int}/check-out", operation_id="CheckOut", guards=[require_roles("grid_worker")], status_code=HTTP_200_OK)
     async def check_out(
         self, request: User, booking_id: FromPath[int], data: JSONBody[VisitNote], case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
-    ) -> Booking:
-        return await service.visit(request.user, booking_id, "check_out", data, clock.now(), case_ctx)
+        clock: NamedDependency[Clock], idempotency_key: IdempotencyKey = None,
+    ) -> Response[Booking]:
+        """Sent from the worker's offline outbox: a retry with its key gets the first answer."""
+        actor = request.user
+        return await respond_once(
+            actor.id, f"check_out:{booking_id}", idempotency_key, body_hash(data), HTTP_200_OK,
+            lambda: service.visit(actor, booking_id, "check_out", data, clock.now(), case_ctx),
+        )
 
     @post("/eligibility-overrides", operation_id="GrantBookingException", guards=[require_roles("staff", "admin")],
           status_code=HTTP_204_NO_CONTENT)

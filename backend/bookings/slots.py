@@ -171,6 +171,14 @@ async def free_slots(
     return SlotPage(items=[view(row) for row in await query])
 
 
+async def my_slots(actor: CurrentUser, start: date, end: date) -> SlotPage:
+    """A grid worker's own slots in a period, open or closed, full or not: their week at a glance."""
+    rows = await SlotRow.select(*COLUMNS).where(
+        (SlotRow.worker == actor.id) & (SlotRow.day >= start) & (SlotRow.day <= end)
+    ).order_by(SlotRow.day).order_by(SlotRow.half_day).limit(200)
+    return SlotPage(items=[view(row) for row in rows])
+
+
 async def set_pattern(actor: CurrentUser, data: Pattern, today: date) -> Pattern:
     """Replace the worker's weekly pattern (and backup), then fill the next two weeks."""
     if actor.role != "grid_worker":

@@ -1,0 +1,92 @@
+"""Finding residents within one's grids, for proxy submission (代办) and visits.
+
+A grid worker looks a villager up by phone (the whole number, or its last digits)
+or by name, and sees only residents whose home region lies inside their own scope;
+anyone else does not exist for them (an empty list, never an error that tells).
+What comes back is what identifies a person at the door, nothing more: the name,
+the home region, the care flags and a masked phone (138****0001).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from backend.accounts.service import normalize_phone
+from backend.accounts.structs import FLAGS, Flag, RegionRef
+from backend.accounts.tables import User as UserRow
+from backend.lib.auth import CurrentUser
+
+MAX_PAGE = 200
+
+
+class ResidentCard(msgspec.Struct):
+    id: int
+    name: str
+    #: 138****0001: enough to read back to the person, not to call them.
+    phone_masked: str
+    region: RegionRef | None
+    flags: list[Flag]
+
+
+class ResidentPage(msgspec.Struct):
+    items: list[ResidentCard]
+    next_cursor: str | None = None
+
+
+def mask_phone(phone: str) -> str:
+    """Keep the first 3 and the last 4 digits.
+
+    >>> mask_phone("13800000001")
+    '138****0001'
+    """
+    return phone[:3] + "*" * max(0, len(phone) - 7) + phone[-4:] if len(phone) > 7 else "*" * len(phone)
+
+
+def _matching(query: str) -> Any | None:
+    """The WHERE clause for what someone typed: a phone, its last digits, or part of a name."""
+    text = query.strip()
+    if not text:
+        return None
+    phone = normalize_phone(text)
+    if phone is not None:
+        return UserRow.phone == phone
+    digits = text.translate({0xFF10 + i: ord("0") + i for i in range(10)})
+    if digits.isdigit() and 4 <= len(digits) <= 10:
+        return UserRow.phone.like(f"%{digits}")
+    # LIKE's wildcards typed by the user are taken literally by dropping them.
+    name = "".join(ch for ch in text if ch not in "%_\\")[:50]
+    return UserRow.name.like(f"%{name}%") if name else UserRow.id < 0
+
+
+async def find_residents(actor: CurrentUser, query: str, cursor: int | None, limit: int) -> ResidentPage:
+    """Active residents inside ``actor``'s scope, by id, matching ``query`` if given."""
+    clause = (UserRow.role == "resident") & (UserRow.active == True) & actor.scope.region_filter(  # noqa: E712
+        UserRow.region.code
+    )
+    matching = _matching(query)
+    if matching is not None:
+        clause &= matching
+    if cursor is not None:
+        clause &= UserRow.id > cursor
+    limit = max(1, min(limit, MAX_PAGE))
+    rows = await UserRow.select(
+        UserRow.id, UserRow.name, UserRow.phone, UserRow.elderly, UserRow.disabled, UserRow.lives_alone,
+        UserRow.region.code, UserRow.region.level, UserRow.region.name_hans, UserRow.region.name_hant,
+    ).where(clause).order_by(UserRow.id).limit(limit + 1)
+    script = "hant" if actor.locale == "zh-Hant" else "hans"
+    items = [
+        ResidentCard(
+            id=row["id"],
+            name=row["name"],
+            phone_masked=mask_phone(row["phone"]),
+            region=RegionRef(code=row["region.code"], level=row["region.level"], name=row[f"region.name_{script}"])
+            if row["region.code"]
+            else None,
+            flags=[flag for flag in FLAGS if row[flag]],
+        )
+        for row in rows[:limit]
+    ]
+    more = len(rows) > limit
+    return ResidentPage(items=items, next_cursor=str(items[-1].id) if more else None)
