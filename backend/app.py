@@ -22,7 +22,13 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from backend.accounts import service as accounts
-from backend.accounts.controller import AuthController, FamilyLinkController, MeController, UserController
+from backend.accounts.controller import (
+    AuthController,
+    FamilyLinkController,
+    MeController,
+    ResidentController,
+    UserController,
+)
 from backend.lib.auth import BearerAuthMiddleware, VerifiedTokens
 from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
@@ -66,6 +72,7 @@ API_HANDLERS = [
     AuthController,
     MeController,
     UserController,
+    ResidentController,
     RegionController,
     ServiceController,
     NoticeController,
