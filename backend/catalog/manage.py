@@ -71,7 +71,9 @@ async def create(actor: CurrentUser, data: ServiceWrite) -> ServiceRecord:
 
 async def _editable_row(actor: CurrentUser, code: str) -> dict[str, Any]:
     row = await service.get_row(code)
-    if row is None:
+    # Another township's entry does not exist for this clerk (404, like any object out of
+    # scope); a county-wide one they may read but not change (403).
+    if row is None or (row["township.code"] is not None and not actor.scope.covers(row["township.code"])):
         raise NotFound()
     if not _may_edit(actor, row["township.code"]):
         raise AppError(403, "auth.forbidden")
