@@ -57,7 +57,12 @@ from backend.notices.controller import NoticeController
 from backend.notifications import delivery
 from backend.notifications.controller import NotificationController, PushController
 from backend.notifications.vapid import load_vapid
-from backend.ratings.controller import CaseRatingController, FollowUpController, RatingAppealController
+from backend.ratings.controller import (
+    CaseRatingController,
+    FollowUpController,
+    RatingAppealController,
+    RatingFlagController,
+)
 from backend.ratings.service import Policy as RatingPolicy
 from backend.regions.controller import RegionController
 from backend.stats.controller import StatsController
@@ -83,6 +88,7 @@ API_HANDLERS = [
     RatingAppealController,
     StatsController,
     FamilyLinkController,
+    RatingFlagController,
     SlotController,
     BookingController,
     HandoverController,

@@ -16,6 +16,7 @@ from backend.accounts.tables import User as UserRow
 from backend.lib.auth import CurrentUser
 from backend.lib.crypto import FieldCipher
 from backend.lib.errors import AppError, NotFound
+from backend.lib.i18n import to_script
 
 PAGE_SIZE = 50
 
@@ -34,7 +35,20 @@ def _may_manage(actor: CurrentUser, role: str, region_code: str | None) -> bool:
     return actor.scope.covers(region_code)
 
 
-async def list_users(actor: CurrentUser, cursor: int | None, role: str | None) -> UserPage:
+def _matching(q: str) -> Any:
+    """Users whose phone contains the digits typed, or whose name contains the text in either script."""
+    text = "".join(ch for ch in q.strip() if ch not in "%_\\")
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if digits and len(digits) == len(text.replace(" ", "").replace("-", "")):
+        return UserRow.phone.like(f"%{digits}%")
+    clause = None
+    for variant in {text, to_script(text, "zh-Hans"), to_script(text, "zh-Hant")}:
+        part = UserRow.name.ilike(f"%{variant}%")
+        clause = part if clause is None else clause | part
+    return clause
+
+
+async def list_users(actor: CurrentUser, cursor: int | None, role: str | None, q: str | None = None) -> UserPage:
     query = UserRow.select(*_COLUMNS).where(_visible(actor)).order_by(UserRow.id).limit(PAGE_SIZE + 1)
     if cursor is not None:
         query = query.where(UserRow.id > cursor)
@@ -46,6 +60,8 @@ async def list_users(actor: CurrentUser, cursor: int | None, role: str | None) -
     return UserPage(items=items, next_cursor=str(items[-1].id) if more else None)
 
 
+    if q and q.strip():
+        query = query.where(_matching(q))
 async def add_user(actor: CurrentUser, data: UserCreate, cipher: FieldCipher) -> User:
     if not _may_manage(actor, data.role, data.region):
         raise AppError(403, "auth.forbidden")

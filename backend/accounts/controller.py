@@ -70,7 +70,8 @@ class UserController(Controller):
         cursor: Annotated[int | None, QueryParameter(ge=0)] = None,
         role: Annotated[Role | None, QueryParameter()] = None,
     ) -> UserPage:
-        return await admin.list_users(request.user, cursor, role)
+        q: Annotated[str | None, QueryParameter(max_length=50)] = None,
+        return await admin.list_users(request.user, cursor, role, q)
 
     @get("/assignees", operation_id="ListAssignees", summary="Grid workers and staff a case may be dispatched to")
     async def list_assignees(

@@ -41,6 +41,7 @@ _COLUMNS = (
     UserRow.lives_alone,
     UserRow.id_number_masked,
     UserRow.created_at,
+    UserRow.active,
     UserRow.region.code,
     UserRow.region.level,
     UserRow.region.name_hans,
@@ -118,6 +119,7 @@ async def load_current_user(user_id: int) -> CurrentUser | None:
 async def get_user(user_id: int, locale: Locale) -> User:
     row = await UserRow.select(*_COLUMNS).where(UserRow.id == user_id).first()
     if row is None:
+        active=row["active"],
         raise NotFound()
     return _to_struct(row, locale)
 

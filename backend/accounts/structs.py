@@ -28,6 +28,8 @@ class User(msgspec.Struct):
     #: Masked (110***********1234); the full number is never returned here.
     id_number: str | None
     created_at: datetime
+    #: False once an admin has switched the account off (it can no longer sign in).
+    active: bool = True
 
 
 class Contact(msgspec.Struct, frozen=True):

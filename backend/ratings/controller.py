@@ -17,6 +17,7 @@ from backend.ratings.structs import (
     Decision,
     FlagCreate,
     FollowUpPage,
+    FlagPage,
     FollowUpView,
     RatingCreate,
     RatingView,
@@ -114,3 +115,20 @@ class RatingAppealController(Controller):
         clock: NamedDependency[Clock],
     ) -> RatingView:
         return await service.decide(request.user, rating_id, data, clock.now(), case_ctx)
+
+
+class RatingFlagController(Controller):
+    path = "/ratings/flags"
+    tags = ["ratings"]
+    guards = staff
+
+    @get(operation_id="ListRatingFlags", summary="Ratings flagged as malicious in the caller's area")
+    async def list_flags(
+        self,
+        request: Request[CurrentUser, str, object],
+        case_ctx: NamedDependency[CaseContext],
+        status: Annotated[Literal["pending", "decided"], QueryParameter()] = "pending",
+        cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
+    ) -> FlagPage:
+        """Pending flags oldest first (the order an admin works through them), decided ones newest first."""
+        return await service.flags(request.user, status == "pending", cursor, case_ctx)

@@ -22,6 +22,7 @@ from backend.cases.service import Context as CaseContext
 from backend.lib.auth import CurrentUser
 from backend.lib.db import is_unique_violation, write_transaction
 from backend.lib.errors import Conflict, Invalid, NotFound
+from backend.lib.i18n import to_script
 from backend.notifications import service as notifications
 from backend.ratings.structs import (
     BAD_TAGS,
@@ -29,6 +30,8 @@ from backend.ratings.structs import (
     CaseRatings,
     Decision,
     FlagCreate,
+    FlagPage,
+    FlagView,
     FollowUpPage,
     FollowUpView,
     RatingCreate,
@@ -271,3 +274,52 @@ async def decide(actor: CurrentUser, rating_id: int, data: Decision, now: dateti
         await accounts.audit(actor.id, f"rating.flag_{status}", "rating", rating_id, {"note": data.note.strip()})
     return _view(await Rating.select().where(Rating.id == rating_id).first(), actor.locale, ctx)
 
+
+
+def _flag_view(row: dict[str, Any], locale: str, ctx: CaseContext) -> FlagView:
+    tags = msgspec.json.decode(row["tags"]) if isinstance(row["tags"], str) else list(row["tags"])
+    return FlagView(
+        rating_id=row["id"],
+        case_id=row["case_id"],
+        receipt_no=row["case_id.receipt_no"],
+        case_title=to_script(row["case_id.title"], locale),
+        region_code=row["case_id.region_code"],
+        score=row["score"],
+        level_label=ctx.texts.t(locale, f"rating.level.{row['score']}"),
+        tag_labels=[ctx.texts.t(locale, f"rating.tag.{tag}") for tag in tags],
+        comment=to_script(row["comment"], locale),
+        rated_at=row["created_at"],
+        flag_status=row["flag_status"],
+        flag_reason=to_script(row["flag_reason"], locale),
+        flagged_by_name=row["flagged_by.name"] or "",
+        flagged_at=row["flagged_at"],
+        decided_by_name=row["decided_by.name"],
+        decided_at=row["decided_at"],
+        decision_note=to_script(row["decision_note"], locale),
+    )
+
+
+async def flags(actor: CurrentUser, pending: bool, cursor: int | None, ctx: CaseContext) -> FlagPage:
+    """Flagged ratings of cases in the caller's area: waiting for a decision (oldest first), or decided."""
+    query = (
+        Rating.select(
+            Rating.id, Rating.case_id, Rating.score, Rating.tags, Rating.comment, Rating.created_at,
+            Rating.flag_status, Rating.flag_reason, Rating.flagged_at, Rating.decided_at, Rating.decision_note,
+            Rating.case_id.receipt_no, Rating.case_id.title, Rating.case_id.region_code,
+            Rating.flagged_by.name, Rating.decided_by.name,
+        )
+        .where(actor.scope.region_filter(Rating.case_id.region_code))
+        .order_by(Rating.id, ascending=pending)
+        .limit(PAGE_SIZE + 1)
+    )
+    if pending:
+        query = query.where(Rating.flag_status == "flagged")
+        if cursor is not None:
+            query = query.where(Rating.id > cursor)
+    else:
+        query = query.where(Rating.flag_status.is_in(["upheld", "rejected"]))
+        if cursor is not None:
+            query = query.where(Rating.id < cursor)
+    rows = await query
+    items = [_flag_view(row, actor.locale, ctx) for row in rows[:PAGE_SIZE]]
+    return FlagPage(items=items, next_cursor=str(items[-1].rating_id) if len(rows) > PAGE_SIZE else None)

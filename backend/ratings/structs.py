@@ -91,3 +91,34 @@ class FlagCreate(msgspec.Struct, forbid_unknown_fields=True):
 class Decision(msgspec.Struct, forbid_unknown_fields=True):
     uphold: bool
     note: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+
+
+FlagState = Literal["flagged", "upheld", "rejected"]
+
+
+class FlagView(msgspec.Struct, kw_only=True):
+    """A rating staff flagged as malicious, with what an admin needs to decide on it."""
+
+    rating_id: int
+    case_id: int
+    receipt_no: str
+    case_title: str
+    region_code: str
+    score: int
+    level_label: str
+    tag_labels: list[str]
+    comment: str
+    rated_at: datetime
+    #: flagged (waiting for an admin) | upheld (malicious, out of the statistics) | rejected
+    flag_status: FlagState
+    flag_reason: str
+    flagged_by_name: str
+    flagged_at: datetime
+    decided_by_name: str | None = None
+    decided_at: datetime | None = None
+    decision_note: str = ""
+
+
+class FlagPage(msgspec.Struct):
+    items: list[FlagView]
+    next_cursor: str | None = None

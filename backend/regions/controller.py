@@ -1,11 +1,15 @@
 from typing import Annotated
 
-from litestar import Controller, Request, get
-from litestar.params import QueryParameter
+from litestar import Controller, Request, get, patch, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED
 
+from backend.lib.auth import CurrentUser, require_roles
 from backend.lib.errors import NotFound, request_locale
-from backend.regions import service
-from backend.regions.structs import RegionPage
+from backend.regions import manage, service
+from backend.regions.structs import RegionCreate, RegionPage, RegionRecord, RegionRecordPage, RegionUpdate
+
+admin_only = [require_roles("admin")]
 
 
 class RegionController(Controller):
@@ -22,3 +26,20 @@ class RegionController(Controller):
         if parent is not None and await service.get(parent, locale) is None:
             raise NotFound()
         return RegionPage(items=await service.list_children(parent, locale))
+
+    @get("/manage", operation_id="ListRegionRecords", guards=admin_only,
+         summary="Regions below a parent in the admin's county, names in both scripts")
+    async def list_records(
+        self, request: Request[CurrentUser, str, object], parent: Annotated[str, QueryParameter(max_length=15)]
+    ) -> RegionRecordPage:
+        return RegionRecordPage(items=await manage.records(request.user, parent))
+
+    @post(operation_id="CreateRegion", guards=admin_only, status_code=HTTP_201_CREATED)
+    async def create_region(self, request: Request[CurrentUser, str, object], data: JSONBody[RegionCreate]) -> RegionRecord:
+        return await manage.create(request.user, data)
+
+    @patch("/{code:str}", operation_id="RenameRegion", guards=admin_only)
+    async def rename_region(
+        self, request: Request[CurrentUser, str, object], code: FromPath[str], data: JSONBody[RegionUpdate]
+    ) -> RegionRecord:
+        return await manage.rename(request.user, code, data)

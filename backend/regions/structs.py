@@ -1,4 +1,4 @@
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -23,3 +23,38 @@ class RegionSeed(msgspec.Struct, forbid_unknown_fields=True):
     code: str
     name: str
     children: list["RegionSeed"] = []
+
+
+Name = Annotated[str, msgspec.Meta(max_length=100)]
+
+
+class RegionRecord(msgspec.Struct):
+    """A region with its names in both scripts, for the admins who edit them."""
+
+    code: str
+    level: Level
+    parent: str | None
+    name_hans: str
+    name_hant: str
+
+
+class RegionRecordPage(msgspec.Struct):
+    items: list[RegionRecord]
+    next_cursor: str | None = None
+
+
+class RegionCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A new region directly below ``parent``; its code extends the parent's by 3 digits."""
+
+    parent: Annotated[str, msgspec.Meta(max_length=15)]
+    code: Annotated[str, msgspec.Meta(max_length=15)]
+    level: Level
+    name_hans: Name
+    name_hant: Name
+
+
+class RegionUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A new name (either script or both); the code and place in the tree never change."""
+
+    name_hans: Name | msgspec.UnsetType = msgspec.UNSET
+    name_hant: Name | msgspec.UnsetType = msgspec.UNSET
