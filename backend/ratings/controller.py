@@ -128,7 +128,7 @@ class RatingFlagController(Controller):
         request: Request[CurrentUser, str, object],
         case_ctx: NamedDependency[CaseContext],
         status: Annotated[Literal["pending", "decided"], QueryParameter()] = "pending",
-        cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
+        cursor: Annotated[int | None, QueryParameter(ge=1)] = None,
     ) -> FlagPage:
         """Pending flags oldest first (the order an admin works through them), decided ones newest first."""
         return await service.flags(request.user, status == "pending", cursor, case_ctx)
