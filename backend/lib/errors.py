@@ -205,7 +205,39 @@ def handle_http(request: Request, exc: HTTPException) -> Response:
     return error_response(request, status, key, headers=headers, **params)
 
 
+#: Seconds a client is asked to wait when the database is away (Retry-After).
+UNAVAILABLE_RETRY_SECONDS = 5
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it) says the database cannot be reached right now:
+    refused or broken connections, a server shutting down or starting up, a pool that
+    timed out. Such a request is answered 503 with Retry-After; a phone tries again."""
+    import asyncpg  # noqa: PLC0415 - present with the PostgreSQL extra, which the package requires
+
+    transient = (
+        ConnectionError,
+        TimeoutError,
+        asyncpg.PostgresConnectionError,
+        asyncpg.InterfaceError,
+        asyncpg.exceptions.OperatorInterventionError,
+    )
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, transient):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 def handle_unexpected(request: Request, exc: Exception) -> Response:
+    if database_unavailable(exc):
+        log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
+        return error_response(
+            request, HTTP_503_SERVICE_UNAVAILABLE, "service_unavailable",
+            headers={"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)},
+        )
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR, "internal")
 

@@ -54,7 +54,7 @@ async def _run_with_kills(server: Server, tally: Tally, clients: list) -> list[i
 @pytest.fixture
 async def server(client, settings, tmp_path):
     """`bianmin serve` on the test's database (seeded by the in-process `client`)."""
-    env = process_env(settings, tmp_path / "serve-data", BIANMIN_DEMO="off", BIANMIN_LOG_LEVEL="warning")
+    env = process_env(settings, tmp_path / "serve-data", BIANMIN_DEMO="off")
     process = Server(env, tmp_path / "server.log")
     process.start()
     await process.wait_healthy()
