@@ -179,9 +179,15 @@ def require_roles(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], 
 
 
 def client_ip(connection: ASGIConnection, trust_forwarded_for: bool) -> str:
+    """The address limits are counted against.
+
+    Behind our own proxy, that is the last ``X-Forwarded-For`` entry: the one the
+    proxy added. Entries before it come from the client, who may write anything
+    there to dodge the per-address limits.
+    """
     if trust_forwarded_for:
         forwarded = connection.headers.get("x-forwarded-for", "")
         if forwarded.strip():
-            return forwarded.split(",")[0].strip()
+            return forwarded.rsplit(",", 1)[-1].strip()
     client = connection.client
     return client.host if client else "unknown"
