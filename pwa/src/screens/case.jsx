@@ -82,25 +82,33 @@ export function CaseScreen({ id }) {
           {rating.data && canReopen(item, ratings) && <ReopenCase id={id} status={item.status} onDone={reload} />}
 
           <h2>{t('ui.case.timeline')}</h2>
-          <ol class="timeline">
-            {item.timeline.map((event, index) => (
-              <li key={index}>
-                <p class="timeline-head"><strong>{event.action_label}</strong> <span class="meta">{formatDate(event.at, locale)}</span></p>
-                {event.actor && <p class="meta">{event.actor.name}</p>}
-                {event.note && <p>{event.note}</p>}
-                {event.photos && event.photos.length > 0 && (
-                  <div class="photos">
-                    {event.photos.map((photo) => (
-                      <a key={photo.id} href={photo.url}><img src={photo.thumb_url} alt={t('ui.case.photo')} width="96" height="96" loading="lazy" /></a>
-                    ))}
-                  </div>
-                )}
-              </li>
-            ))}
-          </ol>
+          <Timeline events={item.timeline} />
         </>
       )}
     </section>
+  );
+}
+
+/** A case's timeline, oldest first: who did what, when, with the note and photos. */
+export function Timeline({ events }) {
+  const { t, locale } = useApp();
+  return (
+    <ol class="timeline">
+      {events.map((event, index) => (
+        <li key={index}>
+          <p class="timeline-head"><strong>{event.action_label}</strong> <span class="meta">{formatDate(event.at, locale)}</span></p>
+          {event.actor && <p class="meta">{event.actor.name}</p>}
+          {event.note && <p>{event.note}</p>}
+          {event.photos && event.photos.length > 0 && (
+            <div class="photos">
+              {event.photos.map((photo) => (
+                <a key={photo.id} href={photo.url}><img src={photo.thumb_url} alt={t('ui.case.photo')} width="96" height="96" loading="lazy" /></a>
+              ))}
+            </div>
+          )}
+        </li>
+      ))}
+    </ol>
   );
 }
 

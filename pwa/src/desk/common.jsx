@@ -1,0 +1,112 @@
+// Pieces the desk screens share: a case line with its deadline as the server
+// computed it, sending a case move, and downloading a spreadsheet.
+
+import { useState } from 'preact/hooks';
+
+import { NetworkError } from '../api.js';
+import { useApp } from '../context.js';
+import { newKey } from '../outbox.js';
+import { describeError, formatDate, formatDeadline } from '../ui.jsx';
+
+export function ErrorLine({ text }) {
+  return <div role="alert" class={text ? 'message message-error' : undefined}>{text || ''}</div>;
+}
+
+/** The deadline the server computed (end of the N-th working day) and its 即将到期 / 已超期 flags. */
+export function Deadline({ item }) {
+  const { t, locale } = useApp();
+  if (!item.deadline) return <span class="meta">{t('ui.desk.case.no_deadline')}</span>;
+  return (
+    <span class="meta">
+      {t('ui.desk.case.deadline', { date: formatDeadline(item.deadline, locale) })}
+      {item.overdue && <strong class="desk-flag desk-flag-overdue">{t('ui.case.overdue')}</strong>}
+      {item.due_soon && <strong class="desk-flag desk-flag-soon">{t('ui.desk.case.due_soon')}</strong>}
+    </span>
+  );
+}
+
+/** One case in a desk list: a link to its desk page, with status, place, handler and deadline. */
+export function CaseLine({ item, children }) {
+  const { t, locale } = useApp();
+  return (
+    <li class="card desk-case">
+      <a class="card-title" id={`case-title-${item.id}`} href={`#/desk/cases/${item.id}`}>{item.title}</a>
+      <span class={`status status-${item.status}`}>{item.status_label}</span>
+      <span class="meta">
+        {item.kind_label} · {item.receipt_no} · {item.region.name} · {item.resident.name} · {formatDate(item.created_at, locale)}
+      </span>
+      {item.assignee && <span class="meta">{t('ui.desk.case.assignee', { name: item.assignee.name })}</span>}
+      <Deadline item={item} />
+      {children}
+    </li>
+  );
+}
+
+/** A case move sent at once (staff work online); {busy, error, move}. */
+export function useMove(id, onDone) {
+  const { t, api } = useApp();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  async function move(body) {
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await api(`/cases/${id}/transitions`, { method: 'POST', body, headers: { 'Idempotency-Key': newKey() } });
+      setBusy(false);
+      onDone(result);
+      return true;
+    } catch (failure) {
+      setBusy(false);
+      setError(failure instanceof NetworkError ? t('ui.case.offline_action') : describeError(t, failure));
+      return false;
+    }
+  }
+  return { busy, error, setError, move };
+}
+
+/**
+ * A spreadsheet from an authenticated GET: fetched with the bearer token, saved
+ * through a blob link (the CSP allows no inline script, and a plain link cannot
+ * carry the token).
+ */
+export async function download(session, locale, path, filename) {
+  const response = await fetch(new URL(`api/v1${path}`, document.baseURI), {
+    headers: { Authorization: `Bearer ${session.access_token}`, 'Accept-Language': locale },
+    cache: 'no-store',
+  });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const blob = await response.blob();
+  const disposition = response.headers.get('Content-Disposition') || '';
+  const named = /filename="([^"]+)"/.exec(disposition);
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = named ? named[1] : filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/** A button that downloads `path`, with its own busy and error lines. */
+export function DownloadButton({ path, filename, label }) {
+  const { t, session, locale } = useApp();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  async function onClick() {
+    setBusy(true);
+    setError(null);
+    try {
+      await download(session, locale, path, filename);
+    } catch (failure) {
+      setError(t('ui.desk.download_failed'));
+    }
+    setBusy(false);
+  }
+  return (
+    <>
+      <button type="button" class="button button-secondary" disabled={busy} onClick={onClick}>{label}</button>
+      <ErrorLine text={error} />
+    </>
+  );
+}

@@ -1,0 +1,124 @@
+// 督办: what needs chasing, each list straight from the server's own definition:
+// overdue (GET /cases?overdue=true: open, past the deadline), due soon
+// (?due_soon=true: past 80 % of the time limit), handovers the resident has not
+// confirmed in 2 days, and open bad-rating follow-ups. One tap reminds the
+// assignee; 改派 opens the dispatch form in place.
+
+import { useState } from 'preact/hooks';
+
+import { useApp } from '../context.js';
+import { useApi } from '../data.js';
+import { LoadState, ScreenTitle, formatDate } from '../ui.jsx';
+import { AssignForm } from './assign.jsx';
+import { Remind } from './case.jsx';
+import { CaseLine } from './common.jsx';
+
+const REASSIGNABLE = ['assigned', 'in_progress', 'waiting_info'];
+
+export function SuperviseScreen() {
+  const { t } = useApp();
+  const overdue = useApi('/cases?overdue=true&limit=100');
+  const dueSoon = useApi('/cases?due_soon=true&limit=100');
+  const handovers = useApi('/handovers/unconfirmed');
+  const followUps = useApi('/follow-ups?status=open');
+  const [done, setDone] = useState(null);
+  const reload = (key) => {
+    setDone(t(key));
+    overdue.reload();
+    dueSoon.reload();
+  };
+  return (
+    <section class="screen" aria-labelledby="screen-title">
+      <ScreenTitle>{t('ui.desk.supervise.title')}</ScreenTitle>
+      <div role="status" class={done ? 'notice' : undefined}>{done || ''}</div>
+      <CaseSection id="overdue" title={t('ui.desk.supervise.overdue')} empty={t('ui.desk.supervise.overdue_empty')} state={overdue} onDone={reload} />
+      <CaseSection id="due-soon" title={t('ui.desk.supervise.due_soon')} empty={t('ui.desk.supervise.due_soon_empty')} state={dueSoon} onDone={reload} />
+
+      <section aria-labelledby="handovers-title">
+        <h2 id="handovers-title">{t('ui.desk.supervise.handovers')}</h2>
+        <LoadState state={handovers} />
+        {handovers.data && (handovers.data.items.length ? (
+          <ul class="list desk-list">
+            {handovers.data.items.map((handover) => <HandoverLine key={handover.id} handover={handover} />)}
+          </ul>
+        ) : <p>{t('ui.desk.supervise.handovers_empty')}</p>)}
+      </section>
+
+      <section aria-labelledby="followups-title">
+        <h2 id="followups-title">{t('ui.desk.supervise.followups')}</h2>
+        <LoadState state={followUps} />
+        {followUps.data && (followUps.data.items.length ? (
+          <ul class="list desk-list">
+            {followUps.data.items.map((followUp) => <FollowUpLine key={followUp.id} followUp={followUp} />)}
+          </ul>
+        ) : <p>{t('ui.desk.supervise.followups_empty')}</p>)}
+      </section>
+    </section>
+  );
+}
+
+function CaseSection({ id, title, empty, state, onDone }) {
+  const { t } = useApp();
+  const items = state.data ? state.data.items : [];
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title} {state.data && <span class="count">{t('ui.desk.count', { count: items.length })}</span>}</h2>
+      <LoadState state={state} />
+      {state.data && (items.length ? (
+        <ul class="list desk-list">
+          {items.map((item) => <SuperviseLine key={item.id} item={item} onDone={onDone} />)}
+        </ul>
+      ) : <p>{empty}</p>)}
+      {state.data && state.data.next_cursor && <p class="notice">{t('ui.desk.more_than', { count: items.length })}</p>}
+    </section>
+  );
+}
+
+function SuperviseLine({ item, onDone }) {
+  const { t } = useApp();
+  const [reassigning, setReassigning] = useState(false);
+  return (
+    <CaseLine item={item}>
+      <div class="actions">
+        {item.status !== 'accepted' && <Remind item={item} compact onDone={() => onDone('ui.desk.case.reminded')} />}
+        {REASSIGNABLE.includes(item.status) && (
+          <button type="button" class="button button-secondary" aria-expanded={reassigning ? 'true' : 'false'} aria-describedby={`case-title-${item.id}`} onClick={() => setReassigning(!reassigning)}>
+            {t('case.action.reassign')}
+          </button>
+        )}
+        {item.status === 'accepted' && <a class="button button-secondary" href={`#/desk/cases/${item.id}`}>{t('case.action.assign')}</a>}
+      </div>
+      {reassigning && (
+        <AssignForm item={item} action="reassign" idPrefix={`reassign-${item.id}`} onDone={() => { setReassigning(false); onDone('ui.desk.case.assigned'); }} />
+      )}
+    </CaseLine>
+  );
+}
+
+function HandoverLine({ handover }) {
+  const { t, locale } = useApp();
+  const items = handover.items.map((entry) => t('ui.case.handover_item', { name: entry.name, count: entry.count }));
+  return (
+    <li class="card desk-case">
+      <a class="card-title" href={`#/desk/cases/${handover.case_id}`}>{t('ui.desk.supervise.handover_case', { id: handover.case_id })}</a>
+      <span class="meta">{t('ui.case.handover_label', { direction: handover.direction_label, items: items.join(t('ui.common.list_separator')) })}</span>
+      <span class="meta">{t('ui.case.handover_by', { name: handover.recorded_by, at: formatDate(handover.recorded_at, locale) })}</span>
+    </li>
+  );
+}
+
+function FollowUpLine({ followUp }) {
+  const { t, locale } = useApp();
+  const next = followUp.callback_at ? 'fix' : 'callback';
+  const due = next === 'callback' ? followUp.callback_due : followUp.fix_due;
+  return (
+    <li class="card desk-case">
+      <a class="card-title" href={`#/desk/cases/${followUp.case_id}`}>{followUp.receipt_no}</a>
+      <span class="meta">{t(`rating.level.${followUp.score}`)} · {formatDate(followUp.opened_at, locale)}</span>
+      <span class="meta">
+        {t(`ui.desk.followup.next.${next}`, { due: formatDate(due, locale) })}
+        {followUp.overdue && <strong class="desk-flag desk-flag-overdue">{t('ui.case.overdue')}</strong>}
+      </span>
+    </li>
+  );
+}

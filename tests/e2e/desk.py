@@ -1,0 +1,59 @@
+"""Helpers for the staff desk browser tests: cases put into a state through the
+API, and a case's clock moved in the database (a real server keeps real time,
+and a deadline is days of working days away)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, STAFF, api_as
+
+ADMIN = "13800000004"
+
+
+def new_case(page: Page, live_server, title: str, *, kind: str = "complaint") -> dict:
+    resident = api_as(page, live_server, RESIDENT)
+    return resident.post("/cases", {"kind": kind, "title": title, "description": f"{title}，请尽快处理。", "region": HOME_GRID})
+
+
+def assigned_case(page: Page, live_server, title: str) -> dict:
+    """A case accepted by staff and assigned to the demo grid worker."""
+    case = new_case(page, live_server, title)
+    staff = api_as(page, live_server, STAFF)
+    worker = api_as(page, live_server, GRID_WORKER)
+    staff.transition(case["id"], "accept")
+    return staff.transition(case["id"], "assign", assignee_id=worker.get("/me")["id"])
+
+
+def resolved_case(page: Page, live_server, title: str) -> dict:
+    case = assigned_case(page, live_server, title)
+    worker = api_as(page, live_server, GRID_WORKER)
+    worker.transition(case["id"], "start")
+    return worker.transition(case["id"], "resolve", note="已处理")
+
+
+def move_clock(live_server, case_id: int, *, overdue: bool) -> None:
+    """Make a case due soon (past 80 %, deadline tomorrow) or overdue (deadline yesterday)."""
+    now = datetime.now(UTC)
+    deadline = now - timedelta(days=1) if overdue else now + timedelta(days=1)
+    due_soon = deadline - timedelta(days=2)
+    with sqlite3.connect(live_server.data_dir / "bianmin.sqlite3") as db:
+        (sample,) = db.execute("SELECT deadline FROM app_case WHERE id = ?", (case_id,)).fetchone()
+        db.execute(
+            "UPDATE app_case SET deadline = ?, due_soon_at = ? WHERE id = ?",
+            (_like(sample, deadline), _like(sample, due_soon), case_id),
+        )
+
+
+def _like(sample, value: datetime):
+    """``value`` in the storage form the database already uses for that column."""
+    if isinstance(sample, str):
+        return value.isoformat(sep=" " if " " in sample else "T")
+    return value
+
+
+def wait_loaded(page: Page, messages: dict, locale: str = "zh-Hans") -> None:
+    expect(page.locator("main [role=status]", has_text=messages[locale]["app"]["loading"])).to_have_count(0)
