@@ -69,8 +69,8 @@ class UserController(Controller):
         request: Request[CurrentUser, str, object],
         cursor: Annotated[int | None, QueryParameter(ge=0)] = None,
         role: Annotated[Role | None, QueryParameter()] = None,
-    ) -> UserPage:
         q: Annotated[str | None, QueryParameter(max_length=50)] = None,
+    ) -> UserPage:
         return await admin.list_users(request.user, cursor, role, q)
 
     @get("/assignees", operation_id="ListAssignees", summary="Grid workers and staff a case may be dispatched to")
