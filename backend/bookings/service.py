@@ -127,7 +127,7 @@ async def book(actor: CurrentUser, data: BookingCreate, now: datetime, ctx: Cont
     ).returning(SlotRow.id)
     if not taken:
         raise Conflict("booking.slot_full")
-    note = data.note.strip()
+    note = accounts.redact_id_numbers(data.note.strip())
     case_data = CaseCreate(
         kind=data.kind,
         service_code=service["code"],
@@ -206,7 +206,8 @@ async def visit(
     if not moved:
         raise Conflict("booking.not_cancellable", state=ctx.texts.t(actor.locale, f"booking.status.{row['status']}"))
     photos = await media.attach(actor.id, row["case_id"], data.media)
-    await cases.add_event(row["case_id"], now, actor.id, f"visit_{step}", None, None, data.note.strip(), photos)
+    note = accounts.redact_id_numbers(data.note.strip())
+    await cases.add_event(row["case_id"], now, actor.id, f"visit_{step}", None, None, note, photos)
     return await get(actor, booking_id, ctx)
 
 

@@ -99,7 +99,7 @@ async def apply(actor: CurrentUser, case_id: int, move: Transition, now: datetim
             raise Conflict("case.invalid_transition", state=label, details={"status": status})
         if not _plays(actor, rule.party, row):
             raise Conflict("case.action_not_allowed", state=label, details={"status": status})
-        note = move.note.strip()
+        note = accounts.redact_id_numbers(move.note.strip())
         if rule.note_required and not note:
             raise Invalid("case.note_required", field="note")
         values, named = await _effects(move, row, now, ctx)

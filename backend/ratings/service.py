@@ -162,7 +162,7 @@ async def rate(
         slot=f"{case_id}:{kind}",
         score=data.score,
         tags=msgspec.json.encode(list(dict.fromkeys(data.tags))).decode(),
-        comment=data.comment.strip(),
+        comment=accounts.redact_id_numbers(data.comment.strip()),
         created_at=now,
     )
     try:
@@ -213,6 +213,7 @@ async def add_step(
     actor: CurrentUser, follow_up_id: int, data: StepCreate, now: datetime, ctx: CaseContext
 ) -> FollowUpView:
     """Record the callback (回访核实) or the fix (整改), each once, callback first."""
+    note = accounts.redact_id_numbers(data.note.strip())
     async with write_transaction(FollowUp):
         row = await _follow_ups().where((FollowUp.id == follow_up_id) & _staff_scope(actor)).first()
         if row is None:
@@ -225,12 +226,12 @@ async def add_step(
         await FollowUp.update({column: now}).where(FollowUp.id == follow_up_id)
         await FollowUpStep.insert(
             FollowUpStep(
-                follow_up=follow_up_id, step=data.step, outcome=data.outcome, note=data.note.strip(),
+                follow_up=follow_up_id, step=data.step, outcome=data.outcome, note=note,
                 actor=actor.id, at=now,
             )
         )
         case_id = row["case_id"]
-        await cases.add_event(case_id, now, actor.id, f"follow_up_{data.step}", None, None, data.note.strip())
+        await cases.add_event(case_id, now, actor.id, f"follow_up_{data.step}", None, None, note)
         if data.step == "fix":
             resident = await cases.resident_of(case_id)
             await notifications.notify(resident, "rating.fixed", now, case_id, receipt_no=row["case_id.receipt_no"])

@@ -8,7 +8,7 @@ import { LOCALES, createTranslator, loadMessages } from './i18n.js';
 import { applyToDocument, storeElderMode, storeLocale, storedElderMode, storedLocale } from './prefs.js';
 import { NavBar } from './nav.jsx';
 import { startOutbox } from './outbox-client.js';
-import { syncPush } from './push.js';
+import { syncPush, unsubscribePush } from './push.js';
 import { ROUTES, matchRoute, navigate, useRoute } from './router.js';
 import { BookScreen } from './screens/book.jsx';
 import { BookingsScreen } from './screens/bookings.jsx';
@@ -81,11 +81,15 @@ export function App({ initialLocale, initialMessages }) {
   }, []);
 
   const signOut = useCallback(() => {
+    // A shared phone must not go on showing the last user's case news: drop this
+    // browser's subscription on the server and at the push service (best effort;
+    // offline, the push service's 410 tells the server later).
+    unsubscribePush(api).catch(reportPushSyncFailure);
     clearCached();
     saveSession(null);
     setSession(null);
     navigate(ROUTES.signin);
-  }, []);
+  }, [api]);
 
   useEffect(() => {
     if (session) startOutbox();

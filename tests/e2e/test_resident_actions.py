@@ -314,6 +314,40 @@ def test_service_worker_resubscribes_on_pushsubscriptionchange_and_tells_the_ser
         context.close()
 
 
+def test_signing_out_drops_this_browsers_push_subscription(browser, start_server, messages):
+    """On a shared phone, the next person must not receive the last user's case news."""
+    server = start_server(BIANMIN_PUSH_ALLOW_INSECURE="1")
+    context = browser.new_context(locale="zh-CN", service_workers="allow")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        api = open_app(page, server, route="/settings")
+        endpoint = "http://127.0.0.1:9/push/shared-phone-" + uuid.uuid4().hex[:8]
+        auth = base64.urlsafe_b64encode(b"0123456789abcdef").decode().rstrip("=")
+        api.post("/push/subscriptions", {"endpoint": endpoint, "keys": {"p256dh": _p256dh(), "auth": auth}})
+        # The browser's push service is out of reach here: stand in for this device's subscription.
+        page.evaluate(
+            """(endpoint) => {
+                window.__unsubscribed = false;
+                const subscription = {endpoint, unsubscribe: async () => { window.__unsubscribed = true; return true; }};
+                PushManager.prototype.getSubscription = async () => subscription;
+            }""",
+            endpoint,
+        )
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.get_by_role("button", name=messages["zh-Hans"]["signin"]["sign_out"]).click()
+        wait_until(lambda: page.evaluate("() => window.__unsubscribed"), message="the browser subscription was kept")
+        database = server.data_dir / "bianmin.sqlite3"
+
+        def rows():
+            with sqlite3.connect(database) as db:
+                return db.execute("SELECT endpoint FROM push_subscription WHERE endpoint = ?", (endpoint,)).fetchall()
+
+        wait_until(lambda: rows() == [], message="the server still pushes to this browser")
+    finally:
+        context.close()
+
+
 IPHONE_SAFARI = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
                  "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1")
 
