@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from backend.accounts.service import _COLUMNS, _region_id_for, _to_struct, audit, create_user, get_user
+from backend.accounts.service import _COLUMNS, _region_id_for, _to_struct, audit, create_user, get_user, mask_phone
 from backend.accounts.structs import User, UserCreate, UserPage, UserUpdate
 from backend.accounts.tables import User as UserRow
 from backend.lib.auth import CurrentUser
@@ -27,6 +27,12 @@ def _visible(actor: CurrentUser) -> Any:
     if actor.role == "staff":
         clause &= UserRow.role == "resident"
     return clause
+
+
+def _masked(user: User) -> User:
+    """Managing users needs names, places and flags, not the means to call them: phones are
+    masked here (the resident's own screens and the case a clerk opens show the full one)."""
+    return msgspec.structs.replace(user, phone=mask_phone(user.phone))
 
 
 def _may_manage(actor: CurrentUser, role: str, region_code: str | None) -> bool:
@@ -57,7 +63,7 @@ async def list_users(actor: CurrentUser, cursor: int | None, role: str | None, q
     if q and q.strip():
         query = query.where(_matching(q))
     rows = await query
-    items = [_to_struct(row, actor.locale) for row in rows[:PAGE_SIZE]]
+    items = [_masked(_to_struct(row, actor.locale)) for row in rows[:PAGE_SIZE]]
     more = len(rows) > PAGE_SIZE
     return UserPage(items=items, next_cursor=str(items[-1].id) if more else None)
 
@@ -94,4 +100,4 @@ async def update_user(actor: CurrentUser, user_id: int, patch: UserUpdate) -> Us
             await UserRow.update(values).where(UserRow.id == user_id)
             changed = sorted(name for name, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET)
             await audit(actor.id, "user.update", "user", user_id, {"fields": changed})
-    return await get_user(user_id, actor.locale)
+    return _masked(await get_user(user_id, actor.locale))

@@ -79,6 +79,27 @@ def mask_id_number(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def mask_phone(phone: str) -> str:
+    """Keep the first 3 and the last 4 digits: enough to tell people apart, not to call them.
+
+    >>> mask_phone("13800000001")
+    '138****0001'
+    """
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:] if len(phone) > 7 else "*" * len(phone)
+
+
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+
+def redact_id_numbers(text: str) -> str:
+    """Mask every valid resident id number in typed text: it belongs in the encrypted column.
+
+    >>> redact_id_numbers("身份证99010119440315002X，请核实")
+    '身份证990***********002X，请核实'
+    """
+    return _ID_IN_TEXT.sub(lambda m: mask_id_number(m[0].upper()) if valid_id_number(m[0]) else m[0], text)
+
+
 def _to_struct(row: dict[str, Any], locale: Locale) -> User:
     region = None
     if row["region.code"]:
