@@ -57,3 +57,11 @@ def _like(sample, value: datetime):
 
 def wait_loaded(page: Page, messages: dict, locale: str = "zh-Hans") -> None:
     expect(page.locator("main [role=status]", has_text=messages[locale]["app"]["loading"])).to_have_count(0)
+
+
+def age_handover(live_server, handover_id: int, days: int = 3) -> None:
+    """Record a handover ``days`` ago, so it is past the 2 days a resident has to confirm it."""
+    when = datetime.now(UTC) - timedelta(days=days)
+    with sqlite3.connect(live_server.data_dir / "bianmin.sqlite3") as db:
+        (sample,) = db.execute("SELECT recorded_at FROM handover WHERE id = ?", (handover_id,)).fetchone()
+        db.execute("UPDATE handover SET recorded_at = ? WHERE id = ?", (_like(sample, when), handover_id))
