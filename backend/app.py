@@ -37,6 +37,7 @@ from backend.lib.errors import EXCEPTION_HANDLERS
 from backend.lib.security import security_headers
 from backend.lib.health import healthz
 from backend.lib.i18n import Texts
+from backend.lib.logs import redact_access_log
 from backend.lib.sms import SmsSender, make_sender
 from backend.bookings import jobs as booking_jobs
 from backend.bookings.controller import (
@@ -119,6 +120,7 @@ def create_app(
     sms = sms or make_sender(settings.sms_backend, settings.sms_webhook_url)
     cipher = FieldCipher(settings.secret_key)
     clock = clock or Clock()
+    redact_access_log()  # no phone or photo link in the request lines of the log
     vapid = load_vapid(settings.data_dir, settings.vapid_subject)
     rating_policy = RatingPolicy(
         callback_days=settings.follow_up_callback_days, fix_days=settings.follow_up_fix_days

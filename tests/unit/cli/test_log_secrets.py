@@ -1,0 +1,108 @@
+"""A real `bianmin serve` process, with the production SMS gateway (webhook), through sign-in,
+submission, lookup and photos: its log holds no token, code, phone or id number.
+
+The development SMS sender (``log``, the default) prints codes to the log on purpose;
+this test proves the log of a production configuration is clean.
+"""
+
+import asyncio
+import json
+import re
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+
+from tests.api.cases.helpers import GRID_A
+from tests.unit.cli.processes import BIANMIN, process_env
+from tests.unit.cli.test_serve_workers import _free_port
+from tests.unit.media.pictures import jpeg
+
+PHONE = "13912348765"
+ID_NUMBER = "110101199003070011"
+
+
+class Gateway(ThreadingHTTPServer):
+    """The SMS gateway's HTTP bridge: keeps what it was asked to send."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Bridge)
+        self.sent: list[dict] = []
+
+
+class _Bridge(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        self.server.sent.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args) -> None:
+        return None
+
+
+async def _wait_healthy(http: httpx.AsyncClient) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if (await http.get("/healthz")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.3)
+    raise AssertionError("the server did not come up")
+
+
+async def _flow(http: httpx.AsyncClient, gateway: Gateway, staff: dict[str, str]) -> list[str]:
+    """Everything a resident and a clerk do on a first day; returns the secrets it handled."""
+    assert (await http.post("/api/v1/auth/otp", json={"phone": PHONE})).status_code == 202
+    code = re.search(r"\d{6}", gateway.sent[-1]["text"]).group(0)
+    wrong = "000000" if code != "000000" else "111111"
+    assert (await http.post("/api/v1/auth/login", json={"phone": PHONE, "code": wrong})).status_code == 401
+    login = (await http.post("/api/v1/auth/login", json={"phone": PHONE, "code": code})).json()
+    token = login["access_token"]
+    me = {"Authorization": f"Bearer {token}"}
+    photo = (await http.post("/api/v1/media", files={"file": ("a.jpg", jpeg((64, 48)), "image/jpeg")}, headers=me)).json()
+    case = (await http.post("/api/v1/cases", headers={**me, "Idempotency-Key": "log-1"}, json={
+        "kind": "request", "service_code": "AST-001", "title": "申请低保", "region": GRID_A,
+        "description": f"身份证号{ID_NUMBER}", "media": [photo["id"]],
+    })).json()
+    assert (await http.get(f"/api/v1/cases/{case['id']}", headers=me)).status_code == 200
+    assert (await http.get("/api/v1/cases", headers=me)).status_code == 200
+    lookup = await http.get("/api/v1/cases/lookup", params={"receipt_no": case["receipt_no"], "phone": PHONE})
+    assert lookup.status_code == 200
+    assert (await http.get(photo["url"])).status_code == 200
+    assert (await http.get(f"/api/v1/cases/{case['id']}", headers=staff)).status_code == 200
+    created = await http.post("/api/v1/users", headers=staff, json={
+        "phone": "13912340001", "region": GRID_A, "id_number": "110101198001010037",
+    })
+    assert created.status_code == 201, created.text
+    assert (await http.get("/api/v1/me", headers={"Authorization": "Bearer not-a-token"})).status_code == 401
+    link_token = photo["url"].split("t=")[1]
+    return [token, code, PHONE, "13912340001", "13800000003", ID_NUMBER, "110101198001010037", link_token]
+
+
+async def test_the_production_log_holds_no_token_code_phone_or_id_number(client, auth, settings, tmp_path):
+    staff = await auth.role("staff")  # the demo clerk, in the shared database
+    gateway = Gateway()
+    threading.Thread(target=gateway.serve_forever, daemon=True).start()
+    port = _free_port()
+    env = process_env(
+        settings, tmp_path / "serve-data", BIANMIN_DEMO="off", BIANMIN_SMS_BACKEND="webhook",
+        BIANMIN_SMS_WEBHOOK_URL=f"http://127.0.0.1:{gateway.server_address[1]}/sms",
+    )
+    server = subprocess.Popen(
+        [BIANMIN, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            await _wait_healthy(http)
+            secrets = await _flow(http, gateway, staff)
+    finally:
+        server.terminate()
+        log = server.communicate(timeout=30)[0].decode()
+        gateway.shutdown()
+    assert "/api/v1/cases/lookup" in log and "/api/v1/auth/login" in log  # the requests were logged
+    found = [secret for secret in secrets if secret in log]
+    assert not found, f"in the log: {found}\n{log}"
