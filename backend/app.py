@@ -33,7 +33,9 @@ from backend.lib.auth import BearerAuthMiddleware, VerifiedTokens
 from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import close_engine, open_engine
+from backend.lib.boundary import ApiRequest, BodyDeadlineMiddleware, check_url_and_headers
 from backend.lib.errors import EXCEPTION_HANDLERS
+from backend.lib.openapi import StrictStructSchemaPlugin, document_errors
 from backend.lib.security import security_headers
 from backend.lib.health import healthz
 from backend.lib.i18n import Texts
@@ -181,10 +183,15 @@ def create_app(
     else:
         log.warning(texts.t("zh-Hans", "cli.pwa_missing", path=settings.pwa_dir))
 
-    return Litestar(
+    app = Litestar(
         route_handlers=handlers,
         lifespan=[database],
+        # Hostile input stops here (backend/lib/boundary.py); photo uploads set their own size limit.
+        request_class=ApiRequest,
+        before_request=check_url_and_headers,
+        request_max_body_size=settings.max_body_bytes,
         middleware=[
+            DefineMiddleware(BodyDeadlineMiddleware, seconds=settings.body_timeout_seconds),
             DefineMiddleware(
                 BearerAuthMiddleware, tokens=VerifiedTokens(settings.secret_key), load_user=accounts.load_current_user
             )
@@ -219,4 +226,7 @@ def create_app(
             loggers={"bianmin": {"level": "INFO", "propagate": True}},
             log_exceptions="debug",
         ),
+        plugins=[StrictStructSchemaPlugin()],
     )
+    document_errors(app)
+    return app

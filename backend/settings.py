@@ -42,6 +42,19 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not value > 0:
+        raise SettingsError(f"{name} must be more than 0, got {raw!r}")
+    return value
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     data_dir: Path = Path("./data")
     #: Empty means the embedded SQLite file in ``data_dir``.
@@ -91,6 +104,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     follow_up_fix_days: int = 5
     #: Largest photo upload accepted, in bytes (413 beyond).
     media_max_bytes: int = 10 * 1024 * 1024
+    #: Largest request body on every other route, in bytes (413 beyond, before it is read
+    #: when Content-Length says so). JSON bodies are a few kilobytes; catalog spreadsheets less than this.
+    max_body_bytes: int = 1024 * 1024
+    #: Seconds a request body may take to arrive once the app starts reading it (408 after).
+    body_timeout_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -140,6 +158,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             follow_up_callback_days=_int(env, "BIANMIN_FOLLOW_UP_CALLBACK_DAYS", defaults.follow_up_callback_days),
             follow_up_fix_days=_int(env, "BIANMIN_FOLLOW_UP_FIX_DAYS", defaults.follow_up_fix_days),
             media_max_bytes=_int(env, "BIANMIN_MEDIA_MAX_BYTES", defaults.media_max_bytes),
+            max_body_bytes=_int(env, "BIANMIN_MAX_BODY_BYTES", defaults.max_body_bytes),
+            body_timeout_seconds=_seconds(env, "BIANMIN_BODY_TIMEOUT", defaults.body_timeout_seconds),
         )
 
     @property

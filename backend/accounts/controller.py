@@ -24,6 +24,7 @@ from backend.lib.crypto import FieldCipher
 from backend.lib.errors import request_locale
 from backend.lib.i18n import Texts
 from backend.lib.sms import SmsSender
+from backend.lib.structs import MAX_ID
 from backend.settings import Settings
 
 
@@ -67,7 +68,7 @@ class UserController(Controller):
     async def list_users(
         self,
         request: Request[CurrentUser, str, object],
-        cursor: Annotated[int | None, QueryParameter(ge=0)] = None,
+        cursor: Annotated[int | None, QueryParameter(ge=0, le=MAX_ID)] = None,
         role: Annotated[Role | None, QueryParameter()] = None,
         q: Annotated[str | None, QueryParameter(max_length=50)] = None,
     ) -> UserPage:
@@ -135,7 +136,7 @@ class ResidentController(Controller):
         self,
         request: Request[CurrentUser, str, object],
         q: Annotated[str, QueryParameter(max_length=50)] = "",
-        cursor: Annotated[int | None, QueryParameter(ge=0)] = None,
+        cursor: Annotated[int | None, QueryParameter(ge=0, le=MAX_ID)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=residents.MAX_PAGE)] = 50,
     ) -> residents.ResidentPage:
         """Outside the caller's grids nobody matches: the list is empty."""

@@ -28,6 +28,7 @@ from backend.idempotency.respond import respond_once
 from backend.idempotency.service import body_hash
 from backend.lib.auth import CurrentUser, require_roles, require_user
 from backend.lib.clock import Clock
+from backend.lib.structs import MAX_ID
 
 User = Request[CurrentUser, str, object]
 IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=100)]
@@ -105,7 +106,7 @@ class BookingController(Controller):
         status: Annotated[str | None, QueryParameter(max_length=12)] = None,
         from_: Annotated[date | None, QueryParameter(name="from")] = None,
         to: Annotated[date | None, QueryParameter()] = None,
-        cursor: Annotated[int | None, QueryParameter(ge=1)] = None,
+        cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
     ) -> BookingPage:
         return await service.list_bookings(request.user, status, from_, to, cursor, case_ctx)
 

@@ -3,6 +3,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.lib.structs import Id
+
 HalfDay = Literal["am", "pm"]
 Kind = Literal["visit", "proxy"]
 IdentityCheck = Literal["home_visit", "phone", "smartphone", "in_person"]
@@ -18,7 +20,7 @@ class SlotCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     #: Defaults to the worker's own grid.
     grid: str | None = None
     #: Staff publish for a worker of their township; grid workers for themselves.
-    worker_id: int | None = None
+    worker_id: Id | None = None
 
 
 class SlotUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -57,15 +59,15 @@ class PatternItem(msgspec.Struct, forbid_unknown_fields=True):
 class Pattern(msgspec.Struct, forbid_unknown_fields=True):
     items: Annotated[list[PatternItem], msgspec.Meta(max_length=28)]
     #: The AB岗 colleague who takes over during leave.
-    backup_id: int | None = None
+    backup_id: Id | None = None
 
 
 class BookingCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    slot_id: int
+    slot_id: Id
     kind: Kind
     service_code: str
     #: Booking for someone else: a relative (family link) or, for grid workers, a resident.
-    resident_id: int | None = None
+    resident_id: Id | None = None
     identity_check: IdentityCheck | None = None
     note: Note = ""
 
@@ -99,7 +101,7 @@ class VisitNote(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class OverrideCreate(msgspec.Struct, forbid_unknown_fields=True):
-    resident_id: int
+    resident_id: Id
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
 

@@ -15,6 +15,7 @@ from backend.idempotency.service import body_hash
 from backend.lib.auth import CurrentUser, client_ip, require_roles, require_user
 from backend.lib.clock import Clock
 from backend.lib.errors import NotFound, request_locale
+from backend.lib.structs import MAX_ID
 from backend.settings import Settings
 
 IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=100)]
@@ -54,8 +55,8 @@ class CaseController(Controller):
         region: Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$")] = None,
         overdue: Annotated[bool | None, QueryParameter()] = None,
         due_soon: Annotated[bool | None, QueryParameter()] = None,
-        assignee: Annotated[int | None, QueryParameter(ge=1)] = None,
-        cursor: Annotated[int | None, QueryParameter(ge=1)] = None,
+        assignee: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
+        cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> CasePage:
         filters = Filters(

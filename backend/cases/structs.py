@@ -3,6 +3,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.lib.structs import Id
 from backend.media.structs import MediaIds, Photo
 
 Kind = Literal["request", "complaint", "suggestion", "visit", "proxy"]
@@ -49,7 +50,7 @@ class CaseCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     lat: Annotated[float, msgspec.Meta(ge=-90, le=90)] | None = None
     lng: Annotated[float, msgspec.Meta(ge=-180, le=180)] | None = None
     #: Proxy submission by a grid worker or staff: one of these, plus identity_check.
-    resident_id: int | None = None
+    resident_id: Id | None = None
     resident_phone: str | None = None
     resident_name: Annotated[str, msgspec.Meta(max_length=50)] | None = None
     identity_check: IdentityCheck | None = None
@@ -61,7 +62,7 @@ class Transition(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     action: Action
     note: Note = ""
     #: assign / reassign: the grid worker or staff member; handover: the new owner.
-    assignee_id: int | None = None
+    assignee_id: Id | None = None
     #: assign / reassign: the back office (后台) it goes to.
     department: Annotated[str, msgspec.Meta(max_length=100)] | None = None
     #: Photos uploaded with POST /media, shown on this step of the timeline.

@@ -6,6 +6,7 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
@@ -42,6 +43,20 @@ def _reader_township(request: Request, township: str | None) -> str | None:
     return code[: CODE_LENGTH["township"]] if len(code) >= CODE_LENGTH["township"] else None
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv"
+
+
+@dataclass
+class SpreadsheetOperation(Operation):
+    """The export's schema entry: its answer is a spreadsheet, XLSX or CSV by ``format``."""
+
+    def __post_init__(self) -> None:
+        sheet = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY))
+        if self.responses and "200" in self.responses:
+            self.responses["200"].content = {XLSX: sheet, CSV: sheet}  # type: ignore[union-attr]
+
+
 class ServiceController(Controller):
     path = "/services"
     tags = ["catalog"]
@@ -70,7 +85,7 @@ class ServiceController(Controller):
     async def list_records(self, request: Request[CurrentUser, str, object]) -> RecordPage:
         return RecordPage(items=await manage.records(request.user))
 
-    @get("/export", operation_id="ExportServices", guards=staff_only)
+    @get("/export", operation_id="ExportServices", guards=staff_only, operation_class=SpreadsheetOperation)
     async def export(
         self,
         request: Request[CurrentUser, str, object],
@@ -78,10 +93,9 @@ class ServiceController(Controller):
     ) -> Response[bytes]:
         records = await manage.records(request.user)
         if format == "csv":
-            content, media = await anyio.to_thread.run_sync(sheets.write_csv, records), "text/csv; charset=utf-8"
+            content, media = await anyio.to_thread.run_sync(sheets.write_csv, records), f"{CSV}; charset=utf-8"
         else:
-            content = await anyio.to_thread.run_sync(sheets.write_xlsx, records)
-            media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            content, media = await anyio.to_thread.run_sync(sheets.write_xlsx, records), XLSX
         return Response(
             content,
             media_type=media,

@@ -13,6 +13,7 @@ import math
 import re
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -39,6 +40,21 @@ from litestar.status_codes import (
 from backend.lib.i18n import Texts, Locale, negotiate
 
 log = logging.getLogger("bianmin.errors")
+
+
+class ErrorInfo(msgspec.Struct, kw_only=True):
+    #: The locale key below ``error.``: ``case.invalid_transition``.
+    code: str
+    #: ``code``'s text in the reader's script.
+    message: str
+    #: Machine-readable particulars: ``field``, ``retry_after``, ``limit`` …
+    details: dict[str, Any]
+
+
+class ErrorBody(msgspec.Struct):
+    """The body of every 4xx and 5xx answer (for the OpenAPI schema; see ``error_response``)."""
+
+    error: ErrorInfo
 
 
 class AppError(Exception):

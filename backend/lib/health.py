@@ -4,7 +4,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from backend.lib.db import is_healthy
 
 
-@get("/healthz", operation_id="Health", tags=["system"], cache=False)
+# A load balancer's probe carries no token; a stale one must not turn "healthy" into 401.
+@get("/healthz", operation_id="Health", tags=["system"], cache=False, exclude_from_auth=True, security=[])
 async def healthz(request: Request) -> Response[dict[str, str]]:
     """200 when the database answers, 503 when it does not (for load balancers)."""
     ok = await is_healthy(request.app.state.engine)

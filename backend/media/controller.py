@@ -75,13 +75,18 @@ class MediaController(Controller):
         photo = media_ctx.links.photo(first.id, actor.id, clock.now(), first.width, first.height)
         return Response(photo, status_code=status)
 
-    @get("/{media_id:int}", operation_id="GetMedia", summary="The photo (bearer token or signed link)")
+    @get(
+        "/{media_id:int}",
+        operation_id="GetMedia",
+        summary="The photo (bearer token or signed link)",
+        media_type="image/jpeg",
+    )
     async def image(
         self, media_id: FromPath[int], viewer: NamedDependency[CurrentUser], media_ctx: NamedDependency[Context]
     ) -> Response[bytes]:
         return _served(*await service.content(viewer, media_id, False, media_ctx))
 
-    @get("/{media_id:int}/thumb", operation_id="GetMediaThumbnail", summary="The 320 px thumbnail")
+    @get("/{media_id:int}/thumb", operation_id="GetMediaThumbnail", summary="The 320 px thumbnail", media_type="image/jpeg")
     async def thumb(
         self, media_id: FromPath[int], viewer: NamedDependency[CurrentUser], media_ctx: NamedDependency[Context]
     ) -> Response[bytes]:

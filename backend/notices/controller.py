@@ -5,6 +5,7 @@ from litestar.params import JSONBody, QueryParameter
 
 from backend.lib.auth import CurrentUser, require_roles
 from backend.lib.errors import NotFound, request_locale
+from backend.lib.structs import MAX_ID
 from backend.notices import service
 from backend.notices.structs import Notice, NoticeCreate, NoticePage
 from backend.regions import service as regions
@@ -19,7 +20,7 @@ class NoticeController(Controller):
         self,
         request: Request,
         region: Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$")] = None,
-        cursor: Annotated[int | None, QueryParameter(ge=0)] = None,
+        cursor: Annotated[int | None, QueryParameter(ge=0, le=MAX_ID)] = None,
     ) -> NoticePage:
         if region is None:
             region = getattr(request.scope.get("user"), "region_code", None)

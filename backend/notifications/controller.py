@@ -8,6 +8,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from backend.lib.auth import CurrentUser, require_user
 from backend.lib.clock import Clock
 from backend.lib.i18n import Texts
+from backend.lib.structs import MAX_ID
 from backend.notifications import service, subscriptions
 from backend.notifications.structs import (
     NotificationPage,
@@ -30,7 +31,7 @@ class NotificationController(Controller):
         self,
         request: Request[CurrentUser, str, object],
         texts: NamedDependency[Texts],
-        cursor: Annotated[int | None, QueryParameter(ge=0)] = None,
+        cursor: Annotated[int | None, QueryParameter(ge=0, le=MAX_ID)] = None,
     ) -> NotificationPage:
         return await service.inbox(request.user.id, request.user.locale, texts, cursor)
 

@@ -10,6 +10,7 @@ from backend.idempotency.respond import respond_once
 from backend.idempotency.service import body_hash
 from backend.lib.auth import CurrentUser, require_roles, require_user
 from backend.lib.clock import Clock
+from backend.lib.structs import MAX_ID
 from backend.ratings import service
 from backend.ratings.service import Policy
 from backend.ratings.structs import (
@@ -72,7 +73,7 @@ class FollowUpController(Controller):
         case_ctx: NamedDependency[CaseContext],
         clock: NamedDependency[Clock],
         status: Annotated[Literal["open", "overdue", "all"], QueryParameter()] = "open",
-        cursor: Annotated[int | None, QueryParameter(ge=1)] = None,
+        cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
     ) -> FollowUpPage:
         return await service.follow_ups(
             request.user, status == "open", status == "overdue", cursor, clock.now(), case_ctx
@@ -128,7 +129,7 @@ class RatingFlagController(Controller):
         request: Request[CurrentUser, str, object],
         case_ctx: NamedDependency[CaseContext],
         status: Annotated[Literal["pending", "decided"], QueryParameter()] = "pending",
-        cursor: Annotated[int | None, QueryParameter(ge=1)] = None,
+        cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
     ) -> FlagPage:
         """Pending flags oldest first (the order an admin works through them), decided ones newest first."""
         return await service.flags(request.user, status == "pending", cursor, case_ctx)

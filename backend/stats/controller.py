@@ -19,6 +19,7 @@ Region = Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$")]
 From = Annotated[date | None, QueryParameter(name="from")]
 To = Annotated[date | None, QueryParameter(name="to")]
 MAX_DAYS = 3 * 366
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class Period(msgspec.Struct, frozen=True):
@@ -66,7 +67,7 @@ class StatsController(Controller):
     ) -> Summary:
         return await _summary(period, group_by, request.user, case_ctx)
 
-    @get("/export.xlsx", operation_id="ExportStats")
+    @get("/export.xlsx", operation_id="ExportStats", media_type=XLSX)
     async def export_xlsx(
         self,
         request: Request[CurrentUser, str, object],
@@ -80,7 +81,7 @@ class StatsController(Controller):
         name = f"stats-{period.region}-{period.start}-{period.end}.xlsx"
         return Response(
             content,
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            media_type=XLSX,
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 

@@ -1,0 +1,70 @@
+"""What ``/schema/openapi.json`` says beyond Litestar's defaults, so that clients
+(and the fuzzer, ``tests/fuzz``) can trust it:
+
+- a request struct declared with ``forbid_unknown_fields`` has
+  ``additionalProperties: false``, because an unknown field answers 400;
+- every API operation documents the errors any request may meet, in the one
+  error shape (``backend.lib.errors``), instead of Litestar's own
+  ``{status_code, detail}`` which the app never sends.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import msgspec
+from litestar import Litestar
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+
+from backend.lib.errors import ErrorBody
+
+if TYPE_CHECKING:
+    from litestar._openapi.schema_generation import SchemaCreator
+    from litestar.openapi.spec import Schema
+    from litestar.typing import FieldDefinition
+
+
+class StrictStructSchemaPlugin(StructSchemaPlugin):
+    """Litestar's struct schemas, closed when the struct refuses unknown fields."""
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        info = msgspec.inspect.type_info(field_definition.type_)
+        if isinstance(info, msgspec.inspect.StructType) and info.forbid_unknown_fields:
+            schema.additional_properties = False
+        return schema
+
+
+#: What any API request may be answered with besides its success (DESIGN.md, "HTTP API").
+ERRORS = {
+    400: "The request or one of its values is not acceptable (`details.field` names it).",
+    401: "Not signed in, or the token has expired.",
+    403: "The caller's role may not do this.",
+    404: "No such object, or not one the caller may see.",
+    408: "The request body arrived too slowly.",
+    409: "The object's state does not allow this now.",
+    413: "The request body is too large.",
+    415: "The body's content type is not one this operation takes.",
+    422: "An Idempotency-Key was reused with a different body, or a photo cannot be read.",
+    429: "Too many attempts; `details.retry_after` says how many seconds to wait.",
+}
+
+
+def document_errors(app: Litestar, prefix: str = "/api/") -> None:
+    """Document the error answers on every operation under ``prefix``.
+
+    Handlers keep any response they declare themselves. Called once in ``create_app``;
+    Litestar builds the schema on the first request for it.
+    """
+    specs = {
+        status: ResponseSpec(data_container=ErrorBody, description=text, generate_examples=False)
+        for status, text in ERRORS.items()
+    }
+    for route in app.routes:
+        if not route.path.startswith(prefix):
+            continue
+        for handler in getattr(route, "route_handlers", []):
+            if isinstance(handler, HTTPRouteHandler):
+                handler.responses = {**specs, **(handler.responses or {})}
