@@ -27,6 +27,10 @@ LISTS = {
     "/follow-ups?status=all": ("follow_up", CLERKS),
     "/handovers/unconfirmed": ("unconfirmed_handover", CLERKS),
     "/users": ("user", CLERKS),
+    "/residents": ("user", {"a": {"worker_a", "staff_1", "admin"}, "c": {"worker_c", "staff_2", "admin"}}),
+    "/users/assignees": (None, None),
+    "/ratings/flags": (None, None),
+    "/slots/mine": (None, None),
     "/slots?from=2026-11-01&to=2026-12-31": ("slot", None),
     "/notices": (None, None),
 }
@@ -57,7 +61,7 @@ async def test_lists_hold_only_the_callers_scope(world: World, path, caller):
             sees = caller in audience[side]
             listed = _object_id(world, kind, side) in _ids(body)
             assert listed == sees, f"{caller} {'misses' if sees else 'sees'} {kind}.{side} in {path}"
-        # Slots and notices have no audience: public capacity and notices, no resident's data.
+        # Lists without an audience (slots, notices, workers, flags) are checked for leaks only.
         if caller not in CASE[side]:
             leaked = [secret for secret in world.secrets[side] if secret in answer.text]
             assert not leaked, f"{path} shows {caller} {leaked}"
