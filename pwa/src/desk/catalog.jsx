@@ -102,6 +102,9 @@ function toBody(form) {
   return body;
 }
 
+// "Saved" for the entry's own page, which replaces the new-entry page after a create.
+let savedNote = null;
+
 export function ServiceEditScreen({ code }) {
   const { t, api, session } = useApp();
   const records = useApi(code ? '/services/manage' : null);
@@ -109,7 +112,11 @@ export function ServiceEditScreen({ code }) {
   const [form, setForm] = useState(() => (code ? null : emptyForm(session.user.role === 'admin' ? null : township)));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
-  const [saved, setSaved] = useState(null);
+  const [saved, setSaved] = useState(() => {
+    const note = savedNote;
+    savedNote = null;
+    return note;
+  });
   const record = code && records.data ? records.data.items.find((item) => item.code === code) : null;
   useEffect(() => {
     if (record && !form) setForm(toForm(record));
@@ -130,7 +137,10 @@ export function ServiceEditScreen({ code }) {
       setBusy(false);
       setForm(toForm(result));
       setSaved(t('ui.desk.catalog.saved'));
-      if (!code) navigate(`/desk/manage/services/${encodeURIComponent(result.code)}`, { replace: true });
+      if (!code) {
+        savedNote = t('ui.desk.catalog.saved');
+        navigate(`/desk/manage/services/${encodeURIComponent(result.code)}`, { replace: true });
+      }
     } catch (failure) {
       setBusy(false);
       setError(describeError(t, failure));
