@@ -27,11 +27,17 @@ export function newKey() {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+let lastCreated = 0;
+
 /**
- * Queues one request: {key, path, body, token, locale, kind, label, photos?: [Blob]}.
+ * Queues one request: {key, path, body, token, locale, kind, label, photos?: [Blob], method?, chain?}.
  * `kind` says what it is (case, supply_info, rating) so screens can show it.
+ * Records with the same `chain` (e.g. 'case-12': start, then resolve) are sent one
+ * after another: while an earlier one waits or has failed, the later ones wait too.
  */
 export async function enqueue(entry) {
+  // Strictly increasing, so two taps in the same millisecond keep their order.
+  lastCreated = Math.max(Date.now(), lastCreated + 1);
   const record = {
     method: 'POST',
     photos: [],
@@ -41,7 +47,7 @@ export async function enqueue(entry) {
     attempts: 0,
     next_at: 0,
     error: null,
-    created_at: Date.now(),
+    created_at: lastCreated,
   };
   await withStore(OUTBOX, 'readwrite', (store) => store.put(record));
   announce();
@@ -104,19 +110,30 @@ export function flushOutbox(base, { force = false } = {}) {
 async function sendDue(base, force) {
   const summary = { sent: 0, failed: 0, waiting: 0 };
   const now = Date.now();
+  // Chains with an earlier record not yet sent: their later records keep their place.
+  const held = new Set();
+  const hold = (record) => {
+    if (record.chain) held.add(record.chain);
+  };
   for (const record of await listOutbox()) {
-    if (record.state !== 'waiting') continue;
-    if (!force && record.next_at > now) {
+    if (record.state !== 'waiting') {
+      hold(record);
+      continue;
+    }
+    if ((record.chain && held.has(record.chain)) || (!force && record.next_at > now)) {
       summary.waiting += 1;
+      hold(record);
       continue;
     }
     const claimed = await claim(record.key);
     if (!claimed) {
       summary.waiting += 1;
+      hold(record);
       continue;
     }
     const outcome = await sendOne(base, claimed);
     summary[outcome] += 1;
+    if (outcome !== 'sent') hold(record);
     announce();
   }
   return summary;

@@ -1,8 +1,31 @@
-// The field area (areas.jsx): its screens by the rest of the hash route.
+// The grid worker's area (网格员, phone first, often on one bar of signal):
+// my tasks by deadline, a case's handling, bookings by day, residents of my
+// grids and proxy submission, my weekly slots and leave. Every action goes
+// through the offline outbox (field/send.jsx); the lists keep their last answer
+// for reading offline.
+//
+//   /                      QueueScreen         my queue, due soon and overdue marked
+//   /cases/ID              FieldCaseScreen     start, request information, resolve, handovers
+//   /bookings              FieldBookingsScreen by day, check-in / check-out
+//   /residents             ResidentsScreen     find a resident of my grids
+//   /proxy?resident=ID…    ProxyScreen         submit on a resident's behalf (代办)
+//   /slots                 SlotsScreen         weekly pattern, close a slot for leave
 
-import { useApp } from '../context.js';
+import { FieldBookingsScreen } from './bookings.jsx';
+import { FieldCaseScreen } from './case.jsx';
+import { ProxyScreen } from './proxy.jsx';
+import { QueueScreen } from './queue.jsx';
+import { ResidentsScreen } from './residents.jsx';
+import { SlotsScreen } from './slots.jsx';
 
 export function AreaScreen({ path }) {
-  const { t } = useApp();
-  return <h1 tabIndex={-1} data-area-path={path}>{t('ui.nav.field')}</h1>;
+  const caseMatch = /^\/cases\/(\d+)$/.exec(path);
+  if (caseMatch) return <FieldCaseScreen key={caseMatch[1]} id={caseMatch[1]} />;
+  switch (path) {
+    case '/bookings': return <FieldBookingsScreen />;
+    case '/residents': return <ResidentsScreen />;
+    case '/proxy': return <ProxyScreen />;
+    case '/slots': return <SlotsScreen />;
+    default: return <QueueScreen />;
+  }
 }

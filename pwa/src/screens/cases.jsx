@@ -28,31 +28,7 @@ export function CasesScreen() {
       {justSent && <p class="notice">{t('ui.cases.just_sent')}</p>}
       <p><a class="button button-secondary" href="#/bookings">{t('ui.bookings.link')}</a></p>
       <OutboxStatus />
-      {pending.length > 0 && (
-        <ul class="list" aria-label={t('ui.outbox.list_label')}>
-          {pending.map((row) => (
-            <li key={row.key} class="card pending">
-              <h2 class="card-title">{row.label}</h2>
-              {row.kind !== 'case' && <p class="meta">{t(`ui.outbox.kind.${row.kind}`)}</p>}
-              {row.state === 'failed' ? (
-                <>
-                  <p class="message message-error">{t('ui.outbox.failed', { reason: row.error || '' })}</p>
-                  <div class="actions">
-                    <button type="button" class="button button-secondary" onClick={() => retryEntry(row.key).then(() => flushNow(true))}>
-                      {t('ui.outbox.retry')}
-                    </button>
-                    <button type="button" class="button button-secondary" onClick={() => removeEntry(row.key)}>
-                      {t('ui.outbox.discard')}
-                    </button>
-                  </div>
-                </>
-              ) : (
-                <p class="status-line">{t('ui.outbox.waiting_one')}</p>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+      <PendingList rows={pending} />
       <LoadState state={cases} />
       {cases.data && (cases.data.items.length ? (
         <ul class="list">
@@ -71,5 +47,40 @@ export function CasesScreen() {
         <p>{t('ui.cases.empty')}</p>
       ))}
     </section>
+  );
+}
+
+/**
+ * What waits in the outbox, each with 重新提交 / 删除 once refused. `kindLabel`
+ * names a record's kind (the field area's kinds have their own texts).
+ */
+export function PendingList({ rows, kindLabel }) {
+  const { t } = useApp();
+  if (!rows.length) return null;
+  const label = kindLabel || ((kind) => t(`ui.outbox.kind.${kind}`));
+  return (
+    <ul class="list" aria-label={t('ui.outbox.list_label')}>
+      {rows.map((row) => (
+        <li key={row.key} class="card pending">
+          <h2 class="card-title">{row.label}</h2>
+          {row.kind !== 'case' && <p class="meta">{label(row.kind)}</p>}
+          {row.state === 'failed' ? (
+            <>
+              <p class="message message-error">{t('ui.outbox.failed', { reason: row.error || '' })}</p>
+              <div class="actions">
+                <button type="button" class="button button-secondary" onClick={() => retryEntry(row.key).then(() => flushNow(true))}>
+                  {t('ui.outbox.retry')}
+                </button>
+                <button type="button" class="button button-secondary" onClick={() => removeEntry(row.key)}>
+                  {t('ui.outbox.discard')}
+                </button>
+              </div>
+            </>
+          ) : (
+            <p class="status-line">{t('ui.outbox.waiting_one')}</p>
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }

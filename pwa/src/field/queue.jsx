@@ -1,0 +1,109 @@
+// 我的任务: the cases assigned to me that are still open, the nearest deadline
+// first, overdue and due-soon marked. Kept for reading offline, with each case's
+// detail, so a worker can open and handle a case where there is no signal.
+
+import { useEffect } from 'preact/hooks';
+
+import { useApp } from '../context.js';
+import { useApi } from '../data.js';
+import { OutboxStatus } from '../nav.jsx';
+import { useOutbox } from '../outbox-client.js';
+import { routeQuery } from '../router.js';
+import { PendingList } from '../screens/cases.jsx';
+import { readCached, writeCached } from '../store.js';
+import { LoadState, ScreenTitle, formatDeadline } from '../ui.jsx';
+import { caseChain, expectedCaseStatus } from './send.jsx';
+
+// One list per open status: the server pages newest first, and closed cases must
+// not push old open ones off the page.
+const OPEN = ['assigned', 'in_progress', 'waiting_info'];
+const PAGE = 100;
+const PREFETCH = 20;
+
+/** Open cases of mine, soonest deadline first; cases without one (sent to me before acceptance) last. */
+export function sortByDeadline(items) {
+  const at = (item) => (item.deadline ? new Date(item.deadline).getTime() : Infinity);
+  return [...items].sort((a, b) => at(a) - at(b) || a.id - b.id);
+}
+
+function useQueue() {
+  const { session } = useApp();
+  const me = session.user.id;
+  const lists = OPEN.map((status) => useApi(`/cases?assignee=${me}&status=${status}&limit=${PAGE}`, { offline: true }));
+  const loaded = lists.filter((list) => list.data);
+  const items = sortByDeadline(loaded.flatMap((list) => list.data.items));
+  return {
+    items,
+    ready: loaded.length === lists.length,
+    state: lists.find((list) => list.error) || lists.find((list) => list.stale) || lists[0],
+    reload: () => lists.forEach((list) => list.reload()),
+  };
+}
+
+export function QueueScreen() {
+  const { t, locale, api, session } = useApp();
+  const queue = useQueue();
+  const rows = useOutbox();
+  const justSent = routeQuery().get('sent') === '1';
+  const fresh = queue.ready && !queue.state.stale && !queue.state.error;
+  // Something left the outbox: the server's lists have moved on.
+  useEffect(() => queue.reload(), [rows.length]);
+  // Each case's detail, once, so it opens without a network too.
+  useEffect(() => {
+    if (fresh) keepForOffline(queue.items.slice(0, PREFETCH), api, `${session.user.id}|${locale}`);
+  }, [fresh, queue.items.length]);
+
+  return (
+    <section class="screen" aria-labelledby="screen-title">
+      <ScreenTitle>{t('ui.field.queue.title')}</ScreenTitle>
+      {justSent && <p class="notice">{t('ui.field.proxy.sent')}</p>}
+      <OutboxStatus />
+      <PendingList rows={rows.filter((row) => row.state === 'failed')} kindLabel={(kind) => t(`ui.field.outbox_kind.${kind}`)} />
+      <LoadState state={queue.state} />
+      {queue.ready && (queue.items.length ? (
+        <ul class="list" aria-label={t('ui.field.queue.list_label', { count: queue.items.length })}>
+          {queue.items.map((item) => <QueueItem key={item.id} item={item} rows={rows} locale={locale} />)}
+        </ul>
+      ) : (
+        <p>{t('ui.field.queue.empty')}</p>
+      ))}
+      <p><a class="button button-secondary" href="#/field/residents">{t('ui.field.queue.proxy_link')}</a></p>
+    </section>
+  );
+}
+
+function QueueItem({ item, rows, locale }) {
+  const { t } = useApp();
+  const queued = rows.filter((row) => row.chain === caseChain(item.id));
+  const status = expectedCaseStatus(item.status, queued);
+  return (
+    <li>
+      <a class={`card card-link${item.overdue ? ' card-overdue' : item.due_soon ? ' card-due-soon' : ''}`} href={`#/field/cases/${item.id}`}>
+        <span class="card-title">{item.title}</span>
+        {item.overdue && <span class="flag flag-overdue">{t('ui.case.overdue')}</span>}
+        {item.due_soon && <span class="flag flag-due-soon">{t('ui.field.queue.due_soon')}</span>}
+        <span class={`status status-${status}`}>{t(`case.status.${status}`)}</span>
+        {queued.length > 0 && <span class="meta">{t('ui.field.queue.queued', { count: queued.length })}</span>}
+        <span class="meta">
+          {item.deadline ? t('ui.field.queue.deadline', { day: formatDeadline(item.deadline, locale) }) : t('ui.field.queue.no_deadline')}
+        </span>
+        <span class="meta">{t('ui.field.queue.who', { name: item.resident.name, region: item.region.name })} · {item.receipt_no}</span>
+      </a>
+    </li>
+  );
+}
+
+/** Stores the detail and handovers of cases not stored yet, one request at a time (one bar of signal). */
+async function keepForOffline(items, api, prefix) {
+  for (const item of items) {
+    for (const path of [`/cases/${item.id}`, `/cases/${item.id}/handovers`]) {
+      const key = `${prefix}|${path}`;
+      if ((await readCached(key)) !== undefined) continue;
+      try {
+        await writeCached(key, await api(path));
+      } catch {
+        return; // the network went: the rest next time
+      }
+    }
+  }
+}
