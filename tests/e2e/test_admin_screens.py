@@ -1,0 +1,112 @@
+"""Every county-admin screen (#/admin/…): no axe-core violations, text and tap targets
+large enough, no sideways scrolling, in both scripts and both modes; screenshots to
+docs/screenshots/admin-<screen>-<script>-<mode>.png at 360 × 740."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import run_server
+from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, SCREENSHOTS, STAFF, api_as, axe_violations, open_app
+from tests.e2e.test_resident_screens import SCREEN_SIZE, measure
+
+pytestmark = pytest.mark.e2e
+
+ADMIN = "13800000004"
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """A server of this module's own, so the screenshots show the same data every run."""
+    with run_server(tmp_path_factory.mktemp("bianmin-admin-screens")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def appeal(browser: Browser, live_server) -> dict:
+    """A bad rating flagged by staff (for the appeals screen) and one holiday override."""
+    context = browser.new_context()
+    page = context.new_page()
+    resident, staff, worker, admin = (api_as(page, live_server, phone) for phone in (RESIDENT, STAFF, GRID_WORKER, ADMIN))
+    case = resident.post("/cases", {"kind": "complaint", "title": "村口路灯不亮", "description": "晚上看不清路。",
+                                    "region": HOME_GRID})
+    staff.transition(case["id"], "accept")
+    staff.transition(case["id"], "assign", assignee_id=worker.get("/me")["id"])
+    worker.transition(case["id"], "start")
+    worker.transition(case["id"], "resolve", note="已更换灯泡")
+    rating = resident.post(f"/cases/{case['id']}/rating", {"score": 1, "tags": ["attitude"], "comment": "太差了"})
+    staff.post(f"/ratings/{rating['id']}/flag", {"reason": "灯已修好，有照片为证，评价与事实不符"})
+    year = dt.date.today().year
+    answer = page.request.put(f"{live_server.url}/api/v1/holidays", headers=admin._headers(),
+                              data={"year": year, "items": [{"date": f"{year}-12-31", "is_workday": False, "note": "年末休息"}]})
+    assert answer.ok, answer.text()
+    context.close()
+    return rating
+
+
+def screens(text: dict) -> list[tuple[str, str, str | None]]:
+    """(screen name, route, button to press first to show an inline form, or None)."""
+    ui = text["ui"]["admin"]
+    return [
+        ("home", "/admin", None),
+        ("users", "/admin/users", None),
+        ("user-edit", "/admin/users", ui["users"]["edit"]),
+        ("user-new", "/admin/users/new", None),
+        ("regions", "/admin/regions", None),
+        ("regions-rename", "/admin/regions/990101001", ui["regions"]["rename"]),
+        ("regions-grids", "/admin/regions/990101001001", None),
+        ("holidays", "/admin/holidays", None),
+        ("appeals", "/admin/appeals", None),
+        ("appeals-confirm", "/admin/appeals", ui["appeals"]["uphold"]),
+    ]
+
+
+def check_screen(page: Page, name: str, locale: str, elder: bool) -> tuple[list, list]:
+    violations = axe_violations(page)
+    mode = "elder" if elder else "standard"
+    page.screenshot(path=str(SCREENSHOTS / f"admin-{name}-{locale}-{mode}.png"), full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= SCREEN_SIZE["width"], f"{name} overflows sideways: {width}px"
+    text_px, heading_px, target_px = (18, 24, 60) if elder else (16, 18, 44)
+    sizes = measure(page)
+    problems = []
+    if sizes["body"] < text_px or sizes["lineHeight"] < 1.3 or min(sizes["headings"]) < heading_px:
+        problems.append(("text", sizes["body"], sizes["lineHeight"], sizes["headings"]))
+    small = [t for t in sizes["targets"] if t["w"] < target_px - 0.5 or t["h"] < target_px - 0.5]
+    if small:
+        problems.append(("targets", small))
+    return violations, problems
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])
+@pytest.mark.parametrize("locale", ["zh-Hans", "zh-Hant"])
+def test_admin_screens_have_no_axe_violations_are_large_enough_and_are_saved(
+    browser: Browser, live_server, messages, appeal, locale, elder
+):
+    context = browser.new_context(viewport=SCREEN_SIZE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    text = messages[locale]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    found = {}
+    try:
+        open_app(page, live_server, ADMIN, locale=locale, elder=elder, route="/admin")
+        for name, route, press in screens(text):
+            page.goto(f"{live_server.url}/#{route}")
+            expect(page.locator("main h1")).to_be_visible()
+            expect(page.locator("main [role=status]", has_text=text["app"]["loading"])).to_have_count(0)
+            if press:
+                button = page.get_by_role("button", name=press).first
+                expect(button).to_be_visible(timeout=30_000)
+                button.click()
+            page.wait_for_timeout(300)
+            violations, problems = check_screen(page, name, locale, elder)
+            if violations or problems:
+                found[name] = (violations, problems)
+        assert found == {}
+    finally:
+        context.close()
