@@ -7,6 +7,7 @@ region is never deleted here. Outside the admin's county a region does not exist
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -23,6 +24,8 @@ from backend.regions.tables import Region as Row
 CHILD_LEVEL = {"county": "township", "township": "village", "village": "grid"}
 #: Longest name, in characters, in either script.
 NAME_MAX = 50
+#: ASCII digits only: str.isdigit() also accepts full-width and other scripts' digits.
+_DIGITS = re.compile(r"[0-9]+")
 _COLUMNS = (Row.id, Row.code, Row.level, Row.name_hans, Row.name_hant, Row.parent.code)
 
 
@@ -78,7 +81,8 @@ async def create(actor: CurrentUser, data: RegionCreate) -> RegionRecord:
         if level is None or data.level != level:
             raise Invalid("region.level_invalid", field="level", parent=parent["name_hans"])
         if (
-            level_of(data.code) != level
+            not _DIGITS.fullmatch(data.code)
+            or level_of(data.code) != level
             or len(data.code) != CODE_LENGTH[level]
             or not data.code.startswith(parent["code"])
             or data.code.endswith("000")

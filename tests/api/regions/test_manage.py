@@ -46,6 +46,7 @@ async def test_admin_adds_a_township_and_then_a_village_and_grid_below_it(client
         ({"code": "99010100"}, "region.code_invalid"),  # too short for a township
         ({"code": "990102003"}, "region.code_invalid"),  # not below the parent
         ({"code": "99010100a"}, "region.code_invalid"),
+        ({"code": "990101\u0660\u0660\u0663"}, "region.code_invalid"),  # Arabic-Indic digits are digits to Python
         ({"code": "990101000"}, "region.code_invalid"),
         ({"level": "village", "code": "990101003001"}, "region.level_invalid"),
         ({"name_hans": "   "}, "region.name_required"),
