@@ -84,6 +84,9 @@ async def update_user(actor: CurrentUser, user_id: int, patch: UserUpdate) -> Us
     region = row["region.code"] if patch.region is msgspec.UNSET else patch.region
     if not _may_manage(actor, role, region):
         raise AppError(403, "auth.forbidden")
+    if user_id == actor.id and (patch.active is False or role != row["role"] or region != row["region.code"]):
+        # Locking oneself out (or out of one's own county) needs a second admin to undo.
+        raise AppError(409, "user.self_change")
     values: dict[Any, Any] = {}
     if patch.name is not msgspec.UNSET:
         values[UserRow.name] = patch.name.strip()[:50]

@@ -173,3 +173,32 @@ def test_staff_get_no_admin_area_and_the_server_refuses_their_admin_calls(page: 
                                 data={"phone": "13900001111", "role": "staff", "region": "990101001"})
     assert created.status == 403
     assert "990101001008" not in {r["code"] for r in staff.get("/regions?parent=990101001")["items"]}
+
+
+def test_the_user_list_shows_more_on_request(page: Page, live_server, messages):
+    text = messages["zh-Hans"]["ui"]["admin"]["users"]
+    admin = open_app(page, live_server, ADMIN, route="/admin/users")
+    for number in range(55):
+        admin.post("/users", {"phone": f"1370000{number:04d}", "name": f"批量居民{number:02d}", "region": HOME_GRID})
+    page.get_by_label(text["search"]).fill("批量居民")
+    page.get_by_role("button", name=text["search_button"]).click()
+    cards = page.locator("main li.card")
+    expect(cards).to_have_count(50)
+    page.get_by_role("button", name=text["more"]).click()
+    expect(cards).to_have_count(55)
+    expect(page.get_by_role("button", name=text["more"])).to_have_count(0)
+
+
+def test_an_admin_cannot_lock_themselves_out(page: Page, live_server, messages):
+    hans = messages["zh-Hans"]
+    text = hans["ui"]["admin"]["users"]
+    admin = open_app(page, live_server, ADMIN, route="/admin/users")
+    page.get_by_label(text["search"]).fill(ADMIN)
+    page.get_by_role("button", name=text["search_button"]).click()
+    card = page.locator("main li.card", has_text="陈明")
+    expect(card).to_have_count(1)
+    card.get_by_role("button", name=text["edit"]).click()
+    card.get_by_label(text["active"]).uncheck()
+    card.get_by_role("button", name=hans["ui"]["admin"]["save"]).click()
+    expect(card.get_by_role("alert")).to_have_text(hans["error"]["user"]["self_change"])
+    assert admin.get("/me")["active"] is True

@@ -1,7 +1,7 @@
 // 用户和角色: find users of the county by phone or name, register one, and change a
 // user's role, home region, flags or whether the account is on (PATCH /users/{id}).
 
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
@@ -14,6 +14,7 @@ export function UsersScreen() {
   const [role, setRole] = useState('');
   const [query, setQuery] = useState('');
   const users = useApi(`/users${query}`);
+  const more = useMore(query, users);
   function search(event) {
     event.preventDefault();
     const params = new URLSearchParams();
@@ -44,12 +45,36 @@ export function UsersScreen() {
       <LoadState state={users} />
       {users.data && (users.data.items.length ? (
         <ul class="list" aria-label={t('ui.admin.users.list')}>
-          {users.data.items.map((user) => <UserCard key={user.id} user={user} onSaved={users.reload} />)}
+          {[...users.data.items, ...more.items].map((user) => <UserCard key={user.id} user={user} onSaved={users.reload} />)}
         </ul>
       ) : <p>{t('ui.admin.users.empty')}</p>)}
-      {users.data && users.data.next_cursor && <p class="meta">{t('ui.admin.users.more')}</p>}
+      <ErrorLine text={more.error} />
+      {more.cursor && (
+        <button type="button" class="button button-secondary" disabled={more.busy} onClick={more.load}>{t('ui.admin.users.more')}</button>
+      )}
     </section>
   );
+}
+
+/** The pages after the first (GET /users?cursor=), appended when asked for; forgotten when the first page reloads. */
+function useMore(query, first) {
+  const { api } = useApp();
+  const action = useAction();
+  const [items, setItems] = useState([]);
+  const [cursor, setCursor] = useState(null);
+  useEffect(() => {
+    setItems([]);
+    setCursor(first.data ? first.data.next_cursor : null);
+  }, [first.data]);
+  async function load() {
+    const joiner = query ? '&' : '?';
+    const page = await action.run(() => api(`/users${query}${joiner}cursor=${cursor}`));
+    if (page) {
+      setItems((current) => [...current, ...page.items]);
+      setCursor(page.next_cursor);
+    }
+  }
+  return { items, cursor, load, busy: action.busy, error: action.error };
 }
 
 function describeUser(t, user) {

@@ -1,6 +1,6 @@
 """Finding a user in the admin's list (GET /users?q=) and seeing whether the account is on."""
 
-from tests.conftest import DEMO
+from tests.conftest import DEMO, error_code
 
 
 async def _create(client, headers, phone: str, name: str, region: str = "990101001002001") -> dict:
@@ -37,3 +37,14 @@ async def test_a_switched_off_account_shows_as_inactive(client, auth):
     assert off.status_code == 200 and off.json()["active"] is False
     [listed] = (await client.get("/api/v1/users", params={"q": "13912349999"}, headers=admin)).json()["items"]
     assert listed["active"] is False
+
+
+async def test_an_admin_cannot_switch_off_or_demote_themselves(client, auth):
+    admin = await auth.role("admin", "zh-TW")
+    me = (await client.get("/api/v1/me", headers=admin)).json()
+    for body in ({"active": False}, {"role": "staff", "region": "990101001"}):
+        response = await client.patch(f"/api/v1/users/{me['id']}", json=body, headers=admin)
+        assert response.status_code == 409 and error_code(response) == "user.self_change", response.text
+    assert (await client.get("/api/v1/me", headers=admin)).json()["role"] == "admin"
+    renamed = await client.patch(f"/api/v1/users/{me['id']}", json={"name": "陈明明"}, headers=admin)
+    assert renamed.status_code == 200 and renamed.json()["name"] == "陈明明"
