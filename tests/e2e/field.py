@@ -44,5 +44,12 @@ def photo_png(size: tuple[int, int] = (1200, 900)) -> bytes:
     return out.getvalue()
 
 
+def put(api, path: str, body: dict) -> dict:
+    """PUT as ``api``'s user (the resident helpers have GET and POST only)."""
+    answer = api.page.request.put(f"{api.base}/api/v1{path}", data=body, headers=api._headers())
+    assert answer.ok, (path, answer.status, answer.text())
+    return answer.json()
+
+
 def actions(case: dict) -> list[str]:
     return [event["action"] for event in case["timeline"]]

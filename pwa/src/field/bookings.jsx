@@ -2,10 +2,11 @@
 // by day and half-day, each with check-in on arrival and check-out with a note
 // and photos. Both go through the outbox, in order, so they work without signal.
 
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
+import { useOutbox } from '../outbox-client.js';
 import { LoadState, ScreenTitle, formatDay } from '../ui.jsx';
 import { PhotoInput } from './photo-input.jsx';
 import { Feedback, QueuedLines, bookingChain, expectedBookingStatus, useChain, useSend } from './send.jsx';
@@ -42,6 +43,13 @@ export function FieldBookingsScreen() {
     ? bookings.data.items.filter((booking) => SHOWN.has(booking.status) && booking.slot.date >= from && booking.slot.date <= to)
     : [];
   const days = byDay(items);
+  // A check-in or check-out left the outbox: the server's list has moved on.
+  const waiting = useOutbox().filter((row) => row.chain && row.chain.startsWith('booking-')).length;
+  const before = useRef(waiting);
+  useEffect(() => {
+    if (waiting < before.current) bookings.reload();
+    before.current = waiting;
+  }, [waiting]);
   return (
     <section class="screen" aria-labelledby="screen-title">
       <ScreenTitle>{t('ui.field.bookings.title')}</ScreenTitle>

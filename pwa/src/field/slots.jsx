@@ -113,6 +113,9 @@ function SlotItem({ slot }) {
   const { t, locale } = useApp();
   const [reason, setReason] = useState('');
   const { busy, message, send } = useSend();
+  // Closed or opened offline: shown as it will be once the outbox is through.
+  const queued = useOutbox().filter((row) => row.path === `/slots/${slot.id}` && row.state !== 'failed');
+  const status = queued.length ? queued[queued.length - 1].body.status : slot.status;
   const when = t('ui.field.slots.when', {
     day: formatDay(slot.date, locale), half: t(`booking.half_day.${slot.half_day}`), kind: t(`case.kind.${slot.kind}`),
   });
@@ -124,11 +127,11 @@ function SlotItem({ slot }) {
   return (
     <li class="card">
       <h3 class="card-title" id={titleId}>{when}</h3>
-      <p class={slot.status === 'closed' ? 'status status-closed' : 'status'}>
-        {slot.status === 'closed' ? t('ui.field.slots.closed') : t('ui.field.slots.booked', { booked: slot.booked, capacity: slot.capacity })}
+      <p class={status === 'closed' ? 'status status-closed' : 'status'}>
+        {status === 'closed' ? t('ui.field.slots.closed') : t('ui.field.slots.booked', { booked: slot.booked, capacity: slot.capacity })}
       </p>
       <Feedback message={message} />
-      {slot.status === 'open' ? (
+      {status === 'open' ? (
         <>
           <div class="field">
             <label for={`slot-reason-${slot.id}`}>{t('ui.field.slots.reason')}</label>
