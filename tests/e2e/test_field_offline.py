@@ -83,3 +83,42 @@ def test_a_case_started_and_resolved_offline_is_resolved_on_the_server_exactly_o
         assert len(resolved["photos"]) == 1
     finally:
         context.close()
+
+
+def test_a_step_waiting_after_a_server_error_holds_back_the_next_step_of_the_same_case(
+    browser: Browser, live_server, messages
+):
+    # Without the service worker: the page is the only sender, and page.route sees every request.
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", service_workers="block")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    field = messages["zh-Hans"]["ui"]["field"]
+    sent: list[str] = []
+
+    def server_down(route):
+        sent.append(route.request.post_data_json["action"])
+        route.fulfill(status=503, content_type="application/json", body='{"error": {"code": "x", "message": "", "details": {}}}')
+
+    try:
+        case = assigned_case(page, live_server)
+        worker = api_as(page, live_server, GRID_WORKER)
+        open_app(page, live_server, GRID_WORKER, route=f"/field/cases/{case['id']}")
+        expect(page.get_by_role("heading", level=1)).to_have_text(case["title"])
+        page.route(f"**/api/v1/cases/{case['id']}/transitions", server_down)
+        page.get_by_role("button", name=field["case"]["start"], exact=True).click()
+        page.get_by_label(field["case"]["resolve_note"]).fill("已处理")
+        page.get_by_role("button", name=field["case"]["resolve"], exact=True).click()
+        expect(page.locator("p.notice", has_text=field["outbox_kind"]["resolve"])).to_be_visible()
+        page.wait_for_timeout(500)
+        # Start was tried (and tried again when resolve was queued); resolve waited its turn.
+        assert sent and set(sent) == {"start"}, sent
+
+        page.unroute(f"**/api/v1/cases/{case['id']}/transitions")
+        context.set_offline(True)
+        context.set_offline(False)  # the `online` event sends everything at once, in order
+        wait_until(lambda: worker.get(f"/cases/{case['id']}")["status"] == "resolved", timeout=20)
+        steps = actions(worker.get(f"/cases/{case['id']}"))
+        assert steps[-2:] == ["start", "resolve"] and steps.count("resolve") == 1
+        expect(page.locator("p.notice, p.message-error")).to_have_count(0)
+    finally:
+        context.close()
