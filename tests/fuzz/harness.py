@@ -132,6 +132,9 @@ def _request(case: Case, headers: Mapping[str, str]) -> dict[str, Any]:
     """httpx arguments for a case. Schemathesis serializes for ``requests``, so
     ``requests`` encodes the body (JSON, form or multipart) byte for byte."""
     sent = case.as_transport_kwargs(base_url="http://testserver", headers=dict(headers))
+    if not any(name.lower() == "authorization" for name in headers):
+        # Anonymous means no token at all, not a token the schema's security scheme made up.
+        sent["headers"].pop("Authorization", None)
     fields = ("method", "url", "headers", "params", "data", "json", "files", "cookies")
     prepared = requests.Request(**{name: sent[name] for name in fields if name in sent}).prepare()
     body = prepared.body.encode() if isinstance(prepared.body, str) else prepared.body

@@ -9,8 +9,8 @@ from __future__ import annotations
 from tests.conftest import DEMO
 from tests.fuzz import harness
 
-#: Cases per operation that fit the schema (one per role) and that do not.
-POSITIVE, NEGATIVE = 10, 10
+#: Cases per operation that fit the schema (three per role) and that do not.
+POSITIVE, NEGATIVE = 15, 10
 SEED = 12
 
 
