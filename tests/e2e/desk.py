@@ -38,14 +38,24 @@ def resolved_case(page: Page, live_server, title: str) -> dict:
 def move_clock(live_server, case_id: int, *, overdue: bool) -> None:
     """Make a case due soon (past 80 %, deadline tomorrow) or overdue (deadline yesterday)."""
     now = datetime.now(UTC)
-    deadline = now - timedelta(days=1) if overdue else now + timedelta(days=1)
-    due_soon = deadline - timedelta(days=2)
+    deadline = _end_of_weekday(now, -1 if overdue else 1)
+    due_soon = min(now - timedelta(hours=1), deadline - timedelta(days=1))
     with sqlite3.connect(live_server.data_dir / "bianmin.sqlite3") as db:
         (sample,) = db.execute("SELECT deadline FROM app_case WHERE id = ?", (case_id,)).fetchone()
         db.execute(
             "UPDATE app_case SET deadline = ?, due_soon_at = ? WHERE id = ?",
             (_like(sample, deadline), _like(sample, due_soon), case_id),
         )
+
+
+def _end_of_weekday(now: datetime, step: int) -> datetime:
+    """The end (23:59:59 in Shanghai) of the nearest Monday–Friday ``step`` days away and beyond,
+    the way real deadlines fall."""
+    shanghai = now + timedelta(hours=8)
+    day = shanghai.date() + timedelta(days=step)
+    while day.weekday() >= 5:
+        day += timedelta(days=step)
+    return datetime(day.year, day.month, day.day, 15, 59, 59, tzinfo=UTC)
 
 
 def _like(sample, value: datetime):

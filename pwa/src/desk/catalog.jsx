@@ -36,7 +36,7 @@ export function CatalogScreen() {
       </div>
       <LoadState state={records} />
       {records.data && (
-        <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="screen-title">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label={t('ui.desk.catalog.table_label')}>
           <table class="table">
             <thead>
               <tr>

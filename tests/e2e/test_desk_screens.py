@@ -1,0 +1,95 @@
+"""Every desk screen: no axe-core violations in both scripts and both modes, no
+sideways overflow on a phone; screenshots to docs/screenshots/ at 360 × 740 and,
+for the screens a clerk keeps open all day, at a tablet's 1024 × 768."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.conftest import run_server
+from tests.e2e.desk import age_handover, assigned_case, move_clock, new_case, resolved_case
+from tests.e2e.resident import GRID_WORKER, RESIDENT, SCREENSHOTS, STAFF, api_as, axe_violations, open_app
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 360, "height": 740}
+TABLET = {"width": 1024, "height": 768}
+WIDE = {"intake", "case", "supervise", "stats"}
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """A server of this module's own, so the screenshots show only the cases made here."""
+    with run_server(tmp_path_factory.mktemp("bianmin-desk-screens")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def cases(browser: Browser, live_server) -> dict[str, dict]:
+    """One case in each state the desk shows: waiting, overdue, due soon, with a bad rating."""
+    context = browser.new_context()
+    page = context.new_page()
+    submitted = new_case(page, live_server, "村口路灯不亮")
+    late = assigned_case(page, live_server, "河道垃圾堆积")
+    move_clock(live_server, late["id"], overdue=True)
+    soon = assigned_case(page, live_server, "申请临时救助")
+    move_clock(live_server, soon["id"], overdue=False)
+    handover = api_as(page, live_server, GRID_WORKER).post(
+        f"/cases/{soon['id']}/handovers", {"items": [{"name": "户口簿", "count": 1}], "direction": "received"}
+    )
+    age_handover(live_server, handover["id"])
+    bad = resolved_case(page, live_server, "自来水停了三天")
+    api_as(page, live_server, RESIDENT).post(f"/cases/{bad['id']}/rating", {"score": 2, "tags": ["slow"], "comment": "太慢了"})
+    context.close()
+    return {"submitted": submitted, "late": late, "bad": bad}
+
+
+def screens(cases: dict[str, dict]) -> list[tuple[str, str]]:
+    return [
+        ("intake", "/desk"),
+        ("case", f"/desk/cases/{cases['submitted']['id']}"),
+        ("case-assigned", f"/desk/cases/{cases['late']['id']}"),
+        ("case-followup", f"/desk/cases/{cases['bad']['id']}"),
+        ("supervise", "/desk/supervise"),
+        ("stats", "/desk/stats"),
+        ("manage", "/desk/manage"),
+        ("catalog", "/desk/manage/services"),
+        ("service", "/desk/manage/services/new"),
+        ("import", "/desk/manage/import"),
+        ("notices", "/desk/manage/notices"),
+    ]
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])
+@pytest.mark.parametrize("locale", ["zh-Hans", "zh-Hant"])
+def test_every_desk_screen_has_no_axe_violations_and_is_saved_as_a_screenshot(
+    browser: Browser, live_server, messages, cases, locale, elder
+):
+    mode = "elder" if elder else "standard"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems = {}
+    for size_name, size in (("", PHONE), ("-tablet", TABLET)):
+        context = browser.new_context(viewport=size, device_scale_factor=1 if size is TABLET else 2,
+                                      is_mobile=size is PHONE, has_touch=True, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        try:
+            open_app(page, live_server, STAFF, locale=locale, elder=elder, route="/desk")
+            for name, route in screens(cases):
+                if size is TABLET and name not in WIDE:
+                    continue
+                page.goto(f"{live_server.url}/#{route}")
+                expect(page.locator("main [role=status]", has_text=messages[locale]["app"]["loading"])).to_have_count(0)
+                if name == "stats":
+                    page.locator(".chart canvas").first.wait_for()
+                page.wait_for_timeout(300)
+                violations = axe_violations(page)
+                if violations:
+                    problems[f"{name}{size_name}"] = violations
+                page.screenshot(path=str(SCREENSHOTS / f"desk-{name}{size_name}-{locale}-{mode}.png"), full_page=size is TABLET)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= size["width"], f"{name} overflows sideways at {size['width']} px: {width}px"
+        finally:
+            context.close()
+    assert problems == {}
