@@ -25,6 +25,9 @@ def test_postgres_turns_demo_off_unless_asked():
         {"BIANMIN_DEMO": "maybe"},
         {"BIANMIN_SMS_BACKEND": "carrier-pigeon"},
         {"BIANMIN_SMS_BACKEND": "webhook"},
+        {"BIANMIN_BODY_TIMEOUT": "soon"},
+        {"BIANMIN_BODY_TIMEOUT": "0"},
+        {"BIANMIN_MAX_BODY_BYTES": "1MB"},
     ],
 )
 def test_unusable_settings_stop_startup(env):
@@ -45,3 +48,9 @@ def test_the_worker_yields_cpu_by_default_and_the_setting_is_checked():
     assert Settings.from_env({"BIANMIN_WORKER_NICE": "0"}).worker_nice == 0
     with pytest.raises(SettingsError, match="BIANMIN_WORKER_NICE"):
         Settings.from_env({"BIANMIN_WORKER_NICE": "25"})
+
+
+def test_body_limits_come_from_the_environment():
+    assert (Settings.from_env({}).max_body_bytes, Settings.from_env({}).body_timeout_seconds) == (1048576, 60.0)
+    settings = Settings.from_env({"BIANMIN_MAX_BODY_BYTES": "65536", "BIANMIN_BODY_TIMEOUT": "2.5"})
+    assert (settings.max_body_bytes, settings.body_timeout_seconds) == (65536, 2.5)
