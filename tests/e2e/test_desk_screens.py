@@ -93,3 +93,30 @@ def test_every_desk_screen_has_no_axe_violations_and_is_saved_as_a_screenshot(
         finally:
             context.close()
     assert problems == {}
+
+
+def _sizes(page) -> dict:
+    return page.evaluate(
+        """() => {
+          const px = (el, prop) => parseFloat(getComputedStyle(el)[prop]);
+          const body = document.querySelector('main p, main li, main dd') || document.querySelector('main');
+          const targets = [...document.querySelectorAll(
+              'main button, main a.button, main .card-link, main .desk-case a.card-title, main .choice, main input:not([type=radio]):not([type=checkbox]), main select, .navbar-link')]
+            .filter(el => el.offsetParent !== null)
+            .map(el => { const r = el.getBoundingClientRect(); return {text: el.textContent.trim().slice(0, 20), w: r.width, h: r.height}; });
+          return {body: px(body, 'fontSize'), targets};
+        }"""
+    )
+
+
+@pytest.mark.parametrize(("elder", "text_px", "target_px"), [(True, 18, 60), (False, 16, 44)], ids=["elder", "standard"])
+def test_desk_text_and_tap_targets_are_large_enough(page, live_server, messages, cases, elder, text_px, target_px):
+    open_app(page, live_server, STAFF, elder=elder, route="/desk")
+    for name, route in screens(cases):
+        page.goto(f"{live_server.url}/#{route}")
+        expect(page.locator("main [role=status]", has_text=messages["zh-Hans"]["app"]["loading"])).to_have_count(0)
+        page.wait_for_timeout(300)
+        sizes = _sizes(page)
+        assert sizes["body"] >= text_px, (name, sizes["body"])
+        small = [t for t in sizes["targets"] if t["w"] < target_px - 0.5 or t["h"] < target_px - 0.5]
+        assert small == [], (name, small)
