@@ -51,11 +51,11 @@ export function HolidaysScreen() {
     <section class="screen" aria-labelledby="screen-title">
       <ScreenTitle>{t('ui.admin.holidays.title')}</ScreenTitle>
       <p>{t('ui.admin.holidays.explain')}</p>
+      <h2 aria-live="polite">{t('ui.admin.holidays.list', { year })}</h2>
       <div class="actions" role="group" aria-label={t('ui.admin.holidays.year_label')}>
         <button type="button" class="button button-secondary" onClick={() => setYear(year - 1)}>
           {t('ui.admin.holidays.year', { year: year - 1 })}
         </button>
-        <strong class="admin-year" aria-live="polite">{t('ui.admin.holidays.year', { year })}</strong>
         <button type="button" class="button button-secondary" onClick={() => setYear(year + 1)}>
           {t('ui.admin.holidays.year', { year: year + 1 })}
         </button>
