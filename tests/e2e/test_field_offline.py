@@ -1,6 +1,7 @@
-"""A grid worker's offline session (issue 10): the queue opens without a network,
-a case is started and resolved with a note and a photo while offline, and once
-the network is back the server has it resolved exactly once, in order."""
+"""A grid worker's offline session (issue 10): the queue and the residents of my
+grids open without a network, a case is started and resolved with a note and a
+photo while offline, and once the network is back the server has it resolved
+exactly once, in order."""
 
 from __future__ import annotations
 
@@ -68,6 +69,13 @@ def test_a_case_started_and_resolved_offline_is_resolved_on_the_server_exactly_o
         page.get_by_role("link", name=text["ui"]["nav"]["field"]).first.click()
         expect(page.locator("nav .badge")).to_have_text(text["ui"]["outbox"]["badge"].format(count=2))
         assert worker.get(f"/cases/{case['id']}")["status"] == "assigned"  # nothing reached the server yet
+        # The residents of my grids were stored by the queue: readable and searchable offline.
+        page.get_by_role("link", name=text["ui"]["nav"]["field_residents"], exact=True).click()
+        expect(page.get_by_role("heading", name="王秀英")).to_be_visible()
+        page.get_by_label(field["residents"]["search"]).fill("秀英")
+        page.get_by_role("button", name=field["residents"]["search_button"]).click()
+        expect(page.get_by_text(field["residents"]["offline_search"])).to_be_visible()
+        expect(page.get_by_text(field["residents"]["found"].format(count=1))).to_be_visible()
 
         context.set_offline(False)
         wait_until(lambda: worker.get(f"/cases/{case['id']}")["status"] == "resolved", timeout=30,

@@ -9,6 +9,7 @@ import { useState } from 'preact/hooks';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { normalizePhone } from '../phone.js';
+import { RegionPicker } from '../region-picker.jsx';
 import { navigate, routeQuery } from '../router.js';
 import { ScreenTitle } from '../ui.jsx';
 import { PhotoInput } from './photo-input.jsx';
@@ -25,7 +26,9 @@ export function ProxyScreen() {
   const residentName = query.get('name') || '';
   const home = session.user.region;
   // The case belongs to the resident's grid; a resident registered to a village goes to mine.
-  const grid = [query.get('grid'), home && home.code].find((code) => code && code.length === GRID_DIGITS) || '';
+  const known = [query.get('grid'), home && home.code].find((code) => code && code.length === GRID_DIGITS) || '';
+  const [picked, setPicked] = useState(null); // a worker of a whole village picks the grid
+  const grid = known || (picked ? picked.code : '');
   const catalog = useApi('/services', { offline: true });
   const [kind, setKind] = useState('request');
   const [service, setService] = useState('');
@@ -125,6 +128,7 @@ export function ProxyScreen() {
             ))}
           </div>
         </fieldset>
+        {!known && <RegionPicker value={picked} onChange={setPicked} />}
         <PhotoInput id="proxy-photos" photos={photos} onChange={setPhotos} />
         <Feedback message={error ? { error: true, text: error } : message} />
         <button type="submit" class="button button-primary button-wide" disabled={busy}>{t('ui.field.proxy.send')}</button>

@@ -48,7 +48,7 @@ export function QueueScreen() {
   const fresh = queue.ready && !queue.state.stale && !queue.state.error;
   // Something left the outbox: the server's lists have moved on.
   useEffect(() => queue.reload(), [rows.length]);
-  // Each case's detail, once, so it opens without a network too.
+  // Each case's detail and the area's lists, once, so they open without a network too.
   useEffect(() => {
     if (fresh) keepForOffline(queue.items.slice(0, PREFETCH), api, `${session.user.id}|${locale}`);
   }, [fresh, queue.items.length]);
@@ -93,17 +93,19 @@ function QueueItem({ item, rows, locale }) {
   );
 }
 
-/** Stores the detail and handovers of cases not stored yet, one request at a time (one bar of signal). */
+// The other screens' lists, so the area opens offline even where the worker has not been yet.
+const AREA_LISTS = ['/residents?limit=200', '/bookings', '/services'];
+
+/** Stores what is not stored yet (the area's lists, each queued case and its handovers), one request at a time. */
 async function keepForOffline(items, api, prefix) {
-  for (const item of items) {
-    for (const path of [`/cases/${item.id}`, `/cases/${item.id}/handovers`]) {
-      const key = `${prefix}|${path}`;
-      if ((await readCached(key)) !== undefined) continue;
-      try {
-        await writeCached(key, await api(path));
-      } catch {
-        return; // the network went: the rest next time
-      }
+  const paths = [...AREA_LISTS, ...items.flatMap((item) => [`/cases/${item.id}`, `/cases/${item.id}/handovers`])];
+  for (const path of paths) {
+    const key = `${prefix}|${path}`;
+    if ((await readCached(key)) !== undefined) continue;
+    try {
+      await writeCached(key, await api(path));
+    } catch {
+      return; // the network went: the rest next time
     }
   }
 }
