@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.desk import wait_loaded
+from tests.e2e.desk import ADMIN, wait_loaded
 from tests.e2e.resident import RESIDENT, STAFF, api_as, open_app
 
 pytestmark = pytest.mark.e2e
@@ -130,3 +130,19 @@ def test_staff_publish_a_notice_that_residents_then_read(page: Page, live_server
     # Readers of the Traditional script get the server's conversion.
     answer = page.request.get(f"{live_server.url}/api/v1/notices?region={TOWNSHIP}", headers={"Accept-Language": "zh-Hant"})
     assert any("請注意用火用電安全" in item["body"] for item in answer.json()["items"])
+
+
+def test_an_admin_publishes_for_a_township_of_the_county(page: Page, live_server, messages):
+    notices = messages["zh-Hans"]["ui"]["desk"]["notices"]
+    open_app(page, live_server, ADMIN, route="/desk/manage/notices")
+    wait_loaded(page, messages)
+    region = page.get_by_label(notices["region"])
+    expect(region.locator("option", has_text="白石乡")).to_have_count(1)
+    region.select_option(label="白石乡")
+    simplified = page.get_by_role("group", name=messages["zh-Hans"]["ui"]["desk"]["catalog"]["script_hans"])
+    simplified.get_by_label(notices["field_title"]).fill("白石乡医保缴费提醒")
+    simplified.get_by_label(notices["field_body"]).fill("请在月底前缴纳城乡居民医保。")
+    page.get_by_role("button", name=notices["publish"]).click()
+    expect(page.get_by_role("heading", name="白石乡医保缴费提醒")).to_be_visible()
+    answer = page.request.get(f"{live_server.url}/api/v1/notices?region=990101002")
+    assert any(item["title"] == "白石乡医保缴费提醒" for item in answer.json()["items"])

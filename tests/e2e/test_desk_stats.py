@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.desk import assigned_case, new_case, wait_loaded
+from tests.e2e.desk import ADMIN, assigned_case, new_case, wait_loaded
 from tests.e2e.resident import STAFF, api_as, open_app
 
 pytestmark = pytest.mark.e2e
@@ -90,3 +90,16 @@ def test_the_statistics_screen_runs_under_the_strict_csp(page: Page, live_server
     page.wait_for_timeout(500)
     violations = page.evaluate("window.__refused")
     assert violations == [] and refused == []
+
+
+def test_an_admin_compares_the_townships_of_the_county(page: Page, live_server, messages):
+    text = messages["zh-Hans"]
+    stats = text["ui"]["desk"]["stats"]
+    new_case(page, live_server, "县里统计用的事项")
+    open_app(page, live_server, ADMIN, route="/desk/stats")
+    wait_loaded(page, messages)
+    page.get_by_label(stats["group_by"]).select_option("township")
+    table = page.get_by_role("table")
+    expect(table.locator("caption")).to_have_text(stats["table_caption"].replace("{group}", text["stats"]["sheet"]["township"]))
+    expect(table.get_by_role("rowheader").filter(has_text="清河镇")).to_have_count(1)
+    expect(page.locator(".chart canvas").first).to_be_visible()

@@ -22,7 +22,9 @@ function beijingDate(ms) {
 }
 
 export function StatsScreen() {
-  const { t } = useApp();
+  const { t, session } = useApp();
+  // An admin's figures cover the county: its townships are worth comparing too.
+  const places = session.user.role === 'admin' ? ['township', ...PLACES] : PLACES;
   const [period, setPeriod] = useState(() => ({ from: beijingDate(Date.now() - 29 * DAY_MS), to: beijingDate(Date.now()) }));
   const [groupBy, setGroupBy] = useState('day');
   const [draft, setDraft] = useState(period);
@@ -53,7 +55,7 @@ export function StatsScreen() {
               {TIME.map((value) => <option key={value} value={value}>{t(`stats.sheet.${value}`)}</option>)}
             </optgroup>
             <optgroup label={t('ui.desk.stats.compare')}>
-              {PLACES.map((value) => <option key={value} value={value}>{t(`stats.sheet.${value}`)}</option>)}
+              {places.map((value) => <option key={value} value={value}>{t(`stats.sheet.${value}`)}</option>)}
             </optgroup>
           </select>
         </div>
