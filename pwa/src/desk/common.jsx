@@ -1,9 +1,9 @@
 // Pieces the desk screens share: a case line with its deadline as the server
 // computed it, sending a case move, and downloading a spreadsheet.
 
-import { useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 
-import { NetworkError } from '../api.js';
+import { ApiError, NetworkError } from '../api.js';
 import { useApp } from '../context.js';
 import { newKey } from '../outbox.js';
 import { describeError, formatDate, formatDeadline } from '../ui.jsx';
@@ -40,6 +40,42 @@ export function CaseLine({ item, children }) {
       {children}
     </li>
   );
+}
+
+/**
+ * Every page of a cursor-paged list (up to `maxPages` of 100), so a 督办 list is
+ * whole, not its newest hundred: {data: {items, next_cursor}, error, loading, stale, reload}.
+ */
+export function useAllPages(path, { maxPages = 10, limit = true } = {}) {
+  const { api, locale, signOut } = useApp();
+  const [state, setState] = useState({ data: null, error: null, stale: false, loading: true });
+  const [round, setRound] = useState(0);
+  const reload = useCallback(() => setRound((value) => value + 1), []);
+  useEffect(() => {
+    let alive = true;
+    setState((current) => ({ ...current, loading: true, error: null }));
+    (async () => {
+      const items = [];
+      let cursor = null;
+      for (let page = 0; page < maxPages; page += 1) {
+        const joiner = path.includes('?') ? '&' : '?';
+        const query = [limit ? 'limit=100' : '', cursor ? `cursor=${cursor}` : ''].filter(Boolean).join('&');
+        const answer = await api(query ? `${path}${joiner}${query}` : path);
+        items.push(...answer.items);
+        cursor = answer.next_cursor;
+        if (!cursor) break;
+      }
+      return { items, next_cursor: cursor };
+    })().then(
+      (data) => { if (alive) setState({ data, error: null, stale: false, loading: false }); },
+      (error) => {
+        if (error instanceof ApiError && error.status === 401) signOut();
+        if (alive) setState({ data: null, error, stale: false, loading: false });
+      },
+    );
+    return () => { alive = false; };
+  }, [path, locale, round]);
+  return { ...state, reload };
 }
 
 /** A case move sent at once (staff work online); {busy, error, move}. */

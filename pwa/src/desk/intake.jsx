@@ -2,13 +2,12 @@
 // the one that has waited longest is on top; each opens the desk case page.
 
 import { useApp } from '../context.js';
-import { useApi } from '../data.js';
 import { LoadState, ScreenTitle } from '../ui.jsx';
-import { CaseLine } from './common.jsx';
+import { CaseLine, useAllPages } from './common.jsx';
 
 export function IntakeScreen() {
   const { t } = useApp();
-  const cases = useApi('/cases?status=submitted&limit=100');
+  const cases = useAllPages('/cases?status=submitted');
   const items = cases.data ? [...cases.data.items].reverse() : [];
   return (
     <section class="screen" aria-labelledby="screen-title">

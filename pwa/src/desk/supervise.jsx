@@ -7,20 +7,19 @@
 import { useState } from 'preact/hooks';
 
 import { useApp } from '../context.js';
-import { useApi } from '../data.js';
 import { LoadState, ScreenTitle, formatDate } from '../ui.jsx';
 import { AssignForm } from './assign.jsx';
 import { Remind } from './case.jsx';
-import { CaseLine } from './common.jsx';
+import { CaseLine, useAllPages } from './common.jsx';
 
 const REASSIGNABLE = ['assigned', 'in_progress', 'waiting_info'];
 
 export function SuperviseScreen() {
   const { t } = useApp();
-  const overdue = useApi('/cases?overdue=true&limit=100');
-  const dueSoon = useApi('/cases?due_soon=true&limit=100');
-  const handovers = useApi('/handovers/unconfirmed');
-  const followUps = useApi('/follow-ups?status=open');
+  const overdue = useAllPages('/cases?overdue=true');
+  const dueSoon = useAllPages('/cases?due_soon=true');
+  const handovers = useAllPages('/handovers/unconfirmed', { limit: false });
+  const followUps = useAllPages('/follow-ups?status=open', { limit: false });
   const [done, setDone] = useState(null);
   const reload = (key) => {
     setDone(t(key));
