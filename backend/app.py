@@ -223,7 +223,11 @@ def create_app(
         ),
         logging_config=LoggingConfig(
             root={"level": "INFO", "handlers": ["queue_listener"]},
-            loggers={"bianmin": {"level": "INFO", "propagate": True}},
+            loggers={
+                "bianmin": {"level": "INFO", "propagate": True},
+                # httpx logs every request URL at INFO; an SMS gateway's URL may carry its key.
+                "httpx": {"level": "WARNING", "propagate": True},
+            },
             log_exceptions="debug",
         ),
         plugins=[StrictStructSchemaPlugin()],
