@@ -251,6 +251,9 @@ async def record_handover(actor: CurrentUser, case_id: int, data: HandoverCreate
     case = await cases.row_for(actor, case_id)
     if actor.role != "grid_worker":
         raise Conflict("booking.not_yours")
+    # "身份证复印件 110101…" is a natural thing to type: keep the number masked like any note.
+    items = [HandoverItem(name=accounts.redact_id_numbers(item.name.strip()), count=item.count) for item in data.items]
+    data = HandoverCreate(items=items, direction=data.direction)
     row = HandoverRow(
         case_id=case_id, items=msgspec.json.encode(data.items).decode(), direction=data.direction,
         recorded_by=actor.id, recorded_at=now,

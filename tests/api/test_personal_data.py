@@ -42,6 +42,11 @@ async def _flow_that_stores_id_numbers(client, auth) -> dict[str, dict[str, str]
     proxied = await submit(client, worker, title="代办", description=f"代{STAFF_ID}办理", resident_phone="13955550001",
                            identity_check="home_visit")
     assert proxied.status_code == 201, proxied.text
+    handover = await client.post(f"/api/v1/cases/{proxied.json()['id']}/handovers", headers=worker, json={
+        "items": [{"name": f"身份证复印件{STAFF_ID}", "count": 1}], "direction": "received",
+    })
+    assert handover.status_code == 201, handover.text
+    assert handover.json()["items"][0]["name"] == "身份证复印件110***********0037"
     return {"resident": resident, "staff": staff, "worker": worker, "case": case}
 
 
