@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from backend.accounts.service import normalize_phone
+from backend.accounts.service import mask_phone, normalize_phone
 from backend.accounts.structs import FLAGS, Flag, RegionRef
 from backend.accounts.tables import User as UserRow
 from backend.lib.auth import CurrentUser
@@ -33,15 +33,6 @@ class ResidentCard(msgspec.Struct):
 class ResidentPage(msgspec.Struct):
     items: list[ResidentCard]
     next_cursor: str | None = None
-
-
-def mask_phone(phone: str) -> str:
-    """Keep the first 3 and the last 4 digits.
-
-    >>> mask_phone("13800000001")
-    '138****0001'
-    """
-    return phone[:3] + "*" * max(0, len(phone) - 7) + phone[-4:] if len(phone) > 7 else "*" * len(phone)
 
 
 def _matching(query: str) -> Any | None:

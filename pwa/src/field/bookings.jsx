@@ -9,7 +9,7 @@ import { useApi } from '../data.js';
 import { useOutbox } from '../outbox-client.js';
 import { LoadState, ScreenTitle, formatDay } from '../ui.jsx';
 import { PhotoInput } from './photo-input.jsx';
-import { Feedback, QueuedLines, bookingChain, expectedBookingStatus, useChain, useSend } from './send.jsx';
+import { Feedback, QueuedLines, bookingChain, useSend, useSteps } from './send.jsx';
 
 const DAYS_AHEAD = 14;
 const SHOWN = new Set(['booked', 'checked_in', 'done', 'needs_slot']);
@@ -71,8 +71,7 @@ export function FieldBookingsScreen() {
 
 function BookingCard({ booking }) {
   const { t } = useApp();
-  const queued = useChain(bookingChain(booking.id));
-  const status = expectedBookingStatus(booking.status, queued);
+  const { rows: queued, status } = useSteps(bookingChain(booking.id), booking.status);
   const titleId = `booking-${booking.id}`;
   return (
     <li class="card">

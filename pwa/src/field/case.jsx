@@ -12,7 +12,7 @@ import { Timeline } from '../screens/case.jsx';
 import { LoadState, ScreenTitle, formatDate, formatDeadline } from '../ui.jsx';
 import { HandoverForm, HandoverList } from './handovers.jsx';
 import { PhotoInput } from './photo-input.jsx';
-import { Feedback, QueuedLines, caseChain, expectedCaseStatus, useChain, useSend } from './send.jsx';
+import { Feedback, QueuedLines, caseChain, useSend, useSteps } from './send.jsx';
 
 const CLOSED = new Set(['resolved', 'closed', 'cancelled', 'rejected']);
 
@@ -20,9 +20,8 @@ export function FieldCaseScreen({ id }) {
   const { t, locale, session } = useApp();
   const state = useApi(`/cases/${id}`, { offline: true });
   const handovers = useApi(`/cases/${id}/handovers`, { offline: true });
-  const chain = caseChain(id);
-  const queued = useChain(chain);
   const item = state.data;
+  const { rows: queued, status } = useSteps(caseChain(id), item ? item.status : null);
   const reload = () => {
     state.reload();
     handovers.reload();
@@ -34,7 +33,6 @@ export function FieldCaseScreen({ id }) {
     count.current = queued.length;
   }, [queued.length]);
 
-  const status = item ? expectedCaseStatus(item.status, queued) : null;
   const mine = item && item.assignee && item.assignee.id === session.user.id;
   return (
     <section class="screen" aria-labelledby="screen-title">

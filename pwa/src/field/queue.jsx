@@ -12,7 +12,7 @@ import { routeQuery } from '../router.js';
 import { PendingList } from '../screens/cases.jsx';
 import { readCached, writeCached } from '../store.js';
 import { LoadState, ScreenTitle, formatDeadline } from '../ui.jsx';
-import { caseChain, expectedCaseStatus } from './send.jsx';
+import { caseChain, useStepsOf } from './send.jsx';
 
 // One list per open status: the server pages newest first, and closed cases must
 // not push old open ones off the page.
@@ -74,8 +74,7 @@ export function QueueScreen() {
 
 function QueueItem({ item, rows, locale }) {
   const { t } = useApp();
-  const queued = rows.filter((row) => row.chain === caseChain(item.id));
-  const status = expectedCaseStatus(item.status, queued);
+  const { rows: queued, status } = useStepsOf(rows.filter((row) => row.chain === caseChain(item.id)), item.status);
   return (
     <li>
       <a class={`card card-link${item.overdue ? ' card-overdue' : item.due_soon ? ' card-due-soon' : ''}`} href={`#/field/cases/${item.id}`}>

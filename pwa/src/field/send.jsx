@@ -2,15 +2,20 @@
 // its Idempotency-Key, and those about one case or booking form a chain, so
 // they reach the server in the order they were made (start, then resolve).
 
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 
 import { useApp } from '../context.js';
 import { newKey } from '../outbox.js';
 import { queueRequest, useOutbox } from '../outbox-client.js';
 
-/** What a queued case move leads to, so the screen can go on offline. */
-const CASE_TARGET = { start: 'in_progress', request_info: 'waiting_info', resolve: 'resolved' };
-const BOOKING_TARGET = { check_in: 'checked_in', check_out: 'done' };
+/** Each step's [from, to] status: what a queued (or just sent) step leads to, so the screen can go on offline. */
+const STEPS = {
+  start: ['assigned', 'in_progress'],
+  request_info: ['in_progress', 'waiting_info'],
+  resolve: ['in_progress', 'resolved'],
+  check_in: ['booked', 'checked_in'],
+  check_out: ['checked_in', 'done'],
+};
 
 export const caseChain = (id) => `case-${id}`;
 export const bookingChain = (id) => `booking-${id}`;
@@ -20,21 +25,36 @@ export function useChain(chain) {
   return useOutbox().filter((row) => row.chain === chain);
 }
 
-/** The status once the chain's queued records are through (the server has the last word). */
-export function expectedStatus(status, rows, targets) {
-  let current = status;
-  for (const row of rows) {
-    if (row.state !== 'failed' && targets[row.kind]) current = targets[row.kind];
+/**
+ * {rows, status}: the chain's queued records, and the status once they are through.
+ * A step that has just left the outbox (sent) still counts while the copy on screen
+ * is from before it (the reload is on its way), so the screen never steps back and
+ * a form being filled in is not taken away; once the copy has moved on, it is forgotten.
+ */
+export function useSteps(chain, status) {
+  return useStepsOf(useChain(chain), status);
+}
+
+/** useSteps over rows already at hand (a list of many cases reads the outbox once). */
+export function useStepsOf(rows, status) {
+  const sent = useRef([]);
+  const last = useRef(rows);
+  const keys = new Set(rows.map((row) => row.key));
+  for (const row of last.current) {
+    if (!keys.has(row.key) && row.state !== 'failed') sent.current.push({ ...row, sent: true });
   }
-  return current;
-}
-
-export function expectedCaseStatus(status, rows) {
-  return expectedStatus(status, rows, CASE_TARGET);
-}
-
-export function expectedBookingStatus(status, rows) {
-  return expectedStatus(status, rows, BOOKING_TARGET);
+  last.current = rows;
+  let current = status;
+  const still = [];
+  for (const row of [...sent.current, ...rows]) {
+    const step = STEPS[row.kind];
+    if (!step || row.state === 'failed' || current == null) continue;
+    if (row.sent && current !== step[0]) continue; // the copy on screen already has it
+    if (row.sent) still.push(row);
+    current = step[1];
+  }
+  sent.current = still;
+  return { rows, status: current };
 }
 
 /**
@@ -74,12 +94,17 @@ export function Feedback({ message }) {
 /** Outbox rows of a chain as lines ("开始办理：等待发送"), refused ones with the reason. */
 export function QueuedLines({ rows }) {
   const { t } = useApp();
-  return rows.map((row) => (
-    <p key={row.key} class={row.state === 'failed' ? 'message message-error' : 'notice'}>
-      {t('ui.outbox.row', {
-        kind: t(`ui.field.outbox_kind.${row.kind}`),
-        status: row.state === 'failed' ? t('ui.outbox.failed', { reason: row.error || '' }) : t('ui.outbox.waiting_one'),
-      })}
-    </p>
-  ));
+  // A live region: the step a tap queued is announced even though its button has gone.
+  return (
+    <div role="status">
+      {rows.map((row) => (
+        <p key={row.key} class={row.state === 'failed' ? 'message message-error' : 'notice'}>
+          {t('ui.outbox.row', {
+            kind: t(`ui.field.outbox_kind.${row.kind}`),
+            status: row.state === 'failed' ? t('ui.outbox.failed', { reason: row.error || '' }) : t('ui.outbox.waiting_one'),
+          })}
+        </p>
+      ))}
+    </div>
+  );
 }
