@@ -29,6 +29,12 @@ FILTERS = {
         "app_case.status IN ('accepted', 'assigned', 'in_progress', 'waiting_info') AND app_case.deadline < {}",
         [NOW],
     ),
+    "due soon (督办)": (
+        "app_case",
+        "app_case.status IN ('accepted', 'assigned', 'in_progress', 'waiting_info') "
+        "AND app_case.due_soon_at <= {} AND app_case.deadline >= {}",
+        [NOW, NOW],
+    ),
     "statistics period": ("app_case", "app_case.created_at >= {} AND app_case.created_at < {}", [NOW, NOW]),
     "ratings of a case": ("rating", "rating.case_id = {}", [1]),
     "inbox": ("notification", "notification.user = {}", [1]),
