@@ -40,15 +40,6 @@ export function StatsScreen() {
       <ScreenTitle>{t('ui.desk.stats.title')}</ScreenTitle>
       <form class="form card stats-controls" onSubmit={onSubmit} noValidate>
         <div class="field">
-          <label for="stats-from">{t('ui.desk.stats.from')}</label>
-          <input id="stats-from" class="input" type="date" value={draft.from} onInput={(e) => setDraft({ ...draft, from: e.currentTarget.value })} />
-        </div>
-        <div class="field">
-          <label for="stats-to">{t('ui.desk.stats.to')}</label>
-          <input id="stats-to" class="input" type="date" value={draft.to} onInput={(e) => setDraft({ ...draft, to: e.currentTarget.value })} />
-        </div>
-        <button type="submit" class="button button-secondary">{t('ui.desk.stats.apply')}</button>
-        <div class="field">
           <label for="stats-group">{t('ui.desk.stats.group_by')}</label>
           <select id="stats-group" class="input" value={groupBy} onChange={(e) => setGroupBy(e.currentTarget.value)}>
             <optgroup label={t('ui.desk.stats.over_time')}>
@@ -59,6 +50,15 @@ export function StatsScreen() {
             </optgroup>
           </select>
         </div>
+        <div class="field">
+          <label for="stats-from">{t('ui.desk.stats.from')}</label>
+          <input id="stats-from" class="input" type="date" value={draft.from} onInput={(e) => setDraft({ ...draft, from: e.currentTarget.value })} />
+        </div>
+        <div class="field">
+          <label for="stats-to">{t('ui.desk.stats.to')}</label>
+          <input id="stats-to" class="input" type="date" value={draft.to} onInput={(e) => setDraft({ ...draft, to: e.currentTarget.value })} />
+        </div>
+        <button type="submit" class="button button-secondary">{t('ui.desk.stats.apply')}</button>
       </form>
       <DownloadButton path={`/stats/export.xlsx?${query}`} filename="stats.xlsx" label={t('ui.desk.stats.download')} />
       <LoadState state={summary} />
