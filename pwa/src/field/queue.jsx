@@ -2,7 +2,7 @@
 // first, overdue and due-soon marked. Kept for reading offline, with each case's
 // detail, so a worker can open and handle a case where there is no signal.
 
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
@@ -46,8 +46,12 @@ export function QueueScreen() {
   const rows = useOutbox();
   const justSent = routeQuery().get('sent') === '1';
   const fresh = queue.ready && !queue.state.stale && !queue.state.error;
-  // Something left the outbox: the server's lists have moved on.
-  useEffect(() => queue.reload(), [rows.length]);
+  // Something left the outbox: the server's lists have moved on (not on the first render: one bar of signal).
+  const before = useRef(rows.length);
+  useEffect(() => {
+    if (rows.length < before.current) queue.reload();
+    before.current = rows.length;
+  }, [rows.length]);
   // Each case's detail and the area's lists, once, so they open without a network too.
   useEffect(() => {
     if (fresh) keepForOffline(queue.items.slice(0, PREFETCH), api, `${session.user.id}|${locale}`);

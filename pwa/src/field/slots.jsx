@@ -3,7 +3,7 @@
 // one, each of which I can close for leave — its bookings then go to my AB岗
 // backup, or to staff. Both changes go through the outbox.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
@@ -22,7 +22,11 @@ export function SlotsScreen() {
   const slots = useApi('/slots/mine', { offline: true });
   const rows = useOutbox().filter((row) => row.chain === 'slots');
   // A change left the outbox: the slots the server made from it are new.
-  useEffect(() => slots.reload(), [rows.length]);
+  const before = useRef(rows.length);
+  useEffect(() => {
+    if (rows.length < before.current) slots.reload();
+    before.current = rows.length;
+  }, [rows.length]);
   return (
     <section class="screen" aria-labelledby="screen-title">
       <p><a class="list-link" href="#/field/bookings">{t('ui.field.slots.back')}</a></p>
