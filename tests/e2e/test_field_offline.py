@@ -1,7 +1,7 @@
 """A grid worker's offline session (issue 10): the queue and the residents of my
 grids open without a network, a case is started and resolved with a note and a
-photo while offline, and once the network is back the server has it resolved
-exactly once, in order."""
+photo and a proxy submission is made while offline, and once the network is back
+the server has the case resolved exactly once, in order, and the submission once."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import VIEWPORT
 from tests.e2e.field import actions, assigned_case, photo_png
-from tests.e2e.resident import GRID_WORKER, api_as, open_app, wait_until
+from tests.e2e.resident import GRID_WORKER, RESIDENT, api_as, open_app, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -76,6 +76,17 @@ def test_a_case_started_and_resolved_offline_is_resolved_on_the_server_exactly_o
         page.get_by_role("button", name=field["residents"]["search_button"]).click()
         expect(page.get_by_text(field["residents"]["offline_search"])).to_be_visible()
         expect(page.get_by_text(field["residents"]["found"].format(count=1))).to_be_visible()
+        # A proxy submission made at the resident's door, still offline.
+        page.get_by_role("link", name=field["residents"]["proxy"]).click()
+        page.get_by_label(text["case"]["kind"]["complaint"]).check()
+        proxy_title = f"代为反映：{case['title']}"
+        page.get_by_label(text["ui"]["submit"]["case_title"]).fill(proxy_title)
+        page.get_by_label(text["ui"]["submit"]["description"]).fill("老人电话里说路灯还是不亮。")
+        page.get_by_label(field["identity"]["phone"]).check()
+        page.get_by_role("button", name=field["proxy"]["send"]).click()
+        expect(page.get_by_text(field["queued"])).to_be_visible()
+        expect(page.get_by_role("heading", level=1)).to_have_text(field["queue"]["title"])
+        expect(page.locator("nav .badge")).to_have_text(text["ui"]["outbox"]["badge"].format(count=3))
 
         context.set_offline(False)
         wait_until(lambda: worker.get(f"/cases/{case['id']}")["status"] == "resolved", timeout=30,
@@ -89,6 +100,11 @@ def test_a_case_started_and_resolved_offline_is_resolved_on_the_server_exactly_o
         [resolved] = [event for event in stored["timeline"] if event["action"] == "resolve"]
         assert resolved["note"] == "已更换灯泡，晚上亮了"
         assert len(resolved["photos"]) == 1
+        resident = api_as(page, live_server, RESIDENT)
+        filed = [item for item in resident.get("/cases")["items"] if item["title"] == proxy_title]
+        assert len(filed) == 1
+        proxy_case = resident.get(f"/cases/{filed[0]['id']}")
+        assert proxy_case["identity_check"] == "phone" and proxy_case["submitted_by"]["name"] == "李建国"
     finally:
         context.close()
 

@@ -39,9 +39,8 @@ export function ProxyScreen() {
   const [name, setName] = useState('');
   const [photos, setPhotos] = useState([]);
   const [error, setError] = useState(null);
-  const { busy, message, send } = useSend((result) => {
-    if (result.state === 'sent') navigate('/field?sent=1');
-  });
+  // Sent or kept for later, the form is done: back to the queue, which says which (a second tap cannot file it twice).
+  const { busy, message, send } = useSend((result) => navigate(result.state === 'sent' ? '/field?sent=1' : '/field?queued=1'));
 
   function check() {
     if (!residentId && normalizePhone(phone).length !== 11) return t('ui.field.proxy.phone_required');

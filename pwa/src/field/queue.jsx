@@ -44,7 +44,9 @@ export function QueueScreen() {
   const { t, locale, api, session } = useApp();
   const queue = useQueue();
   const rows = useOutbox();
-  const justSent = routeQuery().get('sent') === '1';
+  const query = routeQuery();
+  const justSent = query.get('sent') === '1';
+  const justQueued = query.get('queued') === '1';
   const fresh = queue.ready && !queue.state.stale && !queue.state.error;
   // Something left the outbox: the server's lists have moved on (not on the first render: one bar of signal).
   const before = useRef(rows.length);
@@ -61,6 +63,7 @@ export function QueueScreen() {
     <section class="screen" aria-labelledby="screen-title">
       <ScreenTitle>{t('ui.field.queue.title')}</ScreenTitle>
       {justSent && <p class="notice">{t('ui.field.proxy.sent')}</p>}
+      {justQueued && <p class="notice">{t('ui.field.queued')}</p>}
       <OutboxStatus />
       <PendingList rows={rows.filter((row) => row.state === 'failed')} kindLabel={(kind) => t(`ui.field.outbox_kind.${kind}`)} />
       <LoadState state={queue.state} />
