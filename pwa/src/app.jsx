@@ -105,6 +105,10 @@ export function App({ initialLocale, initialMessages }) {
   useEffect(() => {
     if (!session && route !== ROUTES.signin) navigate(ROUTES.signin, { replace: true });
     else if (session && route === ROUTES.signin) navigate(roleHome(session.user.role), { replace: true });
+    // A case opened from a push message or the inbox (#/cases/ID) opens in the worker's own area.
+    else if (session && matched.name === 'case' && roleHome(session.user.role) !== ROUTES.home) {
+      navigate(`${roleHome(session.user.role)}/cases/${matched.param}`, { replace: true });
+    }
   }, [route, session]);
 
   // Screen readers and keyboards start at the new screen's heading.

@@ -70,3 +70,11 @@ def test_a_case_goes_to_a_back_office_by_name(page: Page, live_server, messages)
     expect(page.locator("p.status")).to_have_text(text["case"]["status"]["assigned"])
     detail = api_as(page, live_server, STAFF).get(f"/cases/{case['id']}")
     assert detail["department"] == "社会事务办" and detail["assignee"] is None
+
+
+def test_a_case_link_from_a_message_opens_the_desk_page(page: Page, live_server, messages):
+    """Push messages and the inbox link to #/cases/ID, the resident's page; staff land on the desk's."""
+    case = new_case(page, live_server, "消息里的事项")
+    open_app(page, live_server, STAFF, route=f"/cases/{case['id']}")
+    expect(page).to_have_url(re.compile(rf"#/desk/cases/{case['id']}$"))
+    expect(page.get_by_role("button", name=messages["zh-Hans"]["case"]["action"]["accept"], exact=True)).to_be_visible()

@@ -13,7 +13,11 @@ export function IntakeScreen() {
     <section class="screen" aria-labelledby="screen-title">
       <ScreenTitle>{t('ui.desk.intake.title')}</ScreenTitle>
       <p>{t('ui.desk.intake.explain')}</p>
-      <button type="button" class="button button-secondary" onClick={cases.reload}>{t('ui.desk.refresh')}</button>
+      <div class="actions">
+        <button type="button" class="button button-secondary" onClick={cases.reload}>{t('ui.desk.refresh')}</button>
+        {/* Escalations (超期督办) and bad ratings arrive in the inbox; the desk's nav has no room for it. */}
+        <a class="button button-secondary" href="#/inbox">{t('ui.nav.inbox')}</a>
+      </div>
       <LoadState state={cases} />
       {cases.data && (items.length ? (
         <>
