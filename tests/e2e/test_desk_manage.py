@@ -84,7 +84,7 @@ def test_import_shows_each_rows_fate_in_a_dry_run_then_imports(page: Page, live_
     open_app(page, live_server, STAFF, route="/desk/manage/import")
     page.get_by_label(desk["import"]["file"]).set_input_files(str(sheet))
     page.get_by_role("button", name=desk["import"]["check"]).click()
-    report = page.get_by_role("region", name=desk["import"]["report"])
+    report = page.get_by_role("region", name=desk["import"]["report"], exact=True)
     expect(report.get_by_role("row")).to_have_count(4)
     status = desk["import"]["status"]
     expect(report.get_by_role("row").filter(has_text="QH-201")).to_contain_text(status["unchanged"])

@@ -74,7 +74,7 @@ function Report({ report }) {
     <section aria-labelledby="report-title" class="import-report">
       <h2 id="report-title">{t('ui.desk.import.report')}</h2>
       <p role="status" class={report.rejected ? 'message message-error' : 'notice'}>{summary}</p>
-      <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="report-title">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label={t('ui.desk.import.table_label')}>
         <table class="table">
           <thead>
             <tr>
