@@ -194,10 +194,12 @@ export function ServiceEditScreen({ code }) {
               ))}
             </div>
           </fieldset>
-          <label class="choice">
-            <input type="checkbox" checked={form.active} onChange={() => setForm({ ...form, active: !form.active })} />
-            {t('ui.desk.catalog.active')}
-          </label>
+          <div class="choices">
+            <label class="choice">
+              <input type="checkbox" checked={form.active} onChange={() => setForm({ ...form, active: !form.active })} />
+              {t('ui.desk.catalog.active')}
+            </label>
+          </div>
           <div class="bilingual">
             {['hans', 'hant'].map((script) => (
               <fieldset key={script} class="fieldset">

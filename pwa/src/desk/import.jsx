@@ -39,7 +39,9 @@ export function ImportScreen() {
       <p><a href="#/desk/manage/services">{t('ui.desk.catalog.back')}</a></p>
       <ScreenTitle>{t('ui.desk.import.title')}</ScreenTitle>
       <p>{t('ui.desk.import.explain')}</p>
-      <DownloadButton path="/services/export?format=xlsx" filename="services.xlsx" label={t('ui.desk.import.template')} />
+      <div class="actions">
+        <DownloadButton path="/services/export?format=xlsx" filename="services.xlsx" label={t('ui.desk.import.template')} />
+      </div>
       <form class="form card" onSubmit={onSubmit} noValidate>
         <div class="field">
           <label for="import-file">{t('ui.desk.import.file')}</label>
@@ -51,10 +53,12 @@ export function ImportScreen() {
             onChange={(e) => { setFile(e.currentTarget.files[0] || null); setReport(null); }}
           />
         </div>
-        <label class="choice">
-          <input type="checkbox" checked={dryRun} onChange={() => setDryRun(!dryRun)} />
-          {t('ui.desk.import.dry_run')}
-        </label>
+        <div class="choices">
+          <label class="choice">
+            <input type="checkbox" checked={dryRun} onChange={() => setDryRun(!dryRun)} />
+            {t('ui.desk.import.dry_run')}
+          </label>
+        </div>
         <ErrorLine text={error} />
         <button type="submit" class="button button-primary" disabled={busy}>
           {dryRun ? t('ui.desk.import.check') : t('ui.desk.import.apply')}

@@ -60,7 +60,9 @@ export function StatsScreen() {
         </div>
         <button type="submit" class="button button-secondary">{t('ui.desk.stats.apply')}</button>
       </form>
-      <DownloadButton path={`/stats/export.xlsx?${query}`} filename="stats.xlsx" label={t('ui.desk.stats.download')} />
+      <div class="actions">
+        <DownloadButton path={`/stats/export.xlsx?${query}`} filename="stats.xlsx" label={t('ui.desk.stats.download')} />
+      </div>
       <LoadState state={summary} />
       {data && (
         <>
