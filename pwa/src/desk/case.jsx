@@ -47,7 +47,7 @@ export function CaseDesk({ id }) {
             {item.address && <><dt>{t('ui.desk.case.address')}</dt><dd>{item.address}</dd></>}
             <dt>{t('ui.desk.case.submitted_at')}</dt><dd>{formatDate(item.created_at, locale)}</dd>
             <dt>{t('ui.desk.case.time_limit')}</dt><dd>{t('catalog.time_limit', { days: item.time_limit_days })}</dd>
-            <dt>{t('ui.case.deadline')}</dt><dd><Deadline item={item} /></dd>
+            <dt>{t('ui.case.deadline')}</dt><dd><Deadline item={item} bare /></dd>
             <dt>{t('ui.desk.case.owner')}</dt><dd>{item.owner ? item.owner.name : t('ui.desk.case.nobody')}</dd>
             <dt>{t('ui.case.handler')}</dt>
             <dd>{item.assignee ? item.assignee.name : item.department || t('ui.desk.case.nobody')}</dd>

@@ -35,7 +35,8 @@ export function CatalogScreen() {
         <DownloadButton path="/services/export?format=csv" filename="services.csv" label={t('ui.desk.catalog.export_csv')} />
       </div>
       <LoadState state={records} />
-      {records.data && (
+      {records.data && !records.data.items.length && <p>{t('ui.desk.catalog.empty')}</p>}
+      {records.data && records.data.items.length > 0 && (
         <div class="table-wrap" tabIndex={0} role="region" aria-label={t('ui.desk.catalog.table_label')}>
           <table class="table">
             <thead>

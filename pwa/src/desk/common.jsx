@@ -12,13 +12,14 @@ export function ErrorLine({ text }) {
   return <div role="alert" class={text ? 'message message-error' : undefined}>{text || ''}</div>;
 }
 
-/** The deadline the server computed (end of the N-th working day) and its 即将到期 / 已超期 flags. */
-export function Deadline({ item }) {
+/** The deadline the server computed (`bare`: the date alone, under a 办结期限 label) (end of the N-th working day) and its 即将到期 / 已超期 flags. */
+export function Deadline({ item, bare = false }) {
   const { t, locale } = useApp();
-  if (!item.deadline) return <span class="meta">{t('ui.desk.case.no_deadline')}</span>;
+  if (!item.deadline) return <span class={bare ? undefined : 'meta'}>{t('ui.desk.case.no_deadline')}</span>;
+  const date = formatDeadline(item.deadline, locale);
   return (
-    <span class="meta">
-      {t('ui.desk.case.deadline', { date: formatDeadline(item.deadline, locale) })}
+    <span class={bare ? undefined : 'meta'}>
+      {bare ? date : t('ui.desk.case.deadline', { date })}
       {item.overdue && <strong class="desk-flag desk-flag-overdue">{t('ui.case.overdue')}</strong>}
       {item.due_soon && <strong class="desk-flag desk-flag-soon">{t('ui.desk.case.due_soon')}</strong>}
     </span>
