@@ -73,6 +73,9 @@ def test_unconfirmed_handovers_and_bad_rating_follow_ups_are_listed_and_worked_t
     wait_loaded(page, messages)
     handovers = _section(page, desk["supervise"]["handovers"])
     expect(handovers.locator("li", has_text="户口簿")).to_have_count(1)
+    handovers.locator("li", has_text="户口簿").get_by_role("button", name=text["case"]["action"]["remind"]).click()
+    expect(page.get_by_role("status").filter(has_text=desk["case"]["reminded"])).to_be_visible()
+    assert api_as(page, live_server, STAFF).get(f"/cases/{carried['id']}")["timeline"][-1]["action"] == "remind"
     follow_ups = _section(page, desk["supervise"]["followups"])
     follow_ups.get_by_role("link", name=bad["receipt_no"]).click()
     wait_loaded(page, messages)

@@ -112,7 +112,7 @@ function Intake({ item, onAccepted, onRejected }) {
 }
 
 /** 督办提醒: the assignee (or the owner) gets a message; the case keeps its state. */
-export function Remind({ item, onDone, compact = false }) {
+export function Remind({ item, onDone, compact = false, describedBy }) {
   const { t } = useApp();
   const { busy, error, move } = useMove(item.id, onDone);
   const [note, setNote] = useState('');
@@ -120,7 +120,7 @@ export function Remind({ item, onDone, compact = false }) {
     <button
       type="button"
       class="button button-primary"
-      aria-describedby={compact ? `case-title-${item.id}` : undefined}
+      aria-describedby={compact ? describedBy || `case-title-${item.id}` : undefined}
       disabled={busy}
       onClick={() => move({ action: 'remind', note: note.trim() })}
     >

@@ -38,7 +38,7 @@ export function SuperviseScreen() {
         <LoadState state={handovers} />
         {handovers.data && (handovers.data.items.length ? (
           <ul class="list desk-list">
-            {handovers.data.items.map((handover) => <HandoverLine key={handover.id} handover={handover} />)}
+            {handovers.data.items.map((handover) => <HandoverLine key={handover.id} handover={handover} onDone={reload} />)}
           </ul>
         ) : <p>{t('ui.desk.supervise.handovers_empty')}</p>)}
       </section>
@@ -94,14 +94,18 @@ function SuperviseLine({ item, onDone }) {
   );
 }
 
-function HandoverLine({ handover }) {
+function HandoverLine({ handover, onDone }) {
   const { t, locale } = useApp();
   const items = handover.items.map((entry) => t('ui.case.handover_item', { name: entry.name, count: entry.count }));
   return (
     <li class="card desk-case">
-      <a class="card-title" href={`#/desk/cases/${handover.case_id}`}>{t('ui.desk.supervise.handover_case', { id: handover.case_id })}</a>
+      <a class="card-title" id={`handover-title-${handover.id}`} href={`#/desk/cases/${handover.case_id}`}>
+        {t('ui.desk.supervise.handover_case', { id: handover.case_id })}
+      </a>
       <span class="meta">{t('ui.case.handover_label', { direction: handover.direction_label, items: items.join(t('ui.common.list_separator')) })}</span>
       <span class="meta">{t('ui.case.handover_by', { name: handover.recorded_by, at: formatDate(handover.recorded_at, locale) })}</span>
+      {/* The reminder goes to the case's assignee, who asks the resident to confirm. */}
+      <div class="actions"><Remind item={{ id: handover.case_id }} describedBy={`handover-title-${handover.id}`} compact onDone={() => onDone('ui.desk.case.reminded')} /></div>
     </li>
   );
 }
