@@ -15,9 +15,18 @@ SON = "13900000019"
 
 
 def publish_slot(page: Page, live_server, kind: str = "visit", days_ahead: int = 3) -> dict:
+    """An open afternoon slot of the demo grid worker with room, ``days_ahead`` or the first day
+    after: published now, or the one already there (another test's weekly pattern publishes some)."""
     worker = api_as(page, live_server, GRID_WORKER)
-    day = dt.date.today() + dt.timedelta(days=days_ahead)
-    return worker.post("/slots", {"date": day.isoformat(), "half_day": "pm", "kind": kind, "capacity": 3})
+    for ahead in range(days_ahead, days_ahead + 14):
+        day = (dt.date.today() + dt.timedelta(days=ahead)).isoformat()
+        [slot] = [s for s in worker.get(f"/slots/mine?from={day}&to={day}")["items"]
+                  if s["half_day"] == "pm" and s["kind"] == kind] or [None]
+        if slot is None:
+            return worker.post("/slots", {"date": day, "half_day": "pm", "kind": kind, "capacity": 3})
+        if slot["status"] == "open" and slot["booked"] < slot["capacity"]:
+            return slot
+    raise AssertionError("no afternoon slot free in two weeks")
 
 
 def test_elderly_resident_finds_a_service_in_traditional_script_and_books_a_visit(page: Page, live_server, messages):

@@ -117,6 +117,7 @@ def open_signed_in(page: Page, live_server, phone: str) -> dict:
 
 def test_script_and_elder_mode_chosen_while_signed_in_are_saved_to_the_profile(page: Page, live_server, messages):
     session = open_signed_in(page, live_server, GRID_WORKER)
+    page.goto(f"{live_server.url}/#/")  # a grid worker lands in 我的任务; the script row is on 首页
     hans, hant = messages["zh-Hans"], messages["zh-Hant"]
     expect(page.get_by_text(hans["role"]["grid_worker"])).to_be_visible()
 
