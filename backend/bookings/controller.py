@@ -126,11 +126,7 @@ class BookingController(Controller):
         clock: NamedDependency[Clock], idempotency_key: IdempotencyKey = None,
     ) -> Response[Booking]:
         """Sent from the worker's offline outbox: a retry with its key gets the first answer."""
-        actor = request.user
-        return await respond_once(
-            actor.id, f"check_in:{booking_id}", idempotency_key, body_hash(data), HTTP_200_OK,
-            lambda: service.visit(actor, booking_id, "check_in", data, clock.now(), case_ctx),
-        )
+        return await _visit_once(request.user, booking_id, "check_in", data, case_ctx, clock, idempotency_key)
 
     @post("/{booking_id:int}/check-out", operation_id="CheckOut", guards=[require_roles("grid_worker")], status_code=HTTP_200_OK)
     async def check_out(
@@ -138,16 +134,22 @@ class BookingController(Controller):
         clock: NamedDependency[Clock], idempotency_key: IdempotencyKey = None,
     ) -> Response[Booking]:
         """Sent from the worker's offline outbox: a retry with its key gets the first answer."""
-        actor = request.user
-        return await respond_once(
-            actor.id, f"check_out:{booking_id}", idempotency_key, body_hash(data), HTTP_200_OK,
-            lambda: service.visit(actor, booking_id, "check_out", data, clock.now(), case_ctx),
-        )
+        return await _visit_once(request.user, booking_id, "check_out", data, case_ctx, clock, idempotency_key)
 
     @post("/eligibility-overrides", operation_id="GrantBookingException", guards=[require_roles("staff", "admin")],
           status_code=HTTP_204_NO_CONTENT)
     async def grant(self, request: User, data: JSONBody[OverrideCreate], clock: NamedDependency[Clock]) -> None:
         await service.grant_override(request.user, data, clock.now())
+
+
+async def _visit_once(
+    actor: CurrentUser, booking_id: int, step: str, data: VisitNote, case_ctx: Context, clock: Clock, idempotency_key: str | None
+) -> Response[Booking]:
+    """Checks a visit in or out once per Idempotency-Key: a retry gets the first answer."""
+    return await respond_once(
+        actor.id, f"{step}:{booking_id}", idempotency_key, body_hash(data), HTTP_200_OK,
+        lambda: service.visit(actor, booking_id, step, data, clock.now(), case_ctx),
+    )
 
 
 class HandoverController(Controller):
