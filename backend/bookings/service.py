@@ -36,6 +36,7 @@ from backend.cases.service import Context
 from backend.cases.structs import CaseCreate
 from backend.catalog import service as catalog
 from backend.lib.auth import CurrentUser
+from backend.lib.db import json_list
 from backend.lib.errors import AppError, Conflict, Invalid, NotFound
 from backend.lib.i18n import to_script
 from backend.media import service as media
@@ -222,7 +223,7 @@ async def grant_override(actor: CurrentUser, data: OverrideCreate, now: datetime
 
 
 def _handover_view(row: dict[str, Any], locale: str, ctx: Context) -> Handover:
-    items = msgspec.json.decode(row["items"]) if isinstance(row["items"], str) else row["items"]
+    items = json_list(row["items"])
     return Handover(
         id=row["id"],
         case_id=row["case_id"],

@@ -34,6 +34,7 @@ from backend.cases.tables import Case as Row
 from backend.cases.tables import CaseEvent, ReceiptCounter
 from backend.catalog import service as catalog
 from backend.lib.auth import CurrentUser
+from backend.lib.db import json_list
 from backend.lib.errors import AppError, Invalid, NotFound
 from backend.lib.i18n import Locale, Texts, to_script
 from backend.media import service as media
@@ -222,7 +223,7 @@ async def _timeline(case_id: int, locale: Locale, texts: Texts) -> list[Event]:
             from_status=row["from_status"],
             to_status=row["to_status"],
             note=to_script(row["note"], locale),
-            media=msgspec.json.decode(row["media"]) if isinstance(row["media"], str) else list(row["media"]),
+            media=json_list(row["media"]),
         )
         for row in rows
     ]

@@ -10,6 +10,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
@@ -27,6 +28,11 @@ class DatabaseUnavailable(RuntimeError):
 def now() -> datetime:
     """The current instant, timezone-aware (stored as UTC)."""
     return datetime.now(UTC)
+
+
+def json_list(value: Any) -> list[Any]:
+    """A JSON array column as a list: SQLite hands back its text, PostgreSQL the decoded array."""
+    return msgspec.json.decode(value) if isinstance(value, str) else list(value)
 
 
 def all_tables() -> list[type]:

@@ -20,7 +20,7 @@ from backend.cases import service as cases
 from backend.cases import transitions
 from backend.cases.service import Context as CaseContext
 from backend.lib.auth import CurrentUser
-from backend.lib.db import is_unique_violation, write_transaction
+from backend.lib.db import is_unique_violation, json_list, write_transaction
 from backend.lib.errors import Conflict, Invalid, NotFound
 from backend.lib.i18n import to_script
 from backend.notifications import service as notifications
@@ -60,7 +60,7 @@ def _allowed_tags(score: int) -> tuple[str, ...]:
 
 
 def _view(row: dict[str, Any], locale: str, ctx: CaseContext) -> RatingView:
-    tags = msgspec.json.decode(row["tags"]) if isinstance(row["tags"], str) else list(row["tags"])
+    tags = json_list(row["tags"])
     return RatingView(
         id=row["id"],
         case_id=row["case_id"],
@@ -278,7 +278,7 @@ async def decide(actor: CurrentUser, rating_id: int, data: Decision, now: dateti
 
 
 def _flag_view(row: dict[str, Any], locale: str, ctx: CaseContext) -> FlagView:
-    tags = msgspec.json.decode(row["tags"]) if isinstance(row["tags"], str) else list(row["tags"])
+    tags = json_list(row["tags"])
     return FlagView(
         rating_id=row["id"],
         case_id=row["case_id"],
