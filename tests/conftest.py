@@ -150,7 +150,14 @@ def clock() -> TravelClock:
 async def client(settings: Settings, sms: RecordingSms, clock: TravelClock) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client for the app, run in the test's own event loop (so the
     PostgreSQL pool and the test share one loop)."""
-    app = create_app(settings, sms=sms, clock=clock)
+    async with seeded_client(create_app(settings, sms=sms, clock=clock), settings) as test_client:
+        yield test_client
+
+
+@contextlib.asynccontextmanager
+async def seeded_client(app: Litestar, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """``app`` running on a database emptied (PostgreSQL) and seeded with the regions,
+    the catalog and the demo users, and an HTTP client for it."""
     async with running(app):
         if PG_URL:
             await _reset_pg()
@@ -158,8 +165,8 @@ async def client(settings: Settings, sms: RecordingSms, clock: TravelClock) -> A
         await catalog_service.seed()
         await accounts.seed_demo_users(FieldCipher(settings.secret_key))
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as test_client:
-            yield test_client
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
 
 
 @contextlib.asynccontextmanager

@@ -21,13 +21,11 @@ import pytest_asyncio
 from backend.accounts import service as accounts
 from backend.accounts.structs import UserCreate
 from backend.app import create_app
-from backend.catalog import service as catalog_service
 from backend.lib.auth import issue_token
-from backend.lib.crypto import FieldCipher
 from backend.regions import service as regions
 from backend.settings import Settings
 from tests.api.cases.helpers import GRID_A, GRID_B, GRID_OTHER_TOWN, move, submit
-from tests.conftest import DEMO, PG_URL, SECRET, RecordingSms, TravelClock, _reset_pg, running
+from tests.conftest import DEMO, PG_URL, SECRET, RecordingSms, TravelClock, seeded_client
 from tests.unit.media.pictures import jpeg
 
 API = "/api/v1"
@@ -194,18 +192,10 @@ async def built_world(tmp: Path, template_url: str) -> AsyncIterator[World]:
         url = f"sqlite:///{tmp / 'world.sqlite3'}"
     settings = Settings(data_dir=tmp / "data", database_url=url, secret_key=SECRET, pwa_dir=tmp / "no-pwa")
     clock, sms = TravelClock(), RecordingSms()
-    app = create_app(settings, sms=sms, clock=clock)
-    async with running(app):
-        if PG_URL:
-            await _reset_pg()
-        await regions.seed()
-        await catalog_service.seed()
-        await accounts.seed_demo_users(FieldCipher(settings.secret_key))
-        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            world = World(client, clock, settings, sms)
-            await world.build()
-            yield world
+    async with seeded_client(create_app(settings, sms=sms, clock=clock), settings) as client:
+        world = World(client, clock, settings, sms)
+        await world.build()
+        yield world
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
