@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import run_server
-from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, SCREENSHOTS, STAFF, api_as, axe_violations, open_app
-from tests.e2e.test_resident_screens import SCREEN_SIZE, measure
+from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, STAFF, api_as, open_app
+from tests.e2e.screens import check_screen, screen_page
 
 pytestmark = pytest.mark.e2e
 
@@ -64,36 +64,14 @@ def screens(text: dict) -> list[tuple[str, str, str | None]]:
     ]
 
 
-def check_screen(page: Page, name: str, locale: str, elder: bool) -> tuple[list, list]:
-    violations = axe_violations(page)
-    mode = "elder" if elder else "standard"
-    page.screenshot(path=str(SCREENSHOTS / f"admin-{name}-{locale}-{mode}.png"), full_page=True)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= SCREEN_SIZE["width"], f"{name} overflows sideways: {width}px"
-    text_px, heading_px, target_px = (18, 24, 60) if elder else (16, 18, 44)
-    sizes = measure(page)
-    problems = []
-    if sizes["body"] < text_px or sizes["lineHeight"] < 1.3 or min(sizes["headings"]) < heading_px:
-        problems.append(("text", sizes["body"], sizes["lineHeight"], sizes["headings"]))
-    small = [t for t in sizes["targets"] if t["w"] < target_px - 0.5 or t["h"] < target_px - 0.5]
-    if small:
-        problems.append(("targets", small))
-    return violations, problems
-
-
 @pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])
 @pytest.mark.parametrize("locale", ["zh-Hans", "zh-Hant"])
 def test_admin_screens_have_no_axe_violations_are_large_enough_and_are_saved(
     browser: Browser, live_server, messages, appeal, locale, elder
 ):
-    context = browser.new_context(viewport=SCREEN_SIZE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
     text = messages[locale]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     found = {}
-    try:
+    with screen_page(browser, timeout=20_000) as page:
         open_app(page, live_server, ADMIN, locale=locale, elder=elder, route="/admin")
         for name, route, press in screens(text):
             page.goto(f"{live_server.url}/#{route}")
@@ -104,9 +82,7 @@ def test_admin_screens_have_no_axe_violations_are_large_enough_and_are_saved(
                 expect(button).to_be_visible(timeout=30_000)
                 button.click()
             page.wait_for_timeout(300)
-            violations, problems = check_screen(page, name, locale, elder)
+            violations, problems = check_screen(page, name, locale, elder, prefix="admin-")
             if violations or problems:
                 found[name] = (violations, problems)
         assert found == {}
-    finally:
-        context.close()

@@ -9,11 +9,12 @@ from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import run_server
 from tests.e2e.desk import age_handover, assigned_case, move_clock, new_case, resolved_case
-from tests.e2e.resident import GRID_WORKER, RESIDENT, SCREENSHOTS, STAFF, api_as, axe_violations, open_app
+from tests.e2e.resident import GRID_WORKER, RESIDENT, STAFF, api_as, open_app
+from tests.e2e.screens import SCREEN_SIZE, photograph, screen_page
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 360, "height": 740}
+PHONE = SCREEN_SIZE
 TABLET = {"width": 1024, "height": 768}
 WIDE = {"intake", "case", "supervise", "stats"}
 #: A sheet with one good and one bad row, for the import report.
@@ -73,14 +74,9 @@ def test_every_desk_screen_has_no_axe_violations_and_is_saved_as_a_screenshot(
     browser: Browser, live_server, messages, cases, locale, elder
 ):
     mode = "elder" if elder else "standard"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems = {}
     for size_name, size in (("", PHONE), ("-tablet", TABLET)):
-        context = browser.new_context(viewport=size, device_scale_factor=1 if size is TABLET else 2,
-                                      is_mobile=size is PHONE, has_touch=True, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        try:
+        with screen_page(browser, size, mobile=size is PHONE) as page:
             open_app(page, live_server, STAFF, locale=locale, elder=elder, route="/desk")
             for name, route in screens(cases):
                 if size is TABLET and name not in WIDE:
@@ -96,14 +92,9 @@ def test_every_desk_screen_has_no_axe_violations_and_is_saved_as_a_screenshot(
                     page.locator("form button[type=submit]").click()
                     page.locator(".import-report table").wait_for()
                 page.wait_for_timeout(300)
-                violations = axe_violations(page)
+                violations = photograph(page, f"desk-{name}{size_name}-{locale}-{mode}", size["width"], full_page=size is TABLET)
                 if violations:
                     problems[f"{name}{size_name}"] = violations
-                page.screenshot(path=str(SCREENSHOTS / f"desk-{name}{size_name}-{locale}-{mode}.png"), full_page=size is TABLET)
-                width = page.evaluate("document.documentElement.scrollWidth")
-                assert width <= size["width"], f"{name} overflows sideways at {size['width']} px: {width}px"
-        finally:
-            context.close()
     assert problems == {}
 
 

@@ -9,12 +9,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import run_server
 from tests.e2e.field import assigned_case, booked_visit, put
-from tests.e2e.resident import GRID_WORKER, SCREENSHOTS, api_as, axe_violations, open_app
-from tests.e2e.test_resident_screens import measure
+from tests.e2e.resident import GRID_WORKER, api_as, open_app
+from tests.e2e.screens import assert_large_enough, photograph, screen_page
 
 pytestmark = pytest.mark.e2e
-
-SCREEN_SIZE = {"width": 360, "height": 740}
 
 
 @pytest.fixture(scope="module")
@@ -61,28 +59,18 @@ def _wait_loaded(page: Page, messages: dict, locale: str) -> None:
 def test_every_field_screen_has_no_axe_violations_and_is_saved_as_a_screenshot(
     browser: Browser, live_server, messages, world, locale, elder
 ):
-    context = browser.new_context(viewport=SCREEN_SIZE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    mode = "elder" if elder else "standard"
+    with screen_page(browser) as page:
         open_app(page, live_server, GRID_WORKER, locale=locale, elder=elder, route="/field")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         problems = {}
         for name, route in screens(world):
             page.goto(f"{live_server.url}/#{route}")
             _wait_loaded(page, messages, locale)
             expect(page.get_by_role("heading", level=1)).not_to_have_text(messages[locale]["app"]["loading"])
-            violations = axe_violations(page)
+            violations = photograph(page, f"field-{name}-{locale}-{mode}", full_page=False)
             if violations:
                 problems[name] = violations
-            mode = "elder" if elder else "standard"
-            page.screenshot(path=str(SCREENSHOTS / f"field-{name}-{locale}-{mode}.png"))
-            width = page.evaluate("document.documentElement.scrollWidth")
-            assert width <= SCREEN_SIZE["width"], f"{name} overflows sideways: {width}px"
         assert problems == {}
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize(("elder", "text_px", "heading_px", "target_px"), [(True, 18, 24, 60), (False, 16, 18, 44)],
@@ -94,9 +82,4 @@ def test_field_text_and_tap_targets_are_large_enough(
     for _, route in screens(world):
         page.goto(f"{live_server.url}/#{route}")
         _wait_loaded(page, messages, "zh-Hans")
-        sizes = measure(page)
-        assert sizes["body"] >= text_px, (route, sizes["body"])
-        assert sizes["lineHeight"] >= 1.3, (route, sizes["lineHeight"])
-        assert min(sizes["headings"]) >= heading_px, (route, sizes["headings"])
-        small = [t for t in sizes["targets"] if t["w"] < target_px - 0.5 or t["h"] < target_px - 0.5]
-        assert small == [], (route, small)
+        assert_large_enough(page, route, text_px, heading_px, target_px)

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.resident import (
     GRID_WORKER, HOME_GRID, RESIDENT, SCREENSHOTS, STAFF, add_user, api_as, axe_violations, open_app, wait_until,
 )
-from tests.e2e.test_resident_screens import SCREEN_SIZE
+from tests.e2e.screens import SCREEN_SIZE
 
 pytestmark = pytest.mark.e2e
 

@@ -9,13 +9,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import run_server
-from tests.e2e.resident import (
-    GRID_WORKER, HOME_GRID, RESIDENT, SCREENSHOTS, STAFF, api_as, axe_violations, open_app,
-)
+from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, STAFF, api_as, open_app
+from tests.e2e.screens import assert_large_enough, photograph, screen_page
 
 pytestmark = pytest.mark.e2e
-
-SCREEN_SIZE = {"width": 360, "height": 740}
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +60,9 @@ def screens(case_id: int) -> list[tuple[str, str]]:
 def test_every_screen_has_no_axe_violations_and_is_saved_as_a_screenshot(
     browser: Browser, live_server, messages, resolved_case, locale, elder
 ):
-    context = browser.new_context(viewport=SCREEN_SIZE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    mode = "elder" if elder else "standard"
+    with screen_page(browser) as page:
         open_app(page, live_server, locale=locale, elder=elder)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         problems = {}
         for name, route in screens(resolved_case["id"]):
             page.goto(f"{live_server.url}/#{route}")
@@ -77,35 +70,10 @@ def test_every_screen_has_no_axe_violations_and_is_saved_as_a_screenshot(
             page.wait_for_timeout(300)
             if name == "home":  # show one category opened, as a villager would
                 page.locator("details.category summary").first.click()
-            violations = axe_violations(page)
+            violations = photograph(page, f"{name}-{locale}-{mode}", full_page=False)
             if violations:
                 problems[name] = violations
-            mode = "elder" if elder else "standard"
-            page.screenshot(path=str(SCREENSHOTS / f"{name}-{locale}-{mode}.png"))
-            width = page.evaluate("document.documentElement.scrollWidth")
-            assert width <= SCREEN_SIZE["width"], f"{name} overflows sideways: {width}px"
         assert problems == {}
-    finally:
-        context.close()
-
-
-def measure(page: Page) -> dict:
-    return page.evaluate(
-        """() => {
-          const px = (el, prop) => parseFloat(getComputedStyle(el)[prop]);
-          const body = document.querySelector('main p, main li, main dd') || document.querySelector('main');
-          const targets = [...document.querySelectorAll(
-              'main button, main a.button, main .list-link, main .card-link, main .choice, main summary, main input:not([type=radio]):not([type=checkbox]), main select, .navbar-link, header button, .settings button')]
-            .filter(el => el.offsetParent !== null)
-            .map(el => { const r = el.getBoundingClientRect(); return {text: el.textContent.trim().slice(0, 20), w: r.width, h: r.height}; });
-          return {
-            body: px(body, 'fontSize'),
-            lineHeight: px(body, 'lineHeight') / px(body, 'fontSize'),
-            headings: [...document.querySelectorAll('main h1, main h2')].map(h => px(h, 'fontSize')),
-            targets,
-          };
-        }"""
-    )
 
 
 @pytest.mark.parametrize(("elder", "text_px", "heading_px", "target_px"), [(True, 18, 24, 60), (False, 16, 18, 44)],
@@ -115,12 +83,7 @@ def test_text_and_tap_targets_are_large_enough(page: Page, live_server, resolved
     for _, route in screens(resolved_case["id"]):
         page.goto(f"{live_server.url}/#{route}")
         page.wait_for_timeout(500)
-        sizes = measure(page)
-        assert sizes["body"] >= text_px, (route, sizes["body"])
-        assert sizes["lineHeight"] >= 1.3, (route, sizes["lineHeight"])
-        assert min(sizes["headings"]) >= heading_px, (route, sizes["headings"])
-        small = [t for t in sizes["targets"] if t["w"] < target_px - 0.5 or t["h"] < target_px - 0.5]
-        assert small == [], (route, small)
+        assert_large_enough(page, route, text_px, heading_px, target_px)
 
 
 def test_switching_script_re_renders_at_once_and_is_saved(page: Page, live_server, messages):
