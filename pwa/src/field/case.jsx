@@ -114,8 +114,12 @@ function StartCase({ id }) {
   );
 }
 
-/** A note is required: the resident reads it as the answer to their case. */
-function ResolveCase({ id }) {
+/**
+ * A step whose note is required (the resident reads it as the answer to their
+ * case), with photos where the form offers them: {note, setNote, photos,
+ * setPhotos, busy, feedback, onSubmit}.
+ */
+function useNoteStep(id, action) {
   const { t } = useApp();
   const [note, setNote] = useState('');
   const [photos, setPhotos] = useState([]);
@@ -132,10 +136,16 @@ function ResolveCase({ id }) {
     }
     setError(null);
     send({
-      path: `/cases/${id}/transitions`, body: { action: 'resolve', note: note.trim() }, photos,
-      chain: caseChain(id), kind: 'resolve', label: note.trim(),
+      path: `/cases/${id}/transitions`, body: { action, note: note.trim() }, photos,
+      chain: caseChain(id), kind: action, label: note.trim(),
     });
   };
+  return { note, setNote, photos, setPhotos, busy, feedback: error ? { error: true, text: error } : message, onSubmit };
+}
+
+function ResolveCase({ id }) {
+  const { t } = useApp();
+  const { note, setNote, photos, setPhotos, busy, feedback, onSubmit } = useNoteStep(id, 'resolve');
   return (
     <form class="form card" onSubmit={onSubmit} noValidate aria-labelledby="resolve-title">
       <h2 id="resolve-title">{t('ui.field.case.resolve_title')}</h2>
@@ -144,7 +154,7 @@ function ResolveCase({ id }) {
         <textarea id="resolve-note" class="input textarea" rows={4} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       </div>
       <PhotoInput id="resolve-photos" photos={photos} onChange={setPhotos} />
-      <Feedback message={error ? { error: true, text: error } : message} />
+      <Feedback message={feedback} />
       <button type="submit" class="button button-primary button-wide" disabled={busy}>{t('ui.field.case.resolve')}</button>
     </form>
   );
@@ -152,21 +162,7 @@ function ResolveCase({ id }) {
 
 function RequestInfo({ id }) {
   const { t } = useApp();
-  const [note, setNote] = useState('');
-  const [error, setError] = useState(null);
-  const { busy, message, send } = useSend(() => setNote(''));
-  const onSubmit = (event) => {
-    event.preventDefault();
-    if (!note.trim()) {
-      setError(t('ui.field.case.note_required'));
-      return;
-    }
-    setError(null);
-    send({
-      path: `/cases/${id}/transitions`, body: { action: 'request_info', note: note.trim() },
-      chain: caseChain(id), kind: 'request_info', label: note.trim(),
-    });
-  };
+  const { note, setNote, busy, feedback, onSubmit } = useNoteStep(id, 'request_info');
   return (
     <form class="form card" onSubmit={onSubmit} noValidate aria-labelledby="info-title">
       <h2 id="info-title">{t('ui.field.case.info_title')}</h2>
@@ -174,7 +170,7 @@ function RequestInfo({ id }) {
         <label for="info-note">{t('ui.field.case.info_note')}</label>
         <textarea id="info-note" class="input textarea" rows={3} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       </div>
-      <Feedback message={error ? { error: true, text: error } : message} />
+      <Feedback message={feedback} />
       <button type="submit" class="button button-secondary button-wide" disabled={busy}>{t('ui.field.case.info_send')}</button>
     </form>
   );
