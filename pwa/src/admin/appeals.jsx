@@ -6,8 +6,8 @@ import { useState } from 'preact/hooks';
 
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { ConfirmStep, LoadState, ScreenTitle, formatDate } from '../ui.jsx';
-import { DoneLine, ErrorLine, useAction } from './common.jsx';
+import { ConfirmStep, ErrorLine, LoadState, ScreenTitle, formatDate } from '../ui.jsx';
+import { DoneLine, useAction } from './common.jsx';
 
 export function AppealsScreen() {
   const { t } = useApp();

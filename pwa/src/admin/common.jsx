@@ -1,4 +1,4 @@
-// Pieces the admin screens share: error and done lines, one action at a time,
+// Pieces the admin screens share: a done line, one action at a time,
 // and picking a region of the admin's county down to a given level.
 
 import { useEffect, useState } from 'preact/hooks';
@@ -6,10 +6,6 @@ import { useEffect, useState } from 'preact/hooks';
 import { NetworkError } from '../api.js';
 import { useApp } from '../context.js';
 import { describeError } from '../ui.jsx';
-
-export function ErrorLine({ text, id }) {
-  return <div id={id} role="alert" class={text ? 'message message-error' : undefined}>{text || ''}</div>;
-}
 
 export function DoneLine({ text }) {
   return <div role="status" class={text ? 'notice' : undefined}>{text || ''}</div>;

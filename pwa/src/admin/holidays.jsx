@@ -6,8 +6,8 @@ import { useState } from 'preact/hooks';
 
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { LoadState, ScreenTitle, formatDay } from '../ui.jsx';
-import { DoneLine, ErrorLine, useAction } from './common.jsx';
+import { ErrorLine, LoadState, ScreenTitle, formatDay } from '../ui.jsx';
+import { DoneLine, useAction } from './common.jsx';
 
 function thisYear() {
   return new Date().getFullYear();

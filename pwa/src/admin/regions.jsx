@@ -6,8 +6,8 @@ import { useEffect, useState } from 'preact/hooks';
 
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { LoadState, ScreenTitle } from '../ui.jsx';
-import { DoneLine, ErrorLine, useAction } from './common.jsx';
+import { ErrorLine, LoadState, ScreenTitle } from '../ui.jsx';
+import { DoneLine, useAction } from './common.jsx';
 
 const CHILD_LEVEL = { county: 'township', township: 'village', village: 'grid' };
 

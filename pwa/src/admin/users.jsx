@@ -5,8 +5,8 @@ import { useEffect, useState } from 'preact/hooks';
 
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { LoadState, ScreenTitle } from '../ui.jsx';
-import { DoneLine, ErrorLine, FLAGS, ROLES, ROLE_LEVEL, RegionCascade, useAction } from './common.jsx';
+import { ErrorLine, LoadState, ScreenTitle } from '../ui.jsx';
+import { DoneLine, FLAGS, ROLES, ROLE_LEVEL, RegionCascade, useAction } from './common.jsx';
 
 export function UsersScreen() {
   const { t } = useApp();

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { ErrorLine, useMove } from './common.jsx';
+import { ErrorLine, useMove } from '../ui.jsx';
 
 export function AssignForm({ item, action, onDone, idPrefix = 'assign' }) {
   const { t } = useApp();

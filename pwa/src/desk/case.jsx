@@ -7,9 +7,9 @@ import { useState } from 'preact/hooks';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { Timeline } from '../screens/case.jsx';
-import { ConfirmStep, LoadState, ScreenTitle, formatDate } from '../ui.jsx';
+import { ConfirmStep, ErrorLine, LoadState, ScreenTitle, formatDate, useMove } from '../ui.jsx';
 import { AssignForm } from './assign.jsx';
-import { Deadline, ErrorLine, useMove } from './common.jsx';
+import { Deadline } from './common.jsx';
 import { RatingDesk } from './followup.jsx';
 
 const OPEN = ['accepted', 'assigned', 'in_progress', 'waiting_info'];

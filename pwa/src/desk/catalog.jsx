@@ -7,8 +7,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { navigate } from '../router.js';
-import { ConfirmStep, LoadState, ScreenTitle, describeError } from '../ui.jsx';
-import { DownloadButton, ErrorLine } from './common.jsx';
+import { ConfirmStep, ErrorLine, LoadState, ScreenTitle, describeError } from '../ui.jsx';
+import { DownloadButton } from './common.jsx';
 
 const CATEGORIES = [
   'education', 'employment', 'social_insurance', 'social_assistance', 'elderly_care', 'disability', 'veterans',

@@ -1,16 +1,11 @@
 // Pieces the desk screens share: a case line with its deadline as the server
-// computed it, sending a case move, and downloading a spreadsheet.
+// computed it, and downloading a spreadsheet.
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
 
-import { ApiError, NetworkError } from '../api.js';
+import { ApiError } from '../api.js';
 import { useApp } from '../context.js';
-import { newKey } from '../outbox.js';
-import { describeError, formatDate, formatDeadline } from '../ui.jsx';
-
-export function ErrorLine({ text }) {
-  return <div role="alert" class={text ? 'message message-error' : undefined}>{text || ''}</div>;
-}
+import { ErrorLine, formatDate, formatDeadline } from '../ui.jsx';
 
 /** The deadline the server computed (`bare`: the date alone, under a 办结期限 label) (end of the N-th working day) and its 即将到期 / 已超期 flags. */
 export function Deadline({ item, bare = false }) {
@@ -77,28 +72,6 @@ export function useAllPages(path, { maxPages = 10, limit = true } = {}) {
     return () => { alive = false; };
   }, [path, locale, round]);
   return { ...state, reload };
-}
-
-/** A case move sent at once (staff work online); {busy, error, move}. */
-export function useMove(id, onDone) {
-  const { t, api } = useApp();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
-  async function move(body) {
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await api(`/cases/${id}/transitions`, { method: 'POST', body, headers: { 'Idempotency-Key': newKey() } });
-      setBusy(false);
-      onDone(result);
-      return true;
-    } catch (failure) {
-      setBusy(false);
-      setError(failure instanceof NetworkError ? t('ui.case.offline_action') : describeError(t, failure));
-      return false;
-    }
-  }
-  return { busy, error, setError, move };
 }
 
 /**

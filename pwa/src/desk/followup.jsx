@@ -5,8 +5,7 @@
 import { useState } from 'preact/hooks';
 
 import { useApp } from '../context.js';
-import { describeError, formatDate } from '../ui.jsx';
-import { ErrorLine } from './common.jsx';
+import { ErrorLine, describeError, formatDate } from '../ui.jsx';
 
 const OUTCOMES = ['verified', 'rectified', 'explained', 'not_responsible'];
 

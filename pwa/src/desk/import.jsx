@@ -5,8 +5,8 @@
 import { useState } from 'preact/hooks';
 
 import { useApp } from '../context.js';
-import { ScreenTitle, describeError } from '../ui.jsx';
-import { DownloadButton, ErrorLine } from './common.jsx';
+import { ErrorLine, ScreenTitle, describeError } from '../ui.jsx';
+import { DownloadButton } from './common.jsx';
 
 export function ImportScreen() {
   const { t, api } = useApp();

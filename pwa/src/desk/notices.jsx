@@ -5,8 +5,7 @@ import { useState } from 'preact/hooks';
 
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { LoadState, ScreenTitle, describeError, formatDate } from '../ui.jsx';
-import { ErrorLine } from './common.jsx';
+import { ErrorLine, LoadState, ScreenTitle, describeError, formatDate } from '../ui.jsx';
 
 export function NoticesScreen() {
   const { t, locale, session } = useApp();

@@ -5,11 +5,10 @@
 
 import { useState } from 'preact/hooks';
 
-import { NetworkError } from '../api.js';
 import { useApp } from '../context.js';
 import { newKey } from '../outbox.js';
 import { queueRequest } from '../outbox-client.js';
-import { ConfirmStep, describeError, formatDate } from '../ui.jsx';
+import { ConfirmStep, ErrorLine, formatDate, useMove } from '../ui.jsx';
 
 // Matches the server's REOPEN_DAYS: a resolved case may be reopened for this long.
 export const REOPEN_DAYS = 15;
@@ -22,30 +21,6 @@ export function canReopen(item, ratings) {
   }
   if (item.status === 'closed' && ratings && ratings.length) return ratings[ratings.length - 1].score <= 2;
   return false;
-}
-
-/** A case move sent at once; offline it says so instead of queueing. */
-function useMove(id, onDone) {
-  const { t, api } = useApp();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
-  async function move(body) {
-    setBusy(true);
-    setError(null);
-    try {
-      await api(`/cases/${id}/transitions`, { method: 'POST', body, headers: { 'Idempotency-Key': newKey() } });
-      setBusy(false);
-      onDone();
-    } catch (failure) {
-      setBusy(false);
-      setError(failure instanceof NetworkError ? t('ui.case.offline_action') : describeError(t, failure));
-    }
-  }
-  return { busy, error, setError, move };
-}
-
-function ErrorLine({ text }) {
-  return <div role="alert" class={text ? 'message message-error' : undefined}>{text || ''}</div>;
 }
 
 export function CancelCase({ id, onDone }) {
