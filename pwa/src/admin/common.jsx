@@ -1,11 +1,11 @@
-// Pieces the admin screens share: a done line, one action at a time,
-// and picking a region of the admin's county down to a given level.
+// Pieces the admin screens share: a done line, one action at a time, the save
+// of an inline edit, and picking a region of the admin's county down to a given level.
 
 import { useEffect, useState } from 'preact/hooks';
 
 import { NetworkError } from '../api.js';
 import { useApp } from '../context.js';
-import { describeError } from '../ui.jsx';
+import { ErrorLine, describeError } from '../ui.jsx';
 
 export function DoneLine({ text }) {
   return <div role="status" class={text ? 'notice' : undefined}>{text || ''}</div>;
@@ -36,6 +36,32 @@ export function useAction() {
     }
   }
   return { busy, error, done, run, setError, setDone };
+}
+
+/**
+ * Saves an inline edit: PATCHes `path` with `body`, which holds only the fields
+ * that changed; `onDone(saved)` closes the form, at once when nothing changed.
+ */
+export async function saveChanges(action, api, path, body, onDone) {
+  if (!Object.keys(body).length) {
+    onDone(false);
+    return;
+  }
+  if (await action.run(() => api(path, { method: 'PATCH', body }))) onDone(true);
+}
+
+/** The foot of an inline edit: its error line, save and cancel. */
+export function EditActions({ action, onCancel }) {
+  const { t } = useApp();
+  return (
+    <>
+      <ErrorLine text={action.error} />
+      <div class="actions">
+        <button type="submit" class="button button-primary" disabled={action.busy}>{t('ui.admin.save')}</button>
+        <button type="button" class="button button-secondary" disabled={action.busy} onClick={onCancel}>{t('ui.admin.cancel')}</button>
+      </div>
+    </>
+  );
 }
 
 const LEVELS = ['county', 'township', 'village', 'grid'];

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { ErrorLine, LoadState, ScreenTitle } from '../ui.jsx';
-import { DoneLine, useAction } from './common.jsx';
+import { DoneLine, EditActions, saveChanges, useAction } from './common.jsx';
 
 const CHILD_LEVEL = { county: 'township', township: 'village', village: 'grid' };
 
@@ -130,20 +130,12 @@ function RenameRegion({ region, onDone }) {
     const body = {};
     if (hans !== region.name_hans) body.name_hans = hans;
     if (hant !== region.name_hant) body.name_hant = hant;
-    if (!Object.keys(body).length) {
-      onDone(false);
-      return;
-    }
-    if (await action.run(() => api(`/regions/${region.code}`, { method: 'PATCH', body }))) onDone(true);
+    await saveChanges(action, api, `/regions/${region.code}`, body, onDone);
   }
   return (
     <form class="form" onSubmit={save} noValidate aria-label={t('ui.admin.regions.rename_label', { name: region.name_hans })}>
       <NameFields idPrefix={`rename-${region.code}`} hans={hans} hant={hant} setHans={setHans} setHant={setHant} />
-      <ErrorLine text={action.error} />
-      <div class="actions">
-        <button type="submit" class="button button-primary" disabled={action.busy}>{t('ui.admin.save')}</button>
-        <button type="button" class="button button-secondary" disabled={action.busy} onClick={() => onDone(false)}>{t('ui.admin.cancel')}</button>
-      </div>
+      <EditActions action={action} onCancel={() => onDone(false)} />
     </form>
   );
 }

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { ErrorLine, LoadState, ScreenTitle } from '../ui.jsx';
-import { DoneLine, FLAGS, ROLES, ROLE_LEVEL, RegionCascade, useAction } from './common.jsx';
+import { DoneLine, EditActions, FLAGS, ROLES, ROLE_LEVEL, RegionCascade, saveChanges, useAction } from './common.jsx';
 
 export function UsersScreen() {
   const { t } = useApp();
@@ -174,12 +174,7 @@ function UserEdit({ user, onDone }) {
     }
     if ([...flags].sort().join() !== [...user.flags].sort().join()) body.flags = flags;
     if (active !== user.active) body.active = active;
-    if (!Object.keys(body).length) {
-      onDone(false);
-      return;
-    }
-    const saved = await action.run(() => api(`/users/${user.id}`, { method: 'PATCH', body }));
-    if (saved) onDone(true);
+    await saveChanges(action, api, `/users/${user.id}`, body, onDone);
   }
 
   return (
@@ -201,11 +196,7 @@ function UserEdit({ user, onDone }) {
         <input type="checkbox" checked={active} onChange={(event) => setActive(event.currentTarget.checked)} />
         {t('ui.admin.users.active')}
       </label>
-      <ErrorLine text={action.error} />
-      <div class="actions">
-        <button type="submit" class="button button-primary" disabled={action.busy}>{t('ui.admin.save')}</button>
-        <button type="button" class="button button-secondary" disabled={action.busy} onClick={() => onDone(false)}>{t('ui.admin.cancel')}</button>
-      </div>
+      <EditActions action={action} onCancel={() => onDone(false)} />
     </form>
   );
 }
