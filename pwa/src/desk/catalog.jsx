@@ -8,7 +8,7 @@ import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { navigate } from '../router.js';
 import { ConfirmStep, ErrorLine, LoadState, ScreenTitle, describeError } from '../ui.jsx';
-import { DownloadButton } from './common.jsx';
+import { Bilingual, DownloadButton } from './common.jsx';
 
 const CATEGORIES = [
   'education', 'employment', 'social_insurance', 'social_assistance', 'elderly_care', 'disability', 'veterans',
@@ -201,24 +201,18 @@ export function ServiceEditScreen({ code }) {
               {t('ui.desk.catalog.active')}
             </label>
           </div>
-          <div class="bilingual">
-            {['hans', 'hant'].map((script) => (
-              <fieldset key={script} class="fieldset">
-                <legend>{t(`ui.desk.catalog.script_${script}`)}</legend>
-                {script === 'hant' && <p class="meta">{t('ui.desk.catalog.hant_hint')}</p>}
-                {TEXTS.map(([name, multi, list]) => {
-                  const id = `svc-${name}-${script}`;
-                  const Tag = multi ? 'textarea' : 'input';
-                  return (
-                    <div class="field" key={name}>
-                      <label for={id}>{t(`ui.desk.catalog.field.${name}`)}{list ? t('ui.desk.catalog.one_per_line') : ''}</label>
-                      <Tag id={id} class={multi ? 'input textarea' : 'input'} rows={multi ? 3 : undefined} value={form[`${name}_${script}`]} onInput={set(`${name}_${script}`)} />
-                    </div>
-                  );
-                })}
-              </fieldset>
-            ))}
-          </div>
+          <Bilingual>
+            {(script) => TEXTS.map(([name, multi, list]) => {
+              const id = `svc-${name}-${script}`;
+              const Tag = multi ? 'textarea' : 'input';
+              return (
+                <div class="field" key={name}>
+                  <label for={id}>{t(`ui.desk.catalog.field.${name}`)}{list ? t('ui.desk.catalog.one_per_line') : ''}</label>
+                  <Tag id={id} class={multi ? 'input textarea' : 'input'} rows={multi ? 3 : undefined} value={form[`${name}_${script}`]} onInput={set(`${name}_${script}`)} />
+                </div>
+              );
+            })}
+          </Bilingual>
           <ErrorLine text={error} />
           <div class="actions">
             <button type="submit" class="button button-primary" disabled={busy}>{t('ui.desk.catalog.save')}</button>

@@ -1,5 +1,5 @@
 // Pieces the desk screens share: a case line with its deadline as the server
-// computed it, and downloading a spreadsheet.
+// computed it, a form's texts in both scripts, and downloading a spreadsheet.
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
 
@@ -18,6 +18,22 @@ export function Deadline({ item, bare = false }) {
       {item.overdue && <strong class="desk-flag desk-flag-overdue">{t('ui.case.overdue')}</strong>}
       {item.due_soon && <strong class="desk-flag desk-flag-soon">{t('ui.desk.case.due_soon')}</strong>}
     </span>
+  );
+}
+
+/** Text a clerk types in both scripts: a fieldset for each (the Traditional one says why); `children(script)` gives its fields. */
+export function Bilingual({ children }) {
+  const { t } = useApp();
+  return (
+    <div class="bilingual">
+      {['hans', 'hant'].map((script) => (
+        <fieldset key={script} class="fieldset">
+          <legend>{t(`ui.desk.catalog.script_${script}`)}</legend>
+          {script === 'hant' && <p class="meta">{t('ui.desk.catalog.hant_hint')}</p>}
+          {children(script)}
+        </fieldset>
+      ))}
+    </div>
   );
 }
 

@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { ErrorLine, LoadState, ScreenTitle, describeError, formatDate } from '../ui.jsx';
+import { Bilingual } from './common.jsx';
 
 export function NoticesScreen() {
   const { t, locale, session } = useApp();
@@ -81,11 +82,9 @@ function NoticeForm({ scope, onDone }) {
           {below.data && below.data.items.map((place) => <option key={place.code} value={place.code}>{place.name}</option>)}
         </select>
       </div>
-      <div class="bilingual">
-        {['hans', 'hant'].map((script) => (
-          <fieldset key={script} class="fieldset">
-            <legend>{t(`ui.desk.catalog.script_${script}`)}</legend>
-            {script === 'hant' && <p class="meta">{t('ui.desk.catalog.hant_hint')}</p>}
+      <Bilingual>
+        {(script) => (
+          <>
             <div class="field">
               <label for={`notice-title-${script}`}>{t('ui.desk.notices.field_title')}</label>
               <input id={`notice-title-${script}`} class="input" maxLength={200} value={fields[`title_${script}`]} onInput={set(`title_${script}`)} />
@@ -94,9 +93,9 @@ function NoticeForm({ scope, onDone }) {
               <label for={`notice-body-${script}`}>{t('ui.desk.notices.field_body')}</label>
               <textarea id={`notice-body-${script}`} class="input textarea" rows={4} value={fields[`body_${script}`]} onInput={set(`body_${script}`)} />
             </div>
-          </fieldset>
-        ))}
-      </div>
+          </>
+        )}
+      </Bilingual>
       <ErrorLine text={error} />
       <div role="status" class={done ? 'notice' : undefined}>{done || ''}</div>
       <button type="submit" class="button button-primary" disabled={busy}>{t('ui.desk.notices.publish')}</button>
