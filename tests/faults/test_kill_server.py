@@ -30,17 +30,21 @@ DEADLINE_SECONDS = 240
 async def _run_with_kills(server: Server, tally: Tally, clients: list) -> list[int]:
     """Runs the clients; kills and restarts the server as the acknowledgements pass KILL_AT."""
     killed_at: list[int] = []
+    interrupted: list[int] = []
     tasks = [asyncio.create_task(client) for client in clients]
     try:
         for threshold in KILL_AT:
             while tally.acknowledged < threshold and not all(task.done() for task in tasks):
                 await asyncio.sleep(0.005)
+            # Kill while requests are on the wire (after a kill, every client may be in its
+            # back-off pause for a moment).
+            while _in_flight(tally) == 0 and not all(task.done() for task in tasks):
+                await asyncio.sleep(0.001)
             if all(task.done() for task in tasks):
                 break
-            in_flight = tally.tries - tally.acknowledged - tally.transport_errors - sum(tally.retried_statuses.values())
+            interrupted.append(_in_flight(tally))
             server.kill()
             killed_at.append(tally.acknowledged)
-            assert in_flight > 0, "the kill should interrupt requests in flight"
             await asyncio.sleep(0.3)
             server.start()
             await server.wait_healthy()
@@ -48,7 +52,12 @@ async def _run_with_kills(server: Server, tally: Tally, clients: list) -> list[i
     finally:
         for task in tasks:
             task.cancel()
+    assert sum(interrupted) > 0, "the kills should interrupt requests in flight"
     return killed_at
+
+
+def _in_flight(tally: Tally) -> int:
+    return tally.tries - tally.acknowledged - tally.transport_errors - sum(tally.retried_statuses.values())
 
 
 @pytest.fixture
