@@ -10,13 +10,12 @@ from typing import Any
 
 import msgspec
 
-from backend.accounts.service import _COLUMNS, _region_id_for, _to_struct, audit, create_user, get_user, mask_phone
+from backend.accounts.service import _COLUMNS, _region_id_for, _to_struct, audit, create_user, get_user, mask_phone, user_search
 from backend.accounts.structs import User, UserCreate, UserPage, UserUpdate
 from backend.accounts.tables import User as UserRow
 from backend.lib.auth import CurrentUser
 from backend.lib.crypto import FieldCipher
 from backend.lib.errors import AppError, NotFound
-from backend.lib.i18n import to_script
 
 PAGE_SIZE = 50
 
@@ -41,27 +40,14 @@ def _may_manage(actor: CurrentUser, role: str, region_code: str | None) -> bool:
     return actor.scope.covers(region_code)
 
 
-def _matching(q: str) -> Any:
-    """Users whose phone contains the digits typed, or whose name contains the text in either script."""
-    text = "".join(ch for ch in q.strip() if ch not in "%_\\")
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if digits and len(digits) == len(text.replace(" ", "").replace("-", "")):
-        return UserRow.phone.like(f"%{digits}%")
-    clause = None
-    for variant in {text, to_script(text, "zh-Hans"), to_script(text, "zh-Hant")}:
-        part = UserRow.name.ilike(f"%{variant}%")
-        clause = part if clause is None else clause | part
-    return clause
-
-
 async def list_users(actor: CurrentUser, cursor: int | None, role: str | None, q: str | None = None) -> UserPage:
     query = UserRow.select(*_COLUMNS).where(_visible(actor)).order_by(UserRow.id).limit(PAGE_SIZE + 1)
     if cursor is not None:
         query = query.where(UserRow.id > cursor)
     if role is not None:
         query = query.where(UserRow.role == role)
-    if q and q.strip():
-        query = query.where(_matching(q))
+    if q and (matching := user_search(q)) is not None:
+        query = query.where(matching)
     rows = await query
     items = [_masked(_to_struct(row, actor.locale)) for row in rows[:PAGE_SIZE]]
     more = len(rows) > PAGE_SIZE

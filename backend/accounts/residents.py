@@ -9,11 +9,10 @@ the home region, the care flags and a masked phone (138****0001).
 
 from __future__ import annotations
 
-from typing import Any
 
 import msgspec
 
-from backend.accounts.service import mask_phone, normalize_phone
+from backend.accounts.service import mask_phone, user_search
 from backend.accounts.structs import FLAGS, Flag, RegionRef
 from backend.accounts.tables import User as UserRow
 from backend.lib.auth import CurrentUser
@@ -35,28 +34,12 @@ class ResidentPage(msgspec.Struct):
     next_cursor: str | None = None
 
 
-def _matching(query: str) -> Any | None:
-    """The WHERE clause for what someone typed: a phone, its last digits, or part of a name."""
-    text = query.strip()
-    if not text:
-        return None
-    phone = normalize_phone(text)
-    if phone is not None:
-        return UserRow.phone == phone
-    digits = text.translate({0xFF10 + i: ord("0") + i for i in range(10)})
-    if digits.isdigit() and 4 <= len(digits) <= 10:
-        return UserRow.phone.like(f"%{digits}")
-    # LIKE's wildcards typed by the user are taken literally by dropping them.
-    name = "".join(ch for ch in text if ch not in "%_\\")[:50]
-    return UserRow.name.like(f"%{name}%") if name else UserRow.id < 0
-
-
 async def find_residents(actor: CurrentUser, query: str, cursor: int | None, limit: int) -> ResidentPage:
     """Active residents inside ``actor``'s scope, by id, matching ``query`` if given."""
     clause = (UserRow.role == "resident") & (UserRow.active == True) & actor.scope.region_filter(  # noqa: E712
         UserRow.region.code
     )
-    matching = _matching(query)
+    matching = user_search(query, phone_tail=True)
     if matching is not None:
         clause &= matching
     if cursor is not None:

@@ -14,7 +14,7 @@ from backend.lib.auth import CurrentUser, Role
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import is_unique_violation, now
 from backend.lib.errors import AppError, Invalid, NotFound
-from backend.lib.i18n import Locale
+from backend.lib.i18n import Locale, to_script
 from backend.regions import service as regions
 
 #: Which region levels a role's home region may be.
@@ -86,6 +86,37 @@ def mask_phone(phone: str) -> str:
     '138****0001'
     """
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:] if len(phone) > 7 else "*" * len(phone)
+
+
+_FULL_WIDTH_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
+
+
+def user_search(query: str, *, phone_tail: bool = False) -> Any | None:
+    """The WHERE clause for what someone typed into a user search, or None for nothing typed.
+
+    A whole phone number matches that phone; other digits (spaces, dashes and full-width
+    digits allowed) match phones containing them, or ending in them with ``phone_tail``
+    (a grid worker reads the last digits off a card); anything else matches part of the
+    name, in either script. LIKE's wildcards typed by the user are dropped, so ``%``
+    finds nobody rather than everybody.
+    """
+    typed = query.strip()
+    if not typed:
+        return None
+    phone = normalize_phone(typed)
+    if phone is not None:
+        return UserRow.phone == phone
+    text = "".join(ch for ch in typed if ch not in "%_\\").translate(_FULL_WIDTH_DIGITS)[:50]
+    digits = text.replace(" ", "").replace("-", "")
+    if digits.isascii() and digits.isdigit():
+        return UserRow.phone.like(f"%{digits}" if phone_tail else f"%{digits}%")
+    if not text:
+        return UserRow.id < 0
+    clause = None
+    for variant in {text, to_script(text, "zh-Hans"), to_script(text, "zh-Hant")}:
+        part = UserRow.name.like(f"%{variant}%")
+        clause = part if clause is None else clause | part
+    return clause
 
 
 _ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
