@@ -106,9 +106,7 @@ API_HANDLERS = [
 SHUTDOWN_SECONDS = 10.0
 
 
-def create_app(
-    settings: Settings | None = None, sms: SmsSender | None = None, clock: Clock | None = None
-) -> Litestar:
+def create_app(settings: Settings | None = None, sms: SmsSender | None = None, clock: Clock | None = None) -> Litestar:
     """Build the app from ``settings`` (read from the environment when omitted).
 
     ``sms`` replaces the sender chosen by the settings (tests pass a recording one);
@@ -124,13 +122,9 @@ def create_app(
     clock = clock or Clock()
     redact_access_log()  # no phone or photo link in the request lines of the log
     vapid = load_vapid(settings.data_dir, settings.vapid_subject)
-    rating_policy = RatingPolicy(
-        callback_days=settings.follow_up_callback_days, fix_days=settings.follow_up_fix_days
-    )
+    rating_policy = RatingPolicy(callback_days=settings.follow_up_callback_days, fix_days=settings.follow_up_fix_days)
     # Media sits below cases: whether someone may see a case's photo is asked of cases, from here.
-    media_ctx = media_service.context(
-        settings, load_user=accounts.load_current_user, case_visible=case_service.can_see
-    )
+    media_ctx = media_service.context(settings, load_user=accounts.load_current_user, case_visible=case_service.can_see)
     case_ctx = CaseContext(
         texts=texts,
         tz=ZoneInfo(settings.timezone),
@@ -146,8 +140,8 @@ def create_app(
             timers = asyncio.create_task(
                 case_jobs.run_forever(
                     clock.now,
-                settings.timer_interval_seconds,
-                also=[media_jobs.stale_remover(media_ctx.storage), partial(booking_jobs.run, tz=case_ctx.tz)],
+                    settings.timer_interval_seconds,
+                    also=[media_jobs.stale_remover(media_ctx.storage), partial(booking_jobs.run, tz=case_ctx.tz)],
                 )
             )
         deliveries = None
@@ -194,7 +188,7 @@ def create_app(
             DefineMiddleware(BodyDeadlineMiddleware, seconds=settings.body_timeout_seconds),
             DefineMiddleware(
                 BearerAuthMiddleware, tokens=VerifiedTokens(settings.secret_key), load_user=accounts.load_current_user
-            )
+            ),
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         before_send=[security_headers(settings.trust_forwarded_for)],
@@ -215,9 +209,7 @@ def create_app(
             version="1",
             path="/schema",
             components=Components(
-                security_schemes={
-                    "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
-                }
+                security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
             ),
             security=[{"BearerToken": []}],
         ),

@@ -85,7 +85,9 @@ async def seed(url: str, residents: int, cases: int) -> Seeded:
         township = await Region.select(Region.id).where(Region.code == TOWNSHIP).first()
         await User.insert(
             User(phone="13900000001", name="乡镇工作人员", role="staff", region=township["id"], created_at=now),
-            User(phone="13900000002", name="网格员", role="grid_worker", region=grids[township_grids[0]], created_at=now),
+            User(
+                phone="13900000002", name="网格员", role="grid_worker", region=grids[township_grids[0]], created_at=now
+            ),
         )
         staff = await User.select(User.id).where(User.phone == "13900000001").first()
         worker = await User.select(User.id).where(User.phone == "13900000002").first()
@@ -95,8 +97,14 @@ async def seed(url: str, residents: int, cases: int) -> Seeded:
             for n in range(start, min(residents, start + CHUNK)):
                 grid = rng.choice(list(grids))
                 batch.append(
-                    User(phone=f"137{n:08d}", name=f"村民{n}", role="resident", region=grids[grid],
-                         locale="zh-Hant" if n % 5 == 0 else "zh-Hans", created_at=now)
+                    User(
+                        phone=f"137{n:08d}",
+                        name=f"村民{n}",
+                        role="resident",
+                        region=grids[grid],
+                        locale="zh-Hant" if n % 5 == 0 else "zh-Hans",
+                        created_at=now,
+                    )
                 )
             await User.insert(*batch)
         for row in await User.select(User.id, User.region.code).where(User.role == "resident"):
@@ -120,19 +128,35 @@ async def seed(url: str, residents: int, cases: int) -> Seeded:
                 status = LIFE[stage][2]
                 rows.append(
                     Case(
-                        receipt_no=f"BM-{created:%Y-%m}-B{n:06d}", kind="request", service_code=rng.choice(codes),
-                        title="村口路灯不亮了，晚上出行不便", description="村口的路灯坏了两个星期，老人晚上出门看不清路。" * 2,
-                        region=grids[home[resident]], region_code=home[resident], address="青溪村三组",
-                        resident=resident, submitted_by=resident, status=status, time_limit_days=15,
-                        owner=staff["id"] if stage >= 1 else None, assignee=worker["id"] if stage >= 2 else None,
-                        response_due=created + timedelta(days=1), responded_at=accepted, accepted_at=accepted,
-                        deadline=deadline, due_soon_at=(deadline - timedelta(days=2)) if deadline else None,
+                        receipt_no=f"BM-{created:%Y-%m}-B{n:06d}",
+                        kind="request",
+                        service_code=rng.choice(codes),
+                        title="村口路灯不亮了，晚上出行不便",
+                        description="村口的路灯坏了两个星期，老人晚上出门看不清路。" * 2,
+                        region=grids[home[resident]],
+                        region_code=home[resident],
+                        address="青溪村三组",
+                        resident=resident,
+                        submitted_by=resident,
+                        status=status,
+                        time_limit_days=15,
+                        owner=staff["id"] if stage >= 1 else None,
+                        assignee=worker["id"] if stage >= 2 else None,
+                        response_due=created + timedelta(days=1),
+                        responded_at=accepted,
+                        accepted_at=accepted,
+                        deadline=deadline,
+                        due_soon_at=(deadline - timedelta(days=2)) if deadline else None,
                         # A steady state: the timers have already reminded and escalated what was due,
                         # so the server's first timer round does not rewrite thousands of cases mid-run.
-                        reminded_at=(deadline - timedelta(days=2)) if deadline and deadline - timedelta(days=2) < now else None,
+                        reminded_at=(deadline - timedelta(days=2))
+                        if deadline and deadline - timedelta(days=2) < now
+                        else None,
                         escalated_at=deadline if deadline and deadline < now else None,
-                        resolved_at=resolved, closed_at=(resolved + timedelta(days=2)) if stage >= 5 else None,
-                        created_at=created, updated_at=resolved or accepted or created,
+                        resolved_at=resolved,
+                        closed_at=(resolved + timedelta(days=2)) if stage >= 5 else None,
+                        created_at=created,
+                        updated_at=resolved or accepted or created,
                     )
                 )
                 stages.append((stage, created, resident))
@@ -142,8 +166,15 @@ async def seed(url: str, residents: int, cases: int) -> Seeded:
                 for step, (action, before, after) in enumerate(LIFE[: stage + 1]):
                     actor = resident if action in ("submit", "rate") else staff["id"] if step < 3 else worker["id"]
                     events.append(
-                        CaseEvent(case=row["id"], at=created + timedelta(hours=step * 20), actor=actor, action=action,
-                                  from_status=before, to_status=after, note="已联系电工，明天上午来修。" if step == 3 else "")
+                        CaseEvent(
+                            case=row["id"],
+                            at=created + timedelta(hours=step * 20),
+                            actor=actor,
+                            action=action,
+                            from_status=before,
+                            to_status=after,
+                            note="已联系电工，明天上午来修。" if step == 3 else "",
+                        )
                     )
             for first in range(0, len(events), 3000):  # PostgreSQL takes at most 32,767 parameters a statement
                 await CaseEvent.insert(*events[first : first + 3000])
@@ -249,7 +280,9 @@ def main() -> None:
         asyncio.run(recreate_postgres(url))
     began = time.perf_counter()
     seeded = asyncio.run(seed(url, ns.residents, ns.cases))
-    print(f"seeded {ns.residents:,} residents and {ns.cases:,} cases in {time.perf_counter() - began:.0f} s ({database})")
+    print(
+        f"seeded {ns.residents:,} residents and {ns.cases:,} cases in {time.perf_counter() - began:.0f} s ({database})"
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BIANMIN_", "DATABASE_URL"))}
     env.update(DATABASE_URL=url, BIANMIN_DATA_DIR=str(workdir / "data"), BIANMIN_SECRET_KEY=SECRET, BIANMIN_DEMO="off")
     ns.port = ns.port or free_port()
@@ -281,9 +314,20 @@ def main() -> None:
             # Another version of the code (e.g. `git worktree add /tmp/before <commit>`) serves the same data.
             server_root = Path(ns.server_checkout).resolve()
             env["PYTHONPATH"] = str(server_root)
-            command = [str(BIN / "python"), "-c", "from backend.cli import main; main()", "serve", "--port", str(ns.port)]
+            command = [
+                str(BIN / "python"),
+                "-c",
+                "from backend.cli import main; main()",
+                "serve",
+                "--port",
+                str(ns.port),
+            ]
         server = subprocess.Popen(
-            ["taskset", "-c", "0", *command], env=env, cwd=server_root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            ["taskset", "-c", "0", *command],
+            env=env,
+            cwd=server_root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         processes.append(server)
         wait_healthy(f"{base}/healthz", server)
@@ -297,9 +341,20 @@ def main() -> None:
         server.wait(timeout=20)
         ceiling_port = free_port()
         ceiling = subprocess.Popen(
-            ["taskset", "-c", "0", str(BIN / "python"), str(ROOT / "bench" / "ceiling_app.py"),
-             "--port", str(ceiling_port), "--bytes", str(detail_bytes)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "taskset",
+                "-c",
+                "0",
+                str(BIN / "python"),
+                str(ROOT / "bench" / "ceiling_app.py"),
+                "--port",
+                str(ceiling_port),
+                "--bytes",
+                str(detail_bytes),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         processes.append(ceiling)
         wait_healthy(f"http://127.0.0.1:{ceiling_port}/ceiling", ceiling)
@@ -315,10 +370,14 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
     top = statistics.median(r[0] for r in ceiling_results)
     version = f"code in {ns.server_checkout}" if ns.server_checkout else "this checkout"
-    print(f"\n{database} ({version}); {ns.cases:,} cases; {ns.connections} connections; {ns.rounds} × {ns.duration} s; "
-          f"server on CPU 0, wrk on CPU 1; case detail {detail_bytes} bytes")
-    print(f"ceiling (bare Litestar route, {detail_bytes} bytes): {top:,.0f} req/s, "
-          f"p99 {statistics.median(r[1] for r in ceiling_results):.1f} ms")
+    print(
+        f"\n{database} ({version}); {ns.cases:,} cases; {ns.connections} connections; {ns.rounds} × {ns.duration} s; "
+        f"server on CPU 0, wrk on CPU 1; case detail {detail_bytes} bytes"
+    )
+    print(
+        f"ceiling (bare Litestar route, {detail_bytes} bytes): {top:,.0f} req/s, "
+        f"p99 {statistics.median(r[1] for r in ceiling_results):.1f} ms"
+    )
     print("| endpoint | req/s (median) | of ceiling | p99 (median) | non-2xx | server RSS after |")
     print("| --- | --- | --- | --- | --- | --- |")
     for name, results, (rss, _) in rows:

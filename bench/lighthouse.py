@@ -40,8 +40,14 @@ BIANMIN = Path(sys.executable).parent / "bianmin"
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 LIGHTHOUSE = "lighthouse@11.7.1"
 CHROME_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 RESIDENT = "13800000001"
 CATEGORIES = ["performance", "accessibility", "best-practices", "pwa"]
@@ -61,8 +67,9 @@ def wait_healthy(url: str, seconds: float = 60) -> None:
 
 
 def session_for(url: str, env: dict, data_dir: Path) -> dict:
-    token = subprocess.run([str(BIANMIN), "token", RESIDENT], env=env, cwd=data_dir, capture_output=True,
-                           text=True, check=True).stdout.strip()
+    token = subprocess.run(
+        [str(BIANMIN), "token", RESIDENT], env=env, cwd=data_dir, capture_output=True, text=True, check=True
+    ).stdout.strip()
     request = urllib.request.Request(f"{url}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request, timeout=10) as answer:
         return {"access_token": token, "user": json.load(answer)}
@@ -93,9 +100,17 @@ def lighthouse(url: str, out: Path, profile: Path | None) -> dict:
         flags.append(f"--user-data-dir={profile}")
         extra.append("--disable-storage-reset")
     command = [
-        "npx", "--yes", LIGHTHOUSE, url, "--quiet", "--output=json", f"--output-path={out}",
-        f"--only-categories={','.join(CATEGORIES)}", "--form-factor=mobile",
-        f"--chrome-flags={' '.join(flags)}", *extra,
+        "npx",
+        "--yes",
+        LIGHTHOUSE,
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={out}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--form-factor=mobile",
+        f"--chrome-flags={' '.join(flags)}",
+        *extra,
     ]
     subprocess.run(command, cwd=REPO / "pwa", env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True)
     return json.loads(out.read_text(encoding="utf-8"))
@@ -114,12 +129,28 @@ def summarize(report: dict) -> dict:
     failing = sorted(
         (audit["id"], audit["score"])
         for audit in report["audits"].values()
-        if audit.get("score") is not None and audit["score"] < 1 and audit.get("scoreDisplayMode") in ("binary", "numeric")
+        if audit.get("score") is not None
+        and audit["score"] < 1
+        and audit.get("scoreDisplayMode") in ("binary", "numeric")
     )
-    metrics = {key: report["audits"][key]["numericValue"] for key in (
-        "first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")}
-    return {"scores": scores, "installable": installable, "by_type": by_type, "budget_bytes": budget,
-            "files": files, "failing": failing, "metrics": metrics}
+    metrics = {
+        key: report["audits"][key]["numericValue"]
+        for key in (
+            "first-contentful-paint",
+            "largest-contentful-paint",
+            "total-blocking-time",
+            "cumulative-layout-shift",
+        )
+    }
+    return {
+        "scores": scores,
+        "installable": installable,
+        "by_type": by_type,
+        "budget_bytes": budget,
+        "files": files,
+        "failing": failing,
+        "metrics": metrics,
+    }
 
 
 def main() -> None:
@@ -140,8 +171,13 @@ def main() -> None:
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env.update(BIANMIN_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
     with (work / "server.log").open("w") as log:
-        server = subprocess.Popen([str(BIANMIN), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                  cwd=data_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [str(BIANMIN), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=data_dir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_healthy(url)
         session = session_for(url, env, data_dir)
@@ -170,10 +206,18 @@ def report(results: dict) -> None:
         median = {name: statistics.median(r["scores"][name] for r in runs) for name in CATEGORIES}
         last = runs[-1]
         print(f"\n== {page} ({len(runs)} run{'s' if len(runs) > 1 else ''}) ==")
-        print("scores (median):", ", ".join(f"{name} {median[name]:g}" for name in CATEGORIES),
-              "| installable:", all(r["installable"] for r in runs))
-        print("metrics (last run, ms):", ", ".join(f"{k} {v:.0f}" if k != "cumulative-layout-shift" else f"CLS {v:.3f}"
-                                                for k, v in last["metrics"].items()))
+        print(
+            "scores (median):",
+            ", ".join(f"{name} {median[name]:g}" for name in CATEGORIES),
+            "| installable:",
+            all(r["installable"] for r in runs),
+        )
+        print(
+            "metrics (last run, ms):",
+            ", ".join(
+                f"{k} {v:.0f}" if k != "cumulative-layout-shift" else f"CLS {v:.3f}" for k, v in last["metrics"].items()
+            ),
+        )
         budget = last["budget_bytes"]
         verdict = "within" if budget <= BUDGET_BYTES else "OVER"
         print(f"HTML + JS + CSS transferred: {budget} B ({budget / 1024:.1f} KB, {verdict} the 60 KB budget)")

@@ -72,14 +72,20 @@ async def fill(url: str, count: int, push_url: str, p256dh: str, auth: str) -> i
             chunk = ids[start : start + CHUNK]
             await PushSubscription.insert(
                 *[
-                    PushSubscription(user=uid, endpoint=f"{push_url}/push/bench-{uid}", p256dh=p256dh, auth=auth, created_at=now)
+                    PushSubscription(
+                        user=uid, endpoint=f"{push_url}/push/bench-{uid}", p256dh=p256dh, auth=auth, created_at=now
+                    )
                     for uid in chunk
                 ]
             )
-            payload = msgspec.json.encode({"receipt_no": "BM-2026-11-000001", "title": "村口路灯不亮了，晚上出行不便"}).decode()
+            payload = msgspec.json.encode(
+                {"receipt_no": "BM-2026-11-000001", "title": "村口路灯不亮了，晚上出行不便"}
+            ).decode()
             await Notification.insert(
                 *[
-                    Notification(user=uid, case_id=uid, kind="case.start", payload=payload, created_at=now, next_attempt_at=now)
+                    Notification(
+                        user=uid, case_id=uid, kind="case.start", payload=payload, created_at=now, next_attempt_at=now
+                    )
                     for uid in chunk
                 ]
             )
@@ -131,10 +137,14 @@ async def run(ns: argparse.Namespace) -> None:
         await recreate_postgres(url)
     browser_key = ec.generate_private_key(ec.SECP256R1())
     (workdir / "browser.pem").write_bytes(
-        browser_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        browser_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
     )
     auth = os.urandom(16)
-    point = browser_key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    point = browser_key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BIANMIN_", "DATABASE_URL"))}
     env.update(
         DATABASE_URL=url,
@@ -157,12 +167,18 @@ async def run(ns: argparse.Namespace) -> None:
         processes.append(pusher)
         push_url = f"http://127.0.0.1:{pusher.stdout.readline().split()[1]}"
         first_user = await fill(url, ns.subscriptions, push_url, b64url(point), b64url(auth))
-        api = start([str(BIN / "bianmin"), "serve", "--port", str(ns.port)], env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        api = start(
+            [str(BIN / "bianmin"), "serve", "--port", str(ns.port)],
+            env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         processes.append(api)
         headers = {"Authorization": f"Bearer {issue_token(first_user, SECRET, 1)}"}
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{ns.port}", timeout=30) as client, httpx.AsyncClient(
-            base_url=push_url
-        ) as push:
+        async with (
+            httpx.AsyncClient(base_url=f"http://127.0.0.1:{ns.port}", timeout=30) as client,
+            httpx.AsyncClient(base_url=push_url) as push,
+        ):
             for _ in range(300):
                 try:
                     if (await client.get("/healthz")).status_code == 200:
@@ -179,8 +195,11 @@ async def run(ns: argparse.Namespace) -> None:
             began = time.perf_counter()
             for _ in range(ns.workers):
                 processes.append(
-                    start([str(BIN / "bianmin"), "worker"], {**env, "BIANMIN_WORKER_NICE": str(ns.nice)},
-                          stderr=subprocess.DEVNULL)
+                    start(
+                        [str(BIN / "bianmin"), "worker"],
+                        {**env, "BIANMIN_WORKER_NICE": str(ns.nice)},
+                        stderr=subprocess.DEVNULL,
+                    )
                 )
             done = asyncio.Event()
             busy_task = asyncio.create_task(probe(client, headers, done, 100_000))
@@ -195,8 +214,14 @@ async def run(ns: argparse.Namespace) -> None:
                     last = now
                     break
                 await asyncio.sleep(0.05)
-            cpu = {name: cpu_seconds(p) - cpu_before.get(name, 0.0) for name, p in
-                   [("push service", pusher), ("API", api), *((f"worker {n + 1}", w) for n, w in enumerate(processes[2:]))]}
+            cpu = {
+                name: cpu_seconds(p) - cpu_before.get(name, 0.0)
+                for name, p in [
+                    ("push service", pusher),
+                    ("API", api),
+                    *((f"worker {n + 1}", w) for n, w in enumerate(processes[2:])),
+                ]
+            }
             done.set()
             busy = await busy_task
             stats = (await push.get("/stats")).json()
@@ -218,9 +243,13 @@ async def run(ns: argparse.Namespace) -> None:
     if last is None or first is None:
         print(f"NOT DONE within {ns.timeout} s: {accepted} accepted")
     else:
-        print(f"delivered: {stats['accepted']} accepted by the push service ({stats['decrypted']} decrypted and checked)")
-        print(f"rate: {ns.subscriptions / (last - first):.0f} messages/s from the first to the last message; "
-              f"{ns.subscriptions / (last - began):.0f} messages/s including worker start-up ({last - began:.1f} s)")
+        print(
+            f"delivered: {stats['accepted']} accepted by the push service ({stats['decrypted']} decrypted and checked)"
+        )
+        print(
+            f"rate: {ns.subscriptions / (last - first):.0f} messages/s from the first to the last message; "
+            f"{ns.subscriptions / (last - began):.0f} messages/s including worker start-up ({last - began:.1f} s)"
+        )
     print(f"outbox rows still unsent: {left}; push service errors: {stats['errors'] or 'none'}")
     print(f"API idle:            {summary(idle)}")
     print(f"API during fan-out:  {summary(busy)}")

@@ -55,10 +55,31 @@ COPY_CHUNK = 50_000
 #: Ids count down from here as history goes back, so newer cases have larger ids, as in real life.
 ID_TOP = 50_000_000
 COLUMNS = [
-    "id", "receipt_no", "kind", "service_code", "title", "description", "region", "region_code", "address",
-    "resident", "submitted_by", "status", "owner", "assignee", "time_limit_days", "response_due",
-    "responded_at", "accepted_at", "deadline", "due_soon_at", "resolved_at", "closed_at", "low_rated",
-    "created_at", "updated_at",
+    "id",
+    "receipt_no",
+    "kind",
+    "service_code",
+    "title",
+    "description",
+    "region",
+    "region_code",
+    "address",
+    "resident",
+    "submitted_by",
+    "status",
+    "owner",
+    "assignee",
+    "time_limit_days",
+    "response_due",
+    "responded_at",
+    "accepted_at",
+    "deadline",
+    "due_soon_at",
+    "resolved_at",
+    "closed_at",
+    "low_rated",
+    "created_at",
+    "updated_at",
 ]
 OPEN = ["accepted", "assigned", "in_progress", "waiting_info"]
 
@@ -87,8 +108,13 @@ async def prepare(url: str) -> dict:
     for start in range(0, RESIDENTS, 1000):
         await User.insert(
             *[
-                User(phone=f"136{n:08d}", name=f"村民{n}", role="resident", region=grids[grid_codes[n % len(grid_codes)]],
-                     created_at=now)
+                User(
+                    phone=f"136{n:08d}",
+                    name=f"村民{n}",
+                    role="resident",
+                    region=grids[grid_codes[n % len(grid_codes)]],
+                    created_at=now,
+                )
                 for n in range(start, min(RESIDENTS, start + 1000))
             ]
         )
@@ -97,8 +123,12 @@ async def prepare(url: str) -> dict:
     residents = sorted(uid for phone, uid in by_phone.items() if phone.startswith("136"))
     codes = [r["code"] for r in await Case.raw("SELECT code FROM service WHERE active")]
     return {
-        "grids": grids, "grid_codes": grid_codes, "residents": residents, "codes": codes,
-        "staff": by_phone["13900000001"], "worker": by_phone["13900000002"],
+        "grids": grids,
+        "grid_codes": grid_codes,
+        "residents": residents,
+        "codes": codes,
+        "staff": by_phone["13900000001"],
+        "worker": by_phone["13900000002"],
     }
 
 
@@ -120,12 +150,31 @@ def case_record(n: int, created: datetime, now: datetime, rng: random.Random, id
     if resolved is not None and resolved > now:
         resolved = now
     return (
-        ID_TOP - n, f"BM-{created:%Y-%m}-S{n:07d}", "request", ids["codes"][n % len(ids["codes"])], "村口路灯不亮了", "路灯坏了。",
-        ids["grids"][grid], grid, "", resident, resident, status,
-        ids["staff"] if accepted_at else None, ids["worker"] if status not in ("submitted", "rejected", "accepted") else None,
-        15, created + timedelta(days=1), accepted_at, accepted_at, deadline_at,
-        deadline_at - timedelta(days=3) if deadline_at else None, resolved,
-        resolved + timedelta(days=2) if status == "closed" and resolved else None, False, created, resolved or created,
+        ID_TOP - n,
+        f"BM-{created:%Y-%m}-S{n:07d}",
+        "request",
+        ids["codes"][n % len(ids["codes"])],
+        "村口路灯不亮了",
+        "路灯坏了。",
+        ids["grids"][grid],
+        grid,
+        "",
+        resident,
+        resident,
+        status,
+        ids["staff"] if accepted_at else None,
+        ids["worker"] if status not in ("submitted", "rejected", "accepted") else None,
+        15,
+        created + timedelta(days=1),
+        accepted_at,
+        accepted_at,
+        deadline_at,
+        deadline_at - timedelta(days=3) if deadline_at else None,
+        resolved,
+        resolved + timedelta(days=2) if status == "closed" and resolved else None,
+        False,
+        created,
+        resolved or created,
     )
 
 
@@ -165,9 +214,11 @@ async def measure(ids: dict, now: datetime, texts: Texts) -> dict[str, float]:
     start = today - timedelta(days=29)
     probes = {
         "county statistics, last 30 days": lambda: stats.summary(
-            "990101", "青溪县", start, today, None, "zh-Hans", texts, TZ, now),
+            "990101", "青溪县", start, today, None, "zh-Hans", texts, TZ, now
+        ),
         "county statistics by village, last 30 days": lambda: stats.summary(
-            "990101", "青溪县", start, today, "village", "zh-Hans", texts, TZ, now),
+            "990101", "青溪县", start, today, "village", "zh-Hans", texts, TZ, now
+        ),
         "township overdue list (督办)": lambda: cases.list_cases(staff, Filters(overdue=True), now, ctx),
         "resident's case list": lambda: cases.list_cases(resident, Filters(), now, ctx),
         "catalog search 低保": lambda: catalog.list_services("zh-Hans", texts, q="低保"),

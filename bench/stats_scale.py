@@ -27,8 +27,17 @@ from backend.stats import service as stats
 from benchlib import recreate_postgres
 
 TZ = ZoneInfo("Asia/Shanghai")
-GRIDS = ["990101001001001", "990101001001002", "990101001002001", "990101001002002", "990101001003001",
-         "990101002001001", "990101002001002", "990101002002001", "990101002003001"]
+GRIDS = [
+    "990101001001001",
+    "990101001001002",
+    "990101001002001",
+    "990101001002002",
+    "990101001003001",
+    "990101002001001",
+    "990101002001002",
+    "990101002002001",
+    "990101002003001",
+]
 
 
 async def seed(n: int) -> None:
@@ -50,15 +59,27 @@ async def seed(n: int) -> None:
         accepted = created + timedelta(hours=rng.randrange(1, 40))
         deadline = accepted + timedelta(days=rng.randrange(3, 30))
         resolved = accepted + timedelta(hours=rng.randrange(5, 600)) if rng.random() < 0.8 else None
-        batch.append((f"BM-B-{i:07d}", rng.choice(codes), region_ids[grid], grid, created, accepted, deadline,
-                      resolved, created + timedelta(days=1)))
+        batch.append(
+            (
+                f"BM-B-{i:07d}",
+                rng.choice(codes),
+                region_ids[grid],
+                grid,
+                created,
+                accepted,
+                deadline,
+                resolved,
+                created + timedelta(days=1),
+            )
+        )
         if len(batch) == 2000 or i == n - 1:
             values = ", ".join(
                 "({}, 'request', {}, '标题', '描述', {}, {}, '', 1, 1, 'resolved', 10, {}, {}, {}, {}, {}, {}, {}, false)"
                 for _ in batch
             )
             params = [
-                v for (no, code, rid, grid, created, accepted, deadline, resolved, due) in batch
+                v
+                for (no, code, rid, grid, created, accepted, deadline, resolved, due) in batch
                 for v in (no, code, rid, grid, accepted, deadline, resolved, created, created, due, accepted)
             ]
             await Case.raw(
@@ -86,16 +107,20 @@ async def run(url: str, n: int) -> None:
         print(f"seeded {n} cases in {time.perf_counter() - began:.1f} s ({url.split(':')[0]})")
         texts = Texts.load(PROJECT_ROOT / "locales")
         now = datetime(2026, 12, 31, tzinfo=UTC)
-        for label, start, end in (("one month", date(2026, 11, 1), date(2026, 11, 30)),
-                                  ("three years", date(2024, 1, 1), date(2026, 12, 31))):
+        for label, start, end in (
+            ("one month", date(2026, 11, 1), date(2026, 11, 30)),
+            ("three years", date(2024, 1, 1), date(2026, 12, 31)),
+        ):
             for group_by in (None, "village", "category", "worker", "month"):
                 timings = []
                 for _ in range(5):
                     t0 = time.perf_counter()
                     summary = await stats.summary("990101", "青溪县", start, end, group_by, "zh-Hans", texts, TZ, now)
                     timings.append(time.perf_counter() - t0)
-                print(f"{label:12s} group_by={group_by or '-':9s} submitted={summary.totals.submitted:7d} "
-                      f"median {statistics.median(timings) * 1000:8.1f} ms")
+                print(
+                    f"{label:12s} group_by={group_by or '-':9s} submitted={summary.totals.submitted:7d} "
+                    f"median {statistics.median(timings) * 1000:8.1f} ms"
+                )
     finally:
         await close_engine(engine)
 

@@ -195,7 +195,13 @@ class PushService:
         elif scope["method"] == "GET" and path == "/stats":
             stats = {"accepted": self.accepted, "decrypted": self.decrypted, "errors": self.errors[:20]}
             payload = json.dumps(stats).encode()
-            await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", str(len(payload)).encode())]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-length", str(len(payload)).encode())],
+                }
+            )
             await send({"type": "http.response.body", "body": payload})
             return
         elif scope["method"] == "POST" and path.startswith("/push/"):

@@ -72,9 +72,13 @@ async def fuzz(database_url: str, data_dir: Path, positive: int, negative: int, 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=100, help="cases per operation that fit the schema")
-    parser.add_argument("--negative", type=int, default=None, help="cases per operation that do not (default: --examples)")
+    parser.add_argument(
+        "--negative", type=int, default=None, help="cases per operation that do not (default: --examples)"
+    )
     parser.add_argument("--seed", type=int, default=12)
-    parser.add_argument("--database-url", default="", help="a PostgreSQL database to drop and fill (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--database-url", default="", help="a PostgreSQL database to drop and fill (default: a temporary SQLite file)"
+    )
     args = parser.parse_args()
     negative = args.examples if args.negative is None else args.negative
     with tempfile.TemporaryDirectory(prefix="bianmin-fuzz-") as tmp:

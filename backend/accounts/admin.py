@@ -10,7 +10,16 @@ from typing import Any
 
 import msgspec
 
-from backend.accounts.service import _COLUMNS, _region_id_for, _to_struct, audit, create_user, get_user, mask_phone, user_search
+from backend.accounts.service import (
+    _COLUMNS,
+    _region_id_for,
+    _to_struct,
+    audit,
+    create_user,
+    get_user,
+    mask_phone,
+    user_search,
+)
 from backend.accounts.structs import User, UserCreate, UserPage, UserUpdate
 from backend.accounts.tables import User as UserRow
 from backend.lib.auth import CurrentUser
@@ -61,9 +70,11 @@ async def add_user(actor: CurrentUser, data: UserCreate, cipher: FieldCipher) ->
 
 
 async def update_user(actor: CurrentUser, user_id: int, patch: UserUpdate) -> User:
-    row = await UserRow.select(UserRow.id, UserRow.role, UserRow.region.code).where(
-        (UserRow.id == user_id) & _visible(actor)
-    ).first()
+    row = (
+        await UserRow.select(UserRow.id, UserRow.role, UserRow.region.code)
+        .where((UserRow.id == user_id) & _visible(actor))
+        .first()
+    )
     if row is None:
         raise NotFound()
     role = row["role"] if patch.role is msgspec.UNSET else patch.role

@@ -35,13 +35,16 @@ async def list_assignees(actor: CurrentUser, region: str | None) -> AssigneePage
         raise NotFound()
     rows = await (
         UserRow.select(
-            UserRow.id, UserRow.name, UserRow.role, UserRow.region.code, UserRow.region.level,
-            UserRow.region.name_hans, UserRow.region.name_hant,
+            UserRow.id,
+            UserRow.name,
+            UserRow.role,
+            UserRow.region.code,
+            UserRow.region.level,
+            UserRow.region.name_hans,
+            UserRow.region.name_hant,
         )
         .where(
-            actor.scope.region_filter(UserRow.region.code)
-            & UserRow.role.is_in(list(ROLES))
-            & (UserRow.active == True)  # noqa: E712
+            actor.scope.region_filter(UserRow.region.code) & UserRow.role.is_in(list(ROLES)) & (UserRow.active == True)  # noqa: E712
         )
         .order_by(UserRow.id)
         .limit(LIMIT)

@@ -34,13 +34,20 @@ class AuthController(Controller):
 
     @post("/otp", operation_id="SendLoginCode", status_code=HTTP_202_ACCEPTED)
     async def send_code(
-        self, request: Request, data: JSONBody[OtpRequest], settings: NamedDependency[Settings], sms: NamedDependency[SmsSender], texts: NamedDependency[Texts]
+        self,
+        request: Request,
+        data: JSONBody[OtpRequest],
+        settings: NamedDependency[Settings],
+        sms: NamedDependency[SmsSender],
+        texts: NamedDependency[Texts],
     ) -> OtpSent:
         ip = client_ip(request, settings.trust_forwarded_for)
         return await signin.send_code(data.phone, ip, request_locale(request), settings, sms, texts)
 
     @post("/login", operation_id="Login", status_code=HTTP_200_OK)
-    async def login(self, request: Request, data: JSONBody[LoginRequest], settings: NamedDependency[Settings]) -> LoginResult:
+    async def login(
+        self, request: Request, data: JSONBody[LoginRequest], settings: NamedDependency[Settings]
+    ) -> LoginResult:
         ip = client_ip(request, settings.trust_forwarded_for)
         return await signin.login(data.phone, data.code, ip, request_locale(request), settings)
 
@@ -84,7 +91,10 @@ class UserController(Controller):
 
     @post(operation_id="CreateUser")
     async def create_user(
-        self, request: Request[CurrentUser, str, object], data: JSONBody[UserCreate], cipher: NamedDependency[FieldCipher]
+        self,
+        request: Request[CurrentUser, str, object],
+        data: JSONBody[UserCreate],
+        cipher: NamedDependency[FieldCipher],
     ) -> User:
         return await admin.add_user(request.user, data, cipher)
 
@@ -106,7 +116,10 @@ class FamilyLinkController(Controller):
 
     @post(operation_id="RequestFamilyLink")
     async def request_link(
-        self, request: Request[CurrentUser, str, object], data: JSONBody[family.LinkCreate], clock: NamedDependency[Clock]
+        self,
+        request: Request[CurrentUser, str, object],
+        data: JSONBody[family.LinkCreate],
+        clock: NamedDependency[Clock],
     ) -> family.Link:
         return await family.request(request.user, data, clock.now())
 

@@ -59,9 +59,19 @@ class LinkPage(msgspec.Struct):
 
 
 _COLUMNS = (
-    FamilyLink.id, FamilyLink.relation, FamilyLink.status, FamilyLink.created_at, FamilyLink.confirmed_at,
-    FamilyLink.identity_check, FamilyLink.requester.id, FamilyLink.requester.name, FamilyLink.requester.phone,
-    FamilyLink.relative.id, FamilyLink.relative.name, FamilyLink.relative.phone, FamilyLink.relative.region.code,
+    FamilyLink.id,
+    FamilyLink.relation,
+    FamilyLink.status,
+    FamilyLink.created_at,
+    FamilyLink.confirmed_at,
+    FamilyLink.identity_check,
+    FamilyLink.requester.id,
+    FamilyLink.requester.name,
+    FamilyLink.requester.phone,
+    FamilyLink.relative.id,
+    FamilyLink.relative.name,
+    FamilyLink.relative.phone,
+    FamilyLink.relative.region.code,
 )
 
 
@@ -110,7 +120,9 @@ async def request(actor: CurrentUser, data: LinkCreate, now: datetime) -> Link:
         raise Invalid("family.relation_invalid", field="relation")
     found = await service.find_by_phone(phone)
     if found is None:
-        relative_id = (await service.create_user(UserCreate(phone=phone, name=data.relative_name.strip()), actor=actor.id)).id
+        relative_id = (
+            await service.create_user(UserCreate(phone=phone, name=data.relative_name.strip()), actor=actor.id)
+        ).id
     else:
         relative_id = found["id"]
         user = await service.get_user(relative_id, "zh-Hans")
@@ -121,7 +133,10 @@ async def request(actor: CurrentUser, data: LinkCreate, now: datetime) -> Link:
     try:
         async with write_transaction(FamilyLink):
             link = FamilyLink(
-                requester=actor.id, relative=relative_id, relation=relation, pair=f"{actor.id}:{relative_id}",
+                requester=actor.id,
+                relative=relative_id,
+                relation=relation,
+                pair=f"{actor.id}:{relative_id}",
                 created_at=now,
             )
             await link.save()
@@ -169,8 +184,12 @@ async def confirm(actor: CurrentUser, link_id: int, data: LinkConfirm, now: date
         if row["status"] != "pending":
             raise Conflict("family.not_pending")
         await FamilyLink.update(
-            {FamilyLink.status: "active", FamilyLink.confirmed_by: actor.id, FamilyLink.confirmed_at: now,
-             FamilyLink.identity_check: check}
+            {
+                FamilyLink.status: "active",
+                FamilyLink.confirmed_by: actor.id,
+                FamilyLink.confirmed_at: now,
+                FamilyLink.identity_check: check,
+            }
         ).where(FamilyLink.id == link_id)
         await service.audit(actor.id, "family.confirm", "family_link", link_id, {"identity_check": check})
     return await get(actor, link_id)
@@ -182,14 +201,21 @@ async def revoke(actor: CurrentUser, link_id: int) -> None:
     The row is deleted (the audit keeps who ended it), so the pair may ask again later.
     """
     async with write_transaction(FamilyLink):
-        row = await FamilyLink.select(*_COLUMNS).where(
-            (FamilyLink.id == link_id) & ((FamilyLink.requester == actor.id) | (FamilyLink.relative == actor.id))
-        ).first()
+        row = (
+            await FamilyLink.select(*_COLUMNS)
+            .where(
+                (FamilyLink.id == link_id) & ((FamilyLink.requester == actor.id) | (FamilyLink.relative == actor.id))
+            )
+            .first()
+        )
         if row is None:
             raise NotFound()
         await FamilyLink.delete().where(FamilyLink.id == link_id)
         await service.audit(
-            actor.id, "family.revoke", "family_link", link_id,
+            actor.id,
+            "family.revoke",
+            "family_link",
+            link_id,
             {"requester": row["requester.id"], "relative": row["relative.id"], "status": row["status"]},
         )
 
@@ -197,5 +223,3 @@ async def revoke(actor: CurrentUser, link_id: int) -> None:
 async def relative_ids(user_id: int) -> list[int]:
     rows = await FamilyLink.raw("{}", relatives_sql(user_id))
     return [row["relative"] for row in rows]
-
-

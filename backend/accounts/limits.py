@@ -13,8 +13,14 @@ from backend.lib.errors import RateLimited
 
 
 async def check(
-    kind: str, *, phone: str | None = None, ip: str | None = None, limit: int, window_seconds: int,
-    key: str = "rate_limited", at: datetime | None = None,
+    kind: str,
+    *,
+    phone: str | None = None,
+    ip: str | None = None,
+    limit: int,
+    window_seconds: int,
+    key: str = "rate_limited",
+    at: datetime | None = None,
 ) -> None:
     """Raise 429 (with Retry-After) when ``phone`` or ``ip`` used up ``limit`` attempts of ``kind``."""
     window_start = (at or utc_now()) - timedelta(seconds=window_seconds)

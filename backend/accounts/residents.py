@@ -36,8 +36,12 @@ class ResidentPage(msgspec.Struct):
 
 async def find_residents(actor: CurrentUser, query: str, cursor: int | None, limit: int) -> ResidentPage:
     """Active residents inside ``actor``'s scope, by id, matching ``query`` if given."""
-    clause = (UserRow.role == "resident") & (UserRow.active == True) & actor.scope.region_filter(  # noqa: E712
-        UserRow.region.code
+    clause = (
+        (UserRow.role == "resident")
+        & (UserRow.active == True)
+        & actor.scope.region_filter(  # noqa: E712
+            UserRow.region.code
+        )
     )
     matching = user_search(query, phone_tail=True)
     if matching is not None:
@@ -45,10 +49,23 @@ async def find_residents(actor: CurrentUser, query: str, cursor: int | None, lim
     if cursor is not None:
         clause &= UserRow.id > cursor
     limit = max(1, min(limit, MAX_PAGE))
-    rows = await UserRow.select(
-        UserRow.id, UserRow.name, UserRow.phone, UserRow.elderly, UserRow.disabled, UserRow.lives_alone,
-        UserRow.region.code, UserRow.region.level, UserRow.region.name_hans, UserRow.region.name_hant,
-    ).where(clause).order_by(UserRow.id).limit(limit + 1)
+    rows = (
+        await UserRow.select(
+            UserRow.id,
+            UserRow.name,
+            UserRow.phone,
+            UserRow.elderly,
+            UserRow.disabled,
+            UserRow.lives_alone,
+            UserRow.region.code,
+            UserRow.region.level,
+            UserRow.region.name_hans,
+            UserRow.region.name_hant,
+        )
+        .where(clause)
+        .order_by(UserRow.id)
+        .limit(limit + 1)
+    )
     script = "hant" if actor.locale == "zh-Hant" else "hans"
     items = [
         ResidentCard(

@@ -188,11 +188,7 @@ async def contacts(user_ids: list[int]) -> dict[int, Contact]:
 
 async def find_by_phone(phone: str) -> dict[str, Any] | None:
     """The id, locale and active flag of the user with ``phone``, if any."""
-    return (
-        await UserRow.select(UserRow.id, UserRow.locale, UserRow.active)
-        .where(UserRow.phone == phone)
-        .first()
-    )
+    return await UserRow.select(UserRow.id, UserRow.locale, UserRow.active).where(UserRow.phone == phone).first()
 
 
 async def update_me(user: CurrentUser, patch: MeUpdate) -> User:

@@ -35,7 +35,11 @@ def _phone_or_400(raw: str) -> str:
 
 async def _check_limit(kind: str, phone: str, ip: str, settings: Settings) -> None:
     await limits.check(
-        kind, phone=phone, ip=ip, limit=settings.otp_limit, window_seconds=settings.otp_window_seconds,
+        kind,
+        phone=phone,
+        ip=ip,
+        limit=settings.otp_limit,
+        window_seconds=settings.otp_window_seconds,
         key="auth.too_many_attempts",
     )
 
@@ -54,9 +58,7 @@ async def send_code(
     async with OtpCode._meta.db.transaction():
         await _record("send", phone, ip)
         # Only the newest code works: an older SMS arriving late must not.
-        await OtpCode.update({OtpCode.used_at: issued}).where(
-            (OtpCode.phone == phone) & OtpCode.used_at.is_null()
-        )
+        await OtpCode.update({OtpCode.used_at: issued}).where((OtpCode.phone == phone) & OtpCode.used_at.is_null())
         await OtpCode.insert(
             OtpCode(
                 phone=phone,

@@ -81,7 +81,9 @@ class FamilyLink(Table):
     #: "<requester>:<relative>", unique: one link per pair.
     pair = Varchar(length=32, unique=True)
     created_at = Timestamptz()
-    confirmed_by = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), null=True, default=None)
+    confirmed_by = ForeignKey(
+        LazyTableReference("User", module_path="backend.accounts.tables"), null=True, default=None
+    )
     confirmed_at = Timestamptz(null=True, default=None)
     #: home_visit | phone | smartphone | in_person, when a grid worker confirmed it.
     identity_check = Varchar(length=16, null=True, default=None)

@@ -42,7 +42,10 @@ class SlotController(Controller):
 
     @get(operation_id="ListFreeSlots")
     async def free(
-        self, request: User, case_ctx: NamedDependency[Context], clock: NamedDependency[Clock],
+        self,
+        request: User,
+        case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock],
         grid: Annotated[str | None, QueryParameter(pattern=r"^\d{9,15}$")] = None,
         kind: Annotated[Kind | None, QueryParameter()] = None,
         from_: Annotated[date | None, QueryParameter(name="from")] = None,
@@ -53,7 +56,11 @@ class SlotController(Controller):
 
     @post(operation_id="PublishSlot", guards=workers, status_code=HTTP_201_CREATED)
     async def publish(
-        self, request: User, data: JSONBody[SlotCreate], case_ctx: NamedDependency[Context], clock: NamedDependency[Clock]
+        self,
+        request: User,
+        data: JSONBody[SlotCreate],
+        case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock],
     ) -> Slot:
         return await slots.publish(request.user, data, clock.now().astimezone(case_ctx.tz).date())
 
@@ -65,7 +72,10 @@ class SlotController(Controller):
 
     @get("/mine", operation_id="ListMySlots", guards=[require_roles("grid_worker")])
     async def mine(
-        self, request: User, case_ctx: NamedDependency[Context], clock: NamedDependency[Clock],
+        self,
+        request: User,
+        case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock],
         from_: Annotated[date | None, QueryParameter(name="from")] = None,
         to: Annotated[date | None, QueryParameter()] = None,
     ) -> SlotPage:
@@ -91,18 +101,28 @@ class BookingController(Controller):
 
     @post(operation_id="CreateBooking", guards=[require_roles("resident", "grid_worker")], status_code=HTTP_201_CREATED)
     async def book(
-        self, request: User, data: JSONBody[BookingCreate], case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock], idempotency_key: IdempotencyKey = None,
+        self,
+        request: User,
+        data: JSONBody[BookingCreate],
+        case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock],
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[Booking]:
         actor = request.user
         return await respond_once(
-            actor.id, "booking", idempotency_key, body_hash(data), HTTP_201_CREATED,
+            actor.id,
+            "booking",
+            idempotency_key,
+            body_hash(data),
+            HTTP_201_CREATED,
             lambda: service.book(actor, data, clock.now(), case_ctx),
         )
 
     @get(operation_id="ListBookings")
     async def list_bookings(
-        self, request: User, case_ctx: NamedDependency[Context],
+        self,
+        request: User,
+        case_ctx: NamedDependency[Context],
         status: Annotated[str | None, QueryParameter(max_length=12)] = None,
         from_: Annotated[date | None, QueryParameter(name="from")] = None,
         to: Annotated[date | None, QueryParameter()] = None,
@@ -111,43 +131,83 @@ class BookingController(Controller):
         return await service.list_bookings(request.user, status, from_, to, cursor, case_ctx)
 
     @get("/{booking_id:int}", operation_id="GetBooking")
-    async def get_booking(self, request: User, booking_id: FromPath[int], case_ctx: NamedDependency[Context]) -> Booking:
+    async def get_booking(
+        self, request: User, booking_id: FromPath[int], case_ctx: NamedDependency[Context]
+    ) -> Booking:
         return await service.get(request.user, booking_id, case_ctx)
 
     @post("/{booking_id:int}/cancel", operation_id="CancelBooking", status_code=HTTP_200_OK)
     async def cancel(
-        self, request: User, booking_id: FromPath[int], case_ctx: NamedDependency[Context], clock: NamedDependency[Clock]
+        self,
+        request: User,
+        booking_id: FromPath[int],
+        case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock],
     ) -> Booking:
         return await service.cancel(request.user, booking_id, clock.now(), case_ctx)
 
-    @post("/{booking_id:int}/check-in", operation_id="CheckIn", guards=[require_roles("grid_worker")], status_code=HTTP_200_OK)
+    @post(
+        "/{booking_id:int}/check-in",
+        operation_id="CheckIn",
+        guards=[require_roles("grid_worker")],
+        status_code=HTTP_200_OK,
+    )
     async def check_in(
-        self, request: User, booking_id: FromPath[int], data: JSONBody[VisitNote], case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock], idempotency_key: IdempotencyKey = None,
+        self,
+        request: User,
+        booking_id: FromPath[int],
+        data: JSONBody[VisitNote],
+        case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock],
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[Booking]:
         """Sent from the worker's offline outbox: a retry with its key gets the first answer."""
         return await _visit_once(request.user, booking_id, "check_in", data, case_ctx, clock, idempotency_key)
 
-    @post("/{booking_id:int}/check-out", operation_id="CheckOut", guards=[require_roles("grid_worker")], status_code=HTTP_200_OK)
+    @post(
+        "/{booking_id:int}/check-out",
+        operation_id="CheckOut",
+        guards=[require_roles("grid_worker")],
+        status_code=HTTP_200_OK,
+    )
     async def check_out(
-        self, request: User, booking_id: FromPath[int], data: JSONBody[VisitNote], case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock], idempotency_key: IdempotencyKey = None,
+        self,
+        request: User,
+        booking_id: FromPath[int],
+        data: JSONBody[VisitNote],
+        case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock],
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[Booking]:
         """Sent from the worker's offline outbox: a retry with its key gets the first answer."""
         return await _visit_once(request.user, booking_id, "check_out", data, case_ctx, clock, idempotency_key)
 
-    @post("/eligibility-overrides", operation_id="GrantBookingException", guards=[require_roles("staff", "admin")],
-          status_code=HTTP_204_NO_CONTENT)
+    @post(
+        "/eligibility-overrides",
+        operation_id="GrantBookingException",
+        guards=[require_roles("staff", "admin")],
+        status_code=HTTP_204_NO_CONTENT,
+    )
     async def grant(self, request: User, data: JSONBody[OverrideCreate], clock: NamedDependency[Clock]) -> None:
         await service.grant_override(request.user, data, clock.now())
 
 
 async def _visit_once(
-    actor: CurrentUser, booking_id: int, step: str, data: VisitNote, case_ctx: Context, clock: Clock, idempotency_key: str | None
+    actor: CurrentUser,
+    booking_id: int,
+    step: str,
+    data: VisitNote,
+    case_ctx: Context,
+    clock: Clock,
+    idempotency_key: str | None,
 ) -> Response[Booking]:
     """Checks a visit in or out once per Idempotency-Key: a retry gets the first answer."""
     return await respond_once(
-        actor.id, f"{step}:{booking_id}", idempotency_key, body_hash(data), HTTP_200_OK,
+        actor.id,
+        f"{step}:{booking_id}",
+        idempotency_key,
+        body_hash(data),
+        HTTP_200_OK,
         lambda: service.visit(actor, booking_id, step, data, clock.now(), case_ctx),
     )
 
@@ -158,30 +218,50 @@ class HandoverController(Controller):
     guards = [require_user]
 
     @get(operation_id="ListHandovers")
-    async def list_handovers(self, request: User, case_id: FromPath[int], case_ctx: NamedDependency[Context]) -> HandoverPage:
+    async def list_handovers(
+        self, request: User, case_id: FromPath[int], case_ctx: NamedDependency[Context]
+    ) -> HandoverPage:
         return await service.handovers_of_case(request.user, case_id, case_ctx)
 
     @post(operation_id="RecordHandover", guards=[require_roles("grid_worker")], status_code=HTTP_201_CREATED)
     async def record(
-        self, request: User, case_id: FromPath[int], data: JSONBody[HandoverCreate], case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock], idempotency_key: IdempotencyKey = None,
+        self,
+        request: User,
+        case_id: FromPath[int],
+        data: JSONBody[HandoverCreate],
+        case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock],
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[Handover]:
         actor = request.user
         return await respond_once(
-            actor.id, f"handover:{case_id}", idempotency_key, body_hash(data), HTTP_201_CREATED,
+            actor.id,
+            f"handover:{case_id}",
+            idempotency_key,
+            body_hash(data),
+            HTTP_201_CREATED,
             lambda: service.record_handover(actor, case_id, data, clock.now(), case_ctx),
         )
 
     @post("/{handover_id:int}/confirm", operation_id="ConfirmHandover", status_code=HTTP_200_OK)
     async def confirm(
-        self, request: User, case_id: FromPath[int], handover_id: FromPath[int], case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock], idempotency_key: IdempotencyKey = None,
+        self,
+        request: User,
+        case_id: FromPath[int],
+        handover_id: FromPath[int],
+        case_ctx: NamedDependency[Context],
+        clock: NamedDependency[Clock],
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[Handover]:
         """The resident's phone confirms from its offline outbox: with an Idempotency-Key,
         a retry after a lost answer gets the first answer instead of 409 already-confirmed."""
         actor = request.user
         return await respond_once(
-            actor.id, f"handover-confirm:{case_id}:{handover_id}", idempotency_key, "", HTTP_200_OK,
+            actor.id,
+            f"handover-confirm:{case_id}:{handover_id}",
+            idempotency_key,
+            "",
+            HTTP_200_OK,
             lambda: service.confirm_handover(actor, case_id, handover_id, clock.now(), case_ctx),
         )
 
@@ -192,5 +272,7 @@ class UnconfirmedHandoverController(Controller):
     guards = [require_roles("staff", "admin")]
 
     @get("/unconfirmed", operation_id="ListUnconfirmedHandovers", summary="督办: handovers unconfirmed for 2+ days")
-    async def unconfirmed(self, request: User, case_ctx: NamedDependency[Context], clock: NamedDependency[Clock]) -> HandoverPage:
+    async def unconfirmed(
+        self, request: User, case_ctx: NamedDependency[Context], clock: NamedDependency[Clock]
+    ) -> HandoverPage:
         return await service.unconfirmed_handovers(request.user, clock.now(), case_ctx)

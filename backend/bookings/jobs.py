@@ -20,20 +20,29 @@ async def remind_tomorrow(now: datetime, tz: ZoneInfo) -> int:
     fired = 0
     for candidate in candidates:
         async with write_transaction(Booking):
-            claimed = await Booking.update({Booking.reminded_at: now}).where(
-                (Booking.id == candidate["id"]) & Booking.reminded_at.is_null()
-            ).returning(Booking.id, Booking.case_id, Booking.resident)
+            claimed = (
+                await Booking.update({Booking.reminded_at: now})
+                .where((Booking.id == candidate["id"]) & Booking.reminded_at.is_null())
+                .returning(Booking.id, Booking.case_id, Booking.resident)
+            )
             if claimed:
                 booking = claimed[0]
-                about = await Booking.select(Booking.slot.half_day, Booking.case_id.title).where(
-                    Booking.id == booking["id"]
-                ).first()
+                about = (
+                    await Booking.select(Booking.slot.half_day, Booking.case_id.title)
+                    .where(Booking.id == booking["id"])
+                    .first()
+                )
                 # 上午 / 下午 read the same in both scripts.
                 when = f"{tomorrow.isoformat()} {'上午' if about['slot.half_day'] == 'am' else '下午'}"
                 await notifications.notify(
-                    booking["resident"], "booking.reminder", now, booking["case_id"],
-                    receipt_no=await cases.receipt_no(booking["case_id"]), date=tomorrow.isoformat(),
-                    title=about["case_id.title"], when=when,
+                    booking["resident"],
+                    "booking.reminder",
+                    now,
+                    booking["case_id"],
+                    receipt_no=await cases.receipt_no(booking["case_id"]),
+                    date=tomorrow.isoformat(),
+                    title=about["case_id.title"],
+                    when=when,
                 )
                 fired += 1
     return fired

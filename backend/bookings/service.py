@@ -45,10 +45,28 @@ from backend.notifications import service as notifications
 #: A handover not confirmed by the resident within this many days goes on the 督办 list.
 HANDOVER_CONFIRM_DAYS = 2
 _COLUMNS = (
-    Row.id, Row.case_id, Row.case_id.receipt_no, Row.kind, Row.status, Row.resident.id, Row.resident.name,
-    Row.booked_by, Row.note, Row.created_at, Row.checked_in_at, Row.checked_out_at,
-    Row.slot.id, Row.slot.worker.id, Row.slot.worker.name, Row.slot.grid_code, Row.slot.day, Row.slot.half_day,
-    Row.slot.kind, Row.slot.capacity, Row.slot.booked, Row.slot.status,
+    Row.id,
+    Row.case_id,
+    Row.case_id.receipt_no,
+    Row.kind,
+    Row.status,
+    Row.resident.id,
+    Row.resident.name,
+    Row.booked_by,
+    Row.note,
+    Row.created_at,
+    Row.checked_in_at,
+    Row.checked_out_at,
+    Row.slot.id,
+    Row.slot.worker.id,
+    Row.slot.worker.name,
+    Row.slot.grid_code,
+    Row.slot.day,
+    Row.slot.half_day,
+    Row.slot.kind,
+    Row.slot.capacity,
+    Row.slot.booked,
+    Row.slot.status,
 )
 
 
@@ -123,9 +141,11 @@ async def book(actor: CurrentUser, data: BookingCreate, now: datetime, ctx: Cont
     resident_id = await _resident(actor, data)
     if not await eligible(resident_id):
         raise AppError(403, "booking.not_eligible")
-    taken = await SlotRow.update({SlotRow.booked: SlotRow.booked + 1}).where(
-        (SlotRow.id == slot["id"]) & (SlotRow.status == "open") & (SlotRow.booked < SlotRow.capacity)
-    ).returning(SlotRow.id)
+    taken = (
+        await SlotRow.update({SlotRow.booked: SlotRow.booked + 1})
+        .where((SlotRow.id == slot["id"]) & (SlotRow.status == "open") & (SlotRow.booked < SlotRow.capacity))
+        .returning(SlotRow.id)
+    )
     if not taken:
         raise Conflict("booking.slot_full")
     note = accounts.redact_id_numbers(data.note.strip())
@@ -140,8 +160,14 @@ async def book(actor: CurrentUser, data: BookingCreate, now: datetime, ctx: Cont
     )
     case = await cases.create(actor, case_data, now, ctx)
     row = Row(
-        slot=slot["id"], case_id=case.id, resident=resident_id, booked_by=actor.id, kind=data.kind,
-        status="booked", note=note, created_at=now,
+        slot=slot["id"],
+        case_id=case.id,
+        resident=resident_id,
+        booked_by=actor.id,
+        kind=data.kind,
+        status="booked",
+        note=note,
+        created_at=now,
     )
     await row.save()
     when = ctx.texts.t("zh-Hans", f"booking.half_day.{slot['half_day']}")
@@ -178,9 +204,11 @@ async def cancel(actor: CurrentUser, booking_id: int, now: datetime, ctx: Contex
     )
     if not may:
         raise Conflict("booking.not_yours")
-    cancelled = await Row.update({Row.status: "cancelled", Row.cancelled_at: now}).where(
-        (Row.id == booking_id) & Row.status.is_in(["booked", "needs_slot"])
-    ).returning(Row.id)
+    cancelled = (
+        await Row.update({Row.status: "cancelled", Row.cancelled_at: now})
+        .where((Row.id == booking_id) & Row.status.is_in(["booked", "needs_slot"]))
+        .returning(Row.id)
+    )
     if not cancelled:
         raise Conflict("booking.not_cancellable", state=ctx.texts.t(actor.locale, f"booking.status.{row['status']}"))
     if row["status"] == "booked":
@@ -196,14 +224,20 @@ async def visit(
 ) -> Booking:
     """The worker's check-in and check-out, each once and in order, on the timeline."""
     row = await _row(actor, booking_id)
-    if row["slot.worker.id"] != actor.id and not (actor.role == "grid_worker" and actor.scope.covers(row["slot.grid_code"])):
+    if row["slot.worker.id"] != actor.id and not (
+        actor.role == "grid_worker" and actor.scope.covers(row["slot.grid_code"])
+    ):
         raise Conflict("booking.not_yours")
     source, target, column = (
-        ("booked", "checked_in", Row.checked_in_at) if step == "check_in" else ("checked_in", "done", Row.checked_out_at)
+        ("booked", "checked_in", Row.checked_in_at)
+        if step == "check_in"
+        else ("checked_in", "done", Row.checked_out_at)
     )
-    moved = await Row.update({Row.status: target, column: now}).where(
-        (Row.id == booking_id) & (Row.status == source)
-    ).returning(Row.id)
+    moved = (
+        await Row.update({Row.status: target, column: now})
+        .where((Row.id == booking_id) & (Row.status == source))
+        .returning(Row.id)
+    )
     if not moved:
         raise Conflict("booking.not_cancellable", state=ctx.texts.t(actor.locale, f"booking.status.{row['status']}"))
     photos = await media.attach(actor.id, row["case_id"], data.media)
@@ -238,8 +272,13 @@ def _handover_view(row: dict[str, Any], locale: str, ctx: Context) -> Handover:
 
 
 _HANDOVER_COLUMNS = (
-    HandoverRow.id, HandoverRow.case_id, HandoverRow.items, HandoverRow.direction, HandoverRow.recorded_by.name,
-    HandoverRow.recorded_at, HandoverRow.confirmed_at,
+    HandoverRow.id,
+    HandoverRow.case_id,
+    HandoverRow.items,
+    HandoverRow.direction,
+    HandoverRow.recorded_by.name,
+    HandoverRow.recorded_at,
+    HandoverRow.confirmed_at,
 )
 
 
@@ -247,7 +286,9 @@ def _items_text(items: list[HandoverItem]) -> str:
     return "、".join(f"{item.name}×{item.count}" for item in items)
 
 
-async def record_handover(actor: CurrentUser, case_id: int, data: HandoverCreate, now: datetime, ctx: Context) -> Handover:
+async def record_handover(
+    actor: CurrentUser, case_id: int, data: HandoverCreate, now: datetime, ctx: Context
+) -> Handover:
     """A grid worker writes down every document received or returned (代办台账)."""
     case = await cases.row_for(actor, case_id)
     if actor.role != "grid_worker":
@@ -256,8 +297,11 @@ async def record_handover(actor: CurrentUser, case_id: int, data: HandoverCreate
     items = [HandoverItem(name=accounts.redact_id_numbers(item.name.strip()), count=item.count) for item in data.items]
     data = HandoverCreate(items=items, direction=data.direction)
     row = HandoverRow(
-        case_id=case_id, items=msgspec.json.encode(data.items).decode(), direction=data.direction,
-        recorded_by=actor.id, recorded_at=now,
+        case_id=case_id,
+        items=msgspec.json.encode(data.items).decode(),
+        direction=data.direction,
+        recorded_by=actor.id,
+        recorded_at=now,
     )
     await row.save()
     await cases.add_event(case_id, now, actor.id, f"handover_{data.direction}", None, None, _items_text(data.items))
@@ -272,9 +316,11 @@ async def confirm_handover(actor: CurrentUser, case_id: int, handover_id: int, n
     case = await cases.row_for(actor, case_id)
     if not await family.acts_for(actor.id, case["resident.id"]):
         raise Conflict("handover.not_yours")
-    confirmed = await HandoverRow.update({HandoverRow.confirmed_at: now, HandoverRow.confirmed_by: actor.id}).where(
-        (HandoverRow.id == handover_id) & (HandoverRow.case_id == case_id) & HandoverRow.confirmed_at.is_null()
-    ).returning(HandoverRow.id)
+    confirmed = (
+        await HandoverRow.update({HandoverRow.confirmed_at: now, HandoverRow.confirmed_by: actor.id})
+        .where((HandoverRow.id == handover_id) & (HandoverRow.case_id == case_id) & HandoverRow.confirmed_at.is_null())
+        .returning(HandoverRow.id)
+    )
     if not confirmed:
         exists = await HandoverRow.exists().where((HandoverRow.id == handover_id) & (HandoverRow.case_id == case_id))
         raise Conflict("handover.already_confirmed") if exists else NotFound()
@@ -291,9 +337,14 @@ async def handovers_of_case(actor: CurrentUser, case_id: int, ctx: Context) -> H
 
 async def unconfirmed_handovers(actor: CurrentUser, now: datetime, ctx: Context) -> HandoverPage:
     """The 督办 entry: handovers the resident has not confirmed within two days."""
-    rows = await HandoverRow.select(*_HANDOVER_COLUMNS).where(
-        HandoverRow.confirmed_at.is_null()
-        & (HandoverRow.recorded_at < now - timedelta(days=HANDOVER_CONFIRM_DAYS))
-        & actor.scope.region_filter(HandoverRow.case_id.region_code)
-    ).order_by(HandoverRow.recorded_at).limit(200)
+    rows = (
+        await HandoverRow.select(*_HANDOVER_COLUMNS)
+        .where(
+            HandoverRow.confirmed_at.is_null()
+            & (HandoverRow.recorded_at < now - timedelta(days=HANDOVER_CONFIRM_DAYS))
+            & actor.scope.region_filter(HandoverRow.case_id.region_code)
+        )
+        .order_by(HandoverRow.recorded_at)
+        .limit(200)
+    )
     return HandoverPage(items=[_handover_view(r, actor.locale, ctx) for r in rows])

@@ -25,8 +25,16 @@ from backend.notifications import service as notifications
 HORIZON_DAYS = 14
 
 COLUMNS = (
-    SlotRow.id, SlotRow.worker.id, SlotRow.worker.name, SlotRow.grid_code, SlotRow.day, SlotRow.half_day,
-    SlotRow.kind, SlotRow.capacity, SlotRow.booked, SlotRow.status,
+    SlotRow.id,
+    SlotRow.worker.id,
+    SlotRow.worker.name,
+    SlotRow.grid_code,
+    SlotRow.day,
+    SlotRow.half_day,
+    SlotRow.kind,
+    SlotRow.capacity,
+    SlotRow.booked,
+    SlotRow.status,
 )
 
 
@@ -35,9 +43,17 @@ def view(row: dict[str, Any], prefix: str = "") -> Slot:
         return row[f"{prefix}{name}"]
 
     return Slot(
-        id=get("id"), worker_id=get("worker.id"), worker_name=get("worker.name"), grid=get("grid_code"),
-        date=get("day"), half_day=get("half_day"), kind=get("kind"), capacity=get("capacity"),
-        booked=get("booked"), free=max(0, get("capacity") - get("booked")), status=get("status"),
+        id=get("id"),
+        worker_id=get("worker.id"),
+        worker_name=get("worker.name"),
+        grid=get("grid_code"),
+        date=get("day"),
+        half_day=get("half_day"),
+        kind=get("kind"),
+        capacity=get("capacity"),
+        booked=get("booked"),
+        free=max(0, get("capacity") - get("booked")),
+        status=get("status"),
     )
 
 
@@ -76,8 +92,13 @@ async def publish(actor: CurrentUser, data: SlotCreate, today: date) -> Slot:
         raise Invalid("booking.date_past", field="date")
     try:
         row = SlotRow(
-            worker=worker.id, grid_code=grid, day=data.date, half_day=data.half_day, kind=data.kind,
-            capacity=data.capacity, slot_key=key(worker.id, data.date, data.half_day, data.kind),
+            worker=worker.id,
+            grid_code=grid,
+            day=data.date,
+            half_day=data.half_day,
+            kind=data.kind,
+            capacity=data.capacity,
+            slot_key=key(worker.id, data.date, data.half_day, data.kind),
         )
         await row.save()
     except Exception as exc:
@@ -89,9 +110,9 @@ async def publish(actor: CurrentUser, data: SlotCreate, today: date) -> Slot:
 
 async def _editable(actor: CurrentUser, slot_id: int) -> dict[str, Any]:
     row = await _get_row(slot_id)
-    if row is None or not (row["worker.id"] == actor.id or (
-        actor.role in ("staff", "admin") and actor.scope.covers(row["grid_code"])
-    )):
+    if row is None or not (
+        row["worker.id"] == actor.id or (actor.role in ("staff", "admin") and actor.scope.covers(row["grid_code"]))
+    ):
         raise NotFound()
     return row
 
@@ -100,9 +121,11 @@ async def change(actor: CurrentUser, slot_id: int, data: SlotUpdate, now: dateti
     async with write_transaction(SlotRow):
         row = await _editable(actor, slot_id)
         if data.capacity is not msgspec.UNSET:
-            changed = await SlotRow.update({SlotRow.capacity: data.capacity}).where(
-                (SlotRow.id == slot_id) & (SlotRow.booked <= data.capacity)
-            ).returning(SlotRow.id)
+            changed = (
+                await SlotRow.update({SlotRow.capacity: data.capacity})
+                .where((SlotRow.id == slot_id) & (SlotRow.booked <= data.capacity))
+                .returning(SlotRow.id)
+            )
             if not changed:
                 raise Conflict("booking.capacity_below_booked", booked=row["booked"])
         if data.status == "closed" and row["status"] == "open":
@@ -129,8 +152,13 @@ async def _move_to_backup(actor: CurrentUser, slot: dict[str, Any], now: datetim
         if target is not None:
             await Booking.update({Booking.slot: target}).where(Booking.id == booking["id"])
             await cases.add_event(booking["case_id"], now, actor.id, "booking_moved", None, None, slot["worker.name"])
-            await notifications.notify(booking["resident"], "booking.moved", now, booking["case_id"],
-                                       receipt_no=await cases.receipt_no(booking["case_id"]))
+            await notifications.notify(
+                booking["resident"],
+                "booking.moved",
+                now,
+                booking["case_id"],
+                receipt_no=await cases.receipt_no(booking["case_id"]),
+            )
         else:
             await Booking.update({Booking.status: "needs_slot"}).where(Booking.id == booking["id"])
             await cases.add_event(booking["case_id"], now, actor.id, "booking_needs_slot", None, None, "")
@@ -145,8 +173,14 @@ async def _backup_slot(backup: int, slot: dict[str, Any], places: int) -> int:
     existing = await SlotRow.select(SlotRow.id).where(SlotRow.slot_key == slot_key).first()
     if existing is None:
         row = SlotRow(
-            worker=backup, grid_code=slot["grid_code"], day=slot["day"], half_day=slot["half_day"],
-            kind=slot["kind"], capacity=places, booked=places, slot_key=slot_key,
+            worker=backup,
+            grid_code=slot["grid_code"],
+            day=slot["day"],
+            half_day=slot["half_day"],
+            kind=slot["kind"],
+            capacity=places,
+            booked=places,
+            slot_key=slot_key,
         )
         await row.save()
         return row.id
@@ -156,14 +190,21 @@ async def _backup_slot(backup: int, slot: dict[str, Any], places: int) -> int:
     return existing["id"]
 
 
-async def free_slots(
-    actor: CurrentUser, grid: str | None, kind: str | None, start: date, end: date
-) -> SlotPage:
+async def free_slots(actor: CurrentUser, grid: str | None, kind: str | None, start: date, end: date) -> SlotPage:
     """Open slots with room, for a grid (default: the reader's own)."""
     grid = grid or (actor.region_code if actor.region_code and len(actor.region_code) >= 12 else None)
-    query = SlotRow.select(*COLUMNS).where(
-        (SlotRow.status == "open") & (SlotRow.booked < SlotRow.capacity) & (SlotRow.day >= start) & (SlotRow.day <= end)
-    ).order_by(SlotRow.day).order_by(SlotRow.half_day).limit(200)
+    query = (
+        SlotRow.select(*COLUMNS)
+        .where(
+            (SlotRow.status == "open")
+            & (SlotRow.booked < SlotRow.capacity)
+            & (SlotRow.day >= start)
+            & (SlotRow.day <= end)
+        )
+        .order_by(SlotRow.day)
+        .order_by(SlotRow.half_day)
+        .limit(200)
+    )
     if grid is not None:
         query = query.where(SlotRow.grid_code.like(f"{grid}%"))
     if kind is not None:
@@ -173,9 +214,13 @@ async def free_slots(
 
 async def my_slots(actor: CurrentUser, start: date, end: date) -> SlotPage:
     """A grid worker's own slots in a period, open or closed, full or not: their week at a glance."""
-    rows = await SlotRow.select(*COLUMNS).where(
-        (SlotRow.worker == actor.id) & (SlotRow.day >= start) & (SlotRow.day <= end)
-    ).order_by(SlotRow.day).order_by(SlotRow.half_day).limit(200)
+    rows = (
+        await SlotRow.select(*COLUMNS)
+        .where((SlotRow.worker == actor.id) & (SlotRow.day >= start) & (SlotRow.day <= end))
+        .order_by(SlotRow.day)
+        .order_by(SlotRow.half_day)
+        .limit(200)
+    )
     return SlotPage(items=[view(row) for row in rows])
 
 
@@ -185,16 +230,23 @@ async def set_pattern(actor: CurrentUser, data: Pattern, today: date) -> Pattern
         raise AppError(403, "auth.forbidden")
     if data.backup_id is not None:
         backup = await accounts.load_current_user(data.backup_id)
-        if backup is None or backup.role != "grid_worker" or backup.id == actor.id or (
-            (backup.region_code or "")[:9] != (actor.region_code or "")[:9]
+        if (
+            backup is None
+            or backup.role != "grid_worker"
+            or backup.id == actor.id
+            or ((backup.region_code or "")[:9] != (actor.region_code or "")[:9])
         ):
             raise Invalid("booking.backup_invalid", field="backup_id")
     async with write_transaction(WeeklyPattern):
         await WeeklyPattern.delete().where(WeeklyPattern.worker == actor.id)
         if data.items:
             await WeeklyPattern.insert(
-                *(WeeklyPattern(worker=actor.id, weekday=i.weekday, half_day=i.half_day, kind=i.kind,
-                                capacity=i.capacity) for i in data.items)
+                *(
+                    WeeklyPattern(
+                        worker=actor.id, weekday=i.weekday, half_day=i.half_day, kind=i.kind, capacity=i.capacity
+                    )
+                    for i in data.items
+                )
             )
         await WorkerProfile.delete().where(WorkerProfile.worker == actor.id)
         await WorkerProfile.insert(WorkerProfile(worker=actor.id, backup=data.backup_id))
@@ -205,8 +257,12 @@ async def set_pattern(actor: CurrentUser, data: Pattern, today: date) -> Pattern
 async def generate(today: date, worker_id: int | None = None, days: int = HORIZON_DAYS) -> int:
     """Make the slots the weekly patterns promise on working days ahead; existing ones stay."""
     query = WeeklyPattern.select(
-        WeeklyPattern.worker, WeeklyPattern.weekday, WeeklyPattern.half_day, WeeklyPattern.kind,
-        WeeklyPattern.capacity, WeeklyPattern.worker.region.code,
+        WeeklyPattern.worker,
+        WeeklyPattern.weekday,
+        WeeklyPattern.half_day,
+        WeeklyPattern.kind,
+        WeeklyPattern.capacity,
+        WeeklyPattern.worker.region.code,
     )
     if worker_id is not None:
         query = query.where(WeeklyPattern.worker == worker_id)
@@ -224,10 +280,17 @@ async def generate(today: date, worker_id: int | None = None, days: int = HORIZO
             if await SlotRow.exists().where(SlotRow.slot_key == slot_key):
                 continue
             try:
-                await SlotRow.insert(SlotRow(
-                    worker=item["worker"], grid_code=item["worker.region.code"], day=day,
-                    half_day=item["half_day"], kind=item["kind"], capacity=item["capacity"], slot_key=slot_key,
-                ))
+                await SlotRow.insert(
+                    SlotRow(
+                        worker=item["worker"],
+                        grid_code=item["worker.region.code"],
+                        day=day,
+                        half_day=item["half_day"],
+                        kind=item["kind"],
+                        capacity=item["capacity"],
+                        slot_key=slot_key,
+                    )
+                )
                 made += 1
             except Exception as exc:
                 if not is_unique_violation(exc):  # another runner made it first
@@ -239,6 +302,9 @@ async def pattern_of(actor: CurrentUser) -> Pattern:
     rows = await WeeklyPattern.select().where(WeeklyPattern.worker == actor.id).order_by(WeeklyPattern.weekday)
     profile = await WorkerProfile.select(WorkerProfile.backup).where(WorkerProfile.worker == actor.id).first()
     return Pattern(
-        items=[PatternItem(weekday=r["weekday"], half_day=r["half_day"], kind=r["kind"], capacity=r["capacity"]) for r in rows],
+        items=[
+            PatternItem(weekday=r["weekday"], half_day=r["half_day"], kind=r["kind"], capacity=r["capacity"])
+            for r in rows
+        ],
         backup_id=profile["backup"] if profile else None,
     )

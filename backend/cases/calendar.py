@@ -34,9 +34,7 @@ async def replace_year(data: HolidayYear) -> HolidayYear:
     if len(set(days)) != len(days):
         raise Invalid("holiday.duplicate_date", field="items")
     async with write_transaction(Holiday):
-        await Holiday.delete().where(
-            (Holiday.day >= date(data.year, 1, 1)) & (Holiday.day <= date(data.year, 12, 31))
-        )
+        await Holiday.delete().where((Holiday.day >= date(data.year, 1, 1)) & (Holiday.day <= date(data.year, 12, 31)))
         if data.items:
             await Holiday.insert(
                 *(Holiday(day=item.date, is_workday=item.is_workday, note=item.note) for item in data.items)

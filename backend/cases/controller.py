@@ -40,7 +40,11 @@ class CaseController(Controller):
     ) -> Response[Case]:
         actor = request.user
         return await respond_once(
-            actor.id, "case", idempotency_key, body_hash(data), HTTP_201_CREATED,
+            actor.id,
+            "case",
+            idempotency_key,
+            body_hash(data),
+            HTTP_201_CREATED,
             lambda: service.create(actor, data, clock.now(), case_ctx),
         )
 
@@ -60,8 +64,14 @@ class CaseController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> CasePage:
         filters = Filters(
-            status=status, kind=kind, region=region, overdue=overdue, due_soon=due_soon, assignee=assignee,
-            cursor=cursor, limit=limit,
+            status=status,
+            kind=kind,
+            region=region,
+            overdue=overdue,
+            due_soon=due_soon,
+            assignee=assignee,
+            cursor=cursor,
+            limit=limit,
         )
         return await service.list_cases(request.user, filters, clock.now(), case_ctx)
 
@@ -107,7 +117,11 @@ class CaseController(Controller):
         first answer again instead of a 409 for the state it already reached."""
         actor = request.user
         return await respond_once(
-            actor.id, f"move:{case_id}", idempotency_key, body_hash(data), HTTP_200_OK,
+            actor.id,
+            f"move:{case_id}",
+            idempotency_key,
+            body_hash(data),
+            HTTP_200_OK,
             lambda: transitions.apply(actor, case_id, data, clock.now(), case_ctx),
         )
 

@@ -36,8 +36,10 @@ class TimerReport(msgspec.Struct):
 
 
 async def _claim(case_id: int, guard: Any, values: dict[Any, Any]) -> dict[str, Any] | None:
-    rows = await Row.update(values).where((Row.id == case_id) & guard).returning(
-        Row.id, Row.receipt_no, Row.title, Row.status, Row.resident, Row.assignee, Row.owner
+    rows = (
+        await Row.update(values)
+        .where((Row.id == case_id) & guard)
+        .returning(Row.id, Row.receipt_no, Row.title, Row.status, Row.resident, Row.assignee, Row.owner)
     )
     return rows[0] if rows else None
 

@@ -43,6 +43,8 @@ from backend.notifications import service as notifications
 from backend.regions import service as regions
 
 PAGE_SIZE = 20
+
+
 class Context(msgspec.Struct, frozen=True):
     """What every case operation needs besides its arguments."""
 
@@ -158,8 +160,14 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
 
 
 async def add_event(
-    case_id: int, at: datetime, actor_id: int | None, action: str, from_status: str | None,
-    to_status: str | None, note: str = "", media: list[int] | None = None,
+    case_id: int,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    from_status: str | None,
+    to_status: str | None,
+    note: str = "",
+    media: list[int] | None = None,
 ) -> None:
     await CaseEvent.raw(
         "INSERT INTO case_event (case_id, at, actor, action, from_status, to_status, note, media) "
@@ -315,14 +323,18 @@ async def list_cases(actor: CurrentUser, filters: Filters, now: datetime, ctx: C
 async def lookup(receipt_no: str, phone: str, locale: Locale, ctx: Context) -> CaseLookup | None:
     """Status by receipt number and the resident's phone; None on any mismatch."""
     normalized = accounts.normalize_phone(phone)
-    row = await Row.select(
-        Row.id, Row.receipt_no, Row.kind, Row.status, Row.created_at, Row.deadline, Row.resident.phone
-    ).where(Row.receipt_no == receipt_no.strip().upper()).first()
+    row = (
+        await Row.select(Row.id, Row.receipt_no, Row.kind, Row.status, Row.created_at, Row.deadline, Row.resident.phone)
+        .where(Row.receipt_no == receipt_no.strip().upper())
+        .first()
+    )
     if row is None or normalized is None or row["resident.phone"] != normalized:
         return None
-    events = await CaseEvent.select(CaseEvent.at, CaseEvent.action, CaseEvent.to_status).where(
-        CaseEvent.case == row["id"]
-    ).order_by(CaseEvent.id)
+    events = (
+        await CaseEvent.select(CaseEvent.at, CaseEvent.action, CaseEvent.to_status)
+        .where(CaseEvent.case == row["id"])
+        .order_by(CaseEvent.id)
+    )
     texts = ctx.texts
     return CaseLookup(
         receipt_no=row["receipt_no"],

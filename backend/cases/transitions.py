@@ -68,8 +68,10 @@ def _plays(actor: CurrentUser, party: Party, row: dict[str, Any]) -> bool:
         return actor.id == row["resident.id"] or row.get("acting_for") is True
     if party == "owner":
         owner = row["owner.id"]
-        return (owner is None and _is_staff_in_scope(actor, row)) or actor.id == owner or (
-            actor.role == "admin" and _is_staff_in_scope(actor, row)
+        return (
+            (owner is None and _is_staff_in_scope(actor, row))
+            or actor.id == owner
+            or (actor.role == "admin" and _is_staff_in_scope(actor, row))
         )
     # The assignee acts; a case sent to a department (no one named) is the township's.
     assignee = row["assignee.id"]
@@ -185,17 +187,24 @@ async def record_rating(
         await Row.update({Row.low_rated: low, Row.updated_at: now}).where(Row.id == row["id"])
         await add_event(row["id"], now, actor.id, "rate_again", row["status"], row["status"], comment)
     else:
-        closed = await Row.update(
-            {Row.status: "closed", Row.closed_at: now, Row.low_rated: low, Row.updated_at: now}
-        ).where((Row.id == row["id"]) & (Row.status == "resolved")).returning(Row.id)
+        closed = (
+            await Row.update({Row.status: "closed", Row.closed_at: now, Row.low_rated: low, Row.updated_at: now})
+            .where((Row.id == row["id"]) & (Row.status == "resolved"))
+            .returning(Row.id)
+        )
         if not closed:
             raise Conflict("rating.not_resolved")
         await add_event(row["id"], now, actor.id, "rate", "resolved", "closed", comment)
     recipient = row["owner.id"] or row["assignee.id"]
     if recipient is not None:
         await notifications.notify(
-            recipient, "case.rated_bad" if low else "case.rated", now, row["id"],
-            receipt_no=row["receipt_no"], title=row["title"], score=score,
+            recipient,
+            "case.rated_bad" if low else "case.rated",
+            now,
+            row["id"],
+            receipt_no=row["receipt_no"],
+            title=row["title"],
+            score=score,
         )
     await accounts.audit(actor.id, "case.rate_again" if again else "case.rate", "case", row["id"], {"score": score})
 
@@ -203,9 +212,11 @@ async def record_rating(
 async def cancel_for_booking(actor_id: int, case_id: int, now: datetime) -> None:
     """A cancelled booking withdraws its case if nobody has taken it in yet; else the
     timeline records the cancellation and staff decide."""
-    withdrawn = await Row.update({Row.status: "cancelled", Row.updated_at: now}).where(
-        (Row.id == case_id) & (Row.status == "submitted")
-    ).returning(Row.id)
+    withdrawn = (
+        await Row.update({Row.status: "cancelled", Row.updated_at: now})
+        .where((Row.id == case_id) & (Row.status == "submitted"))
+        .returning(Row.id)
+    )
     if withdrawn:
         await add_event(case_id, now, actor_id, "cancel", "submitted", "cancelled", "")
         await accounts.audit(actor_id, "case.cancel", "case", case_id, {"from": "submitted", "to": "cancelled"})

@@ -47,10 +47,27 @@ CHANNEL_LABELS: dict[str, tuple[str, ...]] = {
 }
 TRUE_WORDS = frozenset({"是", "启用", "有效", "正常", "1", "true", "yes", "y"})
 FALSE_WORDS = frozenset({"否", "停用", "无效", "禁用", "0", "false", "no", "n"})
-INSTANT = frozenset({"即办", "即办件", "即时办结", "即时办理", "当场办结", "当场办理", "立即办结", "当日办结", "当天办结"})
+INSTANT = frozenset(
+    {"即办", "即办件", "即时办结", "即时办理", "当场办结", "当场办理", "立即办结", "当日办结", "当天办结"}
+)
 _DASHES = re.compile(r"[‐‑‒–—―−－]")
-_DAYS = re.compile(r"^(?:承诺)?(\d{1,6}(?:\.0+)?|[零〇一二两三四五六七八九十百]+)个?(?:工作日|工作天|天|日)?内?(?:办结)?$")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DAYS = re.compile(
+    r"^(?:承诺)?(\d{1,6}(?:\.0+)?|[零〇一二两三四五六七八九十百]+)个?(?:工作日|工作天|天|日)?内?(?:办结)?$"
+)
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _ITEM_BREAK = re.compile(r"[\r\n;；]+")
 _FIRST_NUMBER = re.compile(r"\s*(?:[(（][1１][)）]|[1１]([.．、)）]))(?!\d)")
 _PAREN_NUMBER = re.compile(r"[(（](\d{1,2})[)）]")
@@ -107,7 +124,7 @@ def time_limit(value: Any) -> int:
 
 
 def chinese_number(text: str) -> int | None:
-    """"十五" → 15, "三百八十" → 380, "一百零五" → 105; None for "五五"."""
+    """ "十五" → 15, "三百八十" → 380, "一百零五" → 105; None for "五五"."""
     total, digit = 0, None
     for char in text:
         if char in _CN_DIGITS:
@@ -158,7 +175,7 @@ def items(value: Any) -> list[str]:
 
 
 def split_numbered(part: str) -> list[str]:
-    """"1.申请书2.身份证" → ["申请书", "身份证"]: once a line starts with 1, the next
+    """ "1.申请书2.身份证" → ["申请书", "身份证"]: once a line starts with 1, the next
     number in the same style starts the next item, even with no break before it."""
     if not (first := _FIRST_NUMBER.match(part)):
         return [part]

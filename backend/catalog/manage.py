@@ -118,9 +118,7 @@ def _same(row: dict[str, Any], data: ServiceWrite, township_id: int | None, town
     return all(current[key] == incoming[key] for key in current if key != "updated_at")
 
 
-async def import_rows(
-    actor: CurrentUser, rows: list[ImportRow], dry_run: bool, texts: Texts
-) -> ImportReport:
+async def import_rows(actor: CurrentUser, rows: list[ImportRow], dry_run: bool, texts: Texts) -> ImportReport:
     """Check every row, then (unless ``dry_run``) apply all valid rows in one transaction.
 
     A row is rejected for what the sheet says (bad values, found by the reader) or for

@@ -67,9 +67,21 @@ COLUMNS: dict[str, str] = {
     "active": "是否启用",
 }
 #: Export column widths, in characters, by field.
-WIDTHS = {"code": 12, "category": 12, "name": 30, "description": 50, "policy_basis": 30, "implementing_body": 20,
-          "target_groups": 30, "materials": 40, "time_limit_days": 12, "channels": 24, "fee": 24, "township": 14,
-          "active": 10}
+WIDTHS = {
+    "code": 12,
+    "category": 12,
+    "name": 30,
+    "description": 50,
+    "policy_basis": 30,
+    "implementing_body": 20,
+    "target_groups": 30,
+    "materials": 40,
+    "time_limit_days": 12,
+    "channels": 24,
+    "fee": 24,
+    "township": 14,
+    "active": 10,
+}
 BILINGUAL = ("name", "description", "policy_basis", "implementing_body", "target_groups", "materials", "fee")
 LIST_FIELDS = ("target_groups", "materials")
 REQUIRED = ("code", "category", "name", "description", "materials", "time_limit_days", "channels")
@@ -93,8 +105,14 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 #: Answers to a 是否收费 column, as fee text in each script.
-FEE_WORDS = {"否": ("免费", "免費"), "无": ("免费", "免費"), "無": ("免费", "免費"), "不收费": ("免费", "免費"),
-             "不收費": ("免费", "免費"), "是": ("按规定收费", "按規定收費")}
+FEE_WORDS = {
+    "否": ("免费", "免費"),
+    "无": ("免费", "免費"),
+    "無": ("免费", "免費"),
+    "不收费": ("免费", "免費"),
+    "不收費": ("免费", "免費"),
+    "是": ("按规定收费", "按規定收費"),
+}
 
 _CODE = re.compile(Code.__metadata__[0].pattern)
 _HEADER_DROP = re.compile(r"[\s*_\-:]")
@@ -399,7 +417,9 @@ def _to_write(fields: dict[str, Any], label: Callable[[str], str]) -> ServiceWri
             if kind == "array":
                 raise parse.Rejected("catalog.import.too_many_items", field=field, max=limit) from exc
             if item is not None:
-                raise parse.Rejected("catalog.import.item_too_long", field=field, item=int(item) + 1, max=limit) from exc
+                raise parse.Rejected(
+                    "catalog.import.item_too_long", field=field, item=int(item) + 1, max=limit
+                ) from exc
             raise parse.Rejected("catalog.import.too_long", field=field, max=limit) from exc
         attr = m.group(1).removesuffix("_hans") if (m := _FIELD_PATH.search(message)) else ""
         field = label(attr) if attr in COLUMNS else attr
@@ -435,4 +455,3 @@ def _csv_safe(value: Any) -> Any:
 
 def _csv_unescape(value: str) -> str:
     return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
-

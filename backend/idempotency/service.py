@@ -67,9 +67,7 @@ def _answer(row: dict, request_hash: str) -> tuple[int, bytes]:
 
 # The statements are written out: they run twice on every retried-safe create.
 async def _find(ident: str) -> dict | None:
-    rows = await Row.raw(
-        "SELECT request_hash, status_code, response FROM idempotent_request WHERE ident = {}", ident
-    )
+    rows = await Row.raw("SELECT request_hash, status_code, response FROM idempotent_request WHERE ident = {}", ident)
     return rows[0] if rows else None
 
 

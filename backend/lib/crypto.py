@@ -17,9 +17,7 @@ _PREFIX = "v1:"
 
 def derive_key(secret: str, purpose: str) -> bytes:
     """A 32-byte key for one purpose, so one leaked derived key exposes nothing else."""
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(
-        secret.encode()
-    )
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(secret.encode())
 
 
 class FieldCipher:

@@ -109,9 +109,7 @@ def write_transaction(table: type) -> Any:
 def is_unique_violation(exc: BaseException) -> bool:
     """True for a unique-constraint failure on either database."""
     name = type(exc).__name__
-    return name == "UniqueViolationError" or (
-        name == "IntegrityError" and "UNIQUE constraint failed" in str(exc)
-    )
+    return name == "UniqueViolationError" or (name == "IntegrityError" and "UNIQUE constraint failed" in str(exc))
 
 
 async def is_healthy(engine: Engine) -> bool:

@@ -96,7 +96,9 @@ class Conflict(AppError):
 class Invalid(AppError):
     """The request was understood but a value is not acceptable (400 naming the field)."""
 
-    def __init__(self, key: str, *, field: str | None = None, status: int = HTTP_400_BAD_REQUEST, **params: Any) -> None:
+    def __init__(
+        self, key: str, *, field: str | None = None, status: int = HTTP_400_BAD_REQUEST, **params: Any
+    ) -> None:
         details = {"field": field} if field else {}
         super().__init__(status, key, details=details, field=field or "", **params)
 
@@ -173,9 +175,7 @@ def _path(message: str) -> str:
 
 
 def handle_app_error(request: Request, exc: AppError) -> Response:
-    return error_response(
-        request, exc.status, exc.key, details=exc.details, headers=exc.headers, **exc.params
-    )
+    return error_response(request, exc.status, exc.key, details=exc.details, headers=exc.headers, **exc.params)
 
 
 def handle_validation(request: Request, exc: ValidationException) -> Response:
@@ -251,7 +251,9 @@ def handle_unexpected(request: Request, exc: Exception) -> Response:
     if database_unavailable(exc):
         log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
         return error_response(
-            request, HTTP_503_SERVICE_UNAVAILABLE, "service_unavailable",
+            request,
+            HTTP_503_SERVICE_UNAVAILABLE,
+            "service_unavailable",
             headers={"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)},
         )
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 from litestar import Litestar
+
 # Litestar exports no struct schema plugin to extend; the version is pinned (pyproject.toml).
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.handlers import HTTPRouteHandler

@@ -70,9 +70,7 @@ class WorkCalendar:
             # Same rule as chinese_calendar.is_workday, read from its published
             # tables: that function re-scans the whole table for its year range on
             # every call (~20 µs), which makes a one-year deadline take ~10 ms.
-            return day in chinese_calendar.workdays or (
-                day.weekday() < 5 and day not in chinese_calendar.holidays
-            )
+            return day in chinese_calendar.workdays or (day.weekday() < 5 and day not in chinese_calendar.holidays)
         return day.weekday() < 5
 
     def add_workdays(self, start: datetime, days: int, tz: ZoneInfo) -> datetime:
@@ -99,8 +97,7 @@ class WorkCalendar:
                 if remaining == 0:
                     return datetime.combine(day, time.max, tzinfo=tz).astimezone(UTC)
         raise ValueError(
-            f"no {days} working days within {_MAX_SCAN_DAYS} days of {start.isoformat()}; "
-            "check the holiday overrides"
+            f"no {days} working days within {_MAX_SCAN_DAYS} days of {start.isoformat()}; check the holiday overrides"
         )
 
     def workdays_between(self, start: datetime, end: datetime, tz: ZoneInfo) -> int:

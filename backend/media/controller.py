@@ -86,9 +86,13 @@ class MediaController(Controller):
     ) -> Response[bytes]:
         return _served(*await service.content(viewer, media_id, False, media_ctx))
 
-    @get("/{media_id:int}/thumb", operation_id="GetMediaThumbnail", summary="The 320 px thumbnail", media_type="image/jpeg")
+    @get(
+        "/{media_id:int}/thumb",
+        operation_id="GetMediaThumbnail",
+        summary="The 320 px thumbnail",
+        media_type="image/jpeg",
+    )
     async def thumb(
         self, media_id: FromPath[int], viewer: NamedDependency[CurrentUser], media_ctx: NamedDependency[Context]
     ) -> Response[bytes]:
         return _served(*await service.content(viewer, media_id, True, media_ctx))
-

@@ -121,9 +121,7 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     icc = image.info.get("icc_profile")
     if icc and image.mode in ("RGB", "CMYK"):
         try:
-            return ImageCms.profileToProfile(
-                image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB, outputMode="RGB"
-            )
+            return ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB, outputMode="RGB")
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             pass  # a broken profile: keep the numbers as they are, as a browser would
     return image if image.mode in ("RGB", "L") else image.convert("RGB")

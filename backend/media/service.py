@@ -111,11 +111,13 @@ async def attach(owner_id: int, case_id: int, ids: list[int]) -> list[int]:
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
-    attached = await Media.update({Media.case_id: case_id}).where(
-        Media.id.is_in(wanted)
-        & (Media.owner == owner_id)
-        & (Media.case_id.is_null() | (Media.case_id == case_id))
-    ).returning(Media.id)
+    attached = (
+        await Media.update({Media.case_id: case_id})
+        .where(
+            Media.id.is_in(wanted) & (Media.owner == owner_id) & (Media.case_id.is_null() | (Media.case_id == case_id))
+        )
+        .returning(Media.id)
+    )
     if len(attached) != len(wanted):
         raise Invalid("media.not_attachable", field="media")
     return wanted
@@ -141,9 +143,11 @@ async def viewer(
 
 async def content(actor: CurrentUser, media_id: int, thumb: bool, ctx: Context) -> tuple[bytes, str]:
     """The stored bytes and their type, if ``actor`` may see the photo; otherwise 404."""
-    row = await Media.select(
-        Media.owner, Media.case_id, Media.content_type, Media.path, Media.thumb_path
-    ).where(Media.id == media_id).first()
+    row = (
+        await Media.select(Media.owner, Media.case_id, Media.content_type, Media.path, Media.thumb_path)
+        .where(Media.id == media_id)
+        .first()
+    )
     if row is None:
         raise NotFound()
     if row["case_id"] is None:
@@ -162,17 +166,21 @@ async def content(actor: CurrentUser, media_id: int, thumb: bool, ctx: Context) 
 
 async def remove_unattached(cutoff: datetime, storage: Storage) -> int:
     """Delete photos uploaded before ``cutoff`` and never attached, and files no row uses any more."""
-    stale = await Media.select(Media.id, Media.sha256).where(
-        Media.case_id.is_null() & (Media.created_at < cutoff)
-    ).limit(BATCH)
+    stale = (
+        await Media.select(Media.id, Media.sha256)
+        .where(Media.case_id.is_null() & (Media.created_at < cutoff))
+        .limit(BATCH)
+    )
     removed = 0
     for candidate in stale:
         async with write_transaction(Media):
             await _lock_content(candidate["sha256"])
             # Attached since it was picked: the condition keeps it.
-            gone = await Media.delete().where(
-                (Media.id == candidate["id"]) & Media.case_id.is_null()
-            ).returning(Media.path, Media.thumb_path)
+            gone = (
+                await Media.delete()
+                .where((Media.id == candidate["id"]) & Media.case_id.is_null())
+                .returning(Media.path, Media.thumb_path)
+            )
             if not gone:
                 continue
             removed += 1

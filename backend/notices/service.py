@@ -36,9 +36,7 @@ def _to_struct(row: dict[str, Any], locale: Locale) -> Notice:
     script = "hant" if locale == "zh-Hant" else "hans"
     return Notice(
         id=row["id"],
-        region=NoticeRegion(
-            code=row["region.code"], level=row["region.level"], name=row[f"region.name_{script}"]
-        ),
+        region=NoticeRegion(code=row["region.code"], level=row["region.level"], name=row[f"region.name_{script}"]),
         title=row[f"title_{script}"],
         body=row[f"body_{script}"],
         published_at=row["published_at"],

@@ -97,7 +97,10 @@ class Deliverer:
         people = await accounts.contacts(user_ids)
         tally = Tally()
         outcomes = await asyncio.gather(
-            *(self._deliver(item, subscriptions.get(item.user_id, []), people.get(item.user_id), now, tally) for item in batch)
+            *(
+                self._deliver(item, subscriptions.get(item.user_id, []), people.get(item.user_id), now, tally)
+                for item in batch
+            )
         )
         # SMS deliveries were recorded the moment they were sent.
         rest = [outcome for outcome in outcomes if not (outcome.state == "delivered" and outcome.channel == "sms")]
@@ -121,7 +124,9 @@ class Deliverer:
             error = f"{type(exc).__name__}: {exc}"
             if item.attempts >= self.policy.max_attempts:
                 return Outcome(item.id, "gave_up", error=error)
-            return Outcome(item.id, "retry", at=now + timedelta(seconds=self.policy.backoff(item.attempts)), error=error)
+            return Outcome(
+                item.id, "retry", at=now + timedelta(seconds=self.policy.backoff(item.attempts)), error=error
+            )
 
     async def _try(
         self, item: Outgoing, targets: list[Target], person: Contact | None, now: datetime, tally: Tally

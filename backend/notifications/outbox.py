@@ -92,9 +92,13 @@ async def targets(user_ids: list[int]) -> dict[int, list[Target]]:
     found: dict[int, list[Target]] = defaultdict(list)
     if not user_ids:
         return found
-    rows = await SubRow.select(
-        SubRow.id, SubRow.user, SubRow.endpoint, SubRow.p256dh, SubRow.auth, SubRow.locale, SubRow.last_success_at
-    ).where(SubRow.user.is_in(list(user_ids))).order_by(SubRow.id)
+    rows = (
+        await SubRow.select(
+            SubRow.id, SubRow.user, SubRow.endpoint, SubRow.p256dh, SubRow.auth, SubRow.locale, SubRow.last_success_at
+        )
+        .where(SubRow.user.is_in(list(user_ids)))
+        .order_by(SubRow.id)
+    )
     for row in rows:
         found[row["user"]].append(
             Target(
@@ -140,7 +144,9 @@ async def record(outcomes: list[Outcome], tally: Tally, now: datetime, max_refus
                 Row.id.is_in(ids) & pending
             )
         if tally.ok:
-            await SubRow.update({SubRow.last_success_at: now, SubRow.failures: 0}).where(SubRow.id.is_in(list(tally.ok)))
+            await SubRow.update({SubRow.last_success_at: now, SubRow.failures: 0}).where(
+                SubRow.id.is_in(list(tally.ok))
+            )
         failed = list((tally.refused | tally.busy) - tally.ok - tally.gone)
         if failed:
             await SubRow.update({SubRow.failures: SubRow.failures + 1}).where(SubRow.id.is_in(failed))

@@ -71,9 +71,7 @@ async def inbox(user_id: int, locale: Locale, texts: Texts, cursor: int | None) 
 
 async def mark_read(user_id: int, notification_id: int, at: datetime) -> None:
     updated = (
-        await Row.update({Row.read_at: at})
-        .where((Row.id == notification_id) & (Row.user == user_id))
-        .returning(Row.id)
+        await Row.update({Row.read_at: at}).where((Row.id == notification_id) & (Row.user == user_id)).returning(Row.id)
     )
     if not updated:
         raise NotFound()

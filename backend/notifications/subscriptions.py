@@ -75,7 +75,9 @@ def _struct(row: dict[str, Any]) -> PushSubscription:
     )
 
 
-async def subscribe(user: CurrentUser, data: PushSubscriptionCreate, allow_insecure: bool, now: datetime) -> PushSubscription:
+async def subscribe(
+    user: CurrentUser, data: PushSubscriptionCreate, allow_insecure: bool, now: datetime
+) -> PushSubscription:
     """Store a subscription; the same endpoint again replaces it (and moves it to ``user``)."""
     endpoint = check_endpoint(data.endpoint, allow_insecure)
     p256dh, auth = data.keys.p256dh.strip().rstrip("="), data.keys.auth.strip().rstrip("=")

@@ -56,7 +56,11 @@ class CaseRatingController(Controller):
     ) -> Response[RatingView]:
         actor = request.user
         return await respond_once(
-            actor.id, f"rating:{case_id}", idempotency_key, body_hash(data), HTTP_201_CREATED,
+            actor.id,
+            f"rating:{case_id}",
+            idempotency_key,
+            body_hash(data),
+            HTTP_201_CREATED,
             lambda: service.rate(actor, case_id, data, clock.now(), case_ctx, rating_policy),
         )
 

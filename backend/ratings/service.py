@@ -85,9 +85,13 @@ def _follow_ups() -> Any:
 
 
 async def _follow_up_view(row: dict[str, Any], locale: str, ctx: CaseContext, now: datetime) -> FollowUpView:
-    steps = await FollowUpStep.select(
-        FollowUpStep.step, FollowUpStep.outcome, FollowUpStep.note, FollowUpStep.at, FollowUpStep.actor.name
-    ).where(FollowUpStep.follow_up == row["id"]).order_by(FollowUpStep.id)
+    steps = (
+        await FollowUpStep.select(
+            FollowUpStep.step, FollowUpStep.outcome, FollowUpStep.note, FollowUpStep.at, FollowUpStep.actor.name
+        )
+        .where(FollowUpStep.follow_up == row["id"])
+        .order_by(FollowUpStep.id)
+    )
     return FollowUpView(
         id=row["id"],
         case_id=row["case_id"],
@@ -127,7 +131,8 @@ async def for_case(actor: CurrentUser, case_id: int, now: datetime, ctx: CaseCon
     return CaseRatings(
         ratings=[_view(r, actor.locale, ctx) for r in ratings],
         follow_up=await _follow_up_view(follow_up, actor.locale, ctx, now) if follow_up else None,
-        can_rate=await family.acts_for(actor.id, row["resident.id"]) and _next_kind(row, ratings, follow_up) is not None,
+        can_rate=await family.acts_for(actor.id, row["resident.id"])
+        and _next_kind(row, ratings, follow_up) is not None,
     )
 
 
@@ -199,9 +204,7 @@ async def follow_ups(
     if only_open or only_overdue:
         query = query.where(FollowUp.fixed_at.is_null())
     if only_overdue:
-        query = query.where(
-            (FollowUp.callback_at.is_null() & (FollowUp.callback_due < now)) | (FollowUp.fix_due < now)
-        )
+        query = query.where((FollowUp.callback_at.is_null() & (FollowUp.callback_due < now)) | (FollowUp.fix_due < now))
     if cursor is not None:
         query = query.where(FollowUp.id < cursor)
     rows = await query
@@ -226,8 +229,12 @@ async def add_step(
         await FollowUp.update({column: now}).where(FollowUp.id == follow_up_id)
         await FollowUpStep.insert(
             FollowUpStep(
-                follow_up=follow_up_id, step=data.step, outcome=data.outcome, note=note,
-                actor=actor.id, at=now,
+                follow_up=follow_up_id,
+                step=data.step,
+                outcome=data.outcome,
+                note=note,
+                actor=actor.id,
+                at=now,
             )
         )
         case_id = row["case_id"]
@@ -255,8 +262,12 @@ async def flag(actor: CurrentUser, rating_id: int, data: FlagCreate, now: dateti
         if row["flag_status"] != "none":
             raise Conflict("rating.already_flagged")
         await Rating.update(
-            {Rating.flag_status: "flagged", Rating.flag_reason: data.reason.strip(), Rating.flagged_by: actor.id,
-             Rating.flagged_at: now}
+            {
+                Rating.flag_status: "flagged",
+                Rating.flag_reason: data.reason.strip(),
+                Rating.flagged_by: actor.id,
+                Rating.flagged_at: now,
+            }
         ).where(Rating.id == rating_id)
         await accounts.audit(actor.id, "rating.flag", "rating", rating_id, {"reason": data.reason.strip()})
     return _view(await Rating.select().where(Rating.id == rating_id).first(), actor.locale, ctx)
@@ -269,12 +280,15 @@ async def decide(actor: CurrentUser, rating_id: int, data: Decision, now: dateti
             raise Conflict("rating.not_flagged")
         status = "upheld" if data.uphold else "rejected"
         await Rating.update(
-            {Rating.flag_status: status, Rating.decided_by: actor.id, Rating.decided_at: now,
-             Rating.decision_note: data.note.strip()}
+            {
+                Rating.flag_status: status,
+                Rating.decided_by: actor.id,
+                Rating.decided_at: now,
+                Rating.decision_note: data.note.strip(),
+            }
         ).where(Rating.id == rating_id)
         await accounts.audit(actor.id, f"rating.flag_{status}", "rating", rating_id, {"note": data.note.strip()})
     return _view(await Rating.select().where(Rating.id == rating_id).first(), actor.locale, ctx)
-
 
 
 def _flag_view(row: dict[str, Any], locale: str, ctx: CaseContext) -> FlagView:
@@ -304,10 +318,22 @@ async def flags(actor: CurrentUser, pending: bool, cursor: int | None, ctx: Case
     """Flagged ratings of cases in the caller's area: waiting for a decision (oldest first), or decided."""
     query = (
         Rating.select(
-            Rating.id, Rating.case_id, Rating.score, Rating.tags, Rating.comment, Rating.created_at,
-            Rating.flag_status, Rating.flag_reason, Rating.flagged_at, Rating.decided_at, Rating.decision_note,
-            Rating.case_id.receipt_no, Rating.case_id.title, Rating.case_id.region_code,
-            Rating.flagged_by.name, Rating.decided_by.name,
+            Rating.id,
+            Rating.case_id,
+            Rating.score,
+            Rating.tags,
+            Rating.comment,
+            Rating.created_at,
+            Rating.flag_status,
+            Rating.flag_reason,
+            Rating.flagged_at,
+            Rating.decided_at,
+            Rating.decision_note,
+            Rating.case_id.receipt_no,
+            Rating.case_id.title,
+            Rating.case_id.region_code,
+            Rating.flagged_by.name,
+            Rating.decided_by.name,
         )
         .where(actor.scope.region_filter(Rating.case_id.region_code))
         .order_by(Rating.id, ascending=pending)

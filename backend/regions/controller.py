@@ -27,15 +27,21 @@ class RegionController(Controller):
             raise NotFound()
         return RegionPage(items=await service.list_children(parent, locale))
 
-    @get("/manage", operation_id="ListRegionRecords", guards=admin_only,
-         summary="Regions below a parent in the admin's county, names in both scripts")
+    @get(
+        "/manage",
+        operation_id="ListRegionRecords",
+        guards=admin_only,
+        summary="Regions below a parent in the admin's county, names in both scripts",
+    )
     async def list_records(
         self, request: Request[CurrentUser, str, object], parent: Annotated[str, QueryParameter(max_length=15)]
     ) -> RegionRecordPage:
         return RegionRecordPage(items=await manage.records(request.user, parent))
 
     @post(operation_id="CreateRegion", guards=admin_only, status_code=HTTP_201_CREATED)
-    async def create_region(self, request: Request[CurrentUser, str, object], data: JSONBody[RegionCreate]) -> RegionRecord:
+    async def create_region(
+        self, request: Request[CurrentUser, str, object], data: JSONBody[RegionCreate]
+    ) -> RegionRecord:
         return await manage.create(request.user, data)
 
     @patch("/{code:str}", operation_id="RenameRegion", guards=admin_only)

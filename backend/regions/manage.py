@@ -31,7 +31,10 @@ _COLUMNS = (Row.id, Row.code, Row.level, Row.name_hans, Row.name_hant, Row.paren
 
 def _record(row: dict[str, Any]) -> RegionRecord:
     return RegionRecord(
-        code=row["code"], level=row["level"], parent=row["parent.code"], name_hans=row["name_hans"],
+        code=row["code"],
+        level=row["level"],
+        parent=row["parent.code"],
+        name_hans=row["name_hans"],
         name_hant=row["name_hant"],
     )
 
@@ -55,7 +58,8 @@ def _clean_name(value: str, field: str) -> str:
 async def _check_sibling_names(parent_id: int, names: dict[str, str], code: str) -> None:
     """Two regions under one parent may not share a name (in either script)."""
     clash = await Row.exists().where(
-        (Row.parent == parent_id) & (Row.code != code)
+        (Row.parent == parent_id)
+        & (Row.code != code)
         & (Row.name_hans.is_in(list(names.values())) | Row.name_hant.is_in(list(names.values())))
     )
     if clash:
@@ -74,7 +78,10 @@ async def create(actor: CurrentUser, data: RegionCreate) -> RegionRecord:
 
     >>> await create(admin, RegionCreate(parent="990101", code="990101003", level="township", ...))
     """
-    names = {"name_hans": _clean_name(data.name_hans, "name_hans"), "name_hant": _clean_name(data.name_hant, "name_hant")}
+    names = {
+        "name_hans": _clean_name(data.name_hans, "name_hans"),
+        "name_hant": _clean_name(data.name_hant, "name_hant"),
+    }
     async with write_transaction(Row):
         parent = await _row_in_scope(actor, data.parent)
         level = CHILD_LEVEL.get(parent["level"])
@@ -105,7 +112,9 @@ async def create(actor: CurrentUser, data: RegionCreate) -> RegionRecord:
 async def rename(actor: CurrentUser, code: str, patch: RegionUpdate) -> RegionRecord:
     """Change a region's name in one or both scripts; the code stays."""
     changes = {
-        name: _clean_name(value, name) for name, value in msgspec.structs.asdict(patch).items() if value is not msgspec.UNSET
+        name: _clean_name(value, name)
+        for name, value in msgspec.structs.asdict(patch).items()
+        if value is not msgspec.UNSET
     }
     async with write_transaction(Row):
         row = await _row_in_scope(actor, code)

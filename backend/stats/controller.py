@@ -88,6 +88,13 @@ class StatsController(Controller):
 
 async def _summary(period: Period, group_by: GroupBy | None, actor: CurrentUser, ctx: CaseContext) -> Summary:
     return await service.summary(
-        period.region, period.region_name, period.start, period.end, group_by, actor.locale, ctx.texts, ctx.tz,
+        period.region,
+        period.region_name,
+        period.start,
+        period.end,
+        group_by,
+        actor.locale,
+        ctx.texts,
+        ctx.tz,
         period.now,
     )

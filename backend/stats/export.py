@@ -12,8 +12,16 @@ from backend.lib.i18n import Locale, Texts
 from backend.stats.service import Metrics, Summary
 
 COUNTS = (
-    "submitted", "responded", "accepted", "resolved", "resolved_on_time", "rated", "satisfied", "bad_ratings",
-    "follow_ups", "follow_ups_on_time",
+    "submitted",
+    "responded",
+    "accepted",
+    "resolved",
+    "resolved_on_time",
+    "rated",
+    "satisfied",
+    "bad_ratings",
+    "follow_ups",
+    "follow_ups_on_time",
 )
 RATES = ("response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate", "follow_up_on_time_rate")
 HOURS = ("mean_hours_to_resolve", "median_hours_to_resolve")

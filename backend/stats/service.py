@@ -177,10 +177,22 @@ def _hours_value(value: Any) -> float | None:
 
 
 def _metrics(row: dict[str, Any], median: Any) -> Metrics:
-    n = {k: int(row.get(k) or 0) for k in (
-        "submitted", "responded", "accepted", "resolved", "resolved_on_time", "rated", "satisfied",
-        "bad_ratings", "follow_ups", "follow_ups_decided", "follow_ups_on_time",
-    )}
+    n = {
+        k: int(row.get(k) or 0)
+        for k in (
+            "submitted",
+            "responded",
+            "accepted",
+            "resolved",
+            "resolved_on_time",
+            "rated",
+            "satisfied",
+            "bad_ratings",
+            "follow_ups",
+            "follow_ups_decided",
+            "follow_ups_on_time",
+        )
+    }
     return Metrics(
         **n,
         response_rate=_rate(n["responded"], n["submitted"]),
@@ -214,19 +226,25 @@ async def _run(group_by: str | None, region: str, start: date, end: date, tz: Zo
 
 async def _labels(group_by: str, keys: list[str], locale: Locale, texts: Texts) -> dict[str, str]:
     if group_by in ("township", "village", "grid"):
-        rows = await Case.raw(
-            "SELECT code, name_hans, name_hant FROM region WHERE code IN ("
-            + ", ".join("{}" for _ in keys) + ")", *keys
-        ) if keys else []
+        rows = (
+            await Case.raw(
+                "SELECT code, name_hans, name_hant FROM region WHERE code IN (" + ", ".join("{}" for _ in keys) + ")",
+                *keys,
+            )
+            if keys
+            else []
+        )
         column = "name_hant" if locale == "zh-Hant" else "name_hans"
         return {r["code"]: r[column] for r in rows}
     if group_by == "category":
         return {k: texts.t(locale, f"catalog.category.{k}" if k else "stats.no_service") for k in keys}
     if group_by == "worker":
         ids = [int(k) for k in keys if k]
-        rows = await Case.raw(
-            "SELECT id, name FROM app_user WHERE id IN (" + ", ".join("{}" for _ in ids) + ")", *ids
-        ) if ids else []
+        rows = (
+            await Case.raw("SELECT id, name FROM app_user WHERE id IN (" + ", ".join("{}" for _ in ids) + ")", *ids)
+            if ids
+            else []
+        )
         names = {str(r["id"]): r["name"] for r in rows}
         return {k: names.get(k, "") if k else texts.t(locale, "stats.unassigned") for k in keys}
     if group_by == "week":
@@ -235,8 +253,15 @@ async def _labels(group_by: str, keys: list[str], locale: Locale, texts: Texts) 
 
 
 async def summary(
-    region: str, region_name: str, start: date, end: date, group_by: GroupBy | None, locale: Locale,
-    texts: Texts, tz: ZoneInfo, now: datetime,
+    region: str,
+    region_name: str,
+    start: date,
+    end: date,
+    group_by: GroupBy | None,
+    locale: Locale,
+    texts: Texts,
+    tz: ZoneInfo,
+    now: datetime,
 ) -> Summary:
     totals = await _run(None, region, start, end, tz, now)
     empty = _metrics({}, None)

@@ -30,12 +30,39 @@ from tests.unit.media.pictures import jpeg
 
 API = "/api/v1"
 GRID_C = GRID_OTHER_TOWN
-OTHER_COUNTY = [{"code": "990102", "name": "远山县", "children": [{"code": "990102001", "name": "远山镇", "children": [
-    {"code": "990102001001", "name": "远山村", "children": [{"code": "990102001001001", "name": "远山村网格"}]}]}]}]
+OTHER_COUNTY = [
+    {
+        "code": "990102",
+        "name": "远山县",
+        "children": [
+            {
+                "code": "990102001",
+                "name": "远山镇",
+                "children": [
+                    {
+                        "code": "990102001001",
+                        "name": "远山村",
+                        "children": [{"code": "990102001001001", "name": "远山村网格"}],
+                    }
+                ],
+            }
+        ],
+    }
+]
 #: Who calls: every role, in and out of each side's region. ``None`` headers: signed out.
 CALLERS = (
-    "anonymous", "resident_a", "family_a", "resident_b", "resident_c", "worker_a", "worker_b", "worker_c",
-    "staff_1", "staff_2", "admin", "admin_x",
+    "anonymous",
+    "resident_a",
+    "family_a",
+    "resident_b",
+    "resident_c",
+    "worker_a",
+    "worker_b",
+    "worker_c",
+    "staff_1",
+    "staff_2",
+    "admin",
+    "admin_x",
 )
 SLOT_DAY = "2026-11-25"  # a Wednesday, two days after the test clock's Monday
 PROXY_SERVICE = "EDU-003"
@@ -81,7 +108,12 @@ class World:
 
     async def build(self) -> World:
         await regions.seed(self._other_county_file())
-        for role, name in (("resident", "resident_a"), ("grid_worker", "worker_a"), ("staff", "staff_1"), ("admin", "admin")):
+        for role, name in (
+            ("resident", "resident_a"),
+            ("grid_worker", "worker_a"),
+            ("staff", "staff_1"),
+            ("admin", "admin"),
+        ):
             await self.person(name, role, "", phone=DEMO[role])
         await self.person("admin_x", "admin", "990102")
         await self.person("family_a", "resident", GRID_B)
@@ -97,7 +129,8 @@ class World:
         self.secrets["c"] |= {self.phones["resident_c"], "resident_c姓名"}
         await self._links()
         for side, resident, worker, staff, grid in (
-            ("a", "resident_a", "worker_a", "staff_1", GRID_A), ("c", "resident_c", "worker_c", "staff_2", GRID_C)
+            ("a", "resident_a", "worker_a", "staff_1", GRID_A),
+            ("c", "resident_c", "worker_c", "staff_2", GRID_C),
         ):
             await self._side(side, resident, worker, staff, grid)
         await self._services()
@@ -117,11 +150,15 @@ class World:
 
     async def _links(self) -> None:
         for side, requester, relative in (("a", "family_a", "resident_a"), ("c", "resident_c", "relative_c")):
-            link = await self.ok("POST", "/family-links", requester, json={"phone": self.phones[relative], "relation": "子女"})
+            link = await self.ok(
+                "POST", "/family-links", requester, json={"phone": self.phones[relative], "relation": "子女"}
+            )
             await self.ok("POST", f"/family-links/{link['id']}/confirm", relative, json={})
             self.put("link", side, link["id"])
         for side, requester, relative in (("a", "resident_a", "relative_a"), ("c", "resident_c", "relative_c2")):
-            link = await self.ok("POST", "/family-links", requester, json={"phone": self.phones[relative], "relation": "邻居"})
+            link = await self.ok(
+                "POST", "/family-links", requester, json={"phone": self.phones[relative], "relation": "邻居"}
+            )
             self.put("link_to_revoke", side, link["id"])  # left pending
 
     async def _side(self, side: str, resident: str, worker: str, staff: str, grid: str) -> None:
@@ -135,7 +172,9 @@ class World:
         rated = (await submit(self.client, self.headers[resident], region=grid, title=f"{side}方的差评案件")).json()
         self.secrets[side] |= {rated["receipt_no"], f"{side}方的差评案件"}
         for who, action, extra in (
-            (staff, "accept", {}), (staff, "assign", {"assignee_id": self.ids[worker]}), (worker, "start", {}),
+            (staff, "accept", {}),
+            (staff, "assign", {"assignee_id": self.ids[worker]}),
+            (worker, "start", {}),
             (worker, "resolve", {"note": "已办好"}),
         ):
             moved = await move(self.client, self.headers[who], rated["id"], action, **extra)
@@ -149,21 +188,36 @@ class World:
         self.put("follow_up", side, follow_up["id"])
         self.put("notification", side, (await self.ok("GET", "/notifications", resident))["items"][0]["id"])
         # Bookings: one to look at and visit, one to cancel; a document handover on the first.
-        slot = await self.ok("POST", "/slots", worker, json={"date": SLOT_DAY, "half_day": "am", "kind": "proxy", "capacity": 5})
+        slot = await self.ok(
+            "POST", "/slots", worker, json={"date": SLOT_DAY, "half_day": "am", "kind": "proxy", "capacity": 5}
+        )
         self.put("slot", side, slot["id"])
         for kind in ("booking", "booking_to_cancel"):
-            booking = await self.ok("POST", "/bookings", resident, json={
-                "slot_id": slot["id"], "kind": "proxy", "service_code": PROXY_SERVICE,
-            })
+            booking = await self.ok(
+                "POST",
+                "/bookings",
+                resident,
+                json={
+                    "slot_id": slot["id"],
+                    "kind": "proxy",
+                    "service_code": PROXY_SERVICE,
+                },
+            )
             self.put(kind, side, booking["id"])
             self.secrets[side].add(booking["receipt_no"])
         booking_case = (await self.ok("GET", f"/bookings/{self.objects['booking'][side]}", resident))["case_id"]
         self.put("booking_case", side, booking_case)
         handovers = []
         for _ in range(2):  # the second stays unconfirmed, for the 督办 list
-            handover = await self.ok("POST", f"/cases/{booking_case}/handovers", worker, json={
-                "items": [{"name": "户口簿", "count": 1}], "direction": "received",
-            })
+            handover = await self.ok(
+                "POST",
+                f"/cases/{booking_case}/handovers",
+                worker,
+                json={
+                    "items": [{"name": "户口簿", "count": 1}],
+                    "direction": "received",
+                },
+            )
             handovers.append(handover["id"])
         self.put("handover", side, (booking_case, handovers[0]))
         self.put("unconfirmed_handover", side, (booking_case, handovers[1]))
@@ -173,9 +227,14 @@ class World:
             for kind in ("service", "service_to_retire"):
                 code = f"T{side.upper()}-{'901' if kind == 'service' else '902'}"
                 entry = {
-                    "code": code, "category": "civil_affairs", "name_hans": f"{side}镇的服务{code}",
-                    "description_hans": "本镇办理。", "materials_hans": ["居民身份证"], "time_limit_days": 3,
-                    "channels": ["door_to_door"], "township": township,
+                    "code": code,
+                    "category": "civil_affairs",
+                    "name_hans": f"{side}镇的服务{code}",
+                    "description_hans": "本镇办理。",
+                    "materials_hans": ["居民身份证"],
+                    "time_limit_days": 3,
+                    "channels": ["door_to_door"],
+                    "township": township,
                 }
                 await self.ok("POST", "/services", staff, json=entry)
                 self.put(kind, side, code)

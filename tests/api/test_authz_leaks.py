@@ -35,6 +35,7 @@ LISTS = {
     "/notices": (None, None),
 }
 
+
 def _ids(body: dict) -> set[int]:
     return {item["id"] for item in body.get("items", [])}
 
@@ -75,14 +76,31 @@ async def test_case_lists_and_booking_lists_carry_no_phone_numbers(world: World)
 
 
 async def test_a_lookup_tells_a_wrong_phone_from_nothing_and_shows_no_personal_data(world: World):
-    case = (await world.ok("GET", f"/cases/{world.objects['case']['a']}", "resident_a"))
+    case = await world.ok("GET", f"/cases/{world.objects['case']['a']}", "resident_a")
     receipt = case["receipt_no"]
-    wrong = await world.call("GET", "/cases/lookup", "resident_c", params={"receipt_no": receipt, "phone": world.phones["resident_c"]})
-    nothing = await world.call("GET", "/cases/lookup", "resident_c", params={"receipt_no": "BM-2026-11-999999", "phone": world.phones["resident_c"]})
+    wrong = await world.call(
+        "GET", "/cases/lookup", "resident_c", params={"receipt_no": receipt, "phone": world.phones["resident_c"]}
+    )
+    nothing = await world.call(
+        "GET",
+        "/cases/lookup",
+        "resident_c",
+        params={"receipt_no": "BM-2026-11-999999", "phone": world.phones["resident_c"]},
+    )
     assert (wrong.status_code, wrong.content) == (nothing.status_code, nothing.content) and wrong.status_code == 404
-    right = await world.call("GET", "/cases/lookup", "anonymous", params={"receipt_no": receipt, "phone": world.phones["resident_a"]})
+    right = await world.call(
+        "GET", "/cases/lookup", "anonymous", params={"receipt_no": receipt, "phone": world.phones["resident_a"]}
+    )
     assert right.status_code == 200
-    assert set(right.json()) == {"receipt_no", "kind_label", "status", "status_label", "created_at", "deadline", "timeline"}
+    assert set(right.json()) == {
+        "receipt_no",
+        "kind_label",
+        "status",
+        "status_label",
+        "created_at",
+        "deadline",
+        "timeline",
+    }
     assert not any(secret in right.text for secret in world.secrets["a"] - {receipt})
 
 
@@ -129,8 +147,15 @@ async def test_a_handover_of_another_case_is_not_confirmed_through_ones_own(worl
 @pytest.mark.parametrize("path", ["/stats/summary", "/stats/export.xlsx"])
 @pytest.mark.parametrize(
     ("caller", "region"),
-    [("staff_1", "990101002"), ("staff_1", "990101"), ("staff_1", "990101002001001"), ("staff_2", "990101001"),
-     ("admin_x", "990101"), ("admin_x", "990101001"), ("admin", "990102")],
+    [
+        ("staff_1", "990101002"),
+        ("staff_1", "990101"),
+        ("staff_1", "990101002001001"),
+        ("staff_2", "990101001"),
+        ("admin_x", "990101"),
+        ("admin_x", "990101001"),
+        ("admin", "990102"),
+    ],
 )
 async def test_statistics_outside_ones_area_answer_like_a_missing_region(world: World, path, caller, region):
     answer = await world.call("GET", path, caller, params={"region": region})

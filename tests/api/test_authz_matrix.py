@@ -26,7 +26,10 @@ from tests.conftest import SECRET
 
 MISSING = 987654321
 #: Who may reach each side's object, by the kind of reach a route needs.
-CASE = {"a": {"resident_a", "family_a", "worker_a", "staff_1", "admin"}, "c": {"resident_c", "worker_c", "staff_2", "admin"}}
+CASE = {
+    "a": {"resident_a", "family_a", "worker_a", "staff_1", "admin"},
+    "c": {"resident_c", "worker_c", "staff_2", "admin"},
+}
 CLERKS = {"a": {"staff_1", "admin"}, "c": {"staff_2", "admin"}}
 SLOT = {"a": {"worker_a", "staff_1", "admin"}, "c": {"worker_c", "staff_2", "admin"}}
 LINK = {"a": {"family_a", "resident_a", "worker_a"}, "c": {"resident_c", "worker_c"}}
@@ -82,7 +85,9 @@ NOT_OBJECTS = {"/schema/{path:str}"}
 def id_routes() -> set[tuple[str, str]]:
     """(method, path) of every route of the app with a path parameter."""
     settings = Settings(
-        data_dir=Path("/nonexistent/authz"), database_url="sqlite:////nonexistent/authz.sqlite3", secret_key=SECRET,
+        data_dir=Path("/nonexistent/authz"),
+        database_url="sqlite:////nonexistent/authz.sqlite3",
+        secret_key=SECRET,
         pwa_dir=Path("/nonexistent/pwa"),
     )
     found = set()

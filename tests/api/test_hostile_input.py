@@ -86,7 +86,10 @@ async def test_oversized_body_without_content_length_is_cut_off_while_reading(cl
 )
 async def test_every_route_refuses_a_body_over_the_limit(client, auth, method, path):
     response = await client.request(
-        method, path, content=b"x" * (1024 * 1024 + 1), headers={**await auth.role("admin"), "Content-Type": "application/json"}
+        method,
+        path,
+        content=b"x" * (1024 * 1024 + 1),
+        headers={**await auth.role("admin"), "Content-Type": "application/json"},
     )
     assert response.status_code == 413, response.text
     assert error_code(response) == "payload_too_large"
@@ -95,7 +98,9 @@ async def test_every_route_refuses_a_body_over_the_limit(client, auth, method, p
 @pytest.mark.parametrize("settings", [{"max_body_bytes": 4096}], indirect=True)
 async def test_photo_uploads_keep_their_own_larger_limit(client, auth):
     resident = await auth.role("resident")
-    assert (await _post_case(client, resident, json.dumps({**CASE, "description": "x" * 5000}).encode())).status_code == 413
+    assert (
+        await _post_case(client, resident, json.dumps({**CASE, "description": "x" * 5000}).encode())
+    ).status_code == 413
     photo = jpeg((800, 600))
     assert len(photo) > 4096
     response = await upload(client, resident, photo)
@@ -115,7 +120,11 @@ async def test_nul_in_a_text_field_is_refused_on_both_databases(client, auth):
 async def test_nul_deep_inside_a_body_names_its_place(client, auth):
     worker = await auth.role("grid_worker")
     body = {"items": [{"name": "户口簿", "count": 1}, {"name": "身份证\x00", "count": 1}], "direction": "received"}
-    response = await client.post("/api/v1/cases/1/handovers", content=json.dumps(body).encode(), headers={**worker, "Content-Type": "application/json"})
+    response = await client.post(
+        "/api/v1/cases/1/handovers",
+        content=json.dumps(body).encode(),
+        headers={**worker, "Content-Type": "application/json"},
+    )
     assert response.status_code == 400
     assert response.json()["error"]["details"] == {"field": "items.1.name"}
 
@@ -123,14 +132,20 @@ async def test_nul_deep_inside_a_body_names_its_place(client, auth):
 async def test_nul_in_a_profile_change_leaves_the_profile_as_it_was(client, auth):
     resident = await auth.role("resident")
     before = (await client.get("/api/v1/me", headers=resident)).json()
-    response = await client.patch("/api/v1/me", content=b'{"name": "\\u0000"}', headers={**resident, "Content-Type": "application/json"})
+    response = await client.patch(
+        "/api/v1/me", content=b'{"name": "\\u0000"}', headers={**resident, "Content-Type": "application/json"}
+    )
     assert response.status_code == 400 and error_code(response) == "request.nul_character"
     assert (await client.get("/api/v1/me", headers=resident)).json() == before
 
 
 @pytest.mark.parametrize(
     "url",
-    ["/api/v1/services?q=%E5%8C%BB%00", "/api/v1/services/AST%00001", "/api/v1/cases/lookup?receipt_no=BM%00&phone=13800000001"],
+    [
+        "/api/v1/services?q=%E5%8C%BB%00",
+        "/api/v1/services/AST%00001",
+        "/api/v1/cases/lookup?receipt_no=BM%00&phone=13800000001",
+    ],
 )
 async def test_nul_in_the_url_is_refused(client, url):
     response = await client.get(url, headers={"Accept-Language": "zh-TW"})
@@ -179,7 +194,9 @@ async def test_a_wrong_content_type_is_explained_in_the_readers_script(client, s
 
 
 async def test_json_with_a_charset_is_still_json(client, auth):
-    response = await _post_case(client, await auth.role("resident"), json.dumps(CASE).encode(), "application/json; charset=utf-8")
+    response = await _post_case(
+        client, await auth.role("resident"), json.dumps(CASE).encode(), "application/json; charset=utf-8"
+    )
     assert response.status_code == 201, response.text
 
 

@@ -26,25 +26,54 @@ def _id_numbers_in(text: str) -> list[str]:
 
 async def _flow_that_stores_id_numbers(client, auth) -> dict[str, dict[str, str]]:
     resident, staff, worker = await auth.role("resident"), await auth.role("staff"), await auth.role("grid_worker")
-    registered = await client.post("/api/v1/users", headers=staff, json={
-        "phone": "13955550001", "name": "周大伯", "region": GRID_A, "flags": ["elderly"], "id_number": STAFF_ID,
-    })
+    registered = await client.post(
+        "/api/v1/users",
+        headers=staff,
+        json={
+            "phone": "13955550001",
+            "name": "周大伯",
+            "region": GRID_A,
+            "flags": ["elderly"],
+            "id_number": STAFF_ID,
+        },
+    )
     assert registered.status_code == 201 and registered.json()["id_number"] == "110***********0037"
-    case = (await submit(client, resident, title=f"身份证{TYPED_ID}",
-                         description=f"我的身份证号是{TYPED_ID}，请帮忙办理。", address=f"东山村{TYPED_ID.lower()}")).json()
+    case = (
+        await submit(
+            client,
+            resident,
+            title=f"身份证{TYPED_ID}",
+            description=f"我的身份证号是{TYPED_ID}，请帮忙办理。",
+            address=f"东山村{TYPED_ID.lower()}",
+        )
+    ).json()
     await move(client, staff, case["id"], "accept", note=f"核对身份证{TYPED_ID}")
     await move(client, staff, case["id"], "assign", assignee_id=await user_id(client, worker))
     await move(client, worker, case["id"], "start")
     await move(client, worker, case["id"], "resolve", note=f"已核实{DEMO_ID}")
-    rated = await client.post(f"/api/v1/cases/{case['id']}/rating", headers=resident,
-                              json={"score": 5, "comment": f"谢谢，我的号码{TYPED_ID}"})
+    rated = await client.post(
+        f"/api/v1/cases/{case['id']}/rating",
+        headers=resident,
+        json={"score": 5, "comment": f"谢谢，我的号码{TYPED_ID}"},
+    )
     assert rated.status_code == 201, rated.text
-    proxied = await submit(client, worker, title="代办", description=f"代{STAFF_ID}办理", resident_phone="13955550001",
-                           identity_check="home_visit")
+    proxied = await submit(
+        client,
+        worker,
+        title="代办",
+        description=f"代{STAFF_ID}办理",
+        resident_phone="13955550001",
+        identity_check="home_visit",
+    )
     assert proxied.status_code == 201, proxied.text
-    handover = await client.post(f"/api/v1/cases/{proxied.json()['id']}/handovers", headers=worker, json={
-        "items": [{"name": f"身份证复印件{STAFF_ID}", "count": 1}], "direction": "received",
-    })
+    handover = await client.post(
+        f"/api/v1/cases/{proxied.json()['id']}/handovers",
+        headers=worker,
+        json={
+            "items": [{"name": f"身份证复印件{STAFF_ID}", "count": 1}],
+            "direction": "received",
+        },
+    )
     assert handover.status_code == 201, handover.text
     assert handover.json()["items"][0]["name"] == "身份证复印件110***********0037"
     return {"resident": resident, "staff": staff, "worker": worker, "case": case}
@@ -105,7 +134,9 @@ async def test_phones_are_masked_in_lists_and_each_full_reveal_is_audited(client
     assert await reads == []
     # A clerk and the grid worker open it: the full number, one audit row each.
     for headers in (staff, worker):
-        assert (await client.get(f"/api/v1/cases/{case['id']}", headers=headers)).json()["resident"]["phone"] == DEMO["resident"]
+        assert (await client.get(f"/api/v1/cases/{case['id']}", headers=headers)).json()["resident"]["phone"] == DEMO[
+            "resident"
+        ]
     assert {row["actor"] for row in await reads} == {await user_id(client, staff), await user_id(client, worker)}
 
 
@@ -113,13 +144,17 @@ async def test_a_family_link_shows_full_numbers_to_its_parties_and_masked_ones_t
     resident = await auth.role("resident")
     _, relative = await add_user(client, auth, "resident", GRID_A, name="儿子")
     relative_phone = (await client.get("/api/v1/me", headers=relative)).json()["phone"]
-    link = (await client.post("/api/v1/family-links", json={"phone": DEMO["resident"], "relation": "儿子"},
-                              headers=relative)).json()
+    link = (
+        await client.post(
+            "/api/v1/family-links", json={"phone": DEMO["resident"], "relation": "儿子"}, headers=relative
+        )
+    ).json()
     for headers in (relative, resident):
         [seen] = (await client.get("/api/v1/family-links", headers=headers)).json()["items"]
         assert {seen["requester"]["phone"], seen["relative"]["phone"]} == {relative_phone, DEMO["resident"]}
     [seen] = (await client.get("/api/v1/family-links", headers=await auth.role("grid_worker"))).json()["items"]
     assert seen["id"] == link["id"]
     assert {seen["requester"]["phone"], seen["relative"]["phone"]} == {
-        accounts.mask_phone(relative_phone), "138****0001"
+        accounts.mask_phone(relative_phone),
+        "138****0001",
     }

@@ -129,7 +129,12 @@ async def test_submitting_a_case_takes_the_same_queries_each_time(client, auth, 
 async def test_an_edit_made_elsewhere_shows_in_the_next_search(client):
     """Another process renames an entry: this one's copy of the catalog is read again."""
     assert (await client.get("/api/v1/services")).status_code == 200  # this process has its copy now
-    await Service.update({Service.name_hans: "改过名字的低保申请", Service.search_name: "改过名字的低保申请",
-                          Service.updated_at: datetime.now(UTC)}).where(Service.code == "AST-001")
+    await Service.update(
+        {
+            Service.name_hans: "改过名字的低保申请",
+            Service.search_name: "改过名字的低保申请",
+            Service.updated_at: datetime.now(UTC),
+        }
+    ).where(Service.code == "AST-001")
     names = [item["name"] for item in (await client.get("/api/v1/services", params={"q": "改过名字"})).json()["items"]]
     assert names == ["改过名字的低保申请"]

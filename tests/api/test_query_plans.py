@@ -19,7 +19,9 @@ FILTERS = {
     "status": ("app_case", "app_case.status = {}", ["accepted"]),
     "kind": ("app_case", "app_case.kind = {}", ["complaint"]),
     "region (a chosen village)": (
-        "app_case", "app_case.region_code >= {} AND app_case.region_code < {}", ["990101001001", "990101001001~"]
+        "app_case",
+        "app_case.region_code >= {} AND app_case.region_code < {}",
+        ["990101001001", "990101001001~"],
     ),
     "assignee": ("app_case", "app_case.assignee = {}", [1]),
     "resident": ("app_case", "app_case.resident = {}", [1]),

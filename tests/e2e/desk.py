@@ -16,7 +16,9 @@ ADMIN = "13800000004"
 
 def new_case(page: Page, live_server, title: str, *, kind: str = "complaint") -> dict:
     resident = api_as(page, live_server, RESIDENT)
-    return resident.post("/cases", {"kind": kind, "title": title, "description": f"{title}，请尽快处理。", "region": HOME_GRID})
+    return resident.post(
+        "/cases", {"kind": kind, "title": title, "description": f"{title}，请尽快处理。", "region": HOME_GRID}
+    )
 
 
 def assigned_case(page: Page, live_server, title: str) -> dict:

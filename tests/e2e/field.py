@@ -17,8 +17,13 @@ def assigned_case(page, live_server, title: str | None = None, **fields) -> dict
     resident = api_as(page, live_server, RESIDENT)
     staff = api_as(page, live_server, STAFF)
     worker_id = api_as(page, live_server, GRID_WORKER).get("/me")["id"]
-    body = {"kind": "complaint", "title": title or f"村口路灯不亮{uuid.uuid4().hex[:4]}",
-            "description": "晚上看不清路，老人容易摔倒。", "region": HOME_GRID, **fields}
+    body = {
+        "kind": "complaint",
+        "title": title or f"村口路灯不亮{uuid.uuid4().hex[:4]}",
+        "description": "晚上看不清路，老人容易摔倒。",
+        "region": HOME_GRID,
+        **fields,
+    }
     case = resident.post("/cases", body)
     staff.transition(case["id"], "accept")
     staff.transition(case["id"], "assign", assignee_id=worker_id)
@@ -30,12 +35,19 @@ def booked_visit(page, live_server, days_ahead: int = 0, half_day: str = "am") -
     worker = api_as(page, live_server, GRID_WORKER)
     resident = api_as(page, live_server, RESIDENT)
     day = (dt.date.today() + dt.timedelta(days=days_ahead)).isoformat()
-    mine = [s for s in worker.get(f"/slots/mine?from={day}&to={day}")["items"]
-            if s["half_day"] == half_day and s["kind"] == "visit"]
-    slot = mine[0] if mine else worker.post("/slots", {"date": day, "half_day": half_day, "kind": "visit", "capacity": 5})
+    mine = [
+        s
+        for s in worker.get(f"/slots/mine?from={day}&to={day}")["items"]
+        if s["half_day"] == half_day and s["kind"] == "visit"
+    ]
+    slot = (
+        mine[0] if mine else worker.post("/slots", {"date": day, "half_day": half_day, "kind": "visit", "capacity": 5})
+    )
     services = resident.get("/services?channel=door_to_door")["items"]
-    return resident.post("/bookings", {"slot_id": slot["id"], "kind": "visit", "service_code": services[0]["code"],
-                                       "note": "腿脚不便，请上门"})
+    return resident.post(
+        "/bookings",
+        {"slot_id": slot["id"], "kind": "visit", "service_code": services[0]["code"], "note": "腿脚不便，请上门"},
+    )
 
 
 def photo_png(size: tuple[int, int] = (1200, 900)) -> bytes:

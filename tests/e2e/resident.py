@@ -57,8 +57,9 @@ def api_as(page: Page, live_server, phone: str, locale: str = "zh-Hans") -> Api:
     return Api(page, live_server.url, live_server.token(phone), locale)
 
 
-def open_app(page: Page, live_server, phone: str = RESIDENT, *, locale: str = "zh-Hans", elder: bool = False,
-             route: str = "/") -> Api:
+def open_app(
+    page: Page, live_server, phone: str = RESIDENT, *, locale: str = "zh-Hans", elder: bool = False, route: str = "/"
+) -> Api:
     """Opens the app signed in as ``phone`` (as after an earlier sign-in), in ``locale``, at ``route``."""
     api = api_as(page, live_server, phone, locale)
     user = page.request.patch(

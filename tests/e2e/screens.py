@@ -15,11 +15,14 @@ SCREEN_SIZE = {"width": 360, "height": 740}
 
 
 @contextmanager
-def screen_page(browser: Browser, size: dict = SCREEN_SIZE, *, mobile: bool = True, timeout: float = 10_000) -> Iterator[Page]:
+def screen_page(
+    browser: Browser, size: dict = SCREEN_SIZE, *, mobile: bool = True, timeout: float = 10_000
+) -> Iterator[Page]:
     """A page in a fresh context of ``size`` (a phone's, at twice the pixels, unless ``mobile`` is False)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport=size, device_scale_factor=2 if mobile else 1, is_mobile=mobile,
-                                  has_touch=True, locale="zh-CN")
+    context = browser.new_context(
+        viewport=size, device_scale_factor=2 if mobile else 1, is_mobile=mobile, has_touch=True, locale="zh-CN"
+    )
     page = context.new_page()
     page.set_default_timeout(timeout)
     try:

@@ -75,7 +75,9 @@ def test_admin_adds_a_village_renames_it_and_a_bad_code_changes_nothing(page: Pa
     text = hans["ui"]["admin"]["regions"]
     admin = open_app(page, live_server, ADMIN, route="/admin/regions")
     _loaded(page, messages)
-    page.get_by_role("link", name=text["open"].replace("{level}", hans["ui"]["admin"]["level"]["village"])).first.click()
+    page.get_by_role(
+        "link", name=text["open"].replace("{level}", hans["ui"]["admin"]["level"]["village"])
+    ).first.click()
     expect(page).to_have_url(f"{live_server.url}/#/admin/regions/990101001")
     _loaded(page, messages)
     form = page.locator("main form").last
@@ -85,13 +87,15 @@ def test_admin_adds_a_village_renames_it_and_a_bad_code_changes_nothing(page: Pa
     form.get_by_label(text["name_hant"]).fill("新河村")
     form.get_by_role("button").click()
     expect(page.get_by_role("alert").filter(has_text="990101001")).to_contain_text(
-        hans["error"]["region"]["code_invalid"].split("：")[0])
+        hans["error"]["region"]["code_invalid"].split("：")[0]
+    )
     assert "990101001000" not in {r["code"] for r in admin.get("/regions?parent=990101001")["items"]}
     form.get_by_label(text["code_label"]).fill("009")
     form.get_by_role("button").click()
     expect(page.get_by_role("status").filter(has_text="990101001009")).to_be_visible()
     assert {"code": "990101001009", "level": "village", "name": "新河村", "parent": "990101001"} in admin.get(
-        "/regions?parent=990101001")["items"]
+        "/regions?parent=990101001"
+    )["items"]
 
     card = page.locator("main li.card", has_text="990101001009")
     card.get_by_role("button", name=text["rename"]).click()
@@ -132,8 +136,9 @@ def test_admin_upholds_a_flagged_rating_after_confirming(page: Page, live_server
     hans = messages["zh-Hans"]
     text = hans["ui"]["admin"]["appeals"]
     resident, staff, worker = (api_as(page, live_server, phone) for phone in (RESIDENT, STAFF, GRID_WORKER))
-    case = resident.post("/cases", {"kind": "complaint", "title": "申诉测试：垃圾没人清", "description": "好几天了",
-                                    "region": HOME_GRID})
+    case = resident.post(
+        "/cases", {"kind": "complaint", "title": "申诉测试：垃圾没人清", "description": "好几天了", "region": HOME_GRID}
+    )
     staff.transition(case["id"], "accept")
     staff.transition(case["id"], "assign", assignee_id=worker.get("/me")["id"])
     worker.transition(case["id"], "start")
@@ -169,8 +174,9 @@ def test_staff_get_no_admin_area_and_the_server_refuses_their_admin_calls(page: 
     assert page.request.patch(f"{base}/regions/990101001", data={"name_hans": "改"}, headers=headers).status == 403
     assert page.request.put(f"{base}/holidays", data={"year": 2026, "items": []}, headers=headers).status == 403
     assert page.request.post(f"{base}/ratings/1/decision", data={"uphold": True}, headers=headers).status == 403
-    created = page.request.post(f"{base}/users", headers=headers,
-                                data={"phone": "13900001111", "role": "staff", "region": "990101001"})
+    created = page.request.post(
+        f"{base}/users", headers=headers, data={"phone": "13900001111", "role": "staff", "region": "990101001"}
+    )
     assert created.status == 403
     assert "990101001008" not in {r["code"] for r in staff.get("/regions?parent=990101001")["items"]}
 

@@ -30,9 +30,12 @@ def appeal(browser: Browser, live_server) -> dict:
     """A bad rating flagged by staff (for the appeals screen) and one holiday override."""
     context = browser.new_context()
     page = context.new_page()
-    resident, staff, worker, admin = (api_as(page, live_server, phone) for phone in (RESIDENT, STAFF, GRID_WORKER, ADMIN))
-    case = resident.post("/cases", {"kind": "complaint", "title": "村口路灯不亮", "description": "晚上看不清路。",
-                                    "region": HOME_GRID})
+    resident, staff, worker, admin = (
+        api_as(page, live_server, phone) for phone in (RESIDENT, STAFF, GRID_WORKER, ADMIN)
+    )
+    case = resident.post(
+        "/cases", {"kind": "complaint", "title": "村口路灯不亮", "description": "晚上看不清路。", "region": HOME_GRID}
+    )
     staff.transition(case["id"], "accept")
     staff.transition(case["id"], "assign", assignee_id=worker.get("/me")["id"])
     worker.transition(case["id"], "start")
@@ -40,8 +43,11 @@ def appeal(browser: Browser, live_server) -> dict:
     rating = resident.post(f"/cases/{case['id']}/rating", {"score": 1, "tags": ["attitude"], "comment": "太差了"})
     staff.post(f"/ratings/{rating['id']}/flag", {"reason": "灯已修好，有照片为证，评价与事实不符"})
     year = dt.date.today().year
-    answer = page.request.put(f"{live_server.url}/api/v1/holidays", headers=admin._headers(),
-                              data={"year": year, "items": [{"date": f"{year}-12-31", "is_workday": False, "note": "年末休息"}]})
+    answer = page.request.put(
+        f"{live_server.url}/api/v1/holidays",
+        headers=admin._headers(),
+        data={"year": year, "items": [{"date": f"{year}-12-31", "is_workday": False, "note": "年末休息"}]},
+    )
     assert answer.ok, answer.text()
     context.close()
     return rating

@@ -27,7 +27,9 @@ def test_staff_accept_a_submitted_case_and_dispatch_it_to_the_grid_worker(page: 
     # The deadline shown is the server's (the end of the N-th working day, in Beijing time).
     accepted = api_as(page, live_server, STAFF).get(f"/cases/{case['id']}")
     day = (datetime.fromisoformat(accepted["deadline"]) + timedelta(hours=8)).date()
-    deadline = page.locator("dl.facts dt", has_text=text["ui"]["case"]["deadline"]).locator("xpath=following-sibling::dd[1]")
+    deadline = page.locator("dl.facts dt", has_text=text["ui"]["case"]["deadline"]).locator(
+        "xpath=following-sibling::dd[1]"
+    )
     expect(deadline).to_contain_text(f"{day.year}年{day.month}月{day.day}日")
 
     picker = page.get_by_label(text["ui"]["desk"]["assign"]["person"])

@@ -66,10 +66,19 @@ def test_staff_create_edit_and_retire_a_catalog_entry(page: Page, live_server, m
 def test_import_shows_each_rows_fate_in_a_dry_run_then_imports(page: Page, live_server, messages, tmp_path: Path):
     desk = messages["zh-Hans"]["ui"]["desk"]
     staff = api_as(page, live_server, STAFF)
-    staff.post("/services", {
-        "code": "QH-201", "category": "civil_affairs", "name_hans": "高龄津贴申领", "description_hans": "80周岁以上老人申领高龄津贴。",
-        "materials_hans": ["身份证"], "time_limit_days": 5, "channels": ["online", "proxy"], "township": TOWNSHIP,
-    })
+    staff.post(
+        "/services",
+        {
+            "code": "QH-201",
+            "category": "civil_affairs",
+            "name_hans": "高龄津贴申领",
+            "description_hans": "80周岁以上老人申领高龄津贴。",
+            "materials_hans": ["身份证"],
+            "time_limit_days": 5,
+            "channels": ["online", "proxy"],
+            "township": TOWNSHIP,
+        },
+    )
     exported = page.request.get(f"{live_server.url}/api/v1/services/export?format=csv", headers=staff._headers())
     rows = list(csv.reader(io.StringIO(exported.text().lstrip("\ufeff"))))
     header, existing = rows[0], next(row for row in rows[1:] if row[0] == "QH-201")
@@ -92,7 +101,9 @@ def test_import_shows_each_rows_fate_in_a_dry_run_then_imports(page: Page, live_
     rejected = report.get_by_role("row").filter(has_text="QH-203")
     expect(rejected).to_contain_text(status["rejected"])
     expect(rejected.locator("td").nth(3)).not_to_be_empty()
-    assert "QH-202" not in {item["code"] for item in staff.get("/services/manage")["items"]}  # a dry run changes nothing
+    assert "QH-202" not in {
+        item["code"] for item in staff.get("/services/manage")["items"]
+    }  # a dry run changes nothing
 
     page.get_by_label(desk["import"]["dry_run"]).uncheck()
     page.get_by_role("button", name=desk["import"]["apply"], exact=True).click()
@@ -128,7 +139,9 @@ def test_staff_publish_a_notice_that_residents_then_read(page: Page, live_server
     mine = api_as(page, live_server, RESIDENT).get("/notices")["items"]
     assert any(item["title"] == "冬季防火安全提示" and item["region"]["code"] == TOWNSHIP for item in mine)
     # Readers of the Traditional script get the server's conversion.
-    answer = page.request.get(f"{live_server.url}/api/v1/notices?region={TOWNSHIP}", headers={"Accept-Language": "zh-Hant"})
+    answer = page.request.get(
+        f"{live_server.url}/api/v1/notices?region={TOWNSHIP}", headers={"Accept-Language": "zh-Hant"}
+    )
     assert any("請注意用火用電安全" in item["body"] for item in answer.json()["items"])
 
 

@@ -47,7 +47,9 @@ def cases(browser: Browser, live_server) -> dict[str, dict]:
     )
     age_handover(live_server, handover["id"])
     bad = resolved_case(page, live_server, "自来水停了三天")
-    api_as(page, live_server, RESIDENT).post(f"/cases/{bad['id']}/rating", {"score": 2, "tags": ["slow"], "comment": "太慢了"})
+    api_as(page, live_server, RESIDENT).post(
+        f"/cases/{bad['id']}/rating", {"score": 2, "tags": ["slow"], "comment": "太慢了"}
+    )
     context.close()
     return {"submitted": submitted, "late": late, "bad": bad}
 
@@ -86,13 +88,21 @@ def test_every_desk_screen_has_no_axe_violations_and_is_saved_as_a_screenshot(
                 if name == "stats":
                     page.locator(".chart canvas").first.wait_for()
                 if name == "import":  # show the per-row report of a dry run
-                    page.locator("#import-file").set_input_files(files=[{
-                        "name": "services.csv", "mimeType": "text/csv", "buffer": IMPORT_CSV.encode("utf-8"),
-                    }])
+                    page.locator("#import-file").set_input_files(
+                        files=[
+                            {
+                                "name": "services.csv",
+                                "mimeType": "text/csv",
+                                "buffer": IMPORT_CSV.encode("utf-8"),
+                            }
+                        ]
+                    )
                     page.locator("form button[type=submit]").click()
                     page.locator(".import-report table").wait_for()
                 page.wait_for_timeout(300)
-                violations = photograph(page, f"desk-{name}{size_name}-{locale}-{mode}", size["width"], full_page=size is TABLET)
+                violations = photograph(
+                    page, f"desk-{name}{size_name}-{locale}-{mode}", size["width"], full_page=size is TABLET
+                )
                 if violations:
                     problems[f"{name}{size_name}"] = violations
     assert problems == {}
@@ -112,7 +122,9 @@ def _sizes(page) -> dict:
     )
 
 
-@pytest.mark.parametrize(("elder", "text_px", "target_px"), [(True, 18, 60), (False, 16, 44)], ids=["elder", "standard"])
+@pytest.mark.parametrize(
+    ("elder", "text_px", "target_px"), [(True, 18, 60), (False, 16, 44)], ids=["elder", "standard"]
+)
 def test_desk_text_and_tap_targets_are_large_enough(page, live_server, messages, cases, elder, text_px, target_px):
     open_app(page, live_server, STAFF, elder=elder, route="/desk")
     for name, route in screens(cases):

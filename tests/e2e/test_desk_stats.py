@@ -26,7 +26,9 @@ def _watch(page: Page) -> tuple[list[str], list[str]]:
     urls: list[str] = []
     refused: list[str] = []
     page.on("request", lambda request: urls.append(request.url))
-    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     return urls, refused
 
 
@@ -49,7 +51,9 @@ def test_the_chart_chunk_loads_only_on_the_statistics_screen(page: Page, live_se
     # The chart's text alternative: a labelled image pointing at the table with the same numbers.
     expect(page.get_by_role("img", name=stats["chart_label"])).to_be_visible()
     table = page.get_by_role("table")
-    expect(table.locator("caption")).to_have_text(stats["table_caption"].replace("{group}", text["stats"]["sheet"]["day"]))
+    expect(table.locator("caption")).to_have_text(
+        stats["table_caption"].replace("{group}", text["stats"]["sheet"]["day"])
+    )
     # The totals on screen are the server's.
     today = (datetime.now(UTC) + timedelta(hours=8)).date()
     period = f"from={today - timedelta(days=29)}&to={today}"  # the screen's default: the last 30 days
@@ -58,7 +62,9 @@ def test_the_chart_chunk_loads_only_on_the_statistics_screen(page: Page, live_se
     expect(page.locator(".stats-totals dd").first).to_have_text(str(totals["submitted"]))
 
     page.get_by_label(stats["group_by"]).select_option("village")
-    expect(table.locator("caption")).to_have_text(stats["table_caption"].replace("{group}", text["stats"]["sheet"]["village"]))
+    expect(table.locator("caption")).to_have_text(
+        stats["table_caption"].replace("{group}", text["stats"]["sheet"]["village"])
+    )
     expect(table.get_by_role("rowheader").filter(has_text="东山村")).to_have_count(1)
     expect(page.locator(".chart canvas").first).to_be_visible()
 
@@ -100,6 +106,8 @@ def test_an_admin_compares_the_townships_of_the_county(page: Page, live_server, 
     wait_loaded(page, messages)
     page.get_by_label(stats["group_by"]).select_option("township")
     table = page.get_by_role("table")
-    expect(table.locator("caption")).to_have_text(stats["table_caption"].replace("{group}", text["stats"]["sheet"]["township"]))
+    expect(table.locator("caption")).to_have_text(
+        stats["table_caption"].replace("{group}", text["stats"]["sheet"]["township"])
+    )
     expect(table.get_by_role("rowheader").filter(has_text="清河镇")).to_have_count(1)
     expect(page.locator(".chart canvas").first).to_be_visible()

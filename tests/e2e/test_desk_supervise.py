@@ -39,8 +39,12 @@ def test_overdue_and_due_soon_lists_match_the_server_and_remind_or_reassign(page
     # Exactly the server's lists, each case in one of them, with its flag.
     expect(overdue.locator("li.desk-case")).to_have_count(len(server_overdue))
     expect(due_soon.locator("li.desk-case")).to_have_count(len(server_soon))
-    expect(overdue.locator("li", has_text="路灯坏了一个月").locator(".desk-flag-overdue")).to_have_text(text["ui"]["case"]["overdue"])
-    expect(due_soon.locator("li", has_text="水渠堵塞").locator(".desk-flag-soon")).to_have_text(desk["case"]["due_soon"])
+    expect(overdue.locator("li", has_text="路灯坏了一个月").locator(".desk-flag-overdue")).to_have_text(
+        text["ui"]["case"]["overdue"]
+    )
+    expect(due_soon.locator("li", has_text="水渠堵塞").locator(".desk-flag-soon")).to_have_text(
+        desk["case"]["due_soon"]
+    )
     expect(page.locator("main li", has_text="公告栏破损")).to_have_count(0)
 
     late_row = overdue.locator("li", has_text="路灯坏了一个月")
@@ -58,12 +62,16 @@ def test_overdue_and_due_soon_lists_match_the_server_and_remind_or_reassign(page
     assert moved["assignee"]["name"] == "张丽" and moved["timeline"][-1]["action"] == "reassign"
 
 
-def test_unconfirmed_handovers_and_bad_rating_follow_ups_are_listed_and_worked_through(page: Page, live_server, messages):
+def test_unconfirmed_handovers_and_bad_rating_follow_ups_are_listed_and_worked_through(
+    page: Page, live_server, messages
+):
     text = messages["zh-Hans"]
     desk = text["ui"]["desk"]
     worker = api_as(page, live_server, GRID_WORKER)
     carried = assigned_case(page, live_server, "代办养老保险")
-    handover = worker.post(f"/cases/{carried['id']}/handovers", {"items": [{"name": "户口簿", "count": 1}], "direction": "received"})
+    handover = worker.post(
+        f"/cases/{carried['id']}/handovers", {"items": [{"name": "户口簿", "count": 1}], "direction": "received"}
+    )
     age_handover(live_server, handover["id"])
     bad = resolved_case(page, live_server, "垃圾没人清运")
     resident = api_as(page, live_server, RESIDENT)

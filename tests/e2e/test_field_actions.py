@@ -80,8 +80,9 @@ def test_worker_checks_in_and_out_of_todays_visit_with_a_note_and_a_photo(page: 
     booking = booked_visit(page, live_server, half_day="pm")
     worker = api_as(page, live_server, GRID_WORKER)
     open_app(page, live_server, GRID_WORKER, route="/field/bookings")
-    card = page.locator("li.card").filter(has=page.get_by_role("link", name=text["ui"]["bookings"]["case"].format(
-        receipt=booking["receipt_no"])))
+    card = page.locator("li.card").filter(
+        has=page.get_by_role("link", name=text["ui"]["bookings"]["case"].format(receipt=booking["receipt_no"]))
+    )
     expect(card).to_contain_text(text["booking"]["status"]["booked"])
     card.get_by_role("button", name=field["bookings"]["check_in"]).click()
     expect(card).to_contain_text(text["booking"]["status"]["checked_in"])
@@ -153,9 +154,13 @@ def test_worker_saves_a_weekly_pattern_and_closes_a_slot_for_leave(page: Page, l
     item.get_by_label(slots["half_day"]).select_option("pm")
     item.get_by_label(slots["capacity"]).fill("4")
     page.get_by_role("button", name=slots["save"]).click()
-    wait_until(lambda: worker.get("/slots/pattern")["items"][:1] == [
-        {"weekday": 2, "half_day": "pm", "kind": "visit", "capacity": 4}
-    ], message="the pattern did not reach the server")
+    wait_until(
+        lambda: (
+            worker.get("/slots/pattern")["items"][:1]
+            == [{"weekday": 2, "half_day": "pm", "kind": "visit", "capacity": 4}]
+        ),
+        message="the pattern did not reach the server",
+    )
 
     card = page.locator("li.card").filter(has=page.locator(f"#slot-{slot['id']}"))
     card.get_by_label(slots["reason"]).fill("参加培训")

@@ -18,8 +18,14 @@ pytestmark = pytest.mark.e2e
 def test_a_case_started_and_resolved_offline_is_resolved_on_the_server_exactly_once(
     browser: Browser, live_server, messages
 ):
-    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="zh-CN", service_workers="allow")
+    context = browser.new_context(
+        viewport=VIEWPORT,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        service_workers="allow",
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     text = messages["zh-Hans"]
@@ -35,16 +41,19 @@ def test_a_case_started_and_resolved_offline_is_resolved_on_the_server_exactly_o
         expect(card).to_be_visible()
         expect(card).to_contain_text(text["case"]["status"]["assigned"])
         # The queue stores each case's detail for offline (one request per case not stored yet).
-        wait_until(lambda: page.evaluate(
-            """([key]) => new Promise((resolve) => {
+        wait_until(
+            lambda: page.evaluate(
+                """([key]) => new Promise((resolve) => {
                 const open = indexedDB.open('bianmin');
                 open.onsuccess = () => {
                   const get = open.result.transaction('responses').objectStore('responses').get(key);
                   get.onsuccess = () => resolve(Boolean(get.result));
                 };
               })""",
-            [f"{worker.get('/me')['id']}|zh-Hans|/cases/{case['id']}/handovers"],
-        ), message="the case detail was not stored for offline")
+                [f"{worker.get('/me')['id']}|zh-Hans|/cases/{case['id']}/handovers"],
+            ),
+            message="the case detail was not stored for offline",
+        )
 
         context.set_offline(True)
         page.goto("about:blank")
@@ -89,8 +98,11 @@ def test_a_case_started_and_resolved_offline_is_resolved_on_the_server_exactly_o
         expect(page.locator("nav .badge")).to_have_text(text["ui"]["outbox"]["badge"].format(count=3))
 
         context.set_offline(False)
-        wait_until(lambda: worker.get(f"/cases/{case['id']}")["status"] == "resolved", timeout=30,
-                   message="the queued steps were not sent when the network came back")
+        wait_until(
+            lambda: worker.get(f"/cases/{case['id']}")["status"] == "resolved",
+            timeout=30,
+            message="the queued steps were not sent when the network came back",
+        )
         expect(page.locator("nav .badge")).to_have_count(0, timeout=15_000)
         page.wait_for_timeout(1500)  # a second sender (the service worker's Background Sync) has had its chance
         stored = worker.get(f"/cases/{case['id']}")
@@ -121,7 +133,9 @@ def test_a_step_waiting_after_a_server_error_holds_back_the_next_step_of_the_sam
 
     def server_down(route):
         sent.append(route.request.post_data_json["action"])
-        route.fulfill(status=503, content_type="application/json", body='{"error": {"code": "x", "message": "", "details": {}}}')
+        route.fulfill(
+            status=503, content_type="application/json", body='{"error": {"code": "x", "message": "", "details": {}}}'
+        )
 
     try:
         case = assigned_case(page, live_server)

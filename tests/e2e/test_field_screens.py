@@ -31,7 +31,9 @@ def world(browser: Browser, live_server) -> dict:
     waiting = assigned_case(page, live_server, title="村口路灯不亮")
     handling = assigned_case(page, live_server, title="申请临时救助", kind="request", service_code="AST-004")
     worker.transition(handling["id"], "start")
-    worker.post(f"/cases/{handling['id']}/handovers", {"items": [{"name": "身份证复印件", "count": 1}], "direction": "received"})
+    worker.post(
+        f"/cases/{handling['id']}/handovers", {"items": [{"name": "身份证复印件", "count": 1}], "direction": "received"}
+    )
     put(worker, "/slots/pattern", {"items": [{"weekday": 1, "half_day": "am", "kind": "visit", "capacity": 3}]})
     booking = booked_visit(page, live_server)
     context.close()
@@ -73,8 +75,11 @@ def test_every_field_screen_has_no_axe_violations_and_is_saved_as_a_screenshot(
         assert problems == {}
 
 
-@pytest.mark.parametrize(("elder", "text_px", "heading_px", "target_px"), [(True, 18, 24, 60), (False, 16, 18, 44)],
-                         ids=["elder", "standard"])
+@pytest.mark.parametrize(
+    ("elder", "text_px", "heading_px", "target_px"),
+    [(True, 18, 24, 60), (False, 16, 18, 44)],
+    ids=["elder", "standard"],
+)
 def test_field_text_and_tap_targets_are_large_enough(
     page: Page, live_server, messages, world, elder, text_px, heading_px, target_px
 ):

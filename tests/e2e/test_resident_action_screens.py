@@ -33,8 +33,9 @@ def states(browser: Browser, live_server) -> dict:
     worker_id = worker.get("/me")["id"]
 
     def case(title: str) -> dict:
-        return resident.post("/cases", {"kind": "complaint", "title": title, "description": "村里的路灯坏了",
-                                        "region": HOME_GRID})
+        return resident.post(
+            "/cases", {"kind": "complaint", "title": title, "description": "村里的路灯坏了", "region": HOME_GRID}
+        )
 
     def resolve(item: dict) -> None:
         staff.transition(item["id"], "accept")
@@ -57,8 +58,10 @@ def states(browser: Browser, live_server) -> dict:
     visit_slot = worker.post("/slots", {"date": day.isoformat(), "half_day": "pm", "kind": "visit", "capacity": 2})
     proxy = resident.post("/bookings", {"slot_id": proxy_slot["id"], "kind": "proxy", "service_code": "AST-004"})
     resident.post("/bookings", {"slot_id": visit_slot["id"], "kind": "visit", "service_code": "AST-004"})
-    worker.post(f"/cases/{proxy['case_id']}/handovers",
-                {"items": [{"name": "户口簿", "count": 1}, {"name": "身份证复印件", "count": 2}], "direction": "received"})
+    worker.post(
+        f"/cases/{proxy['case_id']}/handovers",
+        {"items": [{"name": "户口簿", "count": 1}, {"name": "身份证复印件", "count": 2}], "direction": "received"},
+    )
 
     add_user(live_server, SON, name="王志强")
     link = api_as(page, live_server, SON).post("/family-links", {"phone": RESIDENT, "relation": "儿子"})

@@ -15,7 +15,16 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from playwright.sync_api import Page, expect
 
 from tests.e2e.resident import (
-    GRID_WORKER, HOME_GRID, RESIDENT, SCREENSHOTS, STAFF, add_user, api_as, axe_violations, open_app, wait_until,
+    GRID_WORKER,
+    HOME_GRID,
+    RESIDENT,
+    SCREENSHOTS,
+    STAFF,
+    add_user,
+    api_as,
+    axe_violations,
+    open_app,
+    wait_until,
 )
 from tests.e2e.screens import SCREEN_SIZE
 
@@ -28,7 +37,9 @@ def unique(text: str) -> str:
 
 def submitted_case(page: Page, live_server, title: str) -> dict:
     resident = api_as(page, live_server, RESIDENT)
-    return resident.post("/cases", {"kind": "complaint", "title": title, "description": "路面坑洼", "region": HOME_GRID})
+    return resident.post(
+        "/cases", {"kind": "complaint", "title": title, "description": "路面坑洼", "region": HOME_GRID}
+    )
 
 
 def resolved_case(page: Page, live_server, title: str) -> dict:
@@ -47,8 +58,10 @@ def proxy_case_with_handover(page: Page, live_server, days_ahead: int) -> tuple[
     day = dt.date.today() + dt.timedelta(days=days_ahead)
     slot = worker.post("/slots", {"date": day.isoformat(), "half_day": "am", "kind": "proxy", "capacity": 5})
     booking = resident.post("/bookings", {"slot_id": slot["id"], "kind": "proxy", "service_code": "AST-004"})
-    handover = worker.post(f"/cases/{booking['case_id']}/handovers",
-                           {"items": [{"name": "户口簿", "count": 1}, {"name": "身份证复印件", "count": 2}], "direction": "received"})
+    handover = worker.post(
+        f"/cases/{booking['case_id']}/handovers",
+        {"items": [{"name": "户口簿", "count": 1}, {"name": "身份证复印件", "count": 2}], "direction": "received"},
+    )
     return booking, handover
 
 
@@ -134,7 +147,9 @@ def test_resident_rates_again_after_the_bad_rating_was_followed_up_and_fixed(pag
 
     staff = api_as(page, live_server, STAFF)
     [follow_up] = [f for f in staff.get("/follow-ups?status=all")["items"] if f["case_id"] == case["id"]]
-    staff.post(f"/follow-ups/{follow_up['id']}/steps", {"step": "callback", "outcome": "verified", "note": "已电话回访"})
+    staff.post(
+        f"/follow-ups/{follow_up['id']}/steps", {"step": "callback", "outcome": "verified", "note": "已电话回访"}
+    )
     staff.post(f"/follow-ups/{follow_up['id']}/steps", {"step": "fix", "outcome": "rectified", "note": "已重新维修"})
 
     page.reload()
@@ -171,8 +186,13 @@ def test_handover_confirmed_offline_waits_in_the_outbox_and_is_sent_once(page: P
     expect(section.get_by_role("button", name=text["case"]["handover_confirm"])).to_be_visible()
     context.set_offline(True)
     section.get_by_role("button", name=text["case"]["handover_confirm"]).click()
-    expect(page.get_by_text(text["outbox"]["row"].format(
-        kind=text["outbox"]["kind"]["handover_confirm"], status=text["outbox"]["waiting_one"]))).to_be_visible()
+    expect(
+        page.get_by_text(
+            text["outbox"]["row"].format(
+                kind=text["outbox"]["kind"]["handover_confirm"], status=text["outbox"]["waiting_one"]
+            )
+        )
+    ).to_be_visible()
     expect(page.get_by_role("link", name=text["nav"]["cases"])).to_contain_text(text["outbox"]["badge"].format(count=1))
     assert api.get(f"/cases/{booking['case_id']}/handovers")["items"][0]["confirmed_at"] is None
 
@@ -272,9 +292,7 @@ def _p256dh() -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def test_service_worker_resubscribes_on_pushsubscriptionchange_and_tells_the_server(
-    browser, start_server
-):
+def test_service_worker_resubscribes_on_pushsubscriptionchange_and_tells_the_server(browser, start_server):
     # Loopback push endpoints are refused unless allowed; nothing listens there, so no delivery leaves the machine.
     server = start_server(BIANMIN_PUSH_ALLOW_INSECURE="1")
     context = browser.new_context(locale="zh-CN", service_workers="allow")
@@ -286,10 +304,14 @@ def test_service_worker_resubscribes_on_pushsubscriptionchange_and_tells_the_ser
         wait_until(lambda: context.service_workers, message="service worker did not start")
         # The page has left the signed-in user for the worker.
         [worker] = context.service_workers
-        wait_until(lambda: worker.evaluate(
-            "new Promise(r => { const q = indexedDB.open('bianmin'); q.onsuccess = () => {"
-            " const g = q.result.transaction('responses').objectStore('responses').get('push|session');"
-            " g.onsuccess = () => r(Boolean(g.result)); }; })"), message="no session for the worker")
+        wait_until(
+            lambda: worker.evaluate(
+                "new Promise(r => { const q = indexedDB.open('bianmin'); q.onsuccess = () => {"
+                " const g = q.result.transaction('responses').objectStore('responses').get('push|session');"
+                " g.onsuccess = () => r(Boolean(g.result)); }; })"
+            ),
+            message="no session for the worker",
+        )
         endpoint = "http://127.0.0.1:9/push/renewed-" + uuid.uuid4().hex[:8]
         auth = base64.urlsafe_b64encode(b"0123456789abcdef").decode().rstrip("=")
         # The browser's push service is out of reach here: stand in for subscribe(),
@@ -348,8 +370,10 @@ def test_signing_out_drops_this_browsers_push_subscription(browser, start_server
         context.close()
 
 
-IPHONE_SAFARI = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
-                 "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1")
+IPHONE_SAFARI = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+)
 
 
 @pytest.mark.parametrize("locale", ["zh-Hans", "zh-Hant"])
@@ -357,8 +381,14 @@ def test_on_an_iphone_the_settings_explain_add_to_home_screen_before_offering_pu
     browser, live_server, messages, locale
 ):
     text = messages[locale]["ui"]
-    context = browser.new_context(viewport=SCREEN_SIZE, user_agent=IPHONE_SAFARI, locale="zh-CN", is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        viewport=SCREEN_SIZE,
+        user_agent=IPHONE_SAFARI,
+        locale="zh-CN",
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:

@@ -20,8 +20,11 @@ def publish_slot(page: Page, live_server, kind: str = "visit", days_ahead: int =
     worker = api_as(page, live_server, GRID_WORKER)
     for ahead in range(days_ahead, days_ahead + 14):
         day = (dt.date.today() + dt.timedelta(days=ahead)).isoformat()
-        [slot] = [s for s in worker.get(f"/slots/mine?from={day}&to={day}")["items"]
-                  if s["half_day"] == "pm" and s["kind"] == kind] or [None]
+        [slot] = [
+            s
+            for s in worker.get(f"/slots/mine?from={day}&to={day}")["items"]
+            if s["half_day"] == "pm" and s["kind"] == kind
+        ] or [None]
         if slot is None:
             return worker.post("/slots", {"date": day, "half_day": "pm", "kind": kind, "capacity": 3})
         if slot["status"] == "open" and slot["booked"] < slot["capacity"]:

@@ -26,7 +26,9 @@ def fill_case_form(page: Page, text: dict, title: str) -> None:
     page.get_by_label(text["ui"]["submit"]["description"]).fill(text["ui"]["submit"]["offline_hint"])
 
 
-def test_traditional_search_finds_a_service_and_the_request_submitted_shows_in_my_cases(page: Page, live_server, messages):
+def test_traditional_search_finds_a_service_and_the_request_submitted_shows_in_my_cases(
+    page: Page, live_server, messages
+):
     text = messages["zh-Hant"]
     api = open_app(page, live_server, locale="zh-Hant")
     page.get_by_label(text["ui"]["home"]["search_label"]).fill("醫療費用")
@@ -49,7 +51,9 @@ def test_traditional_search_finds_a_service_and_the_request_submitted_shows_in_m
     assert case["region"]["code"] == HOME_GRID
 
 
-def test_request_made_offline_waits_and_is_sent_exactly_once_when_back_online(page: Page, context, live_server, messages):
+def test_request_made_offline_waits_and_is_sent_exactly_once_when_back_online(
+    page: Page, context, live_server, messages
+):
     text = messages["zh-Hans"]
     api = open_app(page, live_server, route="/cases")
     expect(page.get_by_role("heading", level=1)).to_have_text(text["ui"]["cases"]["title"])
@@ -96,7 +100,9 @@ def test_server_error_keeps_the_request_waiting_and_a_refusal_is_shown_not_dropp
             route.continue_()
 
     # The context, not the page: the service worker sends the outbox too (Background Sync).
-    context.route("**/api/v1/cases", lambda route: fail_then_pass(route) if route.request.method == "POST" else route.continue_())
+    context.route(
+        "**/api/v1/cases", lambda route: fail_then_pass(route) if route.request.method == "POST" else route.continue_()
+    )
     title = unique("建议修路")
     fill_case_form(page, text, title)
     page.get_by_role("button", name=text["ui"]["submit"]["send"], exact=True).click()
@@ -112,10 +118,15 @@ def test_server_error_keeps_the_request_waiting_and_a_refusal_is_shown_not_dropp
     refusal = "该网格不存在"
     context.route(
         "**/api/v1/cases",
-        lambda route: route.fulfill(
-            status=422, content_type="application/json",
-            body='{"error": {"code": "validation", "message": "%s", "details": {}}}' % refusal,
-        ) if route.request.method == "POST" else route.continue_(),
+        lambda route: (
+            route.fulfill(
+                status=422,
+                content_type="application/json",
+                body='{"error": {"code": "validation", "message": "%s", "details": {}}}' % refusal,
+            )
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
     )
     page.goto(f"{live_server.url}/#/submit?kind=suggestion")
     refused = unique("被拒绝")
@@ -134,8 +145,10 @@ def test_resident_follows_the_case_supplies_information_and_rates_it(page: Page,
     staff = api_as(page, live_server, STAFF)
     worker = api_as(page, live_server, GRID_WORKER)
     title = unique("申请低保")
-    case = resident.post("/cases", {"kind": "request", "service_code": "AST-004", "title": title,
-                                    "description": "家里困难", "region": HOME_GRID})
+    case = resident.post(
+        "/cases",
+        {"kind": "request", "service_code": "AST-004", "title": title, "description": "家里困难", "region": HOME_GRID},
+    )
     worker_id = worker.get("/me")["id"]
     staff.transition(case["id"], "accept")
     staff.transition(case["id"], "assign", assignee_id=worker_id)

@@ -67,7 +67,9 @@ def test_photo_is_shrunk_in_the_browser_uploaded_and_attached_to_the_case(browse
     )
     expect(page.get_by_text(text["ui"]["submit"]["photos_count"].format(count=1, max=9))).to_be_visible()
     uploads = []
-    page.on("request", lambda r: uploads.append(len(r.post_data_buffer or b"")) if r.url.endswith("/api/v1/media") else None)
+    page.on(
+        "request", lambda r: uploads.append(len(r.post_data_buffer or b"")) if r.url.endswith("/api/v1/media") else None
+    )
     page.get_by_role("button", name=text["ui"]["submit"]["send"], exact=True).click()
     expect(page.get_by_role("link", name=title)).to_be_visible(timeout=15_000)
 
@@ -87,8 +89,10 @@ def test_inbox_shows_news_about_my_case_and_marks_it_read(page: Page, live_serve
     resident = api_as(page, live_server, RESIDENT)
     staff = api_as(page, live_server, STAFF)
     title = f"申请养老补贴{uuid.uuid4().hex[:6]}"
-    case = resident.post("/cases", {"kind": "request", "service_code": "OLD-001", "title": title,
-                                    "description": "八十岁了", "region": HOME_GRID})
+    case = resident.post(
+        "/cases",
+        {"kind": "request", "service_code": "OLD-001", "title": title, "description": "八十岁了", "region": HOME_GRID},
+    )
     staff.transition(case["id"], "accept")
     before = resident.get("/notifications")["unread"]
     assert before >= 1
@@ -99,11 +103,15 @@ def test_inbox_shows_news_about_my_case_and_marks_it_read(page: Page, live_serve
     first.get_by_role("button", name=text["ui"]["inbox"]["mark_read"]).click()
     expect(page.get_by_text(text["ui"]["inbox"]["unread"].format(count=before - 1))).to_be_visible()
     assert resident.get("/notifications")["unread"] == before - 1
-    page.locator("li.card").filter(has_text=title).first.get_by_role("link", name=text["ui"]["inbox"]["open_case"]).click()
+    page.locator("li.card").filter(has_text=title).first.get_by_role(
+        "link", name=text["ui"]["inbox"]["open_case"]
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
 
-def test_push_opt_in_is_explained_and_its_outcome_said_plainly(page: Page, context: BrowserContext, live_server, messages):
+def test_push_opt_in_is_explained_and_its_outcome_said_plainly(
+    page: Page, context: BrowserContext, live_server, messages
+):
     text = messages["zh-Hans"]
     context.grant_permissions(["notifications"], origin=live_server.url)
     open_app(page, live_server, route="/settings")
@@ -112,7 +120,7 @@ def test_push_opt_in_is_explained_and_its_outcome_said_plainly(page: Page, conte
     page.get_by_role("button", name=text["ui"]["push"]["turn_on"]).click()
     # This headless browser has no reachable push service; either way the user is told, never left waiting.
     outcome = page.get_by_role("status").filter(
-        has_text=re.compile(f'{re.escape(text["ui"]["push"]["on_done"])}|{re.escape(text["ui"]["push"]["failed"])}')
+        has_text=re.compile(f"{re.escape(text['ui']['push']['on_done'])}|{re.escape(text['ui']['push']['failed'])}")
     )
     expect(outcome).to_be_visible(timeout=20_000)
 
@@ -129,9 +137,14 @@ def test_service_worker_shows_a_push_message_as_sent_by_the_server(page: Page, l
     [reg] = [r for r in versions if r["scopeURL"].startswith(live_server.url)] or [None]
     assert reg, versions
     payload = '{"title": "您的事项已受理", "body": "村口路灯不亮", "url": "/#/cases/1", "tag": "case-1", "case_id": 1}'
-    session.send("ServiceWorker.deliverPushMessage",
-                 {"origin": live_server.url + "/", "registrationId": reg["registrationId"], "data": payload})
-    shown = wait_until(lambda: page.evaluate(
-        "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.map(x => [x.title, x.body, x.tag]))"
-    ), message="no notification shown")
+    session.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": live_server.url + "/", "registrationId": reg["registrationId"], "data": payload},
+    )
+    shown = wait_until(
+        lambda: page.evaluate(
+            "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.map(x => [x.title, x.body, x.tag]))"
+        ),
+        message="no notification shown",
+    )
     assert shown == [["您的事项已受理", "村口路灯不亮", "case-1"]]

@@ -30,8 +30,15 @@ def resolved_case(browser: Browser, live_server) -> dict:
     resident = api_as(page, live_server, RESIDENT)
     staff = api_as(page, live_server, STAFF)
     worker = api_as(page, live_server, GRID_WORKER)
-    case = resident.post("/cases", {"kind": "complaint", "title": "村口路灯不亮", "description": "晚上看不清路，老人容易摔倒。",
-                                    "region": HOME_GRID})
+    case = resident.post(
+        "/cases",
+        {
+            "kind": "complaint",
+            "title": "村口路灯不亮",
+            "description": "晚上看不清路，老人容易摔倒。",
+            "region": HOME_GRID,
+        },
+    )
     staff.transition(case["id"], "accept")
     staff.transition(case["id"], "assign", assignee_id=worker.get("/me")["id"])
     worker.transition(case["id"], "start")
@@ -76,9 +83,14 @@ def test_every_screen_has_no_axe_violations_and_is_saved_as_a_screenshot(
         assert problems == {}
 
 
-@pytest.mark.parametrize(("elder", "text_px", "heading_px", "target_px"), [(True, 18, 24, 60), (False, 16, 18, 44)],
-                         ids=["elder", "standard"])
-def test_text_and_tap_targets_are_large_enough(page: Page, live_server, resolved_case, elder, text_px, heading_px, target_px):
+@pytest.mark.parametrize(
+    ("elder", "text_px", "heading_px", "target_px"),
+    [(True, 18, 24, 60), (False, 16, 18, 44)],
+    ids=["elder", "standard"],
+)
+def test_text_and_tap_targets_are_large_enough(
+    page: Page, live_server, resolved_case, elder, text_px, heading_px, target_px
+):
     open_app(page, live_server, elder=elder)
     for _, route in screens(resolved_case["id"]):
         page.goto(f"{live_server.url}/#{route}")

@@ -216,7 +216,9 @@ def test_new_version_waits_for_the_user_then_takes_over(page: Page, start_server
 
 def test_the_app_runs_under_its_content_security_policy(page: Page, live_server, messages):
     refused: list[str] = []
-    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     response = page.goto(live_server.url + "/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     open_app(page, live_server)  # signed in: home with catalog and notices, through the service worker

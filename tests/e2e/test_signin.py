@@ -64,9 +64,7 @@ def test_resident_signs_in_with_the_texted_code_and_signs_out(page: Page, live_s
 
 
 @pytest.mark.parametrize(("locale", "phone"), [("zh-Hans", GRID_WORKER), ("zh-Hant", STAFF)])
-def test_wrong_code_shows_the_servers_message_in_the_readers_script(
-    page: Page, live_server, messages, locale, phone
-):
+def test_wrong_code_shows_the_servers_message_in_the_readers_script(page: Page, live_server, messages, locale, phone):
     text = messages[locale]
     page.goto(f"{live_server.url}/?lang={locale}")
     code = ask_for_code(page, live_server, text, phone)

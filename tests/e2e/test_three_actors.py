@@ -35,7 +35,11 @@ def _status(page: Page, text: dict, status: str) -> None:
 def test_a_case_goes_from_the_resident_through_desk_and_field_to_a_rating(browser: Browser, live_server, messages):
     text = messages["zh-Hans"]
     desk, field = text["ui"]["desk"], text["ui"]["field"]
-    resident_page, staff_page, worker_page = _device(browser, VIEWPORT), _device(browser, TABLET), _device(browser, VIEWPORT)
+    resident_page, staff_page, worker_page = (
+        _device(browser, VIEWPORT),
+        _device(browser, TABLET),
+        _device(browser, VIEWPORT),
+    )
     try:
         # The resident files a complaint on her phone.
         resident = open_app(resident_page, live_server, RESIDENT, route="/submit?kind=complaint")
@@ -101,7 +105,12 @@ def test_a_case_goes_from_the_resident_through_desk_and_field_to_a_rating(browse
         assert len(mine) >= 3, inbox[:5]
         stored = resident.get(f"/cases/{case_id}")
         assert [event["action"] for event in stored["timeline"]] == [
-            "submit", "accept", "assign", "start", "resolve", "rate",
+            "submit",
+            "accept",
+            "assign",
+            "start",
+            "resolve",
+            "rate",
         ], stored["timeline"]
         assert stored["status"] == "closed"
         assert len(stored["timeline"][4]["photos"]) == 1

@@ -95,8 +95,14 @@ RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
 async def send_until_answered(
-    http: httpx.AsyncClient, tally: Tally, number: int, path: str, body: dict, headers: dict[str, str],
-    *, deadline: float,
+    http: httpx.AsyncClient,
+    tally: Tally,
+    number: int,
+    path: str,
+    body: dict,
+    headers: dict[str, str],
+    *,
+    deadline: float,
 ) -> None:
     """POST with one Idempotency-Key until an answer that is not a fault, as the PWA's outbox does."""
     headers = {**headers, "Idempotency-Key": f"fault-{number}-{os.getpid()}"}

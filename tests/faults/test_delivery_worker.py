@@ -71,6 +71,7 @@ async def test_a_worker_killed_mid_batch_loses_nothing(client, auth, settings, p
     push_service.delay = 0.2  # slow enough to be caught in the middle of its batch
     first = _worker(settings, BIANMIN_DELIVERY_LEASE="3", BIANMIN_PUSH_CONCURRENCY="4")
     try:
+
         async def some_arrived() -> bool:
             return sum(len(d.received) for d in devices) >= 10
 
@@ -85,6 +86,7 @@ async def test_a_worker_killed_mid_batch_loses_nothing(client, auth, settings, p
     push_service.delay = 0.0
     second = _worker(settings, BIANMIN_DELIVERY_LEASE="3")
     try:
+
         async def all_sent() -> bool:
             return await _undelivered() == 0
 
@@ -105,6 +107,7 @@ async def test_two_workers_at_once_deliver_each_notification_once(client, auth, 
     devices, ids = await _outbox(client, auth, push_service, per_user=75)
     workers = [_worker(settings, BIANMIN_PUSH_CONCURRENCY="8") for _ in range(2)]
     try:
+
         async def all_sent() -> bool:
             return await _undelivered() == 0
 

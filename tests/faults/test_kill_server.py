@@ -85,10 +85,19 @@ async def test_kill_9_during_200_submissions_loses_and_duplicates_nothing(server
     async with _http(server) as http:
         clients = [
             send_until_answered(
-                http, tally, n, "/api/v1/cases",
-                {"kind": "request", "service_code": "AST-001", "title": f"断电测试 {n:03d}", "description": "kill -9",
-                 "region": GRID_A},
-                headers, deadline=deadline,
+                http,
+                tally,
+                n,
+                "/api/v1/cases",
+                {
+                    "kind": "request",
+                    "service_code": "AST-001",
+                    "title": f"断电测试 {n:03d}",
+                    "description": "kill -9",
+                    "region": GRID_A,
+                },
+                headers,
+                deadline=deadline,
             )
             for n in range(CLIENTS)
         ]
@@ -134,8 +143,12 @@ async def test_kill_9_during_200_bookings_keeps_capacity_and_loses_nothing(serve
         for n in range(SLOTS):
             answer = await http.post(
                 "/api/v1/slots",
-                json={"date": (first_day + timedelta(days=n // 2)).isoformat(), "half_day": "am" if n % 2 == 0 else "pm",
-                      "kind": "visit", "capacity": CAPACITY},
+                json={
+                    "date": (first_day + timedelta(days=n // 2)).isoformat(),
+                    "half_day": "am" if n % 2 == 0 else "pm",
+                    "kind": "visit",
+                    "capacity": CAPACITY,
+                },
                 headers=worker,
             )
             assert answer.status_code == 201, answer.text
@@ -144,9 +157,13 @@ async def test_kill_9_during_200_bookings_keeps_capacity_and_loses_nothing(serve
         deadline = time.monotonic() + DEADLINE_SECONDS
         clients = [
             send_until_answered(
-                http, tally, n, "/api/v1/bookings",
+                http,
+                tally,
+                n,
+                "/api/v1/bookings",
                 {"slot_id": slot_ids[n % SLOTS], "kind": "visit", "service_code": "AST-001", "note": f"预约 {n:03d}"},
-                resident, deadline=deadline,
+                resident,
+                deadline=deadline,
             )
             for n in range(CLIENTS)
         ]

@@ -54,15 +54,34 @@ class Cluster:
         subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=120)
 
     def init(self) -> None:
-        self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                  "--locale=C.UTF-8")
+        self._run(
+            str(PG_BIN / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         self.start()
         self._run(str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "bianmin")
 
     def start(self) -> None:
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "postgres.log"), "-o", options,
-                  "-w", "start")
+        self._run(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.root / "postgres.log"),
+            "-o",
+            options,
+            "-w",
+            "start",
+        )
 
     def crash(self) -> None:
         """Immediate shutdown: like a power cut for the server, recovery from the WAL on start."""
@@ -120,8 +139,9 @@ async def test_the_service_reports_a_database_crash_and_recovers_by_itself(clust
     try:
         await server.wait_healthy()
         pid = server.process.pid
-        token = subprocess.run([BIANMIN, "token", RESIDENT], env=env, cwd=data_dir, capture_output=True, text=True,
-                               check=True).stdout.strip()
+        token = subprocess.run(
+            [BIANMIN, "token", RESIDENT], env=env, cwd=data_dir, capture_output=True, text=True, check=True
+        ).stdout.strip()
         headers = {"Authorization": f"Bearer {token}"}
 
         async def load(http: httpx.AsyncClient, lane: int) -> None:
@@ -130,8 +150,12 @@ async def test_the_service_reports_a_database_crash_and_recovers_by_itself(clust
             while not stop_load.is_set():
                 number += 1
                 key = {"Idempotency-Key": f"restart-{number}"}
-                body = {"kind": "suggestion", "title": f"重启 {number}", "description": "pg restart",
-                        "region": "990101001001001"}
+                body = {
+                    "kind": "suggestion",
+                    "title": f"重启 {number}",
+                    "description": "pg restart",
+                    "region": "990101001001001",
+                }
                 while True:
                     tally.tries += 1
                     try:

@@ -22,7 +22,9 @@ async def _trickle(port: int, headers: dict[str, str], body: bytes, every: float
     body bytes went out, and whether the server then closed the connection."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-    writer.write(f"POST /api/v1/cases HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}Content-Length: {len(body)}\r\n\r\n".encode())
+    writer.write(
+        f"POST /api/v1/cases HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}Content-Length: {len(body)}\r\n\r\n".encode()
+    )
     await writer.drain()
     started, sent, answer, closed = time.monotonic(), 0, b"", False
     try:
@@ -53,7 +55,13 @@ async def test_a_body_trickled_byte_by_byte_is_cut_off_and_stores_nothing(client
     try:
         await server.wait_healthy()
         body = json.dumps(
-            {"kind": "request", "service_code": "AST-001", "title": "慢慢发", "description": "一个字节一个字节", "region": GRID_A},
+            {
+                "kind": "request",
+                "service_code": "AST-001",
+                "title": "慢慢发",
+                "description": "一个字节一个字节",
+                "region": GRID_A,
+            },
             ensure_ascii=False,
         ).encode()
         headers = {**resident, "Content-Type": "application/json"}

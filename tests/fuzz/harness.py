@@ -47,7 +47,9 @@ def bianmin_error_shape(ctx: Any, response: schemathesis.Response, case: Case) -
     error = body.get("error") if isinstance(body, dict) else None
     if set(body) != {"error"} or not isinstance(error, dict) or set(error) != {"code", "message", "details"}:
         raise AssertionError(f"error body is not in the DESIGN.md shape: {str(body)[:300]}")
-    if not (isinstance(error["code"], str) and error["code"] and isinstance(error["message"], str) and error["message"]):
+    if not (
+        isinstance(error["code"], str) and error["code"] and isinstance(error["message"], str) and error["message"]
+    ):
         raise AssertionError(f"error without a code or message: {error}")
     if not isinstance(error["details"], dict):
         raise AssertionError(f"error details are not an object: {error}")
@@ -203,7 +205,13 @@ async def objects(client: httpx.AsyncClient, headers: Mapping[str, Mapping[str, 
         return response.json() if response.content else {}
 
     worker_id = (await call("GET", "/api/v1/me", worker))["id"]
-    body = {"kind": "request", "service_code": "AST-001", "title": "申请低保", "description": "家里困难", "region": GRID}
+    body = {
+        "kind": "request",
+        "service_code": "AST-001",
+        "title": "申请低保",
+        "description": "家里困难",
+        "region": GRID,
+    }
     cases = [(await call("POST", "/api/v1/cases", resident, json=body))["id"] for _ in range(3)]
     first, second = cases[0], cases[1]
     for action, who, extra in (
@@ -216,11 +224,17 @@ async def objects(client: httpx.AsyncClient, headers: Mapping[str, Mapping[str, 
     await call("POST", f"/api/v1/cases/{second}/transitions", staff, json={"action": "accept"})
     await call("POST", f"/api/v1/cases/{first}/rating", resident, json={"score": 1, "comment": "没人管"})
     rating = (await call("GET", f"/api/v1/cases/{first}/rating", resident))["ratings"][0]["id"]
-    follow_ups = [item["id"] for item in (await call("GET", "/api/v1/follow-ups", staff, params={"status": "all"}))["items"]]
+    follow_ups = [
+        item["id"] for item in (await call("GET", "/api/v1/follow-ups", staff, params={"status": "all"}))["items"]
+    ]
 
     proxy = (await call("GET", "/api/v1/services", resident, params={"channel": "proxy"}))["items"][0]["code"]
-    slot = await call("POST", "/api/v1/slots", worker, json={"date": "2026-11-25", "half_day": "am", "kind": "proxy", "capacity": 3})
-    booking = await call("POST", "/api/v1/bookings", resident, json={"slot_id": slot["id"], "kind": "proxy", "service_code": proxy})
+    slot = await call(
+        "POST", "/api/v1/slots", worker, json={"date": "2026-11-25", "half_day": "am", "kind": "proxy", "capacity": 3}
+    )
+    booking = await call(
+        "POST", "/api/v1/bookings", resident, json={"slot_id": slot["id"], "kind": "proxy", "service_code": proxy}
+    )
     handover = await call(
         "POST",
         f"/api/v1/cases/{booking['case_id']}/handovers",

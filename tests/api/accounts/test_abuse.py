@@ -43,8 +43,9 @@ async def test_sms_pumping_from_many_addresses_to_one_phone_sends_five_texts(cli
 @pytest.mark.parametrize("settings", PROXIED, indirect=True)
 async def test_sms_pumping_from_one_address_to_many_phones_sends_five_texts(client, sms):
     statuses = [
-        (await client.post("/api/v1/auth/otp", json={"phone": f"139444400{n:02d}"}, headers=_from("198.51.100.7")))
-        .status_code
+        (
+            await client.post("/api/v1/auth/otp", json={"phone": f"139444400{n:02d}"}, headers=_from("198.51.100.7"))
+        ).status_code
         for n in range(20)
     ]
     assert statuses == [202] * 5 + [429] * 15
@@ -61,7 +62,9 @@ async def test_code_guessing_from_many_addresses_stops_at_five_per_phone(client,
     right = sms.last_code(phone)
     wrong = "000000" if right != "000000" else "111111"
     for n in range(2, 7):
-        miss = await client.post("/api/v1/auth/login", json={"phone": phone, "code": wrong}, headers=_from(f"192.0.2.{n}"))
+        miss = await client.post(
+            "/api/v1/auth/login", json={"phone": phone, "code": wrong}, headers=_from(f"192.0.2.{n}")
+        )
         assert miss.status_code == 401
     # A million codes cannot be tried five at a time from a botnet: the phone is locked.
     locked = await client.post("/api/v1/auth/login", json={"phone": phone, "code": right}, headers=_from("192.0.2.99"))
@@ -70,13 +73,17 @@ async def test_code_guessing_from_many_addresses_stops_at_five_per_phone(client,
 
 async def test_receipt_enumeration_stops_and_a_hit_reveals_no_personal_data(client, auth):
     case = (await submit(client, await auth.role("resident"))).json()
-    found = await client.get("/api/v1/cases/lookup", params={"receipt_no": case["receipt_no"], "phone": DEMO["resident"]})
+    found = await client.get(
+        "/api/v1/cases/lookup", params={"receipt_no": case["receipt_no"], "phone": DEMO["resident"]}
+    )
     assert found.status_code == 200
     text = found.text
     assert DEMO["resident"] not in text and "王秀英" not in text
     statuses = []
     for n in range(12):
-        miss = await client.get("/api/v1/cases/lookup", params={"receipt_no": f"BM-2026-11-{n:06d}", "phone": "13900000000"})
+        miss = await client.get(
+            "/api/v1/cases/lookup", params={"receipt_no": f"BM-2026-11-{n:06d}", "phone": "13900000000"}
+        )
         statuses.append(miss.status_code)
     assert statuses[:10] == [404] * 10 and statuses[10:] == [429, 429]
 
@@ -85,10 +92,13 @@ async def test_receipt_enumeration_stops_and_a_hit_reveals_no_personal_data(clie
 async def test_a_forged_forwarded_for_entry_does_not_dodge_the_address_limit(client, sms):
     """The proxy appends the real address; what the client wrote before it is ignored."""
     statuses = [
-        (await client.post(
-            "/api/v1/auth/otp", json={"phone": f"139555500{n:02d}"},
-            headers=_from(f"10.9.{n}.1, 198.51.100.20"),
-        )).status_code
+        (
+            await client.post(
+                "/api/v1/auth/otp",
+                json={"phone": f"139555500{n:02d}"},
+                headers=_from(f"10.9.{n}.1, 198.51.100.20"),
+            )
+        ).status_code
         for n in range(8)
     ]
     assert statuses == [202] * 5 + [429] * 3

@@ -18,7 +18,9 @@ async def test_staff_see_the_grid_workers_and_staff_of_their_township_only(clien
     assert worker_b in ids and other_worker not in ids
     assert {item["role"] for item in items} == {"grid_worker", "staff"}
     # Grid workers first, and no phone numbers in the picker.
-    assert [item["role"] for item in items] == sorted((item["role"] for item in items), key=["grid_worker", "staff"].index)
+    assert [item["role"] for item in items] == sorted(
+        (item["role"] for item in items), key=["grid_worker", "staff"].index
+    )
     assert all("phone" not in item for item in items)
 
 

@@ -14,7 +14,9 @@ async def test_either_party_may_revoke_a_link_and_acting_for_the_relative_stops(
     _, son = await add_user(client, auth, "resident", GRID_A)
     link = await _link(client, son)
     assert (await client.post(f"/api/v1/family-links/{link['id']}/confirm", json={}, headers=mother)).status_code == 200
-    assert [item["id"] for item in (await client.get("/api/v1/family-links", headers=son)).json()["items"]] == [link["id"]]
+    assert [item["id"] for item in (await client.get("/api/v1/family-links", headers=son)).json()["items"]] == [
+        link["id"]
+    ]
 
     gone = await client.delete(f"/api/v1/family-links/{link['id']}", headers=mother)
     assert gone.status_code == 204
@@ -35,4 +37,6 @@ async def test_revoking_someone_elses_link_answers_404(client, auth):
     # The relative's grid worker sees the link but is no party to it.
     assert (await client.delete(f"/api/v1/family-links/{link['id']}", headers=worker)).status_code == 404
     assert (await client.delete("/api/v1/family-links/999999", headers=son)).status_code == 404
-    assert [item["id"] for item in (await client.get("/api/v1/family-links", headers=son)).json()["items"]] == [link["id"]]
+    assert [item["id"] for item in (await client.get("/api/v1/family-links", headers=son)).json()["items"]] == [
+        link["id"]
+    ]

@@ -152,9 +152,7 @@ async def test_missing_field_is_refused_naming_it(client):
 
 
 async def test_malformed_json_is_refused(client):
-    response = await client.post(
-        "/api/v1/auth/otp", content=b"{not json", headers={"Content-Type": "application/json"}
-    )
+    response = await client.post("/api/v1/auth/otp", content=b"{not json", headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert error_code(response).startswith("request.")
 

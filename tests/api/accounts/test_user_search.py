@@ -4,7 +4,9 @@ from tests.conftest import DEMO, error_code
 
 
 async def _create(client, headers, phone: str, name: str, region: str = "990101001002001") -> dict:
-    response = await client.post("/api/v1/users", json={"phone": phone, "name": name, "region": region}, headers=headers)
+    response = await client.post(
+        "/api/v1/users", json={"phone": phone, "name": name, "region": region}, headers=headers
+    )
     assert response.status_code == 201, response.text
     return response.json()
 

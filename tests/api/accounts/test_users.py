@@ -94,7 +94,9 @@ async def test_invalid_id_number_and_duplicate_phone_change_nothing(client, auth
         headers=staff,
     )
     assert bad.status_code == 400 and error_code(bad) == "user.id_number_invalid"
-    dup = await client.post("/api/v1/users", json={"phone": DEMO["resident"], "region": "990101001001001"}, headers=staff)
+    dup = await client.post(
+        "/api/v1/users", json={"phone": DEMO["resident"], "region": "990101001001001"}, headers=staff
+    )
     assert dup.status_code == 409 and error_code(dup) == "user.phone_taken"
     listing = await client.get("/api/v1/users", headers=await auth.role("admin"))
     assert len(listing.json()["items"]) == 4

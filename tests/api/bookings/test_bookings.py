@@ -102,10 +102,14 @@ async def test_residents_without_flags_need_a_staff_exception(client, auth):
     refused = await _book(client, young, slot["id"], service)
     assert refused.status_code == 403 and error_code(refused) == "booking.not_eligible"
     assert "申请例外" in refused.json()["error"]["message"]
-    no_reason = await client.post("/api/v1/bookings/eligibility-overrides", json={"resident_id": young_id, "reason": ""}, headers=staff)
+    no_reason = await client.post(
+        "/api/v1/bookings/eligibility-overrides", json={"resident_id": young_id, "reason": ""}, headers=staff
+    )
     assert no_reason.status_code == 400
     granted = await client.post(
-        "/api/v1/bookings/eligibility-overrides", json={"resident_id": young_id, "reason": "术后卧床三个月"}, headers=staff
+        "/api/v1/bookings/eligibility-overrides",
+        json={"resident_id": young_id, "reason": "术后卧床三个月"},
+        headers=staff,
     )
     assert granted.status_code == 204
     assert (await _book(client, young, slot["id"], service)).status_code == 201
@@ -117,7 +121,9 @@ async def test_son_in_the_city_acts_for_his_mother_only_after_confirmation(clien
     service = await _service_code(client)
     slot = await _slot(client, worker, capacity=2)
     _, son = await add_user(client, auth, "resident", "990101002001001", name="王志强")
-    link = (await client.post("/api/v1/family-links", json={"phone": "13800000001", "relation": "母亲"}, headers=son)).json()
+    link = (
+        await client.post("/api/v1/family-links", json={"phone": "13800000001", "relation": "母亲"}, headers=son)
+    ).json()
     assert link["status"] == "pending"
     early = await _book(client, son, slot["id"], service, resident_id=mother_id)
     assert early.status_code == 400 and error_code(early) == "booking.not_linked"
@@ -144,7 +150,9 @@ async def test_son_in_the_city_acts_for_his_mother_only_after_confirmation(clien
 async def test_relative_confirms_the_link_herself(client, auth):
     mother = await auth.role("resident")
     _, son = await add_user(client, auth, "resident", GRID_A)
-    link = (await client.post("/api/v1/family-links", json={"phone": "13800000001", "relation": "母亲"}, headers=son)).json()
+    link = (
+        await client.post("/api/v1/family-links", json={"phone": "13800000001", "relation": "母亲"}, headers=son)
+    ).json()
     mine = (await client.get("/api/v1/family-links", headers=mother)).json()["items"]
     assert [item["id"] for item in mine] == [link["id"]]
     confirmed = await client.post(f"/api/v1/family-links/{link['id']}/confirm", json={}, headers=mother)
@@ -161,7 +169,9 @@ async def test_leave_moves_bookings_to_the_backup_or_flags_them(client, auth):
     assert pattern.status_code == 200, pattern.text
     slot = await _slot(client, worker, capacity=2)
     booking = (await _book(client, resident, slot["id"], service)).json()
-    closed = await client.patch(f"/api/v1/slots/{slot['id']}", json={"status": "closed", "reason": "病假"}, headers=worker)
+    closed = await client.patch(
+        f"/api/v1/slots/{slot['id']}", json={"status": "closed", "reason": "病假"}, headers=worker
+    )
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     moved = (await client.get(f"/api/v1/bookings/{booking['id']}", headers=resident)).json()
     assert moved["slot"]["worker_id"] == backup_id and moved["slot"]["date"] == DAY and moved["status"] == "booked"
@@ -182,7 +192,9 @@ async def test_document_ledger_with_confirmation_and_supervision(client, auth, c
     booking = await _proxy_booking(client, resident, worker)
     case_id = booking["case_id"]
     clock.set(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
-    assert (await client.post(f"/api/v1/bookings/{booking['id']}/check-in", json={"note": "到家"}, headers=worker)).status_code == 200
+    assert (
+        await client.post(f"/api/v1/bookings/{booking['id']}/check-in", json={"note": "到家"}, headers=worker)
+    ).status_code == 200
     received = await client.post(
         f"/api/v1/cases/{case_id}/handovers",
         json={"items": [{"name": "户口簿", "count": 1}, {"name": "身份证复印件", "count": 2}], "direction": "received"},
@@ -196,19 +208,28 @@ async def test_document_ledger_with_confirmation_and_supervision(client, auth, c
     hant = (await client.get(f"/api/v1/cases/{case_id}/handovers", headers=resident)).json()
     assert [item["name"] for item in hant["items"][0]["items"]] == ["戶口簿", "身份證複印件"]
     assert (await client.patch("/api/v1/me", json={"locale": "zh-Hans"}, headers=resident)).status_code == 200
-    assert (await client.post(f"/api/v1/bookings/{booking['id']}/check-out", json={"note": "材料已带走"}, headers=worker)).status_code == 200
+    assert (
+        await client.post(f"/api/v1/bookings/{booking['id']}/check-out", json={"note": "材料已带走"}, headers=worker)
+    ).status_code == 200
     clock.travel(days=1)
     assert (await client.get("/api/v1/handovers/unconfirmed", headers=staff)).json()["items"] == []
     clock.travel(days=2)
     late = (await client.get("/api/v1/handovers/unconfirmed", headers=staff)).json()["items"]
     assert [h["id"] for h in late] == [handover["id"]]
-    assert (await client.post(f"/api/v1/cases/{case_id}/handovers/{handover['id']}/confirm", headers=worker)).status_code == 409
+    assert (
+        await client.post(f"/api/v1/cases/{case_id}/handovers/{handover['id']}/confirm", headers=worker)
+    ).status_code == 409
     confirmed = await client.post(f"/api/v1/cases/{case_id}/handovers/{handover['id']}/confirm", headers=resident)
     assert confirmed.status_code == 200 and confirmed.json()["confirmed_at"] is not None
     assert (await client.get("/api/v1/handovers/unconfirmed", headers=staff)).json()["items"] == []
     timeline = (await client.get(f"/api/v1/cases/{case_id}", headers=resident)).json()["timeline"]
     assert [e["action"] for e in timeline] == [
-        "submit", "booking_made", "visit_check_in", "handover_received", "visit_check_out", "handover_confirmed",
+        "submit",
+        "booking_made",
+        "visit_check_in",
+        "handover_received",
+        "visit_check_out",
+        "handover_confirmed",
     ]
     assert timeline[3]["note"] == "户口簿×1、身份证复印件×2"
 
@@ -231,13 +252,23 @@ async def test_weekly_pattern_makes_slots_on_working_days(client, auth):
     worker = await auth.role("grid_worker")
     pattern = {"items": [{"weekday": 1, "half_day": "pm", "kind": "visit", "capacity": 3}]}  # Tuesdays
     assert (await client.put("/api/v1/slots/pattern", json=pattern, headers=worker)).status_code == 200
-    slots = (await client.get("/api/v1/slots", params={"from": "2026-11-23", "to": "2026-12-07"}, headers=worker)).json()
+    slots = (
+        await client.get("/api/v1/slots", params={"from": "2026-11-23", "to": "2026-12-07"}, headers=worker)
+    ).json()
     assert [(s["date"], s["half_day"], s["capacity"]) for s in slots["items"]] == [
-        ("2026-11-24", "pm", 3), ("2026-12-01", "pm", 3),
+        ("2026-11-24", "pm", 3),
+        ("2026-12-01", "pm", 3),
     ]
     again = await client.put("/api/v1/slots/pattern", json=pattern, headers=worker)
     assert again.status_code == 200
-    assert len((await client.get("/api/v1/slots", params={"from": "2026-11-23", "to": "2026-12-07"}, headers=worker)).json()["items"]) == 2
+    assert (
+        len(
+            (
+                await client.get("/api/v1/slots", params={"from": "2026-11-23", "to": "2026-12-07"}, headers=worker)
+            ).json()["items"]
+        )
+        == 2
+    )
 
 
 async def test_grid_worker_books_for_a_resident_recording_the_identity_check(client, auth):
@@ -267,12 +298,16 @@ async def test_check_out_carries_the_visit_photos_onto_the_timeline(client, auth
     booking = (await _book(client, resident, slot["id"], service)).json()
     picture = io.BytesIO()
     Image.new("RGB", (800, 600), (200, 120, 40)).save(picture, "JPEG")
-    upload = await client.post("/api/v1/media", files={"file": ("visit.jpg", picture.getvalue(), "image/jpeg")}, headers=worker)
+    upload = await client.post(
+        "/api/v1/media", files={"file": ("visit.jpg", picture.getvalue(), "image/jpeg")}, headers=worker
+    )
     assert upload.status_code == 201, upload.text
     photo_id = upload.json()["id"]
     await client.post(f"/api/v1/bookings/{booking['id']}/check-in", json={}, headers=worker)
     done = await client.post(
-        f"/api/v1/bookings/{booking['id']}/check-out", json={"note": "已帮老人填表", "media": [photo_id]}, headers=worker
+        f"/api/v1/bookings/{booking['id']}/check-out",
+        json={"note": "已帮老人填表", "media": [photo_id]},
+        headers=worker,
     )
     assert done.status_code == 200 and done.json()["status"] == "done"
     last = (await client.get(f"/api/v1/cases/{booking['case_id']}", headers=resident)).json()["timeline"][-1]
@@ -300,10 +335,13 @@ async def test_handover_confirmation_repeated_with_its_key_answers_the_same_and_
     resident, worker = await auth.role("resident"), await auth.role("grid_worker")
     booking = await _proxy_booking(client, resident, worker)
     case_id = booking["case_id"]
-    handover = (await client.post(
-        f"/api/v1/cases/{case_id}/handovers", json={"items": [{"name": "户口簿", "count": 1}], "direction": "returned"},
-        headers=worker,
-    )).json()
+    handover = (
+        await client.post(
+            f"/api/v1/cases/{case_id}/handovers",
+            json={"items": [{"name": "户口簿", "count": 1}], "direction": "returned"},
+            headers=worker,
+        )
+    ).json()
     url = f"/api/v1/cases/{case_id}/handovers/{handover['id']}/confirm"
     keyed = {**resident, "Idempotency-Key": "phone-outbox-1"}
     first = await client.post(url, headers=keyed)

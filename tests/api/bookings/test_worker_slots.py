@@ -19,7 +19,10 @@ async def test_my_slots_show_full_and_closed_ones_that_the_free_list_leaves_out(
     assert free == []
     mine = await client.get("/api/v1/slots/mine", params={"from": DAY, "to": DAY}, headers=worker)
     assert mine.status_code == 200, mine.text
-    assert [(s["half_day"], s["status"], s["booked"]) for s in mine.json()["items"]] == [("am", "open", 1), ("pm", "closed", 0)]
+    assert [(s["half_day"], s["status"], s["booked"]) for s in mine.json()["items"]] == [
+        ("am", "open", 1),
+        ("pm", "closed", 0),
+    ]
     # Without dates: from today for the two weeks the pattern fills.
     assert len((await client.get("/api/v1/slots/mine", headers=worker)).json()["items"]) == 2
 

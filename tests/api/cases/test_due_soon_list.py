@@ -10,8 +10,13 @@ async def _assigned(client, auth, clock) -> dict:
     await client.post(
         "/api/v1/services",
         json={
-            "code": "TST-005", "category": "civil_affairs", "name_hans": "五日事项", "description_hans": "测试",
-            "materials_hans": ["身份证"], "time_limit_days": 5, "channels": ["online"],
+            "code": "TST-005",
+            "category": "civil_affairs",
+            "name_hans": "五日事项",
+            "description_hans": "测试",
+            "materials_hans": ["身份证"],
+            "time_limit_days": 5,
+            "channels": ["online"],
         },
         headers=admin,
     )

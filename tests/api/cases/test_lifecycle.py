@@ -45,7 +45,15 @@ async def test_case_goes_through_every_state_by_the_right_roles(client, auth, cl
     assert final["status"] == "closed" and final["closed_at"] is not None
     actions = [event["action"] for event in final["timeline"]]
     assert actions == [
-        "submit", "accept", "assign", "start", "request_info", "supply_info", "resolve", "reopen", "resolve",
+        "submit",
+        "accept",
+        "assign",
+        "start",
+        "request_info",
+        "supply_info",
+        "resolve",
+        "reopen",
+        "resolve",
         "auto_close",
     ]
     assert final["timeline"][0]["actor"]["name"] == "王秀英"

@@ -9,7 +9,8 @@ async def test_lookup_shows_status_and_steps_without_personal_data(client, auth)
     case = (await submit(client, await auth.role("resident"), description="我家住东山村3组，电话13800000001")).json()
     await move(client, await auth.role("staff"), case["id"], "accept")
     response = await client.get(
-        "/api/v1/cases/lookup", params={"receipt_no": case["receipt_no"].lower(), "phone": "138-0000-0001"},
+        "/api/v1/cases/lookup",
+        params={"receipt_no": case["receipt_no"].lower(), "phone": "138-0000-0001"},
         headers={"Accept-Language": "zh-TW"},
     )
     assert response.status_code == 200, response.text
@@ -35,7 +36,11 @@ async def test_any_mismatch_is_404(client, auth):
 async def test_guessing_receipt_numbers_is_rate_limited(client, auth):
     case = (await submit(client, await auth.role("resident"))).json()
     for n in range(10):
-        miss = await client.get("/api/v1/cases/lookup", params={"receipt_no": f"BM-2026-11-{n:06d}9", "phone": "13900000000"})
+        miss = await client.get(
+            "/api/v1/cases/lookup", params={"receipt_no": f"BM-2026-11-{n:06d}9", "phone": "13900000000"}
+        )
         assert miss.status_code == 404
-    blocked = await client.get("/api/v1/cases/lookup", params={"receipt_no": case["receipt_no"], "phone": "13800000001"})
+    blocked = await client.get(
+        "/api/v1/cases/lookup", params={"receipt_no": case["receipt_no"], "phone": "13800000001"}
+    )
     assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0

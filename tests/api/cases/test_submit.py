@@ -105,7 +105,9 @@ async def test_same_key_with_a_different_body_is_422_and_creates_nothing(client,
 
 async def test_keys_belong_to_their_user(client, auth):
     first = await submit(client, await auth.role("resident"), key="shared")
-    other = await submit(client, await auth.role("grid_worker"), key="shared", resident_phone="13955551111", identity_check="phone")
+    other = await submit(
+        client, await auth.role("grid_worker"), key="shared", resident_phone="13955551111", identity_check="phone"
+    )
     assert first.status_code == other.status_code == 201
     assert first.json()["id"] != other.json()["id"]
 

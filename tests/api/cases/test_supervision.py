@@ -22,8 +22,13 @@ async def _service_with_limit(client, auth, days: int) -> str:
     response = await client.post(
         "/api/v1/services",
         json={
-            "code": code, "category": "civil_affairs", "name_hans": f"{days}日事项", "description_hans": "测试",
-            "materials_hans": ["身份证"], "time_limit_days": days, "channels": ["online"],
+            "code": code,
+            "category": "civil_affairs",
+            "name_hans": f"{days}日事项",
+            "description_hans": "测试",
+            "materials_hans": ["身份证"],
+            "time_limit_days": days,
+            "channels": ["online"],
         },
         headers=await auth.role("admin"),
     )
@@ -84,7 +89,10 @@ async def test_holidays_are_for_admins_and_checked(client, auth):
     assert wrong.status_code == 400
     twice = await client.put(
         "/api/v1/holidays",
-        json={"year": 2027, "items": [{"date": "2027-02-01", "is_workday": False}, {"date": "2027-02-01", "is_workday": True}]},
+        json={
+            "year": 2027,
+            "items": [{"date": "2027-02-01", "is_workday": False}, {"date": "2027-02-01", "is_workday": True}],
+        },
         headers=admin,
     )
     assert twice.status_code == 400

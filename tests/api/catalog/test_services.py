@@ -113,7 +113,9 @@ async def test_staff_add_a_township_entry_that_only_their_township_sees(client, 
     assert record["name_hant"] == "清河鎮老年食堂就餐登記"
     assert record["materials_hant"] == ["居民身份證", "戶口簿"]
     mine = {s["code"] for s in (await client.get("/api/v1/services", params={"township": "990101001"})).json()["items"]}
-    other = {s["code"] for s in (await client.get("/api/v1/services", params={"township": "990101002"})).json()["items"]}
+    other = {
+        s["code"] for s in (await client.get("/api/v1/services", params={"township": "990101002"})).json()["items"]
+    }
     assert "QH-001" in mine and "QH-001" not in other
     resident_view = (await client.get("/api/v1/services", headers=await auth.role("resident"))).json()["items"]
     assert any(s["code"] == "QH-001" and s["township"]["name"] == "清河镇" for s in resident_view)

@@ -123,7 +123,7 @@ async def test_decompression_bomb_is_refused_before_its_pixels_exist(client, aut
 
 BOUNDARY = "bianminboundary"
 HEAD = (
-    f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.jpg\"\r\n"
+    f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.jpg"\r\n'
     "Content-Type: image/jpeg\r\n\r\n"
 ).encode()
 TAIL = f"\r\n--{BOUNDARY}--\r\n".encode()

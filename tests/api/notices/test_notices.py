@@ -23,7 +23,9 @@ async def test_residents_see_their_village_and_township_newest_first(client, aut
         assert (await client.post("/api/v1/notices", json=notice, headers=staff)).status_code == 201
     assert (
         await client.post(
-            "/api/v1/notices", json={"region": "990101002", "title_hans": "白石乡通知", "body_hans": "别的乡"}, headers=admin
+            "/api/v1/notices",
+            json={"region": "990101002", "title_hans": "白石乡通知", "body_hans": "别的乡"},
+            headers=admin,
         )
     ).status_code == 201
     mine = (await client.get("/api/v1/notices", headers=await auth.role("resident"))).json()["items"]

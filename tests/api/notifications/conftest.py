@@ -25,6 +25,8 @@ async def deliverer(client, settings: Settings, push_service: PushService) -> As
     """Delivery as the worker runs it, with the app's VAPID key and SMS through the webhook backend."""
     sms = WebhookSender(f"{push_service.url}/sms")
     texts = Texts.load(settings.locales_dir)
-    async with delivery.deliverer(settings, texts, load_vapid(settings.data_dir, settings.vapid_subject), sms) as running:
+    async with delivery.deliverer(
+        settings, texts, load_vapid(settings.data_dir, settings.vapid_subject), sms
+    ) as running:
         yield running
     await sms.aclose()

@@ -34,7 +34,11 @@ async def test_case_event_reaches_each_device_encrypted_in_its_script(client, au
     assert hant["body"] == f"“申請低保”（{receipt}）已受理，我們會按時辦理。"
     for message in (hans, hant):
         assert message["url"] == f"/#/cases/{case['id']}"
-        assert (message["tag"], message["kind"], message["case_id"]) == (f"case-{case['id']}", "case.accept", case["id"])
+        assert (message["tag"], message["kind"], message["case_id"]) == (
+            f"case-{case['id']}",
+            "case.accept",
+            case["id"],
+        )
     for wire in push_service.wire:
         assert wire.status == 201
         assert wire.headers["ttl"] == str(7 * 86400)
@@ -141,7 +145,9 @@ async def test_429_waits_for_retry_after_then_delivers(client, auth, clock, push
     device = await browser(client, push_service)
     await subscribe(client, resident, device)
     push_service.answer(device, (429, {"Retry-After": "600"}))
-    notification = await queue(await user_id(client, resident), "case.start", clock.now(), 5, receipt_no="BM-5", title="丁")
+    notification = await queue(
+        await user_id(client, resident), "case.start", clock.now(), 5, receipt_no="BM-5", title="丁"
+    )
 
     assert (await deliverer.run_once(clock.now())).retried == 1
     waiting = await row(notification)
@@ -154,7 +160,12 @@ async def test_429_waits_for_retry_after_then_delivers(client, auth, clock, push
 
     assert [m["kind"] for m in device.received] == ["case.start"]
     done = await row(notification)
-    assert (done["channel"], done["attempts"], done["sent_at"], done["next_attempt_at"]) == ("push", 2, clock.now(), None)
+    assert (done["channel"], done["attempts"], done["sent_at"], done["next_attempt_at"]) == (
+        "push",
+        2,
+        clock.now(),
+        None,
+    )
 
 
 async def test_503_is_retried_with_growing_backoff_then_delivered(client, auth, clock, push_service, deliverer):
@@ -162,7 +173,9 @@ async def test_503_is_retried_with_growing_backoff_then_delivered(client, auth, 
     device = await browser(client, push_service)
     await subscribe(client, resident, device)
     push_service.answer(device, 503, 503)
-    notification = await queue(await user_id(client, resident), "case.start", clock.now(), 6, receipt_no="BM-6", title="戊")
+    notification = await queue(
+        await user_id(client, resident), "case.start", clock.now(), 6, receipt_no="BM-6", title="戊"
+    )
     waits = []
     for _ in range(3):
         await deliverer.run_once(clock.now())
@@ -177,12 +190,16 @@ async def test_503_is_retried_with_growing_backoff_then_delivered(client, auth, 
     assert len(device.received) == 1
 
 
-async def test_delivery_gives_up_after_the_last_attempt_but_the_inbox_keeps_it(client, auth, clock, push_service, deliverer):
+async def test_delivery_gives_up_after_the_last_attempt_but_the_inbox_keeps_it(
+    client, auth, clock, push_service, deliverer
+):
     resident = await auth.role("resident")
     device = await browser(client, push_service)
     await subscribe(client, resident, device)
     push_service.answer(device, *[503] * 50)
-    notification = await queue(await user_id(client, resident), "case.start", clock.now(), 7, receipt_no="BM-7", title="己")
+    notification = await queue(
+        await user_id(client, resident), "case.start", clock.now(), 7, receipt_no="BM-7", title="己"
+    )
     for _ in range(20):
         await deliverer.run_once(clock.now())
         clock.travel(hours=1)
@@ -199,14 +216,18 @@ async def test_a_notification_older_than_the_max_age_is_not_sent(client, auth, c
     resident = await auth.role("resident")
     device = await browser(client, push_service)
     await subscribe(client, resident, device)
-    notification = await queue(await user_id(client, resident), "case.start", clock.now(), 8, receipt_no="BM-8", title="庚")
+    notification = await queue(
+        await user_id(client, resident), "case.start", clock.now(), 8, receipt_no="BM-8", title="庚"
+    )
     clock.travel(days=3)
     assert (await deliverer.run_once(clock.now())).gave_up == 1
     assert push_service.wire == []
     assert (await row(notification))["last_error"] == "too old to send"
 
 
-async def test_one_broken_notification_does_not_hold_up_its_batch(client, auth, clock, push_service, deliverer, monkeypatch):
+async def test_one_broken_notification_does_not_hold_up_its_batch(
+    client, auth, clock, push_service, deliverer, monkeypatch
+):
     resident = await auth.role("resident")
     resident_id = await user_id(client, resident)
     device = await browser(client, push_service)

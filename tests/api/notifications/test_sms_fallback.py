@@ -65,7 +65,9 @@ async def test_a_device_silent_for_30_days_gets_an_sms_as_well(client, auth, clo
     await deliverer.run_once(clock.now())
     push_service.answer(device, 503)
     clock.travel(days=31)
-    notification = await queue(await user_id(client, resident), "case.resolve", clock.now(), 1, receipt_no="BM-1", title="甲")
+    notification = await queue(
+        await user_id(client, resident), "case.resolve", clock.now(), 1, receipt_no="BM-1", title="甲"
+    )
     assert (await deliverer.run_once(clock.now())).sms == 1
     assert [s["text"] for s in push_service.sms] == ["【便民】您的事项“甲”（BM-1）已办结，请打开便民评价。"]
     assert (await row(notification))["channel"] == "sms"
@@ -93,9 +95,13 @@ async def test_unimportant_events_never_go_by_sms(client, auth, clock, push_serv
 
 async def test_a_booking_reminder_falls_back_to_sms(client, auth, clock, push_service, deliverer):
     resident_id = await user_id(client, await auth.role("resident"))
-    await queue(resident_id, "booking.reminder", clock.now(), 9, receipt_no="BM-9", title="上门代办", when="11月24日上午")
+    await queue(
+        resident_id, "booking.reminder", clock.now(), 9, receipt_no="BM-9", title="上门代办", when="11月24日上午"
+    )
     await deliverer.run_once(clock.now())
-    assert [s["text"] for s in push_service.sms] == ["【便民】提醒：您预约的“上门代办”（BM-9）服务时间是11月24日上午，请留意。"]
+    assert [s["text"] for s in push_service.sms] == [
+        "【便民】提醒：您预约的“上门代办”（BM-9）服务时间是11月24日上午，请留意。"
+    ]
 
 
 async def test_a_failing_gateway_is_retried_and_the_sms_sent_once(client, auth, clock, push_service, deliverer):
@@ -118,7 +124,9 @@ async def test_the_last_attempt_falls_back_to_sms_when_push_keeps_failing(client
     await accepted_case(client, auth)
     await deliverer.run_once(clock.now())
     push_service.answer(device, *[503] * 20)
-    notification = await queue(await user_id(client, resident), "case.request_info", clock.now(), 1, receipt_no="BM-1", title="甲")
+    notification = await queue(
+        await user_id(client, resident), "case.request_info", clock.now(), 1, receipt_no="BM-1", title="甲"
+    )
     for _ in range(Policy().max_attempts):
         clock.travel(hours=1)
         await deliverer.run_once(clock.now())
@@ -129,7 +137,14 @@ async def test_the_last_attempt_falls_back_to_sms_when_push_keeps_failing(client
 
 async def test_a_long_title_is_cut_short_in_the_sms(client, auth, clock, push_service, deliverer):
     resident_id = await user_id(client, await auth.role("resident"))
-    await queue(resident_id, "case.accept", clock.now(), 1, receipt_no="BM-1", title="村口道路坑洼积水严重请尽快修复一下谢谢大家")
+    await queue(
+        resident_id,
+        "case.accept",
+        clock.now(),
+        1,
+        receipt_no="BM-1",
+        title="村口道路坑洼积水严重请尽快修复一下谢谢大家",
+    )
     await deliverer.run_once(clock.now())
     [sms] = push_service.sms
     assert "“村口道路坑洼积水严重请尽快修复一下谢谢…”" in sms["text"]  # 19 characters and "…"

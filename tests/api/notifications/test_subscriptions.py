@@ -82,15 +82,25 @@ async def test_http_endpoint_is_refused_in_the_readers_script(client, auth, push
 @pytest.mark.parametrize("settings", INSECURE, indirect=True)
 async def test_http_endpoint_is_accepted_when_insecure_push_is_allowed(client, auth, push_service):
     response = await client.post(
-        "/api/v1/push/subscriptions", json=_body(push_service, endpoint="http://127.0.0.1:9/p"), headers=await auth.role("resident")
+        "/api/v1/push/subscriptions",
+        json=_body(push_service, endpoint="http://127.0.0.1:9/p"),
+        headers=await auth.role("resident"),
     )
     assert response.status_code == 201, response.text
 
 
 @pytest.mark.parametrize(
     "endpoint",
-    ["https://127.0.0.1/p", "https://10.1.2.3/p", "https://localhost:8443/p", "https://[::1]/p", "ftp://push.example.com/p",
-     "https://user:pw@push.example.com/p", "push.example.com/p", "https://push.example.com:99999/p"],
+    [
+        "https://127.0.0.1/p",
+        "https://10.1.2.3/p",
+        "https://localhost:8443/p",
+        "https://[::1]/p",
+        "ftp://push.example.com/p",
+        "https://user:pw@push.example.com/p",
+        "push.example.com/p",
+        "https://push.example.com:99999/p",
+    ],
 )
 async def test_endpoints_that_are_not_public_https_urls_are_refused(client, auth, push_service, endpoint):
     response = await client.post(

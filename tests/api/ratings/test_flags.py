@@ -39,8 +39,9 @@ async def test_admin_lists_pending_flags_with_what_the_decision_needs(client, au
 async def test_a_decided_flag_leaves_the_pending_list_for_the_decided_one(client, auth):
     rating = await _flagged(client, auth)
     admin = await auth.role("admin")
-    decided = await client.post(f"/api/v1/ratings/{rating['id']}/decision", json={"uphold": False, "note": "评价属实"},
-                                headers=admin)
+    decided = await client.post(
+        f"/api/v1/ratings/{rating['id']}/decision", json={"uphold": False, "note": "评价属实"}, headers=admin
+    )
     assert decided.status_code == 200
     assert (await client.get("/api/v1/ratings/flags", headers=admin)).json()["items"] == []
     [item] = (await client.get("/api/v1/ratings/flags?status=decided", headers=admin)).json()["items"]

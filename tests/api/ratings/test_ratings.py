@@ -47,7 +47,8 @@ async def test_only_the_resident_can_rate(client, auth):
     staff_try = await rate(client, await auth.role("staff"), case["id"], score=5)
     assert staff_try.status_code == 409 and error_code(staff_try) == "rating.not_yours"
     outsider = await client.post(
-        f"/api/v1/cases/{case['id']}/rating", json={"score": 5},
+        f"/api/v1/cases/{case['id']}/rating",
+        json={"score": 5},
         headers=await auth.headers(await _other_resident(client, auth)),
     )
     assert outsider.status_code == 404
@@ -85,14 +86,16 @@ async def test_bad_rating_opens_a_follow_up_and_allows_a_second_rating_after_the
     assert follow_up["fix_due"].startswith("2026-11-30T15:59:59")
     assert (await rate(client, resident, case["id"], score=4)).status_code == 409  # not fixed yet
     fix_first = await client.post(
-        f"/api/v1/follow-ups/{follow_up['id']}/steps", json={"step": "fix", "outcome": "rectified", "note": "x"},
+        f"/api/v1/follow-ups/{follow_up['id']}/steps",
+        json={"step": "fix", "outcome": "rectified", "note": "x"},
         headers=staff,
     )
     assert fix_first.status_code == 409 and error_code(fix_first) == "rating.callback_first"
     for step, outcome in (("callback", "verified"), ("fix", "rectified")):
         response = await client.post(
             f"/api/v1/follow-ups/{follow_up['id']}/steps",
-            json={"step": step, "outcome": outcome, "note": f"{step} 记录"}, headers=staff,
+            json={"step": step, "outcome": outcome, "note": f"{step} 记录"},
+            headers=staff,
         )
         assert response.status_code == 200, response.text
     done = response.json()
@@ -102,7 +105,9 @@ async def test_bad_rating_opens_a_follow_up_and_allows_a_second_rating_after_the
     assert again.status_code == 201 and again.json()["kind"] == "again"
     view = (await client.get(f"/api/v1/cases/{case['id']}/rating", headers=resident)).json()
     assert [(r["kind"], r["score"]) for r in view["ratings"]] == [("first", 1), ("again", 4)]
-    actions = [e["action"] for e in (await client.get(f"/api/v1/cases/{case['id']}", headers=resident)).json()["timeline"]]
+    actions = [
+        e["action"] for e in (await client.get(f"/api/v1/cases/{case['id']}", headers=resident)).json()["timeline"]
+    ]
     assert actions[-4:] == ["rate", "follow_up_callback", "follow_up_fix", "rate_again"]
     assert (await rate(client, resident, case["id"], score=5)).status_code == 409
 
@@ -116,14 +121,16 @@ async def test_follow_up_overdue_with_a_travelled_clock(client, auth, clock):
     late = (await client.get("/api/v1/follow-ups?status=overdue", headers=staff)).json()["items"]
     assert len(late) == 1 and late[0]["overdue"] is True
     outsider = await client.post(
-        "/api/v1/users", json={"phone": "13722223333", "role": "staff", "region": "990101002"},
+        "/api/v1/users",
+        json={"phone": "13722223333", "role": "staff", "region": "990101002"},
         headers=await auth.role("admin"),
     )
     assert outsider.status_code == 201
     other_staff = await auth.headers("13722223333")
     assert (await client.get("/api/v1/follow-ups?status=all", headers=other_staff)).json()["items"] == []
     step = await client.post(
-        f"/api/v1/follow-ups/{late[0]['id']}/steps", json={"step": "callback", "outcome": "verified", "note": "x"},
+        f"/api/v1/follow-ups/{late[0]['id']}/steps",
+        json={"step": "callback", "outcome": "verified", "note": "x"},
         headers=other_staff,
     )
     assert step.status_code == 404
@@ -146,10 +153,16 @@ async def test_malicious_flag_is_decided_by_an_admin_and_audited(client, auth):
     rating = (await rate(client, resident, case["id"], score=1, comment="乱评")).json()
     no_reason = await client.post(f"/api/v1/ratings/{rating['id']}/flag", json={"reason": ""}, headers=staff)
     assert no_reason.status_code == 400
-    assert (await client.post(f"/api/v1/ratings/{rating['id']}/flag", json={"reason": "x"}, headers=resident)).status_code == 403
-    flagged = await client.post(f"/api/v1/ratings/{rating['id']}/flag", json={"reason": "与事实不符，有录音"}, headers=staff)
+    assert (
+        await client.post(f"/api/v1/ratings/{rating['id']}/flag", json={"reason": "x"}, headers=resident)
+    ).status_code == 403
+    flagged = await client.post(
+        f"/api/v1/ratings/{rating['id']}/flag", json={"reason": "与事实不符，有录音"}, headers=staff
+    )
     assert flagged.status_code == 200 and flagged.json()["flag_status"] == "flagged"
-    assert (await client.post(f"/api/v1/ratings/{rating['id']}/flag", json={"reason": "再来"}, headers=staff)).status_code == 409
+    assert (
+        await client.post(f"/api/v1/ratings/{rating['id']}/flag", json={"reason": "再来"}, headers=staff)
+    ).status_code == 409
     staff_decides = await client.post(f"/api/v1/ratings/{rating['id']}/decision", json={"uphold": True}, headers=staff)
     assert staff_decides.status_code == 403
     decided = await client.post(
@@ -166,6 +179,8 @@ async def test_there_is_no_way_to_edit_a_rating(client, auth):
     case = await resolved_case(client, auth)
     rating = (await rate(client, resident, case["id"], score=1)).json()
     for method in ("put", "patch", "delete"):
-        response = await client.request(method.upper(), f"/api/v1/ratings/{rating['id']}", json={"score": 5}, headers=admin)
+        response = await client.request(
+            method.upper(), f"/api/v1/ratings/{rating['id']}", json={"score": 5}, headers=admin
+        )
         assert response.status_code in (404, 405)
     assert (await client.get(f"/api/v1/cases/{case['id']}/rating", headers=resident)).json()["ratings"][0]["score"] == 1

@@ -18,8 +18,19 @@ async def _tree(client, parent: str, lang: str = "zh-CN") -> dict[str, str]:
 
 async def _other_county(tmp_path) -> None:
     path = tmp_path / "other.json"
-    path.write_text(json.dumps([{"code": "990202", "name": "远山县", "children": [
-        {"code": "990202001", "name": "远山镇", "children": []}]}], ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "code": "990202",
+                    "name": "远山县",
+                    "children": [{"code": "990202001", "name": "远山镇", "children": []}],
+                }
+            ],
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     await regions.seed(path)
 
 
@@ -27,12 +38,28 @@ async def test_admin_adds_a_township_and_then_a_village_and_grid_below_it(client
     admin = await auth.role("admin")
     created = await client.post("/api/v1/regions", json=TOWNSHIP, headers=admin)
     assert created.status_code == 201, created.text
-    assert created.json() == {"code": "990101003", "level": "township", "parent": "990101",
-                              "name_hans": "新安镇", "name_hant": "新安鎮"}
-    village = {"parent": "990101003", "code": "990101003001", "level": "village", "name_hans": "新安村", "name_hant": "新安村"}
+    assert created.json() == {
+        "code": "990101003",
+        "level": "township",
+        "parent": "990101",
+        "name_hans": "新安镇",
+        "name_hant": "新安鎮",
+    }
+    village = {
+        "parent": "990101003",
+        "code": "990101003001",
+        "level": "village",
+        "name_hans": "新安村",
+        "name_hant": "新安村",
+    }
     assert (await client.post("/api/v1/regions", json=village, headers=admin)).status_code == 201
-    grid = {"parent": "990101003001", "code": "990101003001001", "level": "grid", "name_hans": "新安村网格",
-            "name_hant": "新安村網格"}
+    grid = {
+        "parent": "990101003001",
+        "code": "990101003001001",
+        "level": "grid",
+        "name_hans": "新安村网格",
+        "name_hant": "新安村網格",
+    }
     assert (await client.post("/api/v1/regions", json=grid, headers=admin)).status_code == 201
     assert (await _tree(client, "990101"))["990101003"] == "新安镇"
     assert await _tree(client, "990101003001", "zh-TW") == {"990101003001001": "新安村網格"}
@@ -75,8 +102,9 @@ async def test_a_code_is_never_used_twice_and_sibling_names_differ(client, auth)
 
 async def test_admin_renames_a_region_in_both_scripts_and_the_code_stays(client, auth):
     admin = await auth.role("admin")
-    renamed = await client.patch("/api/v1/regions/990101001001", json={"name_hans": "东山社区", "name_hant": "東山社區"},
-                                 headers=admin)
+    renamed = await client.patch(
+        "/api/v1/regions/990101001001", json={"name_hans": "东山社区", "name_hant": "東山社區"}, headers=admin
+    )
     assert renamed.status_code == 200, renamed.text
     assert renamed.json()["code"] == "990101001001"
     assert (await _tree(client, "990101001"))["990101001001"] == "东山社区"
@@ -97,7 +125,9 @@ async def test_manage_list_gives_both_scripts_for_the_rename_form(client, auth):
     page = await client.get("/api/v1/regions/manage?parent=990101", headers=await auth.role("admin"))
     assert page.status_code == 200
     assert [(r["code"], r["name_hans"], r["name_hant"]) for r in page.json()["items"]] == [
-        ("990101001", "清河镇", "清河鎮"), ("990101002", "白石乡", "白石鄉")]
+        ("990101001", "清河镇", "清河鎮"),
+        ("990101002", "白石乡", "白石鄉"),
+    ]
 
 
 @pytest.mark.parametrize("role", ["staff", "grid_worker", "resident"])
@@ -124,6 +154,8 @@ async def test_another_countys_regions_do_not_exist_for_an_admin(client, auth, t
     assert created.status_code == 404 and error_code(created) == "not_found"
     renamed = await client.patch("/api/v1/regions/990202001", json={"name_hans": "改名"}, headers=admin)
     assert renamed.status_code == 404
-    assert (await client.patch("/api/v1/regions/990101999", json={"name_hans": "改名"}, headers=admin)).status_code == 404
+    assert (
+        await client.patch("/api/v1/regions/990101999", json={"name_hans": "改名"}, headers=admin)
+    ).status_code == 404
     assert (await client.get("/api/v1/regions/manage?parent=990202", headers=admin)).status_code == 404
     assert await _tree(client, "990202") == {"990202001": "远山镇"}

@@ -44,8 +44,15 @@ async def dataset(client, auth, clock):
     worker_b_id, worker_b = await add_user(client, auth, "grid_worker", GRID_B, name="西塘网格员")
     await client.post(
         "/api/v1/services",
-        json={"code": "TST-001", "category": "civil_affairs", "name_hans": "一日办", "description_hans": "测试",
-              "materials_hans": ["身份证"], "time_limit_days": 1, "channels": ["online"]},
+        json={
+            "code": "TST-001",
+            "category": "civil_affairs",
+            "name_hans": "一日办",
+            "description_hans": "测试",
+            "materials_hans": ["身份证"],
+            "time_limit_days": 1,
+            "channels": ["online"],
+        },
         headers=admin,
     )
 
@@ -72,10 +79,14 @@ async def dataset(client, auth, clock):
     await at(bj(27, 13), rate(client, resident_a, c2["id"], score=1, tags=["slow"]))
     follow_up = (await client.get("/api/v1/follow-ups", headers=staff)).json()["items"][0]
     for step, outcome, day in (("callback", "verified", 27), ("fix", "rectified", 28)):
-        await at(bj(day, 15), client.post(
-            f"/api/v1/follow-ups/{follow_up['id']}/steps", json={"step": step, "outcome": outcome, "note": "记录"},
-            headers=staff,
-        ))
+        await at(
+            bj(day, 15),
+            client.post(
+                f"/api/v1/follow-ups/{follow_up['id']}/steps",
+                json={"step": step, "outcome": outcome, "note": "记录"},
+                headers=staff,
+            ),
+        )
     await at(bj(28, 16), rate(client, resident_a, c2["id"], score=4))
 
     c3 = await at(bj(23, 14), submit(client, resident_b, region=GRID_B))
@@ -95,9 +106,9 @@ async def dataset(client, auth, clock):
 
     for rating, uphold in ((c1_rating, False), (c4_rating, True)):
         await at(bj(29, 9), client.post(f"/api/v1/ratings/{rating['id']}/flag", json={"reason": "核查"}, headers=staff))
-        await at(bj(29, 10), client.post(
-            f"/api/v1/ratings/{rating['id']}/decision", json={"uphold": uphold}, headers=admin
-        ))
+        await at(
+            bj(29, 10), client.post(f"/api/v1/ratings/{rating['id']}/decision", json={"uphold": uphold}, headers=admin)
+        )
     clock.set(bj(30, 23, 59))
     return {"worker_id": worker_id, "worker_b_id": worker_b_id}
 
@@ -106,12 +117,31 @@ async def test_totals_match_the_hand_computed_figures(client, auth, dataset):
     summary = (await client.get("/api/v1/stats/summary", params=PERIOD, headers=await auth.role("staff"))).json()
     assert summary["region"] == "990101001" and summary["from"] == "2026-11-23" and summary["to"] == "2026-11-30"
     totals = summary["totals"]
-    assert {k: totals[k] for k in (
-        "submitted", "responded", "accepted", "resolved", "resolved_on_time", "rated", "satisfied", "bad_ratings",
-        "follow_ups", "follow_ups_on_time",
-    )} == {
-        "submitted": 6, "responded": 4, "accepted": 4, "resolved": 3, "resolved_on_time": 2, "rated": 2,
-        "satisfied": 2, "bad_ratings": 1, "follow_ups": 1, "follow_ups_on_time": 1,
+    assert {
+        k: totals[k]
+        for k in (
+            "submitted",
+            "responded",
+            "accepted",
+            "resolved",
+            "resolved_on_time",
+            "rated",
+            "satisfied",
+            "bad_ratings",
+            "follow_ups",
+            "follow_ups_on_time",
+        )
+    } == {
+        "submitted": 6,
+        "responded": 4,
+        "accepted": 4,
+        "resolved": 3,
+        "resolved_on_time": 2,
+        "rated": 2,
+        "satisfied": 2,
+        "bad_ratings": 1,
+        "follow_ups": 1,
+        "follow_ups_on_time": 1,
     }
     assert totals["response_rate"] == pytest.approx(4 / 6, abs=1e-4)
     assert totals["resolution_rate"] == pytest.approx(0.75)
@@ -135,7 +165,9 @@ async def test_totals_match_the_hand_computed_figures(client, auth, dataset):
 )
 async def test_each_grouping_counts_where_and_when_cases_were_submitted(client, auth, dataset, group_by, expected):
     params = {**PERIOD, "group_by": group_by}
-    groups = (await client.get("/api/v1/stats/summary", params=params, headers=await auth.role("staff"))).json()["groups"]
+    groups = (await client.get("/api/v1/stats/summary", params=params, headers=await auth.role("staff"))).json()[
+        "groups"
+    ]
     assert {g["key"]: g["submitted"] for g in groups} == {k: v[1] for k, v in expected.items()}
     for group in groups:
         label = expected[group["key"]][0]
@@ -145,11 +177,15 @@ async def test_each_grouping_counts_where_and_when_cases_were_submitted(client, 
 
 async def test_worker_grouping_and_per_group_rates(client, auth, dataset):
     params = {**PERIOD, "group_by": "worker"}
-    groups = (await client.get("/api/v1/stats/summary", params=params, headers=await auth.role("staff"))).json()["groups"]
+    groups = (await client.get("/api/v1/stats/summary", params=params, headers=await auth.role("staff"))).json()[
+        "groups"
+    ]
     by_key = {g["key"]: g for g in groups}
     mine = by_key[str(dataset["worker_id"])]
     assert (mine["label"], mine["submitted"], mine["resolved"], mine["resolved_on_time"]) == ("李建国", 2, 2, 2)
-    assert mine["mean_hours_to_resolve"] == pytest.approx(72.0) and mine["median_hours_to_resolve"] == pytest.approx(72.0)
+    assert mine["mean_hours_to_resolve"] == pytest.approx(72.0) and mine["median_hours_to_resolve"] == pytest.approx(
+        72.0
+    )
     west = by_key[str(dataset["worker_b_id"])]
     assert (west["submitted"], west["on_time_rate"], west["rated"], west["satisfaction_rate"]) == (1, 0.0, 0, None)
     assert by_key[""]["submitted"] == 3 and by_key[""]["label"] == "未派给个人"
@@ -170,9 +206,11 @@ async def test_period_boundaries_are_midnight_in_beijing(client, auth, dataset):
 
 
 async def test_a_region_narrows_the_figures(client, auth, dataset):
-    village = (await client.get(
-        "/api/v1/stats/summary", params={**PERIOD, "region": GRID_A[:12]}, headers=await auth.role("staff")
-    )).json()
+    village = (
+        await client.get(
+            "/api/v1/stats/summary", params={**PERIOD, "region": GRID_A[:12]}, headers=await auth.role("staff")
+        )
+    ).json()
     assert village["region_name"] == "东山村" and village["totals"]["submitted"] == 4
     assert village["totals"]["bad_ratings"] == 1
 
@@ -182,12 +220,22 @@ async def test_statistics_are_for_staff_in_their_own_area(client, auth, dataset)
         assert (await client.get("/api/v1/stats/summary", headers=await auth.role(role))).status_code == 403
     _, other_staff = await add_user(client, auth, "staff", "990101002")
     assert (await client.get("/api/v1/stats/summary", params=PERIOD, headers=other_staff)).status_code == 404
-    own = (await client.get("/api/v1/stats/summary", params={"from": "2026-11-23", "to": "2026-11-30"}, headers=other_staff)).json()
+    own = (
+        await client.get(
+            "/api/v1/stats/summary", params={"from": "2026-11-23", "to": "2026-11-30"}, headers=other_staff
+        )
+    ).json()
     assert own["region"] == "990101002" and own["totals"]["submitted"] == 0
     assert own["totals"]["response_rate"] is None
-    county = (await client.get("/api/v1/stats/summary", params={**PERIOD, "region": "990101"}, headers=await auth.role("admin"))).json()
+    county = (
+        await client.get(
+            "/api/v1/stats/summary", params={**PERIOD, "region": "990101"}, headers=await auth.role("admin")
+        )
+    ).json()
     assert county["totals"]["submitted"] == 6
-    bad = await client.get("/api/v1/stats/summary", params={**PERIOD, "from": "2026-12-01"}, headers=await auth.role("staff"))
+    bad = await client.get(
+        "/api/v1/stats/summary", params={**PERIOD, "from": "2026-12-01"}, headers=await auth.role("staff")
+    )
     assert bad.status_code == 400
 
 

@@ -107,8 +107,18 @@ def test_title_blank_lines_and_section_headings_are_skipped_silently():
 
 @pytest.mark.parametrize(
     ("written", "days"),
-    [("15", 15), ("１５个工作日", 15), ("15天", 15), ("十五个工作日", 15), ("二十日内", 20), ("即办", 1),
-     ("当场办结", 1), ("即时办结", 1), ("15.0", 15), ("365", 365)],
+    [
+        ("15", 15),
+        ("１５个工作日", 15),
+        ("15天", 15),
+        ("十五个工作日", 15),
+        ("二十日内", 20),
+        ("即办", 1),
+        ("当场办结", 1),
+        ("即时办结", 1),
+        ("15.0", 15),
+        ("365", 365),
+    ],
 )
 def test_time_limits_are_read_as_people_write_them(written, days):
     rows = read_rows((HEADER_CSV + f"EDU-001,教育,入学,说明,户口簿,{written},网上\r\n").encode(), "a.csv")
@@ -295,7 +305,7 @@ def _records() -> list[ServiceRecord]:
             )
         )
     # Text Excel would otherwise run as a formula, and an entry with nothing optional.
-    records[3].description_hans = "=HYPERLINK(\"http://example.com\")"
+    records[3].description_hans = '=HYPERLINK("http://example.com")'
     records[4].policy_basis_hans = records[4].policy_basis_hant = ""
     records[4].target_groups_hans = records[4].target_groups_hant = []
     return records

@@ -31,8 +31,23 @@ def cli_env(tmp_path, settings=None):
 def test_seed_add_user_and_token(tmp_path, client, settings):
     # `client` has migrated and seeded this database; the CLI works on the same one.
     env = cli_env(tmp_path, settings)
-    added = run(["users", "add", "--phone", "13933334444", "--role", "resident", "--region", "990101001001002",
-                 "--name", "孙奶奶", "--flags", "elderly,disabled"], env)
+    added = run(
+        [
+            "users",
+            "add",
+            "--phone",
+            "13933334444",
+            "--role",
+            "resident",
+            "--region",
+            "990101001001002",
+            "--name",
+            "孙奶奶",
+            "--flags",
+            "elderly,disabled",
+        ],
+        env,
+    )
     assert added.returncode == 0, added.stderr
     assert "已创建用户 13933334444" in added.stderr
     token = run(["token", "13933334444"], env)

@@ -67,20 +67,38 @@ async def _flow(http: httpx.AsyncClient, gateway: Gateway, staff: dict[str, str]
     login = (await http.post("/api/v1/auth/login", json={"phone": PHONE, "code": code})).json()
     token = login["access_token"]
     me = {"Authorization": f"Bearer {token}"}
-    photo = (await http.post("/api/v1/media", files={"file": ("a.jpg", jpeg((64, 48)), "image/jpeg")}, headers=me)).json()
-    case = (await http.post("/api/v1/cases", headers={**me, "Idempotency-Key": "log-1"}, json={
-        "kind": "request", "service_code": "AST-001", "title": "申请低保", "region": GRID_A,
-        "description": f"身份证号{ID_NUMBER}", "media": [photo["id"]],
-    })).json()
+    photo = (
+        await http.post("/api/v1/media", files={"file": ("a.jpg", jpeg((64, 48)), "image/jpeg")}, headers=me)
+    ).json()
+    case = (
+        await http.post(
+            "/api/v1/cases",
+            headers={**me, "Idempotency-Key": "log-1"},
+            json={
+                "kind": "request",
+                "service_code": "AST-001",
+                "title": "申请低保",
+                "region": GRID_A,
+                "description": f"身份证号{ID_NUMBER}",
+                "media": [photo["id"]],
+            },
+        )
+    ).json()
     assert (await http.get(f"/api/v1/cases/{case['id']}", headers=me)).status_code == 200
     assert (await http.get("/api/v1/cases", headers=me)).status_code == 200
     lookup = await http.get("/api/v1/cases/lookup", params={"receipt_no": case["receipt_no"], "phone": PHONE})
     assert lookup.status_code == 200
     assert (await http.get(photo["url"])).status_code == 200
     assert (await http.get(f"/api/v1/cases/{case['id']}", headers=staff)).status_code == 200
-    created = await http.post("/api/v1/users", headers=staff, json={
-        "phone": "13912340001", "region": GRID_A, "id_number": "110101198001010037",
-    })
+    created = await http.post(
+        "/api/v1/users",
+        headers=staff,
+        json={
+            "phone": "13912340001",
+            "region": GRID_A,
+            "id_number": "110101198001010037",
+        },
+    )
     assert created.status_code == 201, created.text
     assert (await http.get("/api/v1/me", headers={"Authorization": "Bearer not-a-token"})).status_code == 401
     link_token = photo["url"].split("t=")[1]
@@ -93,7 +111,10 @@ async def test_the_production_log_holds_no_token_code_phone_or_id_number(client,
     threading.Thread(target=gateway.serve_forever, daemon=True).start()
     port = _free_port()
     env = process_env(
-        settings, tmp_path / "serve-data", BIANMIN_DEMO="off", BIANMIN_SMS_BACKEND="webhook",
+        settings,
+        tmp_path / "serve-data",
+        BIANMIN_DEMO="off",
+        BIANMIN_SMS_BACKEND="webhook",
         BIANMIN_SMS_WEBHOOK_URL=f"http://127.0.0.1:{gateway.server_address[1]}/sms?key={GATEWAY_KEY}",
     )
     server = subprocess.Popen(

@@ -11,7 +11,6 @@ from tests.api.cases.helpers import GRID_A
 from tests.unit.cli.processes import BIANMIN, process_env
 
 
-
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -23,7 +22,10 @@ async def test_two_server_processes_take_submissions_side_by_side(client, auth, 
     port = _free_port()
     env = process_env(settings, tmp_path / "serve-data", BIANMIN_DEMO="off")
     server = subprocess.Popen(
-        [BIANMIN, "serve", "--port", str(port), "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        [BIANMIN, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
@@ -34,7 +36,13 @@ async def test_two_server_processes_take_submissions_side_by_side(client, auth, 
                         break
                 except httpx.TransportError:
                     await asyncio.sleep(0.3)
-            body = {"kind": "request", "service_code": "AST-001", "title": "两个进程", "description": "并发", "region": GRID_A}
+            body = {
+                "kind": "request",
+                "service_code": "AST-001",
+                "title": "两个进程",
+                "description": "并发",
+                "region": GRID_A,
+            }
             answers = await asyncio.gather(
                 *(
                     http.post("/api/v1/cases", json=body, headers={**headers, "Idempotency-Key": f"two-{n % 20}"})

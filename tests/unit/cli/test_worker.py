@@ -13,11 +13,12 @@ from tests.api.cases.helpers import move, submit, user_id
 from tests.unit.cli.processes import BIANMIN, process_env
 
 
-
 async def _overdue_case(client, auth, clock) -> int:
     """A case accepted in January 2026 with a 1-day limit: overdue by the real clock."""
     clock.set(datetime(2026, 1, 5, 2, 0, tzinfo=UTC))
-    case = (await submit(client, await auth.role("resident"), kind="complaint", service_code=None, title="井盖丢了")).json()
+    case = (
+        await submit(client, await auth.role("resident"), kind="complaint", service_code=None, title="井盖丢了")
+    ).json()
     staff = await auth.role("staff")
     await move(client, staff, case["id"], "accept")
     await move(client, staff, case["id"], "assign", assignee_id=await user_id(client, await auth.role("grid_worker")))

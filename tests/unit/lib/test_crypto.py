@@ -7,7 +7,10 @@ SECRET = "x" * 40
 
 def test_field_round_trips_and_never_repeats_ciphertext():
     cipher = FieldCipher(SECRET)
-    a, b = cipher.encrypt("11010519491231002X", "user.id_number"), cipher.encrypt("11010519491231002X", "user.id_number")
+    a, b = (
+        cipher.encrypt("11010519491231002X", "user.id_number"),
+        cipher.encrypt("11010519491231002X", "user.id_number"),
+    )
     assert a != b and "1101" not in a
     assert cipher.decrypt(a, "user.id_number") == "11010519491231002X"
 

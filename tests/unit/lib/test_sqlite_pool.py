@@ -156,7 +156,10 @@ def test_two_processes_writing_at_once_never_see_database_is_locked(tmp_path: Pa
     errors = [process.communicate(timeout=120)[1] for process in processes]
     assert [process.returncode for process in processes] == [0, 0], errors
     check = sqlite3.connect(path)
-    assert check.execute("SELECT who, count(*) FROM entry GROUP BY who ORDER BY who").fetchall() == [("a", 64), ("b", 64)]
+    assert check.execute("SELECT who, count(*) FROM entry GROUP BY who ORDER BY who").fetchall() == [
+        ("a", 64),
+        ("b", 64),
+    ]
     check.close()
 
 
@@ -175,7 +178,5 @@ def test_a_pool_left_behind_by_an_ended_loop_does_not_keep_the_process_alive(tmp
         """
     )
     repo = Path(__file__).resolve().parents[3]
-    finished = subprocess.run(
-        [sys.executable, "-c", script], cwd=repo, capture_output=True, text=True, timeout=60
-    )
+    finished = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True, text=True, timeout=60)
     assert finished.returncode == 0 and finished.stdout.strip() == "done", finished.stderr

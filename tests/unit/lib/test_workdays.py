@@ -19,9 +19,7 @@ def _library_knows(year: int) -> bool:
 
 # The 2027 cases describe the real situation with chinesecalendar 1.11.0; once an
 # upgrade publishes 2027 they no longer test the fallback (the 2099 test still does).
-needs_2027_unknown = pytest.mark.skipif(
-    _library_knows(2027), reason="chinesecalendar now has 2027 data"
-)
+needs_2027_unknown = pytest.mark.skipif(_library_knows(2027), reason="chinesecalendar now has 2027 data")
 
 
 def at(y: int, m: int, d: int, hour: int = 10, minute: int = 0) -> datetime:

@@ -11,7 +11,9 @@ from tests.api.notifications.helpers import queue
 
 async def _queued(client, auth, clock, count: int) -> list[int]:
     resident_id = await user_id(client, await auth.role("resident"))
-    return [await queue(resident_id, "case.start", clock.now(), n, receipt_no=f"BM-{n}", title="甲") for n in range(count)]
+    return [
+        await queue(resident_id, "case.start", clock.now(), n, receipt_no=f"BM-{n}", title="甲") for n in range(count)
+    ]
 
 
 async def test_a_claimed_row_is_leased_until_the_lease_runs_out(client, auth, clock):

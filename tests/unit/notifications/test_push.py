@@ -41,8 +41,13 @@ def _browser() -> tuple[ec.EllipticCurvePrivateKey, bytes, Target]:
     auth = os.urandom(16)
     point = key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
     target = Target(
-        id=1, user_id=1, endpoint="https://push.example.com/x", p256dh=b64url(point), auth=b64url(auth),
-        locale=None, last_success_at=None,
+        id=1,
+        user_id=1,
+        endpoint="https://push.example.com/x",
+        p256dh=b64url(point),
+        auth=b64url(auth),
+        locale=None,
+        last_success_at=None,
     )
     return key, auth, target
 
@@ -93,9 +98,15 @@ async def test_headers_carry_ttl_urgency_topic_and_vapid(push_client):
     _, _, target = _browser()
     headers = push_client.headers(target, 600, "high", "case-9")
     assert (headers["TTL"], headers["Urgency"], headers["Topic"], headers["Content-Encoding"]) == (
-        "600", "high", "case-9", "aes128gcm"
+        "600",
+        "high",
+        "case-9",
+        "aes128gcm",
     )
-    assert headers["Authorization"].startswith("vapid t=") and f"k={push_client.vapid.application_server_key}" in headers["Authorization"]
+    assert (
+        headers["Authorization"].startswith("vapid t=")
+        and f"k={push_client.vapid.application_server_key}" in headers["Authorization"]
+    )
     assert "Topic" not in push_client.headers(target, 0, "normal", None)
 
 
@@ -141,8 +152,19 @@ def test_retry_after_in_seconds_or_as_a_date():
 
 
 @pytest.mark.parametrize(
-    ("status", "outcome"), [(201, "ok"), (202, "ok"), (404, "gone"), (410, "gone"), (429, "retry"), (500, "retry"),
-                            (503, "retry"), (400, "failed"), (403, "failed"), (413, "failed")]
+    ("status", "outcome"),
+    [
+        (201, "ok"),
+        (202, "ok"),
+        (404, "gone"),
+        (410, "gone"),
+        (429, "retry"),
+        (500, "retry"),
+        (503, "retry"),
+        (400, "failed"),
+        (403, "failed"),
+        (413, "failed"),
+    ],
 )
 def test_push_service_answers_are_classified(status, outcome):
     assert classify(status, None).outcome == outcome
@@ -163,8 +185,13 @@ async def test_sends_reuse_connections_and_never_exceed_the_concurrency():
         sends = [
             client.send(
                 Target(
-                    id=n, user_id=n, endpoint=device.endpoint, p256dh=device.subscription()["keys"]["p256dh"],
-                    auth=device.subscription()["keys"]["auth"], locale=None, last_success_at=None,
+                    id=n,
+                    user_id=n,
+                    endpoint=device.endpoint,
+                    p256dh=device.subscription()["keys"]["p256dh"],
+                    auth=device.subscription()["keys"]["auth"],
+                    locale=None,
+                    last_success_at=None,
                 ),
                 encode_fitting(_message(body=f"第{round_}轮")),
                 ttl=60,

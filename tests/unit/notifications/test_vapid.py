@@ -20,7 +20,9 @@ def test_the_key_is_created_once_with_mode_0600(tmp_path):
     first = load_vapid(tmp_path / "data", "mailto:ops@example.com")
     path = tmp_path / "data" / KEY_FILE
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert load_vapid(tmp_path / "data", "mailto:ops@example.com").application_server_key == first.application_server_key
+    assert (
+        load_vapid(tmp_path / "data", "mailto:ops@example.com").application_server_key == first.application_server_key
+    )
     assert [p.name for p in path.parent.iterdir()] == [KEY_FILE]  # no temporary files left
 
 
