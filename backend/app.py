@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from functools import partial
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from litestar import Litestar, Router
+from litestar.config.compression import CompressionConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
-from litestar.config.compression import CompressionConfig
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.compression import CompressionMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -29,18 +29,6 @@ from backend.accounts.controller import (
     ResidentController,
     UserController,
 )
-from backend.lib.auth import BearerAuthMiddleware, VerifiedTokens
-from backend.lib.clock import Clock
-from backend.lib.crypto import FieldCipher
-from backend.lib.db import close_engine, open_engine
-from backend.lib.boundary import ApiRequest, BodyDeadlineMiddleware, check_url_and_headers
-from backend.lib.errors import EXCEPTION_HANDLERS
-from backend.lib.openapi import StrictStructSchemaPlugin, document_errors
-from backend.lib.security import security_headers
-from backend.lib.health import healthz
-from backend.lib.i18n import Texts
-from backend.lib.logs import redact_access_log
-from backend.lib.sms import SmsSender, make_sender
 from backend.bookings import jobs as booking_jobs
 from backend.bookings.controller import (
     BookingController,
@@ -49,17 +37,28 @@ from backend.bookings.controller import (
     UnconfirmedHandoverController,
 )
 from backend.cases import jobs as case_jobs
-from backend.cases.controller import CaseController, HolidayController
 from backend.cases import service as case_service
+from backend.cases.controller import CaseController, HolidayController
 from backend.cases.service import Context as CaseContext
 from backend.catalog.controller import ServiceController
+from backend.lib.auth import BearerAuthMiddleware, VerifiedTokens
+from backend.lib.boundary import ApiRequest, BodyDeadlineMiddleware, check_url_and_headers
+from backend.lib.clock import Clock
+from backend.lib.crypto import FieldCipher
+from backend.lib.db import close_engine, open_engine
+from backend.lib.errors import EXCEPTION_HANDLERS
+from backend.lib.health import healthz
+from backend.lib.i18n import Texts
+from backend.lib.logs import redact_access_log
+from backend.lib.openapi import StrictStructSchemaPlugin, document_errors
+from backend.lib.security import security_headers
+from backend.lib.sms import SmsSender, make_sender
 from backend.media import jobs as media_jobs
 from backend.media import service as media_service
 from backend.media.controller import MediaController
 from backend.notices.controller import NoticeController
-from backend.notifications import delivery
+from backend.notifications import service as notifications
 from backend.notifications.controller import NotificationController, PushController
-from backend.notifications.vapid import load_vapid
 from backend.ratings.controller import (
     CaseRatingController,
     FollowUpController,
@@ -68,8 +67,8 @@ from backend.ratings.controller import (
 )
 from backend.ratings.service import Policy as RatingPolicy
 from backend.regions.controller import RegionController
-from backend.stats.controller import StatsController
 from backend.settings import Settings, resolve_secret
+from backend.stats.controller import StatsController
 
 log = logging.getLogger("bianmin")
 
@@ -121,7 +120,7 @@ def create_app(settings: Settings | None = None, sms: SmsSender | None = None, c
     cipher = FieldCipher(settings.secret_key)
     clock = clock or Clock()
     redact_access_log()  # no phone or photo link in the request lines of the log
-    vapid = load_vapid(settings.data_dir, settings.vapid_subject)
+    vapid = notifications.load_vapid(settings.data_dir, settings.vapid_subject)
     rating_policy = RatingPolicy(callback_days=settings.follow_up_callback_days, fix_days=settings.follow_up_fix_days)
     # Media sits below cases: whether someone may see a case's photo is asked of cases, from here.
     media_ctx = media_service.context(settings, load_user=accounts.load_current_user, case_visible=case_service.can_see)
@@ -146,7 +145,7 @@ def create_app(settings: Settings | None = None, sms: SmsSender | None = None, c
             )
         deliveries = None
         if settings.delivery_in_process:
-            deliveries = asyncio.create_task(delivery.run_forever(settings, texts, vapid, clock.now, sms))
+            deliveries = asyncio.create_task(notifications.deliver_forever(settings, texts, vapid, clock.now, sms))
         try:
             yield
         finally:

@@ -18,19 +18,17 @@ from backend.accounts import service as accounts
 from backend.accounts.structs import FLAGS, UserCreate
 from backend.bookings import jobs as booking_jobs
 from backend.cases import jobs as case_jobs
-from backend.catalog import manage as catalog_manage
 from backend.catalog import service as catalog_service
-from backend.catalog import sheets
 from backend.lib.auth import ROLES, CurrentUser, issue_token
 from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import DatabaseUnavailable, close_engine, migrate, open_engine
 from backend.lib.errors import AppError
 from backend.lib.i18n import Texts
+from backend.lib.privacy import normalize_phone
 from backend.media import jobs as media_jobs
-from backend.media import storage as media_storage
-from backend.notifications import delivery
-from backend.notifications.vapid import load_vapid
+from backend.media import service as media_service
+from backend.notifications import service as notifications
 from backend.regions import service as regions
 from backend.settings import Settings, SettingsError, resolve_secret
 
@@ -154,14 +152,14 @@ def worker() -> None:
     async def work() -> None:
         tz = ZoneInfo(ctx.settings.timezone)
         also = [
-            media_jobs.stale_remover(media_storage.from_settings(ctx.settings)),
+            media_jobs.stale_remover(media_service.storage(ctx.settings)),
             partial(booking_jobs.run, tz=tz),
         ]
-        vapid = load_vapid(ctx.settings.data_dir, ctx.settings.vapid_subject)
+        vapid = notifications.load_vapid(ctx.settings.data_dir, ctx.settings.vapid_subject)
         ctx.say("cli.delivery_started", public_key=vapid.application_server_key)
         await asyncio.gather(
             case_jobs.run_forever(clock.now, ctx.settings.timer_interval_seconds, also=also),
-            delivery.run_forever(ctx.settings, ctx.texts, vapid, clock.now),
+            notifications.deliver_forever(ctx.settings, ctx.texts, vapid, clock.now),
         )
 
     try:
@@ -174,7 +172,7 @@ def worker() -> None:
 def vapid() -> None:
     """Print the VAPID public key (creating the key pair in the data dir if missing)."""
     settings = _load().settings
-    sys.stdout.write(load_vapid(settings.data_dir, settings.vapid_subject).application_server_key + "\n")
+    sys.stdout.write(notifications.load_vapid(settings.data_dir, settings.vapid_subject).application_server_key + "\n")
 
 
 @main.command("migrate")
@@ -235,7 +233,7 @@ def users_add(phone: str, role: str, region_code: str | None, name: str, flags: 
 def token(phone: str) -> None:
     """Print an access token for the user with PHONE, alone on stdout."""
     ctx = _load()
-    normalized = accounts.normalize_phone(phone) or phone
+    normalized = normalize_phone(phone) or phone
 
     async def work():
         return await accounts.find_by_phone(normalized)
@@ -264,12 +262,12 @@ def catalog_import(path: Path, dry_run: bool) -> None:
     """Import a catalog spreadsheet (XLSX or CSV); prints the per-row report."""
     ctx = _load()
     try:
-        rows = sheets.read_rows(path.read_bytes(), path.name)
-    except sheets.SheetError as exc:
+        rows = catalog_service.read_rows(path.read_bytes(), path.name)
+    except catalog_service.SheetError as exc:
         raise click.ClickException(ctx.texts.t("zh-Hans", f"error.{exc.key}", **exc.params)) from None
 
     async def work():
-        return await catalog_manage.import_rows(await _system_actor(), rows, dry_run, ctx.texts)
+        return await catalog_service.import_rows(await _system_actor(), rows, dry_run, ctx.texts)
 
     report = _with_database(ctx, work)
     for row in report.rows:
@@ -293,9 +291,11 @@ def catalog_export(path: Path) -> None:
     ctx = _load()
 
     async def work():
-        return await catalog_manage.records(await _system_actor())
+        return await catalog_service.records(await _system_actor())
 
     records = _with_database(ctx, work)
-    content = sheets.write_csv(records) if path.suffix.lower() == ".csv" else sheets.write_xlsx(records)
+    content = (
+        catalog_service.write_csv(records) if path.suffix.lower() == ".csv" else catalog_service.write_xlsx(records)
+    )
     path.write_bytes(content)
     ctx.say("cli.export_done", count=len(records), path=path)

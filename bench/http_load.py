@@ -35,8 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from backend.accounts.tables import User  # noqa: E402
 from benchlib import free_port, recreate_postgres  # noqa: E402
+
+from backend.accounts.tables import User  # noqa: E402
 from backend.cases.tables import Case, CaseEvent  # noqa: E402
 from backend.catalog import service as catalog  # noqa: E402
 from backend.catalog.tables import Service  # noqa: E402

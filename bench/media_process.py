@@ -1,7 +1,7 @@
 """How long does one phone photo take to become what we keep?
 
 A 4000×3000 (12 MP) JPEG with EXIF orientation and GPS, as phones write them,
-through ``backend.media.images.process``: decode (libjpeg at reduced scale),
+through ``backend.media._images.process``: decode (libjpeg at reduced scale),
 turn upright, shrink to 1600 px, convert to sRGB, encode a progressive JPEG and
 a 320 px thumbnail. A 4000×3000 PNG (a screenshot or a scan: no reduced-scale
 decoding) is timed for comparison.
@@ -19,7 +19,7 @@ import time
 
 from PIL import ExifTags, Image
 
-from backend.media.images import process
+from backend.media._images import process
 
 ROUNDS = 7
 SIZE = (4000, 3000)

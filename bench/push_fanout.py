@@ -39,8 +39,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from backend.accounts.tables import User  # noqa: E402
 from benchlib import free_port, recreate_postgres  # noqa: E402
+
+from backend.accounts.tables import User  # noqa: E402
 from backend.lib.auth import issue_token  # noqa: E402
 from backend.lib.db import close_engine, migrate, open_engine  # noqa: E402
 from backend.notifications.tables import Notification, PushSubscription  # noqa: E402

@@ -35,8 +35,9 @@ import asyncpg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from backend.accounts.tables import User  # noqa: E402
 from benchlib import recreate_postgres  # noqa: E402
+
+from backend.accounts.tables import User  # noqa: E402
 from backend.cases import service as cases  # noqa: E402
 from backend.cases.service import Context, Filters  # noqa: E402
 from backend.cases.tables import Case  # noqa: E402

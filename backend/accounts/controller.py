@@ -5,7 +5,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from backend.accounts import admin, assignees, family, residents, service, signin
+from backend.accounts import _admin as admin
+from backend.accounts import _assignees as assignees
+from backend.accounts import _family as family
+from backend.accounts import _residents as residents
+from backend.accounts import _signin as signin
+from backend.accounts import service as service
 from backend.accounts.structs import (
     AssigneePage,
     LoginRequest,

@@ -6,7 +6,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from backend.bookings import service, slots
+from backend.bookings import _slots as slots
+from backend.bookings import service
 from backend.bookings.structs import (
     Booking,
     BookingCreate,
@@ -24,8 +25,7 @@ from backend.bookings.structs import (
     VisitNote,
 )
 from backend.cases.service import Context
-from backend.idempotency.respond import respond_once
-from backend.idempotency.service import body_hash
+from backend.idempotency.service import body_hash, respond_once
 from backend.lib.auth import CurrentUser, require_roles, require_user
 from backend.lib.clock import Clock
 from backend.lib.structs import MAX_ID

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from backend.bookings import slots
+from backend.bookings import _slots as slots
 from backend.bookings.tables import Booking
 from backend.cases import service as cases
 from backend.lib.db import write_transaction

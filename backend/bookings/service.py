@@ -12,9 +12,8 @@ from typing import Any
 import msgspec
 from piccolo.columns.combination import WhereRaw
 
-from backend.accounts import family
 from backend.accounts import service as accounts
-from backend.bookings import slots
+from backend.bookings import _slots as slots
 from backend.bookings.structs import (
     Booking,
     BookingCreate,
@@ -31,14 +30,15 @@ from backend.bookings.tables import EligibilityOverride
 from backend.bookings.tables import Handover as HandoverRow
 from backend.bookings.tables import Slot as SlotRow
 from backend.cases import service as cases
-from backend.cases import transitions
 from backend.cases.service import Context
 from backend.cases.structs import CaseCreate
 from backend.catalog import service as catalog
+from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
 from backend.lib.db import json_list
 from backend.lib.errors import AppError, Conflict, Invalid, NotFound
 from backend.lib.i18n import to_script
+from backend.lib.privacy import redact_id_numbers
 from backend.media import service as media
 from backend.notifications import service as notifications
 
@@ -92,7 +92,7 @@ def _view(row: dict[str, Any], locale: str, ctx: Context) -> Booking:
 def _visible(actor: CurrentUser) -> Any:
     mine = (Row.resident == actor.id) | (Row.booked_by == actor.id)
     if actor.role == "resident":
-        return mine | WhereRaw(f"{Row._meta.tablename}.resident IN ({{}})", family.relatives_sql(actor.id))
+        return mine | WhereRaw(f"{Row._meta.tablename}.resident IN ({{}})", accounts.relatives_sql(actor.id))
     in_area = actor.scope.region_filter(Row.slot.grid_code)
     if actor.role == "grid_worker":
         return mine | in_area | (Row.slot.worker == actor.id)
@@ -122,7 +122,7 @@ async def _resident(actor: CurrentUser, data: BookingCreate) -> int:
             raise Invalid("case.resident_required", field="resident_id")
         return actor.id
     if actor.role == "resident":
-        if not await family.acts_for(actor.id, data.resident_id):
+        if not await accounts.acts_for(actor.id, data.resident_id):
             raise Invalid("booking.not_linked", field="resident_id")
     return data.resident_id
 
@@ -148,7 +148,7 @@ async def book(actor: CurrentUser, data: BookingCreate, now: datetime, ctx: Cont
     )
     if not taken:
         raise Conflict("booking.slot_full")
-    note = accounts.redact_id_numbers(data.note.strip())
+    note = redact_id_numbers(data.note.strip())
     case_data = CaseCreate(
         kind=data.kind,
         service_code=service["code"],
@@ -199,7 +199,7 @@ async def list_bookings(
 
 async def cancel(actor: CurrentUser, booking_id: int, now: datetime, ctx: Context) -> Booking:
     row = await _row(actor, booking_id)
-    may = await family.acts_for(actor.id, row["resident.id"]) or (
+    may = await accounts.acts_for(actor.id, row["resident.id"]) or (
         actor.role == "grid_worker" and (row["slot.worker.id"] == actor.id or actor.scope.covers(row["slot.grid_code"]))
     )
     if not may:
@@ -215,7 +215,7 @@ async def cancel(actor: CurrentUser, booking_id: int, now: datetime, ctx: Contex
         await SlotRow.update({SlotRow.booked: SlotRow.booked - 1}).where(
             (SlotRow.id == row["slot.id"]) & (SlotRow.booked > 0)
         )
-    await transitions.cancel_for_booking(actor.id, row["case_id"], now)
+    await cases.cancel_for_booking(actor.id, row["case_id"], now)
     return await get(actor, booking_id, ctx)
 
 
@@ -241,7 +241,7 @@ async def visit(
     if not moved:
         raise Conflict("booking.not_cancellable", state=ctx.texts.t(actor.locale, f"booking.status.{row['status']}"))
     photos = await media.attach(actor.id, row["case_id"], data.media)
-    note = accounts.redact_id_numbers(data.note.strip())
+    note = redact_id_numbers(data.note.strip())
     await cases.add_event(row["case_id"], now, actor.id, f"visit_{step}", None, None, note, photos)
     return await get(actor, booking_id, ctx)
 
@@ -253,7 +253,7 @@ async def grant_override(actor: CurrentUser, data: OverrideCreate, now: datetime
     await EligibilityOverride.insert(
         EligibilityOverride(resident=data.resident_id, granted_by=actor.id, reason=data.reason.strip(), created_at=now)
     )
-    await accounts.audit(actor.id, "booking.eligibility_override", "user", data.resident_id, {"reason": data.reason})
+    await audit(actor.id, "booking.eligibility_override", "user", data.resident_id, {"reason": data.reason})
 
 
 def _handover_view(row: dict[str, Any], locale: str, ctx: Context) -> Handover:
@@ -294,7 +294,7 @@ async def record_handover(
     if actor.role != "grid_worker":
         raise Conflict("booking.not_yours")
     # "身份证复印件 110101…" is a natural thing to type: keep the number masked like any note.
-    items = [HandoverItem(name=accounts.redact_id_numbers(item.name.strip()), count=item.count) for item in data.items]
+    items = [HandoverItem(name=redact_id_numbers(item.name.strip()), count=item.count) for item in data.items]
     data = HandoverCreate(items=items, direction=data.direction)
     row = HandoverRow(
         case_id=case_id,
@@ -306,7 +306,7 @@ async def record_handover(
     await row.save()
     await cases.add_event(case_id, now, actor.id, f"handover_{data.direction}", None, None, _items_text(data.items))
     await notifications.notify(case["resident.id"], "handover.confirm", now, case_id, receipt_no=case["receipt_no"])
-    await accounts.audit(actor.id, f"handover.{data.direction}", "case", case_id, {"handover": row.id})
+    await audit(actor.id, f"handover.{data.direction}", "case", case_id, {"handover": row.id})
     found = await HandoverRow.select(*_HANDOVER_COLUMNS).where(HandoverRow.id == row.id).first()
     return _handover_view(found, actor.locale, ctx)
 
@@ -314,7 +314,7 @@ async def record_handover(
 async def confirm_handover(actor: CurrentUser, case_id: int, handover_id: int, now: datetime, ctx: Context) -> Handover:
     """The resident (or a linked family member) confirms from their phone."""
     case = await cases.row_for(actor, case_id)
-    if not await family.acts_for(actor.id, case["resident.id"]):
+    if not await accounts.acts_for(actor.id, case["resident.id"]):
         raise Conflict("handover.not_yours")
     confirmed = (
         await HandoverRow.update({HandoverRow.confirmed_at: now, HandoverRow.confirmed_by: actor.id})

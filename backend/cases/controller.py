@@ -1,17 +1,15 @@
 from typing import Annotated
 
-
 from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from backend.accounts import limits
-from backend.cases import calendar, service, transitions
+from backend.accounts import service as accounts
+from backend.cases import service
 from backend.cases.service import Context, Filters
 from backend.cases.structs import Case, CaseCreate, CaseLookup, CasePage, HolidayYear, Kind, Status, Transition
-from backend.idempotency.respond import respond_once
-from backend.idempotency.service import body_hash
+from backend.idempotency.service import body_hash, respond_once
 from backend.lib.auth import CurrentUser, client_ip, require_roles, require_user
 from backend.lib.clock import Clock
 from backend.lib.errors import NotFound, request_locale
@@ -86,10 +84,10 @@ class CaseController(Controller):
     ) -> CaseLookup:
         ip = client_ip(request, settings.trust_forwarded_for)
         window = settings.otp_window_seconds
-        await limits.check("lookup", ip=ip, limit=settings.lookup_limit, window_seconds=window)
+        await accounts.check_limit("lookup", ip=ip, limit=settings.lookup_limit, window_seconds=window)
         found = await service.lookup(receipt_no, phone, request_locale(request), case_ctx)
         if found is None:
-            await limits.record("lookup", ip=ip)
+            await accounts.record_attempt("lookup", ip=ip)
             raise NotFound()
         return found
 
@@ -122,7 +120,7 @@ class CaseController(Controller):
             idempotency_key,
             body_hash(data),
             HTTP_200_OK,
-            lambda: transitions.apply(actor, case_id, data, clock.now(), case_ctx),
+            lambda: service.apply(actor, case_id, data, clock.now(), case_ctx),
         )
 
 
@@ -133,8 +131,8 @@ class HolidayController(Controller):
 
     @get(operation_id="GetHolidays")
     async def get_year(self, year: Annotated[int, QueryParameter(ge=2000, le=2100)]) -> HolidayYear:
-        return await calendar.year(year)
+        return await service.year(year)
 
     @put(operation_id="ReplaceHolidays")
     async def replace_year(self, data: JSONBody[HolidayYear]) -> HolidayYear:
-        return await calendar.replace_year(data)
+        return await service.replace_year(data)

@@ -1,366 +1,45 @@
-"""Submitting, reading and listing cases. Every query for a user goes through ``queries.visible``.
+"""The cases domain's one door: registering, reading and moving cases.
 
-Residents see their own cases; grid workers the cases in their grid (and those
-assigned to them); staff their township; admins their county. Anything else is
-404, like a case that does not exist.
+Other domains import this module (and ``cases.structs``) only. Behind it:
+``_cases`` (submit, read, list, look up), ``_transitions`` (the state machine),
+``_queries`` (the hot SQL and the one scope filter) and ``_calendar`` (working days).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
-
-import msgspec
-
-from backend.accounts import family
-from backend.accounts import service as accounts
-from backend.accounts.structs import UserCreate
-from backend.cases.structs import (
-    OPEN_STATUSES,
-    Case,
-    CaseCreate,
-    CaseLookup,
-    CasePage,
-    CaseSummary,
-    Event,
-    LookupEvent,
-    Person,
-    Place,
-    Resident,
+from backend.cases._calendar import calendar, replace_year, year
+from backend.cases._cases import (
+    Context,
+    Filters,
+    add_event,
+    can_see,
+    create,
+    get,
+    list_cases,
+    lookup,
+    receipt_no,
+    resident_of,
+    row_for,
 )
-from backend.cases import calendar, queries
-from backend.cases.tables import Case as Row
-from backend.cases.tables import CaseEvent, ReceiptCounter
-from backend.catalog import service as catalog
-from backend.lib.auth import CurrentUser
-from backend.lib.db import json_list
-from backend.lib.errors import AppError, Invalid, NotFound
-from backend.lib.i18n import Locale, Texts, to_script
-from backend.media import service as media
-from backend.media.links import Links
-from backend.notifications import service as notifications
-from backend.regions import service as regions
+from backend.cases._transitions import RULES, apply, cancel_for_booking, record_rating
 
-PAGE_SIZE = 20
-
-
-class Context(msgspec.Struct, frozen=True):
-    """What every case operation needs besides its arguments."""
-
-    texts: Texts
-    tz: ZoneInfo
-    default_time_limit_days: int
-    #: Signs the photo URLs on the timeline; without it, events carry photo ids only.
-    photo_links: Links | None = None
-
-
-async def _receipt_no(now: datetime, tz: ZoneInfo) -> str:
-    """The next BM-YYYY-MM-NNNNNN; the counter row is locked until the case commits."""
-    month = now.astimezone(tz).strftime("%Y-%m")
-    rows = await ReceiptCounter.raw(
-        "INSERT INTO receipt_counter (month, value) VALUES ({}, 1) "
-        "ON CONFLICT (month) DO UPDATE SET value = receipt_counter.value + 1 RETURNING value",
-        month,
-    )
-    return f"BM-{month}-{rows[0]['value']:06d}"
-
-
-async def _resident_for(actor: CurrentUser, data: CaseCreate) -> tuple[int, str | None]:
-    """Who the case is for, and the identity check when someone files for them."""
-    proxied = data.resident_id is not None or data.resident_phone is not None
-    if actor.role == "resident":
-        if data.resident_id is not None and data.resident_phone is None and data.identity_check is None:
-            if await family.acts_for(actor.id, data.resident_id):
-                return data.resident_id, None  # a linked family member filing for the relative
-        if proxied or data.identity_check is not None:
-            raise AppError(403, "case.proxy_not_allowed")
-        return actor.id, None
-    if not proxied:
-        if actor.role == "grid_worker" or data.identity_check is not None:
-            raise Invalid("case.resident_required", field="resident_id")
-        return actor.id, None  # staff filing on their own account (e.g. a suggestion)
-    if data.identity_check is None:
-        raise Invalid("case.identity_check_required", field="identity_check")
-    if data.resident_id is not None:
-        try:
-            user = await accounts.get_user(data.resident_id, "zh-Hans")
-        except NotFound:
-            raise Invalid("case.resident_invalid", field="resident_id") from None
-        if user.role != "resident":
-            raise Invalid("case.resident_invalid", field="resident_id")
-        if user.region is not None and not actor.scope.covers(user.region.code):
-            raise Invalid("case.resident_invalid", field="resident_id")
-        return user.id, data.identity_check
-    phone = accounts.normalize_phone(data.resident_phone or "")
-    if phone is None:
-        raise Invalid("auth.phone_invalid", field="resident_phone")
-    found = await accounts.find_by_phone(phone)
-    if found is not None:
-        user = await accounts.get_user(found["id"], "zh-Hans")
-        if user.role != "resident":
-            raise Invalid("case.resident_invalid", field="resident_phone")
-        return user.id, data.identity_check
-    created = await accounts.create_user(
-        UserCreate(phone=phone, name=(data.resident_name or "").strip(), region=data.region), actor=actor.id
-    )
-    return created.id, data.identity_check
-
-
-async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Context) -> Case:
-    """Register a case (登记). Runs inside the caller's write transaction."""
-    if regions.level_of(data.region) != "grid" or (region_id := await regions.id_for_code(data.region)) is None:
-        raise Invalid("case.region_invalid", field="region")
-    if actor.role != "resident" and not actor.scope.covers(data.region):
-        raise Invalid("case.region_invalid", field="region")
-    time_limit = ctx.default_time_limit_days
-    service_code = data.service_code.strip().upper() if data.service_code else None
-    if service_code is not None:
-        terms = await catalog.intake_terms(service_code)
-        if terms is None or not terms[0]:
-            raise Invalid("case.service_invalid", field="service_code")
-        time_limit = terms[1]
-    elif data.kind not in ("complaint", "suggestion"):
-        raise Invalid("case.service_required", field="service_code")
-    resident_id, identity_check = await _resident_for(actor, data)
-    work = await calendar.calendar()
-    receipt = await _receipt_no(now, ctx.tz)
-    # Written out rather than Row(...).save(): building Piccolo's insert cost more than running it.
-    [row] = await Row.raw(
-        "INSERT INTO app_case (receipt_no, kind, service_code, title, description, region, region_code, address, "
-        "lat, lng, resident, submitted_by, identity_check, status, time_limit_days, response_due, low_rated, "
-        "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'submitted', {}, {}, {}, "
-        "{}, {}) RETURNING id",
-        receipt,
-        data.kind,
-        service_code,
-        accounts.redact_id_numbers(data.title.strip()),
-        accounts.redact_id_numbers(data.description.strip()),
-        region_id,
-        data.region,
-        accounts.redact_id_numbers(data.address.strip()),
-        data.lat,
-        data.lng,
-        resident_id,
-        actor.id,
-        identity_check,
-        time_limit,
-        work.add_workdays(now, 1, ctx.tz),
-        False,
-        now,
-        now,
-    )
-    case_id = row["id"]
-    media_ids = await media.attach(actor.id, case_id, data.media)
-    await add_event(case_id, now, actor.id, "submit", None, "submitted", media=media_ids)
-    await accounts.audit(actor.id, "case.submit", "case", case_id, {"to": "submitted"})
-    if resident_id != actor.id:
-        await notifications.notify(resident_id, "case.filed_for_you", now, case_id, receipt_no=receipt)
-    return await get(actor, case_id, now, ctx, audit_reveal=False)
-
-
-async def add_event(
-    case_id: int,
-    at: datetime,
-    actor_id: int | None,
-    action: str,
-    from_status: str | None,
-    to_status: str | None,
-    note: str = "",
-    media: list[int] | None = None,
-) -> None:
-    await CaseEvent.raw(
-        "INSERT INTO case_event (case_id, at, actor, action, from_status, to_status, note, media) "
-        "VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
-        case_id,
-        at,
-        actor_id,
-        action,
-        from_status,
-        to_status,
-        note,
-        msgspec.json.encode(media or []).decode(),
-    )
-
-
-def _person(row: dict[str, Any], prefix: str) -> Person | None:
-    if row.get(f"{prefix}.id") is None:
-        return None
-    return Person(id=row[f"{prefix}.id"], name=row[f"{prefix}.name"], role=row[f"{prefix}.role"])
-
-
-def _flags(row: dict[str, Any], now: datetime) -> tuple[bool, bool]:
-    if row["status"] not in OPEN_STATUSES or row["deadline"] is None:
-        return False, False
-    overdue = now > row["deadline"]
-    return (not overdue and row["due_soon_at"] is not None and now >= row["due_soon_at"]), overdue
-
-
-def _summary_fields(row: dict[str, Any], locale: Locale, texts: Texts, now: datetime) -> dict[str, Any]:
-    script = "hant" if locale == "zh-Hant" else "hans"
-    due_soon, overdue = _flags(row, now)
-    return {
-        "id": row["id"],
-        "receipt_no": row["receipt_no"],
-        "kind": row["kind"],
-        "kind_label": texts.t(locale, f"case.kind.{row['kind']}"),
-        "service_code": row["service_code"],
-        "title": to_script(row["title"], locale),
-        "status": row["status"],
-        "status_label": texts.t(locale, f"case.status.{row['status']}"),
-        "region": Place(code=row["region_code"], name=row[f"region.name_{script}"]),
-        # The phone appears only in the detail, where opening it is audited.
-        "resident": Resident(id=row["resident.id"], name=row["resident.name"], phone=None),
-        "assignee": _person(row, "assignee"),
-        "deadline": row["deadline"],
-        "due_soon": due_soon,
-        "overdue": overdue,
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
-    }
-
-
-async def _timeline(case_id: int, locale: Locale, texts: Texts) -> list[Event]:
-    rows = await CaseEvent.raw("{}", queries.timeline(case_id))
-    return [
-        Event(
-            at=row["at"],
-            actor=_person(row, "actor"),
-            action=row["action"],
-            action_label=texts.t(locale, f"case.action.{row['action']}"),
-            from_status=row["from_status"],
-            to_status=row["to_status"],
-            note=to_script(row["note"], locale),
-            media=json_list(row["media"]),
-        )
-        for row in rows
-    ]
-
-
-async def row_for(actor: CurrentUser, case_id: int) -> dict[str, Any]:
-    """The case as stored, if ``actor`` may see it; otherwise 404."""
-    rows = await Row.raw("{}", queries.detail(actor, case_id))
-    if not rows:
-        raise NotFound()
-    return rows[0]
-
-
-async def can_see(actor: CurrentUser, case_id: int) -> bool:
-    """Whether ``actor`` may see the case (and so its photos: media asks through this)."""
-    return await Row.exists().where((Row.id == case_id) & queries.visible(actor))
-
-
-async def get(actor: CurrentUser, case_id: int, now: datetime, ctx: Context, audit_reveal: bool = True) -> Case:
-    row = await row_for(actor, case_id)
-    if audit_reveal and row["resident.id"] != actor.id:
-        # A worker opening a case sees the resident's phone: that is a read of personal data.
-        await accounts.audit(actor.id, "case.read_personal", "case", case_id)
-    locale = actor.locale
-    fields = _summary_fields(row, locale, ctx.texts, now)
-    fields["resident"] = Resident(id=row["resident.id"], name=row["resident.name"], phone=row["resident.phone"])
-    return Case(
-        **fields,
-        description=to_script(row["description"], locale),
-        address=to_script(row["address"], locale),
-        lat=row["lat"],
-        lng=row["lng"],
-        submitted_by=_person(row, "submitted_by"),  # type: ignore[arg-type]
-        identity_check=row["identity_check"],
-        owner=_person(row, "owner"),
-        department=row["department"],
-        time_limit_days=row["time_limit_days"],
-        accepted_at=row["accepted_at"],
-        resolved_at=row["resolved_at"],
-        closed_at=row["closed_at"],
-        timeline=await _with_photos(await _timeline(case_id, locale, ctx.texts), actor.id, now, ctx),
-    )
-
-
-async def _with_photos(timeline: list[Event], viewer_id: int, now: datetime, ctx: Context) -> list[Event]:
-    """Add signed URLs to the timeline's photos: an <img> cannot send the bearer token."""
-    ids = [media_id for event in timeline for media_id in event.media]
-    if ctx.photo_links is None or not ids:
-        return timeline
-    found = await media.photos(ids, viewer_id, now, ctx.photo_links)
-    for event in timeline:
-        event.photos = [found[media_id] for media_id in event.media if media_id in found]
-    return timeline
-
-
-class Filters(msgspec.Struct, kw_only=True):
-    status: str | None = None
-    kind: str | None = None
-    region: str | None = None
-    overdue: bool | None = None
-    #: True: open cases past 80 % of their time limit and not yet overdue.
-    due_soon: bool | None = None
-    assignee: int | None = None
-    cursor: int | None = None
-    limit: int = PAGE_SIZE
-
-
-async def list_cases(actor: CurrentUser, filters: Filters, now: datetime, ctx: Context) -> CasePage:
-    """Newest first, cursor-paged; ``overdue=true`` is the 督办 list."""
-    statement = queries.case_list(
-        actor,
-        status=filters.status,
-        kind=filters.kind,
-        region=filters.region,
-        assignee=filters.assignee,
-        overdue=filters.overdue,
-        due_soon=filters.due_soon,
-        open_statuses=sorted(OPEN_STATUSES),
-        now=now,
-        before_id=filters.cursor,
-        limit=filters.limit + 1,
-    )
-    rows = await Row.raw("{}", statement)
-    items = [CaseSummary(**_summary_fields(row, actor.locale, ctx.texts, now)) for row in rows[: filters.limit]]
-    more = len(rows) > filters.limit
-    return CasePage(items=items, next_cursor=str(items[-1].id) if more else None)
-
-
-async def lookup(receipt_no: str, phone: str, locale: Locale, ctx: Context) -> CaseLookup | None:
-    """Status by receipt number and the resident's phone; None on any mismatch."""
-    normalized = accounts.normalize_phone(phone)
-    row = (
-        await Row.select(Row.id, Row.receipt_no, Row.kind, Row.status, Row.created_at, Row.deadline, Row.resident.phone)
-        .where(Row.receipt_no == receipt_no.strip().upper())
-        .first()
-    )
-    if row is None or normalized is None or row["resident.phone"] != normalized:
-        return None
-    events = (
-        await CaseEvent.select(CaseEvent.at, CaseEvent.action, CaseEvent.to_status)
-        .where(CaseEvent.case == row["id"])
-        .order_by(CaseEvent.id)
-    )
-    texts = ctx.texts
-    return CaseLookup(
-        receipt_no=row["receipt_no"],
-        kind_label=texts.t(locale, f"case.kind.{row['kind']}"),
-        status=row["status"],
-        status_label=texts.t(locale, f"case.status.{row['status']}"),
-        created_at=row["created_at"],
-        deadline=row["deadline"],
-        timeline=[
-            LookupEvent(
-                at=event["at"],
-                action_label=texts.t(locale, f"case.action.{event['action']}"),
-                status_label=texts.t(locale, f"case.status.{event['to_status']}") if event["to_status"] else None,
-            )
-            for event in events
-        ],
-    )
-
-
-async def receipt_no(case_id: int) -> str:
-    row = await Row.select(Row.receipt_no).where(Row.id == case_id).first()
-    return row["receipt_no"] if row else ""
-
-
-async def resident_of(case_id: int) -> int:
-    row = await Row.select(Row.resident).where(Row.id == case_id).first()
-    if row is None:
-        raise NotFound()
-    return row["resident"]
+__all__ = [
+    "RULES",
+    "Context",
+    "Filters",
+    "add_event",
+    "apply",
+    "calendar",
+    "can_see",
+    "cancel_for_booking",
+    "create",
+    "get",
+    "list_cases",
+    "lookup",
+    "receipt_no",
+    "record_rating",
+    "replace_year",
+    "resident_of",
+    "row_for",
+    "year",
+]

@@ -3,14 +3,16 @@ from typing import Annotated
 
 import anyio
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.di import NamedDependency
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from backend.catalog import manage, service, sheets
+from backend.catalog import _manage as manage
+from backend.catalog import _sheets as sheets
+from backend.catalog import service as service
 from backend.catalog.structs import (
     Category,
     Channel,

@@ -1,4 +1,4 @@
-"""Run a create at most once per (user, kind of object, Idempotency-Key).
+"""Run a create at most once per (user, kind of object, Idempotency-Key), and answer retries.
 
 The record is written in the same transaction as the object, so either both
 exist or neither does. A retry with the same key and body gets the first answer
@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Awaitable, Callable
 
 import msgspec
+from litestar import Response
 
 from backend.idempotency.tables import IdempotentRequest as Row
 from backend.lib.db import is_unique_violation, now, write_transaction
@@ -111,3 +112,24 @@ async def run_once(user_id: int, kind: str, key: str | None, request_hash: str, 
         if is_unique_violation(exc) and (found := await _find(ident)) is not None:
             return _answer(found, request_hash)
         raise
+
+
+async def respond_once(
+    user_id: int,
+    kind: str,
+    key: str | None,
+    request_hash: str,
+    status: int,
+    produce: Callable[[], Awaitable[msgspec.Struct]],
+) -> Response[bytes]:
+    """Run ``produce`` once per (user, kind, key) and answer with the stored bytes.
+
+    >>> return await respond_once(actor.id, "case", key, body_hash(data), 201, lambda: create(...))
+    """
+
+    async def create() -> tuple[int, bytes]:
+        return status, msgspec.json.encode(await produce())
+
+    code, body = await run_once(user_id, kind, key, request_hash, create)
+    # The bytes of the first answer, so a retry gets exactly what the first call got.
+    return Response(body, status_code=code, media_type="application/json")

@@ -20,11 +20,11 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from litestar import Request
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.status_codes import (
     HTTP_408_REQUEST_TIMEOUT,
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
 )
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.lib.errors import AppError, Invalid, NotFound
 from backend.lib.structs import MAX_ID

@@ -37,7 +37,7 @@ from litestar.status_codes import (
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 
-from backend.lib.i18n import Texts, Locale, negotiate
+from backend.lib.i18n import Locale, Texts, negotiate
 
 log = logging.getLogger("bianmin.errors")
 

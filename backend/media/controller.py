@@ -10,7 +10,8 @@ from litestar.status_codes import HTTP_201_CREATED
 from backend.idempotency.service import run_once
 from backend.lib.auth import CurrentUser, require_user
 from backend.lib.clock import Clock
-from backend.media import service, upload
+from backend.media import _upload as upload
+from backend.media import service
 from backend.media.service import Context
 from backend.media.structs import Photo
 

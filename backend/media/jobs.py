@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from backend.media import service
-from backend.media.storage import Storage
+from backend.media._storage import Storage
 
 log = logging.getLogger("bianmin.timers")
 STALE_AFTER = timedelta(days=1)

@@ -23,10 +23,10 @@ from piccolo.engine.postgres import PostgresEngine
 from backend.lib.auth import CurrentUser, UserLoader
 from backend.lib.db import write_transaction
 from backend.lib.errors import Invalid, NotFound
-from backend.media import images
-from backend.media.images import Processed
-from backend.media.links import Links
-from backend.media.storage import Storage, from_settings
+from backend.media import _images as images
+from backend.media._images import Processed
+from backend.media._links import Links
+from backend.media._storage import Storage, from_settings
 from backend.media.structs import Photo
 from backend.media.tables import Media
 from backend.settings import Settings
@@ -52,6 +52,11 @@ class Context(msgspec.Struct, frozen=True):
     max_bytes: int
     load_user: UserLoader
     case_visible: CaseVisible
+
+
+def storage(settings: Settings) -> Storage:
+    """Where the photos' bytes are kept for ``settings`` (for the stale-upload job outside a request)."""
+    return from_settings(settings)
 
 
 def context(settings: Settings, *, load_user: UserLoader, case_visible: CaseVisible) -> Context:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.accounts import service as accounts
+from backend.lib.audit import audit
 from backend.lib.auth import CODE_LENGTH, CurrentUser
 from backend.lib.db import now
 from backend.lib.errors import AppError, Invalid
@@ -79,6 +79,6 @@ async def publish(actor: CurrentUser, data: NoticeCreate) -> Notice:
     )
     async with Row._meta.db.transaction():
         await row.save()
-        await accounts.audit(actor.id, "notice.publish", "notice", row.id, {"region": data.region})
+        await audit(actor.id, "notice.publish", "notice", row.id, {"region": data.region})
     created = await Row.select(*_COLUMNS).where(Row.id == row.id).first()
     return _to_struct(created, actor.locale)

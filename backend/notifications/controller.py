@@ -9,7 +9,9 @@ from backend.lib.auth import CurrentUser, require_user
 from backend.lib.clock import Clock
 from backend.lib.i18n import Texts
 from backend.lib.structs import MAX_ID
-from backend.notifications import service, subscriptions
+from backend.notifications import _subscriptions as subscriptions
+from backend.notifications import service as service
+from backend.notifications._vapid import Vapid
 from backend.notifications.structs import (
     NotificationPage,
     PushKey,
@@ -17,7 +19,6 @@ from backend.notifications.structs import (
     PushSubscriptionCreate,
     PushSubscriptionRemove,
 )
-from backend.notifications.vapid import Vapid
 from backend.settings import Settings
 
 

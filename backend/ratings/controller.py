@@ -6,8 +6,7 @@ from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from backend.cases.service import Context as CaseContext
-from backend.idempotency.respond import respond_once
-from backend.idempotency.service import body_hash
+from backend.idempotency.service import body_hash, respond_once
 from backend.lib.auth import CurrentUser, require_roles, require_user
 from backend.lib.clock import Clock
 from backend.lib.structs import MAX_ID

@@ -13,16 +13,15 @@ from typing import Any
 
 import msgspec
 
-from backend.accounts import family
 from backend.accounts import service as accounts
-from backend.cases import calendar
 from backend.cases import service as cases
-from backend.cases import transitions
 from backend.cases.service import Context as CaseContext
+from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
 from backend.lib.db import is_unique_violation, json_list, write_transaction
 from backend.lib.errors import Conflict, Invalid, NotFound
 from backend.lib.i18n import to_script
+from backend.lib.privacy import redact_id_numbers
 from backend.notifications import service as notifications
 from backend.ratings.structs import (
     BAD_TAGS,
@@ -131,7 +130,7 @@ async def for_case(actor: CurrentUser, case_id: int, now: datetime, ctx: CaseCon
     return CaseRatings(
         ratings=[_view(r, actor.locale, ctx) for r in ratings],
         follow_up=await _follow_up_view(follow_up, actor.locale, ctx, now) if follow_up else None,
-        can_rate=await family.acts_for(actor.id, row["resident.id"])
+        can_rate=await accounts.acts_for(actor.id, row["resident.id"])
         and _next_kind(row, ratings, follow_up) is not None,
     )
 
@@ -152,7 +151,7 @@ async def rate(
     if any(tag not in _allowed_tags(data.score) for tag in data.tags):
         raise Invalid("rating.tags_invalid", field="tags")
     case = await cases.row_for(actor, case_id)
-    if not await family.acts_for(actor.id, case["resident.id"]):
+    if not await accounts.acts_for(actor.id, case["resident.id"]):
         raise Conflict("rating.not_yours")
     ratings = await Rating.select().where(Rating.case_id == case_id)
     follow_up = await _follow_up_for_case(case_id)
@@ -167,7 +166,7 @@ async def rate(
         slot=f"{case_id}:{kind}",
         score=data.score,
         tags=msgspec.json.encode(list(dict.fromkeys(data.tags))).decode(),
-        comment=accounts.redact_id_numbers(data.comment.strip()),
+        comment=redact_id_numbers(data.comment.strip()),
         created_at=now,
     )
     try:
@@ -176,9 +175,9 @@ async def rate(
         if is_unique_violation(exc):  # the same rating sent twice at the same moment
             raise Conflict("rating.already_rated", state="") from None
         raise
-    await transitions.record_rating(actor, case, kind == "again", data.score, row.comment, now)
+    await cases.record_rating(actor, case, kind == "again", data.score, row.comment, now)
     if kind == "first" and data.score <= 2:
-        work = await calendar.calendar()
+        work = await cases.calendar()
         await FollowUp.insert(
             FollowUp(
                 rating=row.id,
@@ -216,7 +215,7 @@ async def add_step(
     actor: CurrentUser, follow_up_id: int, data: StepCreate, now: datetime, ctx: CaseContext
 ) -> FollowUpView:
     """Record the callback (回访核实) or the fix (整改), each once, callback first."""
-    note = accounts.redact_id_numbers(data.note.strip())
+    note = redact_id_numbers(data.note.strip())
     async with write_transaction(FollowUp):
         row = await _follow_ups().where((FollowUp.id == follow_up_id) & _staff_scope(actor)).first()
         if row is None:
@@ -242,7 +241,7 @@ async def add_step(
         if data.step == "fix":
             resident = await cases.resident_of(case_id)
             await notifications.notify(resident, "rating.fixed", now, case_id, receipt_no=row["case_id.receipt_no"])
-        await accounts.audit(actor.id, f"follow_up.{data.step}", "follow_up", follow_up_id, {"outcome": data.outcome})
+        await audit(actor.id, f"follow_up.{data.step}", "follow_up", follow_up_id, {"outcome": data.outcome})
     updated = await _follow_ups().where(FollowUp.id == follow_up_id).first()
     return await _follow_up_view(updated, actor.locale, ctx, now)
 
@@ -269,7 +268,7 @@ async def flag(actor: CurrentUser, rating_id: int, data: FlagCreate, now: dateti
                 Rating.flagged_at: now,
             }
         ).where(Rating.id == rating_id)
-        await accounts.audit(actor.id, "rating.flag", "rating", rating_id, {"reason": data.reason.strip()})
+        await audit(actor.id, "rating.flag", "rating", rating_id, {"reason": data.reason.strip()})
     return _view(await Rating.select().where(Rating.id == rating_id).first(), actor.locale, ctx)
 
 
@@ -287,7 +286,7 @@ async def decide(actor: CurrentUser, rating_id: int, data: Decision, now: dateti
                 Rating.decision_note: data.note.strip(),
             }
         ).where(Rating.id == rating_id)
-        await accounts.audit(actor.id, f"rating.flag_{status}", "rating", rating_id, {"note": data.note.strip()})
+        await audit(actor.id, f"rating.flag_{status}", "rating", rating_id, {"note": data.note.strip()})
     return _view(await Rating.select().where(Rating.id == rating_id).first(), actor.locale, ctx)
 
 

@@ -6,7 +6,8 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from backend.lib.auth import CurrentUser, require_roles
 from backend.lib.errors import NotFound, request_locale
-from backend.regions import manage, service
+from backend.regions import _manage as manage
+from backend.regions import service
 from backend.regions.structs import RegionCreate, RegionPage, RegionRecord, RegionRecordPage, RegionUpdate
 
 admin_only = [require_roles("admin")]

@@ -12,7 +12,8 @@ from backend.lib.auth import CurrentUser, require_roles
 from backend.lib.clock import Clock
 from backend.lib.errors import Invalid, NotFound
 from backend.regions import service as regions
-from backend.stats import export, service
+from backend.stats import _export as export
+from backend.stats import service
 from backend.stats.service import GROUPINGS, GroupBy, Summary
 
 Region = Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$")]

@@ -2,7 +2,7 @@ import asyncio
 
 import pytest
 
-from backend.accounts.service import mask_phone
+from backend.lib.privacy import mask_phone
 from tests.conftest import DEMO, error_code
 
 PHONE = DEMO["resident"]

@@ -1,7 +1,7 @@
 import pytest
 
-from backend.accounts.service import mask_phone
 from backend.accounts.tables import Audit
+from backend.lib.privacy import mask_phone
 from tests.conftest import DEMO, error_code
 
 

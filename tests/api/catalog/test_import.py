@@ -1,6 +1,6 @@
 import pytest
 
-from backend.accounts import service as accounts_service
+from backend.catalog import _manage as catalog_manage
 from tests.conftest import error_code
 from tests.unit.catalog.messy import messy_township_xlsx
 
@@ -79,7 +79,7 @@ async def test_import_that_fails_while_writing_leaves_nothing_behind(client, aut
     async def broken_audit(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(accounts_service, "audit", broken_audit)
+    monkeypatch.setattr(catalog_manage, "audit", broken_audit)
     response = await _import(client, await auth.role("staff"), messy_township_xlsx())
     assert response.status_code == 500
     assert await _codes(client) == before

@@ -4,7 +4,7 @@ import asyncio
 import threading
 import time
 
-from backend.media import images
+from backend.media import _images as images
 from tests.unit.media.pictures import jpeg
 
 from .helpers import upload

@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
+from backend.media._storage import from_settings
 from backend.media.jobs import remove_stale
-from backend.media.storage import from_settings
 from tests.api.cases.helpers import submit
 from tests.unit.media.pictures import jpeg
 

@@ -6,9 +6,9 @@ import pytest
 
 from backend.lib.i18n import Texts
 from backend.lib.sms import WebhookSender
-from backend.notifications import delivery
-from backend.notifications.delivery import Deliverer
-from backend.notifications.vapid import load_vapid
+from backend.notifications import _delivery as delivery
+from backend.notifications._delivery import Deliverer
+from backend.notifications._vapid import load_vapid
 from backend.settings import Settings
 from tests.pushservice import PushService
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from backend.notifications import subscriptions
-from backend.notifications.delivery import Policy
-from backend.notifications.push import MAX_BODY, MAX_PLAINTEXT
+from backend.notifications import _subscriptions as subscriptions
+from backend.notifications._delivery import Policy
+from backend.notifications._push import MAX_BODY, MAX_PLAINTEXT
 from tests.api.cases.helpers import user_id
 from tests.api.notifications.helpers import INSECURE, accepted_case, browser, queue, row, subscribe
 

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from backend.notifications.delivery import Policy
+from backend.notifications._delivery import Policy
 from tests.api.cases.helpers import user_id
 from tests.api.notifications.helpers import INSECURE, accepted_case, browser, queue, row, subscribe
 from tests.conftest import DEMO

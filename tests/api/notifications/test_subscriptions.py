@@ -5,7 +5,8 @@ import base64
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from backend.notifications import outbox, subscriptions
+from backend.notifications import _outbox as outbox
+from backend.notifications import _subscriptions as subscriptions
 from tests.api.cases.helpers import user_id
 from tests.api.notifications.helpers import INSECURE
 from tests.conftest import error_code

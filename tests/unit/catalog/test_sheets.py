@@ -5,11 +5,11 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-import openpyxl
 import opencc
+import openpyxl
 import pytest
 
-from backend.catalog.sheets import MAX_ROWS, SheetError, read_rows, write_csv, write_xlsx
+from backend.catalog._sheets import MAX_ROWS, SheetError, read_rows, write_csv, write_xlsx
 from backend.catalog.structs import ServiceRecord, ServiceWrite
 
 from .messy import messy_township_xlsx

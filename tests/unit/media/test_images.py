@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from backend.lib.errors import AppError
-from backend.media.images import MAX_PIXELS, process
+from backend.media._images import MAX_PIXELS, process
 from tests.unit.media.pictures import (
     assert_pixels_only,
     bomb_png,

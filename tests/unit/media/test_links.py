@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from backend.media.links import Links
+from backend.media._links import Links
 
 SECRET = "test-secret-key-that-is-long-enough-for-hkdf-0123456789"
 NOON = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)

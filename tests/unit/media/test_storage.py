@@ -2,7 +2,7 @@
 
 import pytest
 
-from backend.media.storage import LocalStorage, content_key
+from backend.media._storage import LocalStorage, content_key
 
 
 async def test_the_same_bytes_are_stored_once_under_their_hash(tmp_path):

@@ -3,8 +3,8 @@
 import asyncio
 from datetime import timedelta
 
-from backend.notifications import outbox
-from backend.notifications.outbox import Outcome, Tally
+from backend.notifications import _outbox as outbox
+from backend.notifications._outbox import Outcome, Tally
 from tests.api.cases.helpers import user_id
 from tests.api.notifications.helpers import queue
 

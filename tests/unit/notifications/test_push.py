@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from webpush import WebPush
 from webpush.types import WebPushSubscription
 
-from backend.notifications.delivery import Policy
-from backend.notifications.push import (
+from backend.notifications._delivery import Policy
+from backend.notifications._push import (
     MAX_BODY,
     MAX_PLAINTEXT,
     PushClient,
@@ -24,8 +24,8 @@ from backend.notifications.push import (
     parse_retry_after,
     topic_for,
 )
+from backend.notifications._vapid import Vapid, audience
 from backend.notifications.structs import PushMessage, Target
-from backend.notifications.vapid import Vapid, audience
 from tests.pushservice import PushService, b64url
 
 _KEY = ec.generate_private_key(ec.SECP256R1())

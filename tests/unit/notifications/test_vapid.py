@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from backend.app import create_app
-from backend.notifications.vapid import KEY_FILE, load_vapid
+from backend.notifications._vapid import KEY_FILE, load_vapid
 from backend.settings import Settings
 from tests.conftest import SECRET, running
 

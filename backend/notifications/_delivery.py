@@ -30,12 +30,12 @@ from backend.accounts import service as accounts
 from backend.accounts.structs import Contact
 from backend.lib.i18n import Locale, Texts, to_script
 from backend.lib.sms import SmsFailed, SmsSender, make_sender
-from backend.notifications import outbox
-from backend.notifications.outbox import Outcome, Tally
-from backend.notifications.push import PushClient, PushResult, Urgency, encode_fitting, topic_for
-from backend.notifications.service import text
+from backend.notifications import _outbox as outbox
+from backend.notifications._inbox import text
+from backend.notifications._outbox import Outcome, Tally
+from backend.notifications._push import PushClient, PushResult, Urgency, encode_fitting, topic_for
+from backend.notifications._vapid import Vapid
 from backend.notifications.structs import Outgoing, PushMessage, Target
-from backend.notifications.vapid import Vapid
 from backend.settings import Settings
 
 log = logging.getLogger("bianmin.delivery")

@@ -9,13 +9,13 @@ the home region, the care flags and a masked phone (138****0001).
 
 from __future__ import annotations
 
-
 import msgspec
 
-from backend.accounts.service import mask_phone, user_search
+from backend.accounts._users import user_search
 from backend.accounts.structs import FLAGS, Flag, RegionRef
 from backend.accounts.tables import User as UserRow
 from backend.lib.auth import CurrentUser
+from backend.lib.privacy import mask_phone
 
 MAX_PAGE = 200
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from backend.accounts import service as accounts
+from backend.lib.audit import audit
 from backend.lib.auth import CODE_LENGTH, CurrentUser
 from backend.lib.db import is_unique_violation, write_transaction
 from backend.lib.errors import Conflict, Invalid, NotFound
@@ -105,7 +105,7 @@ async def create(actor: CurrentUser, data: RegionCreate) -> RegionRecord:
             if is_unique_violation(exc):  # the same code added twice at the same moment
                 raise Conflict("region.code_taken", code=data.code) from None
             raise
-        await accounts.audit(actor.id, "region.create", "region", data.code, names)
+        await audit(actor.id, "region.create", "region", data.code, names)
     return _record(await Row.select(*_COLUMNS).where(Row.code == data.code).first())
 
 
@@ -126,5 +126,5 @@ async def rename(actor: CurrentUser, code: str, patch: RegionUpdate) -> RegionRe
             await Row.update({Row._meta.get_column_by_name(name): value for name, value in changes.items()}).where(
                 Row.id == row["id"]
             )
-            await accounts.audit(actor.id, "region.rename", "region", code, {"from": row["name_hans"], **changes})
+            await audit(actor.id, "region.rename", "region", code, {"from": row["name_hans"], **changes})
     return _record(await Row.select(*_COLUMNS).where(Row.code == code).first())

@@ -14,12 +14,14 @@ from typing import Any, Literal
 import msgspec
 from piccolo.querystring import QueryString
 
-from backend.accounts import service
+from backend.accounts import _users as service
 from backend.accounts.structs import UserCreate
 from backend.accounts.tables import FamilyLink
+from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
 from backend.lib.db import is_unique_violation, write_transaction
 from backend.lib.errors import AppError, Conflict, Invalid, NotFound
+from backend.lib.privacy import mask_phone, normalize_phone
 
 IdentityCheck = Literal["home_visit", "phone", "smartphone", "in_person"]
 
@@ -79,7 +81,7 @@ def _view(row: dict[str, Any], actor: CurrentUser) -> Link:
     # The two parties know each other's numbers (one typed the other's); a grid worker
     # confirming a link needs the names, not the numbers.
     party = actor.id in (row["requester.id"], row["relative.id"])
-    phone = (lambda number: number) if party else service.mask_phone
+    phone = (lambda number: number) if party else mask_phone
     return Link(
         id=row["id"],
         requester=Person(row["requester.id"], row["requester.name"], phone(row["requester.phone"])),
@@ -112,7 +114,7 @@ async def acts_for(actor_id: int, resident_id: int) -> bool:
 async def request(actor: CurrentUser, data: LinkCreate, now: datetime) -> Link:
     if actor.role != "resident":
         raise AppError(403, "auth.forbidden")
-    phone = service.normalize_phone(data.phone)
+    phone = normalize_phone(data.phone)
     if phone is None:
         raise Invalid("auth.phone_invalid", field="phone")
     relation = data.relation.strip()
@@ -140,7 +142,7 @@ async def request(actor: CurrentUser, data: LinkCreate, now: datetime) -> Link:
                 created_at=now,
             )
             await link.save()
-            await service.audit(actor.id, "family.request", "family_link", link.id)
+            await audit(actor.id, "family.request", "family_link", link.id)
     except Exception as exc:
         if is_unique_violation(exc):
             raise Conflict("family.exists") from None
@@ -191,7 +193,7 @@ async def confirm(actor: CurrentUser, link_id: int, data: LinkConfirm, now: date
                 FamilyLink.identity_check: check,
             }
         ).where(FamilyLink.id == link_id)
-        await service.audit(actor.id, "family.confirm", "family_link", link_id, {"identity_check": check})
+        await audit(actor.id, "family.confirm", "family_link", link_id, {"identity_check": check})
     return await get(actor, link_id)
 
 
@@ -211,7 +213,7 @@ async def revoke(actor: CurrentUser, link_id: int) -> None:
         if row is None:
             raise NotFound()
         await FamilyLink.delete().where(FamilyLink.id == link_id)
-        await service.audit(
+        await audit(
             actor.id,
             "family.revoke",
             "family_link",

@@ -30,7 +30,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
-from backend.catalog import cells as parse
+from backend.catalog import _cells as parse
 from backend.catalog.structs import Code, ImportRow, ServiceRecord, ServiceWrite
 from backend.lib.errors import AppError
 

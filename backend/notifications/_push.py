@@ -22,8 +22,8 @@ import msgspec
 from webpush import WebPush
 from webpush.types import WebPushKeys, WebPushSubscription
 
+from backend.notifications._vapid import Vapid
 from backend.notifications.structs import PushMessage, Target
-from backend.notifications.vapid import Vapid
 
 #: What push services accept as a message body (RFC 8030 §7.2 asks them to take at least this).
 MAX_BODY = 4096

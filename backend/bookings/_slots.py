@@ -13,8 +13,8 @@ import msgspec
 
 from backend.accounts import service as accounts
 from backend.bookings.structs import Pattern, PatternItem, Slot, SlotCreate, SlotPage, SlotUpdate
-from backend.bookings.tables import Booking, Slot as SlotRow, WeeklyPattern, WorkerProfile
-from backend.cases import calendar
+from backend.bookings.tables import Booking, WeeklyPattern, WorkerProfile
+from backend.bookings.tables import Slot as SlotRow
 from backend.cases import service as cases
 from backend.lib.auth import CurrentUser, Scope
 from backend.lib.db import is_unique_violation, write_transaction
@@ -267,7 +267,7 @@ async def generate(today: date, worker_id: int | None = None, days: int = HORIZO
     if worker_id is not None:
         query = query.where(WeeklyPattern.worker == worker_id)
     patterns = await query
-    work = await calendar.calendar()
+    work = await cases.calendar()
     made = 0
     for offset in range(1, days + 1):
         day = today + timedelta(days=offset)

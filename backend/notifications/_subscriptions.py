@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from backend.lib.auth import CurrentUser
 from backend.lib.db import is_unique_violation, write_transaction
 from backend.lib.errors import Invalid
-from backend.notifications.push import decode_key
+from backend.notifications._push import decode_key
 from backend.notifications.structs import PushSubscription, PushSubscriptionCreate
 from backend.notifications.tables import PushSubscription as Row
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from backend.accounts import limits, service
+from backend.accounts import _limits as limits
+from backend.accounts import _users as service
 from backend.accounts.structs import LoginResult, OtpSent
 from backend.accounts.tables import OtpCode
 from backend.lib.auth import issue_token
 from backend.lib.crypto import keyed_hash, same
 from backend.lib.db import now
 from backend.lib.errors import AppError, Invalid
-from backend.lib.i18n import Texts, Locale
+from backend.lib.i18n import Locale, Texts
+from backend.lib.privacy import normalize_phone
 from backend.lib.sms import SmsFailed, SmsSender
 from backend.settings import Settings
 
@@ -27,7 +29,7 @@ _HASH_PURPOSE = "bianmin otp"
 
 
 def _phone_or_400(raw: str) -> str:
-    phone = service.normalize_phone(raw)
+    phone = normalize_phone(raw)
     if phone is None:
         raise Invalid("auth.phone_invalid", field="phone")
     return phone

@@ -1,6 +1,6 @@
 import pytest
 
-from backend.accounts.service import mask_id_number, normalize_phone, valid_id_number
+from backend.lib.privacy import mask_id_number, normalize_phone, valid_id_number
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from datetime import datetime
 from piccolo.columns.combination import WhereRaw
 from piccolo.querystring import QueryString
 
-from backend.accounts import family
+from backend.accounts import service as accounts
 from backend.lib.auth import CurrentUser, code_range
 
 _SUMMARY_COLUMNS = """
@@ -70,7 +70,7 @@ def visible_sql(actor: CurrentUser) -> QueryString:
             "UNION SELECT own.id FROM app_case AS own WHERE own.resident IN ({}))",
             actor.id,
             actor.id,
-            family.relatives_sql(actor.id),
+            accounts.relatives_sql(actor.id),
         )
     prefix = actor.scope.prefix
     # "|| ''" keeps both planners off the region index here: a township's or county's

@@ -10,21 +10,21 @@ from typing import Any
 
 import msgspec
 
-from backend.accounts.service import (
-    _COLUMNS,
-    _region_id_for,
-    _to_struct,
-    audit,
+from backend.accounts._users import (
+    USER_COLUMNS,
     create_user,
     get_user,
-    mask_phone,
+    region_id_for,
+    to_struct,
     user_search,
 )
 from backend.accounts.structs import User, UserCreate, UserPage, UserUpdate
 from backend.accounts.tables import User as UserRow
+from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
 from backend.lib.crypto import FieldCipher
 from backend.lib.errors import AppError, NotFound
+from backend.lib.privacy import mask_phone
 
 PAGE_SIZE = 50
 
@@ -50,7 +50,7 @@ def _may_manage(actor: CurrentUser, role: str, region_code: str | None) -> bool:
 
 
 async def list_users(actor: CurrentUser, cursor: int | None, role: str | None, q: str | None = None) -> UserPage:
-    query = UserRow.select(*_COLUMNS).where(_visible(actor)).order_by(UserRow.id).limit(PAGE_SIZE + 1)
+    query = UserRow.select(*USER_COLUMNS).where(_visible(actor)).order_by(UserRow.id).limit(PAGE_SIZE + 1)
     if cursor is not None:
         query = query.where(UserRow.id > cursor)
     if role is not None:
@@ -58,7 +58,7 @@ async def list_users(actor: CurrentUser, cursor: int | None, role: str | None, q
     if q and (matching := user_search(q)) is not None:
         query = query.where(matching)
     rows = await query
-    items = [_masked(_to_struct(row, actor.locale)) for row in rows[:PAGE_SIZE]]
+    items = [_masked(to_struct(row, actor.locale)) for row in rows[:PAGE_SIZE]]
     more = len(rows) > PAGE_SIZE
     return UserPage(items=items, next_cursor=str(items[-1].id) if more else None)
 
@@ -89,7 +89,7 @@ async def update_user(actor: CurrentUser, user_id: int, patch: UserUpdate) -> Us
         values[UserRow.name] = patch.name.strip()[:50]
     if patch.role is not msgspec.UNSET or patch.region is not msgspec.UNSET:
         values[UserRow.role] = role
-        values[UserRow.region] = await _region_id_for(role, region)
+        values[UserRow.region] = await region_id_for(role, region)
     if patch.flags is not msgspec.UNSET:
         for flag in ("elderly", "disabled", "lives_alone"):
             values[UserRow._meta.get_column_by_name(flag)] = flag in patch.flags

@@ -13,15 +13,16 @@ from typing import Any, Literal
 
 import msgspec
 
-from backend.accounts import family
 from backend.accounts import service as accounts
-from backend.cases import calendar
-from backend.cases.service import Context, add_event, get, row_for
+from backend.cases import _calendar as calendar
+from backend.cases._cases import Context, add_event, get, row_for
 from backend.cases.structs import OPEN_STATUSES, Case, Transition
 from backend.cases.tables import Case as Row
+from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser, Scope
 from backend.lib.db import write_transaction
 from backend.lib.errors import Conflict, Invalid
+from backend.lib.privacy import redact_id_numbers
 from backend.lib.workdays import due_soon_at
 from backend.media import service as media
 from backend.notifications import service as notifications
@@ -93,7 +94,7 @@ async def apply(actor: CurrentUser, case_id: int, move: Transition, now: datetim
         row["acting_for"] = (
             rule.party == "resident"
             and actor.id != row["resident.id"]
-            and await family.acts_for(actor.id, row["resident.id"])
+            and await accounts.acts_for(actor.id, row["resident.id"])
         )
         status = row["status"]
         label = ctx.texts.t(actor.locale, f"case.status.{status}")
@@ -101,7 +102,7 @@ async def apply(actor: CurrentUser, case_id: int, move: Transition, now: datetim
             raise Conflict("case.invalid_transition", state=label, details={"status": status})
         if not _plays(actor, rule.party, row):
             raise Conflict("case.action_not_allowed", state=label, details={"status": status})
-        note = accounts.redact_id_numbers(move.note.strip())
+        note = redact_id_numbers(move.note.strip())
         if rule.note_required and not note:
             raise Invalid("case.note_required", field="note")
         values, named = await _effects(move, row, now, ctx)
@@ -121,7 +122,7 @@ async def apply(actor: CurrentUser, case_id: int, move: Transition, now: datetim
             await notifications.notify(
                 recipient, f"case.{move.action}", now, case_id, receipt_no=row["receipt_no"], title=row["title"]
             )
-        await accounts.audit(actor.id, f"case.{move.action}", "case", case_id, {"from": status, "to": target})
+        await audit(actor.id, f"case.{move.action}", "case", case_id, {"from": status, "to": target})
     return await get(actor, case_id, now, ctx, audit_reveal=False)
 
 
@@ -206,7 +207,7 @@ async def record_rating(
             title=row["title"],
             score=score,
         )
-    await accounts.audit(actor.id, "case.rate_again" if again else "case.rate", "case", row["id"], {"score": score})
+    await audit(actor.id, "case.rate_again" if again else "case.rate", "case", row["id"], {"score": score})
 
 
 async def cancel_for_booking(actor_id: int, case_id: int, now: datetime) -> None:
@@ -219,6 +220,6 @@ async def cancel_for_booking(actor_id: int, case_id: int, now: datetime) -> None
     )
     if withdrawn:
         await add_event(case_id, now, actor_id, "cancel", "submitted", "cancelled", "")
-        await accounts.audit(actor_id, "case.cancel", "case", case_id, {"from": "submitted", "to": "cancelled"})
+        await audit(actor_id, "case.cancel", "case", case_id, {"from": "submitted", "to": "cancelled"})
     else:
         await add_event(case_id, now, actor_id, "booking_cancelled", None, None, "")

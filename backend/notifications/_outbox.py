@@ -19,7 +19,7 @@ import msgspec
 from piccolo.engine.postgres import PostgresEngine
 
 from backend.lib.db import write_transaction
-from backend.notifications.service import params_of
+from backend.notifications._inbox import params_of
 from backend.notifications.structs import Channel, Outgoing, Target
 from backend.notifications.tables import Notification as Row
 from backend.notifications.tables import PushSubscription as SubRow

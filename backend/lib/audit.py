@@ -1,0 +1,27 @@
+"""The audit trail: one row for every state change and every read of personal data.
+
+Written inside the caller's transaction, so an audited change and its row commit
+together or not at all. The ``audit`` table belongs to the accounts app's
+migrations; this module owns no table and reaches it through the bound engine.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from backend.lib.db import execute, now
+
+
+async def audit(
+    actor: int | None, action: str, object_type: str, object_id: object, detail: dict | None = None
+) -> None:
+    # Written out: every state change and every reveal writes one, inside its transaction.
+    await execute(
+        "INSERT INTO audit (actor, action, object_type, object_id, detail, at) VALUES ({}, {}, {}, {}, {}, {})",
+        actor or None,  # 0 is the command line (the system), not a user
+        action,
+        object_type,
+        str(object_id),
+        msgspec.json.encode(detail or {}).decode(),
+        now(),
+    )

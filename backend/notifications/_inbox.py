@@ -1,0 +1,85 @@
+"""Writing notifications (always inside the caller's transaction) and reading the inbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from backend.lib.errors import NotFound
+from backend.lib.i18n import Locale, Texts, to_script
+from backend.notifications.structs import Notification, NotificationPage
+from backend.notifications.tables import Notification as Row
+
+PAGE_SIZE = 30
+
+
+async def notify(user_id: int, kind: str, at: datetime, case_id: int | None = None, **params: Any) -> None:
+    """Queue ``kind`` for ``user_id``: in the inbox now, delivered by the worker later."""
+    await Row.insert(
+        Row(
+            user=user_id,
+            case_id=case_id,
+            kind=kind,
+            payload=msgspec.json.encode(params).decode(),
+            created_at=at,
+            next_attempt_at=at,
+        )
+    )
+
+
+def params_of(value: Any) -> dict[str, Any]:
+    return msgspec.json.decode(value) if isinstance(value, str) else dict(value or {})
+
+
+def in_script(params: dict[str, Any], locale: Locale) -> dict[str, Any]:
+    """Parameters people typed (a case title) shown in the reader's script."""
+    return {key: to_script(value, locale) if isinstance(value, str) else value for key, value in params.items()}
+
+
+def text(kind: str, params: dict[str, Any], locale: Locale, texts: Texts) -> tuple[str, str]:
+    """Title and body of a notification in ``locale``, for the inbox and for push alike."""
+    shown = in_script(params, locale)
+    return texts.t(locale, f"notification.{kind}.title", **shown), texts.t(locale, f"notification.{kind}.body", **shown)
+
+
+def render(row: dict[str, Any], locale: Locale, texts: Texts) -> Notification:
+    title, body = text(row["kind"], params_of(row["payload"]), locale, texts)
+    return Notification(
+        id=row["id"],
+        kind=row["kind"],
+        case_id=row["case_id"],
+        title=title,
+        body=body,
+        created_at=row["created_at"],
+        read_at=row["read_at"],
+    )
+
+
+async def inbox(user_id: int, locale: Locale, texts: Texts, cursor: int | None) -> NotificationPage:
+    query = Row.select().where(Row.user == user_id).order_by(Row.id, ascending=False).limit(PAGE_SIZE + 1)
+    if cursor is not None:
+        query = query.where(Row.id < cursor)
+    rows = await query
+    items = [render(row, locale, texts) for row in rows[:PAGE_SIZE]]
+    unread = await Row.count().where((Row.user == user_id) & Row.read_at.is_null())
+    return NotificationPage(
+        items=items, next_cursor=str(items[-1].id) if len(rows) > PAGE_SIZE else None, unread=unread
+    )
+
+
+async def mark_read(user_id: int, notification_id: int, at: datetime) -> None:
+    updated = (
+        await Row.update({Row.read_at: at}).where((Row.id == notification_id) & (Row.user == user_id)).returning(Row.id)
+    )
+    if not updated:
+        raise NotFound()
+
+
+async def for_user(user_id: int, kind: str | None = None) -> list[dict[str, Any]]:
+    """Raw rows for one user (timers and tests check what was queued)."""
+    query = Row.select().where(Row.user == user_id).order_by(Row.id)
+    if kind is not None:
+        query = query.where(Row.kind == kind)
+    return await query
