@@ -23,6 +23,7 @@ from backend.accounts.tables import User as UserRow
 from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
 from backend.lib.crypto import FieldCipher
+from backend.lib.db import now as utc_now
 from backend.lib.errors import AppError, NotFound
 from backend.lib.privacy import mask_phone
 
@@ -99,5 +100,5 @@ async def update_user(actor: CurrentUser, user_id: int, patch: UserUpdate) -> Us
         async with UserRow._meta.db.transaction():
             await UserRow.update(values).where(UserRow.id == user_id)
             changed = sorted(name for name, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET)
-            await audit(actor.id, "user.update", "user", user_id, {"fields": changed})
+            await audit(actor.id, "user.update", "user", user_id, {"fields": changed}, at=utc_now())
     return _masked(await get_user(user_id, actor.locale))

@@ -20,6 +20,7 @@ from backend.accounts.tables import FamilyLink
 from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
 from backend.lib.db import is_unique_violation, write_transaction
+from backend.lib.db import now as utc_now
 from backend.lib.errors import AppError, Conflict, Invalid, NotFound
 from backend.lib.privacy import mask_phone, normalize_phone
 
@@ -142,7 +143,7 @@ async def request(actor: CurrentUser, data: LinkCreate, now: datetime) -> Link:
                 created_at=now,
             )
             await link.save()
-            await audit(actor.id, "family.request", "family_link", link.id)
+            await audit(actor.id, "family.request", "family_link", link.id, at=now)
     except Exception as exc:
         if is_unique_violation(exc):
             raise Conflict("family.exists") from None
@@ -193,7 +194,7 @@ async def confirm(actor: CurrentUser, link_id: int, data: LinkConfirm, now: date
                 FamilyLink.identity_check: check,
             }
         ).where(FamilyLink.id == link_id)
-        await audit(actor.id, "family.confirm", "family_link", link_id, {"identity_check": check})
+        await audit(actor.id, "family.confirm", "family_link", link_id, {"identity_check": check}, at=now)
     return await get(actor, link_id)
 
 
@@ -219,6 +220,7 @@ async def revoke(actor: CurrentUser, link_id: int) -> None:
             "family_link",
             link_id,
             {"requester": row["requester.id"], "relative": row["relative.id"], "status": row["status"]},
+            at=utc_now(),
         )
 
 

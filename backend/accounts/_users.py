@@ -193,7 +193,7 @@ async def create_user(data: UserCreate, cipher: FieldCipher | None = None, actor
     try:
         async with UserRow._meta.db.transaction():
             await row.save()
-            await audit(actor, "user.create", "user", row.id, {"role": data.role})
+            await audit(actor, "user.create", "user", row.id, {"role": data.role}, at=now())
     except Exception as exc:
         if is_unique_violation(exc):
             raise taken from None
@@ -225,7 +225,7 @@ async def read_id_number(user_id: int, cipher: FieldCipher, actor: int) -> str |
         raise NotFound()
     if not row["id_number_enc"]:
         return None
-    await audit(actor, "user.read_id_number", "user", user_id)
+    await audit(actor, "user.read_id_number", "user", user_id, at=now())
     return cipher.decrypt(row["id_number_enc"], "user.id_number")
 
 

@@ -253,7 +253,7 @@ async def grant_override(actor: CurrentUser, data: OverrideCreate, now: datetime
     await EligibilityOverride.insert(
         EligibilityOverride(resident=data.resident_id, granted_by=actor.id, reason=data.reason.strip(), created_at=now)
     )
-    await audit(actor.id, "booking.eligibility_override", "user", data.resident_id, {"reason": data.reason})
+    await audit(actor.id, "booking.eligibility_override", "user", data.resident_id, {"reason": data.reason}, at=now)
 
 
 def _handover_view(row: dict[str, Any], locale: str, ctx: Context) -> Handover:
@@ -306,7 +306,7 @@ async def record_handover(
     await row.save()
     await cases.add_event(case_id, now, actor.id, f"handover_{data.direction}", None, None, _items_text(data.items))
     await notifications.notify(case["resident.id"], "handover.confirm", now, case_id, receipt_no=case["receipt_no"])
-    await audit(actor.id, f"handover.{data.direction}", "case", case_id, {"handover": row.id})
+    await audit(actor.id, f"handover.{data.direction}", "case", case_id, {"handover": row.id}, at=now)
     found = await HandoverRow.select(*_HANDOVER_COLUMNS).where(HandoverRow.id == row.id).first()
     return _handover_view(found, actor.locale, ctx)
 

@@ -154,7 +154,7 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
     case_id = row["id"]
     media_ids = await media.attach(actor.id, case_id, data.media)
     await add_event(case_id, now, actor.id, "submit", None, "submitted", media=media_ids)
-    await audit(actor.id, "case.submit", "case", case_id, {"to": "submitted"})
+    await audit(actor.id, "case.submit", "case", case_id, {"to": "submitted"}, at=now)
     if resident_id != actor.id:
         await notifications.notify(resident_id, "case.filed_for_you", now, case_id, receipt_no=receipt)
     return await get(actor, case_id, now, ctx, audit_reveal=False)
@@ -255,7 +255,7 @@ async def get(actor: CurrentUser, case_id: int, now: datetime, ctx: Context, aud
     row = await row_for(actor, case_id)
     if audit_reveal and row["resident.id"] != actor.id:
         # A worker opening a case sees the resident's phone: that is a read of personal data.
-        await audit(actor.id, "case.read_personal", "case", case_id)
+        await audit(actor.id, "case.read_personal", "case", case_id, at=now)
     locale = actor.locale
     fields = _summary_fields(row, locale, ctx.texts, now)
     fields["resident"] = Resident(id=row["resident.id"], name=row["resident.name"], phone=row["resident.phone"])

@@ -122,7 +122,7 @@ async def apply(actor: CurrentUser, case_id: int, move: Transition, now: datetim
             await notifications.notify(
                 recipient, f"case.{move.action}", now, case_id, receipt_no=row["receipt_no"], title=row["title"]
             )
-        await audit(actor.id, f"case.{move.action}", "case", case_id, {"from": status, "to": target})
+        await audit(actor.id, f"case.{move.action}", "case", case_id, {"from": status, "to": target}, at=now)
     return await get(actor, case_id, now, ctx, audit_reveal=False)
 
 
@@ -207,7 +207,7 @@ async def record_rating(
             title=row["title"],
             score=score,
         )
-    await audit(actor.id, "case.rate_again" if again else "case.rate", "case", row["id"], {"score": score})
+    await audit(actor.id, "case.rate_again" if again else "case.rate", "case", row["id"], {"score": score}, at=now)
 
 
 async def cancel_for_booking(actor_id: int, case_id: int, now: datetime) -> None:
@@ -220,6 +220,6 @@ async def cancel_for_booking(actor_id: int, case_id: int, now: datetime) -> None
     )
     if withdrawn:
         await add_event(case_id, now, actor_id, "cancel", "submitted", "cancelled", "")
-        await audit(actor_id, "case.cancel", "case", case_id, {"from": "submitted", "to": "cancelled"})
+        await audit(actor_id, "case.cancel", "case", case_id, {"from": "submitted", "to": "cancelled"}, at=now)
     else:
         await add_event(case_id, now, actor_id, "booking_cancelled", None, None, "")

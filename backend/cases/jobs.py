@@ -80,7 +80,7 @@ async def escalate_overdue(now: datetime) -> int:
 
     async def then(case: dict[str, Any]) -> None:
         await add_event(case["id"], now, None, "escalate", case["status"], case["status"])
-        await audit(None, "case.escalate", "case", case["id"])
+        await audit(None, "case.escalate", "case", case["id"], at=now)
         recipient = case["owner"] or case["assignee"]
         if recipient:
             await notifications.notify(
@@ -97,7 +97,7 @@ async def auto_close(now: datetime, days: int = AUTO_CLOSE_DAYS) -> int:
 
     async def then(case: dict[str, Any]) -> None:
         await add_event(case["id"], now, None, "auto_close", "resolved", "closed")
-        await audit(None, "case.auto_close", "case", case["id"], {"from": "resolved", "to": "closed"})
+        await audit(None, "case.auto_close", "case", case["id"], {"from": "resolved", "to": "closed"}, at=now)
         await notifications.notify(
             case["resident"], "case.auto_close", now, case["id"], receipt_no=case["receipt_no"], title=case["title"]
         )

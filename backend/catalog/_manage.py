@@ -61,7 +61,7 @@ async def create(actor: CurrentUser, data: ServiceWrite) -> ServiceRecord:
             if await Row.exists().where(Row.code == data.code):
                 raise Conflict("catalog.code_taken", code=data.code)
             await Row.insert(Row(**values, created_at=now()))
-            await audit(actor.id, "service.create", "service", data.code)
+            await audit(actor.id, "service.create", "service", data.code, at=now())
     except Exception as exc:
         if is_unique_violation(exc):
             raise Conflict("catalog.code_taken", code=data.code) from None
@@ -88,7 +88,7 @@ async def replace(actor: CurrentUser, code: str, data: ServiceWrite) -> ServiceR
     _, township_id = await _township_id(actor, data)
     async with Row._meta.db.transaction():
         await Row.update(service.column_values(data, township_id)).where(Row.code == data.code)
-        await audit(actor.id, "service.update", "service", data.code)
+        await audit(actor.id, "service.update", "service", data.code, at=now())
     return await _record(data.code)
 
 
@@ -96,7 +96,7 @@ async def retire(actor: CurrentUser, code: str) -> ServiceRecord:
     row = await _editable_row(actor, code)
     async with Row._meta.db.transaction():
         await Row.update({Row.active: False, Row.updated_at: now()}).where(Row.code == row["code"])
-        await audit(actor.id, "service.retire", "service", row["code"])
+        await audit(actor.id, "service.retire", "service", row["code"], at=now())
     return await _record(row["code"])
 
 
@@ -169,7 +169,7 @@ async def import_rows(actor: CurrentUser, rows: list[ImportRow], dry_run: bool, 
                 elif kind == "updated":
                     await Row.update(values).where(Row.code == data.code)
             counts = {k: sum(1 for r in reports if r.status == k) for k in ("created", "updated", "rejected")}
-            await audit(actor.id, "service.import", "service", "*", counts)
+            await audit(actor.id, "service.import", "service", "*", counts, at=now())
         applied = True
     return ImportReport(
         dry_run=dry_run,

@@ -7,13 +7,15 @@ migrations; this module owns no table and reaches it through the bound engine.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import msgspec
 
-from backend.lib.db import execute, now
+from backend.lib.db import execute
 
 
 async def audit(
-    actor: int | None, action: str, object_type: str, object_id: object, detail: dict | None = None
+    actor: int | None, action: str, object_type: str, object_id: object, detail: dict | None = None, *, at: datetime
 ) -> None:
     # Written out: every state change and every reveal writes one, inside its transaction.
     await execute(
@@ -23,5 +25,5 @@ async def audit(
         object_type,
         str(object_id),
         msgspec.json.encode(detail or {}).decode(),
-        now(),
+        at,
     )

@@ -79,6 +79,6 @@ async def publish(actor: CurrentUser, data: NoticeCreate) -> Notice:
     )
     async with Row._meta.db.transaction():
         await row.save()
-        await audit(actor.id, "notice.publish", "notice", row.id, {"region": data.region})
+        await audit(actor.id, "notice.publish", "notice", row.id, {"region": data.region}, at=now())
     created = await Row.select(*_COLUMNS).where(Row.id == row.id).first()
     return _to_struct(created, actor.locale)

@@ -241,7 +241,7 @@ async def add_step(
         if data.step == "fix":
             resident = await cases.resident_of(case_id)
             await notifications.notify(resident, "rating.fixed", now, case_id, receipt_no=row["case_id.receipt_no"])
-        await audit(actor.id, f"follow_up.{data.step}", "follow_up", follow_up_id, {"outcome": data.outcome})
+        await audit(actor.id, f"follow_up.{data.step}", "follow_up", follow_up_id, {"outcome": data.outcome}, at=now)
     updated = await _follow_ups().where(FollowUp.id == follow_up_id).first()
     return await _follow_up_view(updated, actor.locale, ctx, now)
 
@@ -268,7 +268,7 @@ async def flag(actor: CurrentUser, rating_id: int, data: FlagCreate, now: dateti
                 Rating.flagged_at: now,
             }
         ).where(Rating.id == rating_id)
-        await audit(actor.id, "rating.flag", "rating", rating_id, {"reason": data.reason.strip()})
+        await audit(actor.id, "rating.flag", "rating", rating_id, {"reason": data.reason.strip()}, at=now)
     return _view(await Rating.select().where(Rating.id == rating_id).first(), actor.locale, ctx)
 
 
@@ -286,7 +286,7 @@ async def decide(actor: CurrentUser, rating_id: int, data: Decision, now: dateti
                 Rating.decision_note: data.note.strip(),
             }
         ).where(Rating.id == rating_id)
-        await audit(actor.id, f"rating.flag_{status}", "rating", rating_id, {"note": data.note.strip()})
+        await audit(actor.id, f"rating.flag_{status}", "rating", rating_id, {"note": data.note.strip()}, at=now)
     return _view(await Rating.select().where(Rating.id == rating_id).first(), actor.locale, ctx)
 
 

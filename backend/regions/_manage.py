@@ -15,6 +15,7 @@ import msgspec
 from backend.lib.audit import audit
 from backend.lib.auth import CODE_LENGTH, CurrentUser
 from backend.lib.db import is_unique_violation, write_transaction
+from backend.lib.db import now as utc_now
 from backend.lib.errors import Conflict, Invalid, NotFound
 from backend.regions.service import level_of
 from backend.regions.structs import RegionCreate, RegionRecord, RegionUpdate
@@ -105,7 +106,7 @@ async def create(actor: CurrentUser, data: RegionCreate) -> RegionRecord:
             if is_unique_violation(exc):  # the same code added twice at the same moment
                 raise Conflict("region.code_taken", code=data.code) from None
             raise
-        await audit(actor.id, "region.create", "region", data.code, names)
+        await audit(actor.id, "region.create", "region", data.code, names, at=utc_now())
     return _record(await Row.select(*_COLUMNS).where(Row.code == data.code).first())
 
 
@@ -126,5 +127,5 @@ async def rename(actor: CurrentUser, code: str, patch: RegionUpdate) -> RegionRe
             await Row.update({Row._meta.get_column_by_name(name): value for name, value in changes.items()}).where(
                 Row.id == row["id"]
             )
-            await audit(actor.id, "region.rename", "region", code, {"from": row["name_hans"], **changes})
+            await audit(actor.id, "region.rename", "region", code, {"from": row["name_hans"], **changes}, at=utc_now())
     return _record(await Row.select(*_COLUMNS).where(Row.code == code).first())
