@@ -6,18 +6,15 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from functools import partial
 from pathlib import Path
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 import click
 import msgspec
 
+from backend import jobs
 from backend.accounts import service as accounts
 from backend.accounts.structs import FLAGS, UserCreate
-from backend.bookings import jobs as booking_jobs
-from backend.cases import jobs as case_jobs
 from backend.catalog import manage as catalog_manage
 from backend.catalog import service as catalog_service
 from backend.catalog import sheets
@@ -27,9 +24,7 @@ from backend.lib.crypto import FieldCipher
 from backend.lib.db import DatabaseUnavailable, close_engine, migrate, open_engine
 from backend.lib.errors import AppError
 from backend.lib.i18n import Texts
-from backend.media import jobs as media_jobs
 from backend.media import storage as media_storage
-from backend.notifications import delivery
 from backend.notifications.vapid import load_vapid
 from backend.regions import service as regions
 from backend.settings import Settings, SettingsError, resolve_secret
@@ -152,17 +147,10 @@ def worker() -> None:
     clock = Clock()
 
     async def work() -> None:
-        tz = ZoneInfo(ctx.settings.timezone)
-        also = [
-            media_jobs.stale_remover(media_storage.from_settings(ctx.settings)),
-            partial(booking_jobs.run, tz=tz),
-        ]
         vapid = load_vapid(ctx.settings.data_dir, ctx.settings.vapid_subject)
         ctx.say("cli.delivery_started", public_key=vapid.application_server_key)
-        await asyncio.gather(
-            case_jobs.run_forever(clock.now, ctx.settings.timer_interval_seconds, also=also),
-            delivery.run_forever(ctx.settings, ctx.texts, vapid, clock.now),
-        )
+        storage = media_storage.from_settings(ctx.settings)
+        await jobs.run(jobs.background(ctx.settings, ctx.texts, vapid, storage), clock.now)
 
     try:
         _with_database(ctx, work, _network_loop())
