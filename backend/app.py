@@ -1,15 +1,13 @@
-"""The application factory."""
+"""The application factory: ``create_app`` and the steps it is made of."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from functools import partial
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from zoneinfo import ZoneInfo
 
+import msgspec
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import CacheControlHeader, State
@@ -20,7 +18,9 @@ from litestar.middleware.compression import CompressionMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
 
+from backend import jobs
 from backend.accounts import service as accounts
 from backend.accounts.controller import (
     AuthController,
@@ -29,19 +29,17 @@ from backend.accounts.controller import (
     ResidentController,
     UserController,
 )
-from backend.bookings import jobs as booking_jobs
 from backend.bookings.controller import (
     BookingController,
     HandoverController,
     SlotController,
     UnconfirmedHandoverController,
 )
-from backend.cases import jobs as case_jobs
 from backend.cases import service as case_service
 from backend.cases.controller import CaseController, HolidayController
 from backend.cases.service import Context as CaseContext
 from backend.catalog.controller import ServiceController
-from backend.lib.auth import BearerAuthMiddleware, VerifiedTokens
+from backend.lib.auth import BearerAuthMiddleware, VerifiedTokens, actor
 from backend.lib.boundary import ApiRequest, BodyDeadlineMiddleware, check_url_and_headers
 from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
@@ -53,7 +51,6 @@ from backend.lib.logs import redact_access_log
 from backend.lib.openapi import StrictStructSchemaPlugin, document_errors
 from backend.lib.security import security_headers
 from backend.lib.sms import SmsSender, make_sender
-from backend.media import jobs as media_jobs
 from backend.media import service as media_service
 from backend.media.controller import MediaController
 from backend.notices.controller import NoticeController
@@ -72,38 +69,6 @@ from backend.stats.controller import StatsController
 
 log = logging.getLogger("bianmin")
 
-#: The PWA's files go gzipped to phones on village data plans (API answers are small).
-PWA_COMPRESSION = CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=9)
-
-API_HANDLERS = [
-    AuthController,
-    MeController,
-    UserController,
-    ResidentController,
-    RegionController,
-    ServiceController,
-    NoticeController,
-    CaseController,
-    HolidayController,
-    CaseRatingController,
-    FollowUpController,
-    RatingAppealController,
-    RatingFlagController,
-    StatsController,
-    FamilyLinkController,
-    SlotController,
-    BookingController,
-    HandoverController,
-    UnconfirmedHandoverController,
-    NotificationController,
-    PushController,
-    MediaController,
-]
-
-
-#: Seconds shutdown waits for a background task, or for connections to come back to the pool.
-SHUTDOWN_SECONDS = 10.0
-
 
 def create_app(settings: Settings | None = None, sms: SmsSender | None = None, clock: Clock | None = None) -> Litestar:
     """Build the app from ``settings`` (read from the environment when omitted).
@@ -115,113 +80,185 @@ def create_app(settings: Settings | None = None, sms: SmsSender | None = None, c
     that cannot be reached stops startup with the reason.
     """
     settings = resolve_secret(settings if settings is not None else Settings.from_env())
-    texts = Texts.load(settings.locales_dir)
-    sms = sms or make_sender(settings.sms_backend, settings.sms_webhook_url)
-    cipher = FieldCipher(settings.secret_key)
-    clock = clock or Clock()
-    redact_access_log()  # no phone or photo link in the request lines of the log
-    vapid = notifications.load_vapid(settings.data_dir, settings.vapid_subject)
-    rating_policy = RatingPolicy(callback_days=settings.follow_up_callback_days, fix_days=settings.follow_up_fix_days)
-    # Media sits below cases: whether someone may see a case's photo is asked of cases, from here.
-    media_ctx = media_service.context(settings, load_user=accounts.load_current_user, case_visible=case_service.can_see)
-    case_ctx = CaseContext(
-        texts=texts,
-        tz=ZoneInfo(settings.timezone),
-        default_time_limit_days=settings.default_time_limit_days,
-        photo_links=media_ctx.links,
-    )
-
-    @asynccontextmanager
-    async def database(app: Litestar) -> AsyncIterator[None]:
-        app.state.engine = await open_engine(settings.effective_database_url, settings.pg_pool_max)
-        timers = None
-        if settings.timers_in_process:
-            timers = asyncio.create_task(
-                case_jobs.run_forever(
-                    clock.now,
-                    settings.timer_interval_seconds,
-                    also=[media_jobs.stale_remover(media_ctx.storage), partial(booking_jobs.run, tz=case_ctx.tz)],
-                )
-            )
-        deliveries = None
-        if settings.delivery_in_process:
-            deliveries = asyncio.create_task(notifications.deliver_forever(settings, texts, vapid, clock.now, sms))
-        try:
-            yield
-        finally:
-            # Bounded: a task stuck on the network or the database must not hang shutdown.
-            for task in (timers, deliveries):
-                if task is not None:
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                        await asyncio.wait_for(task, SHUTDOWN_SECONDS)
-            await close_engine(app.state.engine)
-            await sms.aclose()
-
-    handlers: list = [Router("/api/v1", route_handlers=API_HANDLERS), healthz]
-    if (settings.pwa_dir / "index.html").is_file():
-        handlers.append(
-            create_static_files_router(
-                path="/",
-                directories=[settings.pwa_dir],
-                html_mode=True,
-                name="pwa",
-                # Revalidate every time: a stale service worker or shell is worse than a 304.
-                cache_control=CacheControlHeader(no_cache=True),
-                # Village data plans: the shell, bundle and locale texts go gzipped
-                # (about a third of their size). Only here: API answers are small.
-                middleware=[DefineMiddleware(CompressionMiddleware, config=PWA_COMPRESSION)],
-            )
-        )
-    else:
-        log.warning(texts.t("zh-Hans", "cli.pwa_missing", path=settings.pwa_dir))
-
+    services = _services(settings, sms, clock)
     app = Litestar(
-        route_handlers=handlers,
-        lifespan=[database],
+        route_handlers=_route_handlers(settings, services.texts),
+        lifespan=[_lifespan(services)],
         # Hostile input stops here (backend/lib/boundary.py); photo uploads set their own size limit.
         request_class=ApiRequest,
         before_request=check_url_and_headers,
         request_max_body_size=settings.max_body_bytes,
-        middleware=[
-            DefineMiddleware(BodyDeadlineMiddleware, seconds=settings.body_timeout_seconds),
-            DefineMiddleware(
-                BearerAuthMiddleware, tokens=VerifiedTokens(settings.secret_key), load_user=accounts.load_current_user
-            ),
-        ],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        middleware=_middleware(settings),
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type] - each handler takes its own exception type
         before_send=[security_headers(settings.trust_forwarded_for)],
-        dependencies={
-            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
-            "texts": Provide(lambda: texts, use_cache=True, sync_to_thread=False),
-            "sms": Provide(lambda: sms, use_cache=True, sync_to_thread=False),
-            "cipher": Provide(lambda: cipher, use_cache=True, sync_to_thread=False),
-            "clock": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
-            "case_ctx": Provide(lambda: case_ctx, use_cache=True, sync_to_thread=False),
-            "vapid": Provide(lambda: vapid, use_cache=True, sync_to_thread=False),
-            "media_ctx": Provide(lambda: media_ctx, use_cache=True, sync_to_thread=False),
-            "rating_policy": Provide(lambda: rating_policy, use_cache=True, sync_to_thread=False),
-        },
-        state=State({"i18n": texts, "settings": settings}),
-        openapi_config=OpenAPIConfig(
-            title="Bianmin 便民 API",
-            version="1",
-            path="/schema",
-            components=Components(
-                security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
-            ),
-            security=[{"BearerToken": []}],
-        ),
-        logging_config=LoggingConfig(
-            root={"level": "INFO", "handlers": ["queue_listener"]},
-            loggers={
-                "bianmin": {"level": "INFO", "propagate": True},
-                # httpx logs every request URL at INFO; an SMS gateway's URL may carry its key.
-                "httpx": {"level": "WARNING", "propagate": True},
-            },
-            log_exceptions="debug",
-        ),
+        dependencies=_dependencies(services),
+        state=State({"i18n": services.texts, "settings": settings}),
+        openapi_config=_openapi(),
+        logging_config=_logging(),
         plugins=[StrictStructSchemaPlugin()],
     )
     document_errors(app)
     return app
+
+
+class _Services(msgspec.Struct, frozen=True):
+    """What requests and the background jobs share; each field is a dependency of that name."""
+
+    settings: Settings
+    texts: Texts
+    clock: Clock
+    tz: ZoneInfo
+    sms: SmsSender
+    cipher: FieldCipher
+    vapid: notifications.Vapid
+    rating_policy: RatingPolicy
+    media_ctx: media_service.Context
+    case_ctx: CaseContext
+
+
+def _services(settings: Settings, sms: SmsSender | None, clock: Clock | None) -> _Services:
+    texts = Texts.load(settings.locales_dir)
+    tz = ZoneInfo(settings.timezone)
+    # Media sits below cases: whether someone may see a case's photo is asked of cases, from here.
+    media_ctx = media_service.context(settings, load_user=accounts.load_current_user, case_visible=case_service.can_see)
+    return _Services(
+        settings=settings,
+        texts=texts,
+        clock=clock or Clock(),
+        tz=tz,
+        sms=sms or make_sender(settings.sms_backend, settings.sms_webhook_url),
+        cipher=FieldCipher(settings.secret_key),
+        vapid=notifications.load_vapid(settings.data_dir, settings.vapid_subject),
+        rating_policy=RatingPolicy(
+            callback_days=settings.follow_up_callback_days, fix_days=settings.follow_up_fix_days
+        ),
+        media_ctx=media_ctx,
+        case_ctx=CaseContext(
+            texts=texts,
+            tz=tz,
+            default_time_limit_days=settings.default_time_limit_days,
+            photo_links=media_ctx.links,
+        ),
+    )
+
+
+def _dependencies(services: _Services) -> dict[str, Provide]:
+    """Every shared object by its name, and per request ``now`` (from the clock) and ``actor``."""
+    return {
+        **{name: _always(getattr(services, name)) for name in services.__struct_fields__},
+        # Not cached: each request asks the clock for its own instant.
+        "now": Provide(services.clock.now, sync_to_thread=False),
+        "actor": Provide(actor, sync_to_thread=False),
+    }
+
+
+def _always(value: object) -> Provide:
+    def provide() -> object:
+        return value
+
+    return Provide(provide, use_cache=True, sync_to_thread=False)
+
+
+def _route_handlers(settings: Settings, texts: Texts) -> list[ControllerRouterHandler]:
+    """The API under /api/v1, the health check, and the PWA at / once it is built."""
+    api = Router(
+        "/api/v1",
+        route_handlers=[
+            AuthController,
+            MeController,
+            UserController,
+            ResidentController,
+            RegionController,
+            ServiceController,
+            NoticeController,
+            CaseController,
+            HolidayController,
+            CaseRatingController,
+            FollowUpController,
+            RatingAppealController,
+            RatingFlagController,
+            StatsController,
+            FamilyLinkController,
+            SlotController,
+            BookingController,
+            HandoverController,
+            UnconfirmedHandoverController,
+            NotificationController,
+            PushController,
+            MediaController,
+        ],
+    )
+    if not (settings.pwa_dir / "index.html").is_file():
+        log.warning(texts.t("zh-Hans", "cli.pwa_missing", path=settings.pwa_dir))
+        return [api, healthz]
+    pwa = create_static_files_router(
+        path="/",
+        directories=[settings.pwa_dir],
+        html_mode=True,
+        name="pwa",
+        # Revalidate every time: a stale service worker or shell is worse than a 304.
+        cache_control=CacheControlHeader(no_cache=True),
+        # Village data plans: the shell, bundle and locale texts go gzipped (about a
+        # third of their size). Only here: API answers are small.
+        middleware=[
+            DefineMiddleware(
+                CompressionMiddleware,
+                config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=9),
+            )
+        ],
+    )
+    return [api, healthz, pwa]
+
+
+def _middleware(settings: Settings) -> list[DefineMiddleware]:
+    """A body must arrive in time; a bearer token, when sent, must be good (401 otherwise)."""
+    return [
+        DefineMiddleware(BodyDeadlineMiddleware, seconds=settings.body_timeout_seconds),
+        DefineMiddleware(
+            BearerAuthMiddleware, tokens=VerifiedTokens(settings.secret_key), load_user=accounts.load_current_user
+        ),
+    ]
+
+
+def _lifespan(services: _Services) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """The database is open while the app runs; a one-process server runs the background jobs meanwhile."""
+    settings = services.settings
+    background = jobs.background(settings, services.texts, services.vapid, services.media_ctx.storage, services.sms)
+    in_process = jobs.in_process(background, settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        app.state.engine = await open_engine(settings.effective_database_url, settings.pg_pool_max)
+        try:
+            async with jobs.running(in_process, services.clock.now):
+                yield
+        finally:
+            await close_engine(app.state.engine)
+            await services.sms.aclose()
+
+    return lifespan
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Bianmin 便民 API",
+        version="1",
+        path="/schema",
+        components=Components(
+            security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+        ),
+        security=[{"BearerToken": []}],
+    )
+
+
+def _logging() -> LoggingConfig:
+    redact_access_log()  # no phone or photo link in the request lines of the log
+    return LoggingConfig(
+        root={"level": "INFO", "handlers": ["queue_listener"]},
+        loggers={
+            "bianmin": {"level": "INFO", "propagate": True},
+            # httpx logs every request URL at INFO; an SMS gateway's URL may carry its key.
+            "httpx": {"level": "WARNING", "propagate": True},
+        },
+        log_exceptions="debug",
+    )

@@ -6,18 +6,15 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from functools import partial
 from pathlib import Path
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 import click
 import msgspec
 
+from backend import jobs
 from backend.accounts import service as accounts
 from backend.accounts.structs import FLAGS, UserCreate
-from backend.bookings import jobs as booking_jobs
-from backend.cases import jobs as case_jobs
 from backend.catalog import service as catalog_service
 from backend.lib.auth import ROLES, CurrentUser, issue_token
 from backend.lib.clock import Clock
@@ -26,7 +23,6 @@ from backend.lib.db import DatabaseUnavailable, close_engine, migrate, open_engi
 from backend.lib.errors import AppError
 from backend.lib.i18n import Texts
 from backend.lib.privacy import normalize_phone
-from backend.media import jobs as media_jobs
 from backend.media import service as media_service
 from backend.notifications import service as notifications
 from backend.regions import service as regions
@@ -150,17 +146,10 @@ def worker() -> None:
     clock = Clock()
 
     async def work() -> None:
-        tz = ZoneInfo(ctx.settings.timezone)
-        also = [
-            media_jobs.stale_remover(media_service.storage(ctx.settings)),
-            partial(booking_jobs.run, tz=tz),
-        ]
         vapid = notifications.load_vapid(ctx.settings.data_dir, ctx.settings.vapid_subject)
         ctx.say("cli.delivery_started", public_key=vapid.application_server_key)
-        await asyncio.gather(
-            case_jobs.run_forever(clock.now, ctx.settings.timer_interval_seconds, also=also),
-            notifications.deliver_forever(ctx.settings, ctx.texts, vapid, clock.now),
-        )
+        storage = media_service.storage(ctx.settings)
+        await jobs.run(jobs.background(ctx.settings, ctx.texts, vapid, storage), clock.now)
 
     try:
         _with_database(ctx, work, _network_loop())

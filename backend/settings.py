@@ -1,64 +1,45 @@
 """Runtime settings, read from the environment once, inside ``create_app``.
 
 Tests build ``Settings(...)`` directly; nothing here runs at import time.
+
+Each field is one setting, written once: its variable is ``BIANMIN_`` and the field
+name in capitals unless the field names another (``DATABASE_URL``), its default is
+the field's default, its limits are ``msgspec.Meta`` on the type. ``from_env``
+hands the variables to ``msgspec.convert``, which parses and checks them.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal, cast
 
 import msgspec
+import msgspec.inspect
 
 #: Where the checked-out project keeps the built PWA and the locale files.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Accepted spellings of an on/off variable (any case).
+ON = frozenset({"1", "true", "yes", "on"})
+OFF = frozenset({"0", "false", "no", "off"})
 
 
 class SettingsError(Exception):
     """A setting is present but unusable; the process must not start."""
 
 
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None or value.strip() == "":
-        return default
-    lowered = value.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off"}:
-        return False
-    raise SettingsError(f"expected on/off, got {value!r}")
+def _env_name(field: str) -> str:
+    return f"BIANMIN_{field.upper()}"
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
-
-
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
-    if not value > 0:
-        raise SettingsError(f"{name} must be more than 0, got {raw!r}")
-    return value
-
-
-class Settings(msgspec.Struct, frozen=True, kw_only=True):
+class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
     data_dir: Path = Path("./data")
     #: Empty means the embedded SQLite file in ``data_dir``.
-    database_url: str = ""
+    database_url: str = msgspec.field(default="", name="DATABASE_URL")
     host: str = "127.0.0.1"
     port: int = 8000
     #: Empty means "read or create ``data_dir/secret_key``" (see ``resolve_secret``).
@@ -71,34 +52,25 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     push_allow_insecure: bool = False
     timezone: str = "Asia/Shanghai"
     pwa_dir: Path = PROJECT_ROOT / "pwa" / "dist"
-    locales_dir: Path = PROJECT_ROOT / "locales"
-
-    # Sign-in policy.
-    otp_ttl_seconds: int = 300
-    otp_limit: int = 5
-    otp_window_seconds: int = 900
-    token_ttl_days: int = 30
     #: Trust the first X-Forwarded-For address (only behind your own reverse proxy).
     trust_forwarded_for: bool = False
     pg_pool_max: int = 10
     #: Limit for complaints and suggestions without a catalog entry (working days).
     default_time_limit_days: int = 15
-    #: Failed receipt lookups per IP in ``otp_window_seconds``.
-    lookup_limit: int = 10
-    #: Run the case timers inside the app (``bianmin serve`` with one process).
+    #: Run the timers inside the app (``bianmin serve`` with one process).
     timers_in_process: bool = False
-    timer_interval_seconds: int = 60
+    timer_interval_seconds: int = msgspec.field(default=60, name="BIANMIN_TIMER_INTERVAL")
     #: Deliver notifications inside the app (``bianmin serve`` with one process).
     delivery_in_process: bool = False
     #: Seconds between delivery rounds when the outbox is empty.
-    delivery_interval_seconds: int = 2
+    delivery_interval_seconds: int = msgspec.field(default=2, name="BIANMIN_DELIVERY_INTERVAL")
     #: Seconds a claimed batch stays reserved for its worker; after a crash it is retried then.
-    delivery_lease_seconds: int = 120
+    delivery_lease_seconds: int = msgspec.field(default=120, name="BIANMIN_DELIVERY_LEASE")
     #: Push messages in flight at once per process.
     push_concurrency: int = 32
     #: CPU priority ``bianmin worker`` lowers itself by (0–19): delivery and timers can
     #: wait a moment, a person waiting for a page cannot (bench/README.md, push fan-out).
-    worker_nice: int = 10
+    worker_nice: Annotated[int, msgspec.Meta(ge=0, le=19)] = 10
     #: A bad rating must be called back and fixed within these many working days.
     follow_up_callback_days: int = 1
     follow_up_fix_days: int = 5
@@ -108,59 +80,44 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: when Content-Length says so). JSON bodies are a few kilobytes; catalog spreadsheets less than this.
     max_body_bytes: int = 1024 * 1024
     #: Seconds a request body may take to arrive once the app starts reading it (408 after).
-    body_timeout_seconds: float = 60.0
+    body_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = msgspec.field(
+        default=60.0, name="BIANMIN_BODY_TIMEOUT"
+    )
+
+    # Policy, not deployment: code and tests set these, the environment does not (FIXED).
+    locales_dir: Path = PROJECT_ROOT / "locales"
+    otp_ttl_seconds: int = 300
+    otp_limit: int = 5
+    otp_window_seconds: int = 900
+    token_ttl_days: int = 30
+    #: Failed receipt lookups per IP in ``otp_window_seconds``.
+    lookup_limit: int = 10
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from ``env`` (the process environment when omitted).
+
+        An empty variable means the default. A variable that does not parse or is out
+        of range raises ``SettingsError`` naming it:
+
+        >>> Settings.from_env({"BIANMIN_PORT": "8080", "BIANMIN_DEMO": "off"}).port
+        8080
+        >>> Settings.from_env({"BIANMIN_WORKER_NICE": "25"})
+        Traceback (most recent call last):
+        backend.settings.SettingsError: BIANMIN_WORKER_NICE must be a whole number from 0 to 19, got '25'
+        """
         env = os.environ if env is None else env
-        demo_raw = env.get("BIANMIN_DEMO")
-        backend = env.get("BIANMIN_SMS_BACKEND", "log").strip() or "log"
-        if backend not in {"log", "webhook"}:
-            raise SettingsError(f"BIANMIN_SMS_BACKEND must be log or webhook, got {backend!r}")
-        webhook = env.get("BIANMIN_SMS_WEBHOOK_URL", "").strip()
-        if backend == "webhook" and not webhook:
-            raise SettingsError("BIANMIN_SMS_BACKEND=webhook needs BIANMIN_SMS_WEBHOOK_URL")
+        fields = _variables()
+        given = {name: env[name].strip() for name in fields if env.get(name, "").strip()}
+        values = {name: _on_off(raw) if _is_on_off(fields[name].type) else raw for name, raw in given.items()}
         try:
-            demo = None if demo_raw is None or demo_raw.strip() == "" else _flag(demo_raw, False)
-            insecure = _flag(env.get("BIANMIN_PUSH_ALLOW_INSECURE"), False)
-            forwarded = _flag(env.get("BIANMIN_TRUST_FORWARDED_FOR"), False)
-            timers = _flag(env.get("BIANMIN_TIMERS_IN_PROCESS"), False)
-            delivery = _flag(env.get("BIANMIN_DELIVERY_IN_PROCESS"), False)
-        except SettingsError as exc:
-            raise SettingsError(f"an on/off setting is wrong: {exc}") from None
-        defaults = cls()
-        worker_nice = _int(env, "BIANMIN_WORKER_NICE", defaults.worker_nice)
-        if not 0 <= worker_nice <= 19:
-            raise SettingsError(f"BIANMIN_WORKER_NICE must be from 0 to 19, got {worker_nice}")
-        return cls(
-            data_dir=Path(env.get("BIANMIN_DATA_DIR", "").strip() or "./data"),
-            database_url=env.get("DATABASE_URL", "").strip(),
-            host=env.get("BIANMIN_HOST", "").strip() or "127.0.0.1",
-            port=_int(env, "BIANMIN_PORT", 8000),
-            secret_key=env.get("BIANMIN_SECRET_KEY", "").strip(),
-            demo=demo,
-            sms_backend=backend,  # type: ignore[arg-type]
-            sms_webhook_url=webhook,
-            vapid_subject=env.get("BIANMIN_VAPID_SUBJECT", "").strip() or defaults.vapid_subject,
-            push_allow_insecure=insecure,
-            timezone=env.get("BIANMIN_TIMEZONE", "").strip() or defaults.timezone,
-            pwa_dir=Path(env["BIANMIN_PWA_DIR"]) if env.get("BIANMIN_PWA_DIR") else defaults.pwa_dir,
-            trust_forwarded_for=forwarded,
-            pg_pool_max=_int(env, "BIANMIN_PG_POOL_MAX", defaults.pg_pool_max),
-            default_time_limit_days=_int(env, "BIANMIN_DEFAULT_TIME_LIMIT_DAYS", defaults.default_time_limit_days),
-            timers_in_process=timers,
-            timer_interval_seconds=_int(env, "BIANMIN_TIMER_INTERVAL", defaults.timer_interval_seconds),
-            delivery_in_process=delivery,
-            delivery_interval_seconds=_int(env, "BIANMIN_DELIVERY_INTERVAL", defaults.delivery_interval_seconds),
-            delivery_lease_seconds=_int(env, "BIANMIN_DELIVERY_LEASE", defaults.delivery_lease_seconds),
-            push_concurrency=_int(env, "BIANMIN_PUSH_CONCURRENCY", defaults.push_concurrency),
-            worker_nice=worker_nice,
-            follow_up_callback_days=_int(env, "BIANMIN_FOLLOW_UP_CALLBACK_DAYS", defaults.follow_up_callback_days),
-            follow_up_fix_days=_int(env, "BIANMIN_FOLLOW_UP_FIX_DAYS", defaults.follow_up_fix_days),
-            media_max_bytes=_int(env, "BIANMIN_MEDIA_MAX_BYTES", defaults.media_max_bytes),
-            max_body_bytes=_int(env, "BIANMIN_MAX_BODY_BYTES", defaults.max_body_bytes),
-            body_timeout_seconds=_seconds(env, "BIANMIN_BODY_TIMEOUT", defaults.body_timeout_seconds),
-        )
+            settings = msgspec.convert(values, cls, strict=False, dec_hook=_path)
+        except msgspec.ValidationError as exc:
+            name = _failed_name(exc)
+            raise SettingsError(f"{name} must be {_expected(fields[name].type)}, got {given[name]!r}") from None
+        if settings.sms_backend == "webhook" and not settings.sms_webhook_url:
+            raise SettingsError("BIANMIN_SMS_BACKEND=webhook needs BIANMIN_SMS_WEBHOOK_URL")
+        return settings
 
     @property
     def effective_database_url(self) -> str:
@@ -173,6 +130,55 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def demo_enabled(self) -> bool:
         return self.is_sqlite if self.demo is None else self.demo
+
+
+#: Fields the environment does not set: policy, changed with the code (and by tests).
+FIXED = frozenset(
+    {"locales_dir", "otp_ttl_seconds", "otp_limit", "otp_window_seconds", "token_ttl_days", "lookup_limit"}
+)
+
+
+def _variables() -> dict[str, msgspec.inspect.Field]:
+    """The fields the environment sets, by variable name."""
+    info = cast(msgspec.inspect.StructType, msgspec.inspect.type_info(Settings))
+    return {field.encode_name: field for field in info.fields if field.name not in FIXED}
+
+
+def _is_on_off(kind: msgspec.inspect.Type) -> bool:
+    kinds = kind.types if isinstance(kind, msgspec.inspect.UnionType) else (kind,)
+    return any(isinstance(k, msgspec.inspect.BoolType) for k in kinds)
+
+
+def _on_off(raw: str) -> bool | str:
+    """``True``/``False`` for the spellings in ``ON``/``OFF``; anything else stays text and fails to convert."""
+    lowered = raw.lower()
+    return True if lowered in ON else False if lowered in OFF else raw
+
+
+def _path(kind: type, value: Any) -> Any:
+    if kind is Path and isinstance(value, str):
+        return Path(value)
+    raise NotImplementedError
+
+
+def _failed_name(exc: msgspec.ValidationError) -> str:
+    """The variable a conversion error is about ("... - at `$.BIANMIN_PORT`")."""
+    return re.findall(r"`\$\.(\w+)`", str(exc))[-1]
+
+
+def _expected(kind: msgspec.inspect.Type) -> str:
+    """What a variable of this type must be, in words: "a whole number from 0 to 19"."""
+    if _is_on_off(kind):
+        return "on or off"
+    if isinstance(kind, msgspec.inspect.LiteralType):
+        return " or ".join(str(value) for value in kind.values)
+    if isinstance(kind, msgspec.inspect.IntType | msgspec.inspect.FloatType):
+        noun = "a whole number" if isinstance(kind, msgspec.inspect.IntType) else "a number"
+        if kind.ge is not None and kind.le is not None:
+            return f"{noun} from {kind.ge} to {kind.le}"
+        bounds = {"more than": kind.gt, "at least": kind.ge, "less than": kind.lt, "at most": kind.le}
+        return " ".join([noun, *(f"{words} {limit}" for words, limit in bounds.items() if limit is not None)])
+    return "usable"  # text and paths always convert
 
 
 def resolve_secret(settings: Settings) -> Settings:

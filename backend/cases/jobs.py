@@ -8,9 +8,8 @@ serve``) can run at once: the database lets exactly one of them claim each firin
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -107,28 +106,12 @@ async def auto_close(now: datetime, days: int = AUTO_CLOSE_DAYS) -> int:
 
 
 async def run_timers(now: datetime) -> TimerReport:
-    return TimerReport(
+    """One round of the case timers (run by ``backend/jobs.py``); what fired is logged."""
+    report = TimerReport(
         reminded=await remind_due_soon(now),
         escalated=await escalate_overdue(now),
         closed=await auto_close(now),
     )
-
-
-async def run_forever(
-    clock_now: Callable[[], datetime], interval: float, also: Sequence[Callable[[datetime], Awaitable[object]]] = ()
-) -> None:
-    """Run the timers, then ``also`` (other domains' timers), every ``interval`` seconds until
-    cancelled; a failed round is logged, not fatal."""
-    while True:
-        try:
-            report = await run_timers(clock_now())
-            if report.reminded or report.escalated or report.closed:
-                log.info("timers: %s", msgspec.json.encode(report).decode())
-        except Exception:  # noqa: BLE001 - the next round retries; the database may be restarting
-            log.exception("timer round failed")
-        for timer in also:
-            try:
-                await timer(clock_now())
-            except Exception:  # noqa: BLE001 - as above; one domain's failure does not stop the others
-                log.exception("timer %s failed", getattr(timer, "__qualname__", timer))
-        await asyncio.sleep(interval)
+    if report.reminded or report.escalated or report.closed:
+        log.info("timers: %s", msgspec.json.encode(report).decode())
+    return report

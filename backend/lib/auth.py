@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import jwt
 import msgspec
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
@@ -166,6 +167,11 @@ def _signed_in(connection: ASGIConnection) -> CurrentUser:
     if user is None:
         raise NotAuthorizedException(detail="auth.required")
     return user
+
+
+def actor(request: Request[CurrentUser, Any, Any]) -> CurrentUser:
+    """The signed-in user, injected as ``actor`` into any handler that names it (401 when signed out)."""
+    return _signed_in(request)
 
 
 def require_roles(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]:

@@ -26,7 +26,7 @@ async def remove_stale(now: datetime, storage: Storage, older_than: timedelta = 
 
 
 def stale_remover(storage: Storage) -> Callable[[datetime], Awaitable[int]]:
-    """``remove_stale`` as a timer for the timer loop (``cases.jobs.run_forever``)."""
+    """``remove_stale`` as a timer for the background jobs (``backend/jobs.py``)."""
 
     async def timer(now: datetime) -> int:
         return await remove_stale(now, storage)

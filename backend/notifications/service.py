@@ -7,8 +7,8 @@ Other domains import this module (and ``notifications.structs``) only. Behind it
 
 from __future__ import annotations
 
-from backend.notifications._delivery import run_forever as deliver_forever
+from backend.notifications._delivery import deliverer
 from backend.notifications._inbox import for_user, inbox, mark_read, notify
 from backend.notifications._vapid import Vapid, load_vapid
 
-__all__ = ["Vapid", "deliver_forever", "for_user", "inbox", "load_vapid", "mark_read", "notify"]
+__all__ = ["Vapid", "deliverer", "for_user", "inbox", "load_vapid", "mark_read", "notify"]

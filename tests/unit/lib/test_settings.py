@@ -1,8 +1,10 @@
+import re
 from pathlib import Path
 
+import msgspec
 import pytest
 
-from backend.settings import Settings, SettingsError, resolve_secret
+from backend.settings import FIXED, PROJECT_ROOT, Settings, SettingsError, resolve_secret
 
 
 def test_defaults_are_the_embedded_single_process_setup():
@@ -54,3 +56,28 @@ def test_body_limits_come_from_the_environment():
     assert (Settings.from_env({}).max_body_bytes, Settings.from_env({}).body_timeout_seconds) == (1048576, 60.0)
     settings = Settings.from_env({"BIANMIN_MAX_BODY_BYTES": "65536", "BIANMIN_BODY_TIMEOUT": "2.5"})
     assert (settings.max_body_bytes, settings.body_timeout_seconds) == (65536, 2.5)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("Yes", True), ("ON", True), ("false", False), ("off", False)]
+)
+def test_on_off_settings_take_the_usual_spellings(raw, expected):
+    assert Settings.from_env({"BIANMIN_TIMERS_IN_PROCESS": raw}).timers_in_process is expected
+
+
+def test_a_wrong_setting_is_named_with_what_it_must_be():
+    with pytest.raises(SettingsError, match="BIANMIN_DELIVERY_IN_PROCESS must be on or off, got 'sometimes'"):
+        Settings.from_env({"BIANMIN_DELIVERY_IN_PROCESS": "sometimes"})
+    with pytest.raises(SettingsError, match="BIANMIN_TIMER_INTERVAL must be a whole number, got 'often'"):
+        Settings.from_env({"BIANMIN_TIMER_INTERVAL": "often"})
+
+
+def test_sign_in_policy_is_not_read_from_the_environment():
+    assert Settings.from_env({"BIANMIN_OTP_LIMIT": "1000"}).otp_limit == Settings().otp_limit
+
+
+def test_the_readme_lists_every_variable_the_settings_read():
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    table = readme[readme.index("## Configuration") : readme.index("## Command line")]
+    documented = set(re.findall(r"`(BIANMIN_\w+|DATABASE_URL)`", table))
+    assert documented == {f.encode_name for f in msgspec.structs.fields(Settings) if f.name not in FIXED}
