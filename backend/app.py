@@ -47,6 +47,7 @@ from backend.bookings.controller import (
     HandoverController,
     SlotController,
     UnconfirmedHandoverController,
+    VisitStepController,
 )
 from backend.cases import jobs as case_jobs
 from backend.cases.controller import CaseController, HolidayController
@@ -65,6 +66,7 @@ from backend.ratings.controller import (
     FollowUpController,
     RatingAppealController,
     RatingFlagController,
+    RatingTagController,
 )
 from backend.ratings.service import Policy as RatingPolicy
 from backend.regions.controller import RegionController
@@ -90,10 +92,12 @@ API_HANDLERS = [
     FollowUpController,
     RatingAppealController,
     RatingFlagController,
+    RatingTagController,
     StatsController,
     FamilyLinkController,
     SlotController,
     BookingController,
+    VisitStepController,
     HandoverController,
     UnconfirmedHandoverController,
     NotificationController,

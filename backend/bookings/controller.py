@@ -21,9 +21,11 @@ from backend.bookings.structs import (
     SlotCreate,
     SlotPage,
     SlotUpdate,
+    VISIT_STEPS,
     VisitNote,
 )
 from backend.cases.service import Context
+from backend.cases.structs import Step, StepPage
 from backend.idempotency.respond import respond_once
 from backend.idempotency.service import body_hash
 from backend.lib.auth import CurrentUser, require_roles, require_user
@@ -210,6 +212,22 @@ async def _visit_once(
         HTTP_200_OK,
         lambda: service.visit(actor, booking_id, step, data, clock.now(), case_ctx),
     )
+
+
+class VisitStepController(Controller):
+    """Public, apart from BookingController and its sign-in guard: the same table for everyone."""
+
+    path = "/bookings/steps"
+    tags = ["bookings"]
+
+    @get(operation_id="ListVisitSteps", summary="A booked visit's steps: check-in, then check-out")
+    async def list_steps(self) -> StepPage:
+        return StepPage(
+            items=[
+                Step(action=action, from_=[source], to=target, party="worker")
+                for action, (source, target) in VISIT_STEPS.items()
+            ]
+        )
 
 
 class HandoverController(Controller):
