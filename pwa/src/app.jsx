@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 
-import { apiRequest } from './api.js';
+import { apiRequest } from './http.js';
 import { AreaScreen, roleHome } from './areas.jsx';
 import { AppContext } from './context.js';
 import { Header } from './header.jsx';

@@ -3,7 +3,7 @@
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
 
-import { ApiError, NetworkError } from './api.js';
+import { ApiError, NetworkError } from './http.js';
 import { useApp } from './context.js';
 import { readCached, writeCached } from './store.js';
 

@@ -5,11 +5,12 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 
+import { Feedback } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { useOutbox } from '../outbox-client.js';
 import { ConfirmStep, LoadState, ScreenTitle, formatDay } from '../ui.jsx';
-import { Feedback, QueuedLines, useSend } from './send.jsx';
+import { QueuedLines, useFieldSend } from './send.jsx';
 
 const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
 const HALF_DAYS = ['am', 'pm'];
@@ -50,7 +51,7 @@ export function SlotsScreen() {
 function PatternForm({ pattern }) {
   const { t } = useApp();
   const [items, setItems] = useState(pattern.items);
-  const { busy, message, send } = useSend();
+  const { busy, message, send } = useFieldSend();
   const change = (index, field, value) => setItems((current) => current.map((item, i) => (i === index ? { ...item, [field]: value } : item)));
   const onSubmit = (event) => {
     event.preventDefault();
@@ -116,7 +117,7 @@ function PatternForm({ pattern }) {
 function SlotItem({ slot }) {
   const { t, locale } = useApp();
   const [reason, setReason] = useState('');
-  const { busy, message, send } = useSend();
+  const { busy, message, send } = useFieldSend();
   // Closed or opened offline: shown as it will be once the outbox is through.
   const queued = useOutbox().filter((row) => row.path === `/slots/${slot.id}` && row.state !== 'failed');
   const status = queued.length ? queued[queued.length - 1].body.status : slot.status;

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 
-import { ApiError } from '../api.js';
+import { ApiError } from '../http.js';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { OutboxStatus } from '../nav.jsx';
