@@ -16,7 +16,7 @@ export default [
       ecmaVersion: 2022,
       sourceType: 'module',
       parserOptions: { ecmaFeatures: { jsx: true } },
-      globals: { ...globals.browser, __LOCALE_URLS__: 'readonly' },
+      globals: globals.browser, // build-time constants are declared where used (/* global */)
     },
     settings: { react: { version: '18.0', pragma: 'h', fragment: 'Fragment' } },
     rules: {
@@ -30,7 +30,7 @@ export default [
   },
   {
     files: ['src/sw/**/*.js'],
-    languageOptions: { globals: { ...globals.serviceworker, __BUILD_VERSION__: 'readonly', __PRECACHE_URLS__: 'readonly' } },
+    languageOptions: { globals: globals.serviceworker },
   },
   {
     files: ['build.mjs', 'eslint.config.js', 'scripts/**/*.{js,mjs}', 'test/**/*.js'],

@@ -50,7 +50,7 @@ export function useApi(path, { offline = false } = {}) {
     return () => {
       alive = false;
     };
-  }, [path, locale, userId, round]);
+  }, [path, locale, userId, round, api, offline, signOut]);
 
   return { ...state, reload };
 }

@@ -32,7 +32,7 @@ function useTrailNames(codes) {
       }, () => {});
     }
     return () => { live = false; };
-  }, [codes.join(), locale]);
+  }, [codes.join(), locale]); // eslint-disable-line react-hooks/exhaustive-deps -- the codes' text is the key; a new array each render is not a change
   return names;
 }
 

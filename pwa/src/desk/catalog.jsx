@@ -122,7 +122,7 @@ export function ServiceEditScreen({ code }) {
   const record = code && records.data ? records.data.items.find((item) => item.code === code) : null;
   useEffect(() => {
     if (record && !form) setForm(toForm(record));
-  }, [record]);
+  }, [record]); // eslint-disable-line react-hooks/exhaustive-deps -- fill the form once, when the record arrives; later edits are the clerk's
   const set = (name) => (event) => setForm({ ...form, [name]: event.currentTarget.value });
   const toggleChannel = (channel) => setForm({
     ...form, channels: form.channels.includes(channel) ? form.channels.filter((c) => c !== channel) : [...form.channels, channel],

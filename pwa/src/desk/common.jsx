@@ -87,7 +87,7 @@ export function useAllPages(path, { maxPages = 10, limit = true } = {}) {
       },
     );
     return () => { alive = false; };
-  }, [path, locale, round]);
+  }, [path, locale, round, api, signOut, maxPages, limit]);
   return { ...state, reload };
 }
 
@@ -123,7 +123,7 @@ export function DownloadButton({ path, filename, label }) {
     setError(null);
     try {
       await download(session, locale, path, filename);
-    } catch (failure) {
+    } catch {
       setError(t('ui.desk.download_failed'));
     }
     setBusy(false);

@@ -2,12 +2,12 @@
 // by day and half-day, each with check-in on arrival and check-out with a note
 // and photos. Both go through the outbox, in order, so they work without signal.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 
 import { Feedback } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { useOutbox } from '../outbox-client.js';
+import { useOutbox, useReloadWhenSent } from '../outbox-client.js';
 import { LoadState, ScreenTitle, formatDay } from '../ui.jsx';
 import { PhotoInput } from './photo-input.jsx';
 import { bookingChain, QueuedLines, stepsFrom, useFieldSend, useSteps } from './send.jsx';
@@ -46,11 +46,7 @@ export function FieldBookingsScreen() {
   const days = byDay(items);
   // A check-in or check-out left the outbox: the server's list has moved on.
   const waiting = useOutbox().filter((row) => row.chain && row.chain.startsWith('booking-')).length;
-  const before = useRef(waiting);
-  useEffect(() => {
-    if (waiting < before.current) bookings.reload();
-    before.current = waiting;
-  }, [waiting]);
+  useReloadWhenSent(waiting, bookings.reload);
   return (
     <section class="screen" aria-labelledby="screen-title">
       <ScreenTitle>{t('ui.field.bookings.title')}</ScreenTitle>

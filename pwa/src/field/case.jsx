@@ -4,10 +4,11 @@
 // through the outbox; offline, the screen goes on from the status the queued
 // steps lead to, and they are sent in order when the network returns.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 
 import { Feedback } from '../action.jsx';
 import { useApp } from '../context.js';
+import { useReloadWhenSent } from '../outbox-client.js';
 import { useApi } from '../data.js';
 import { Timeline } from '../screens/case.jsx';
 import { LoadState, ScreenTitle, formatDate, formatDeadline } from '../ui.jsx';
@@ -28,11 +29,7 @@ export function FieldCaseScreen({ id }) {
     handovers.reload();
   };
   // A step left the outbox (sent by this page, another tab or the worker): show the server's view.
-  const count = useRef(queued.length);
-  useEffect(() => {
-    if (queued.length < count.current) reload();
-    count.current = queued.length;
-  }, [queued.length]);
+  useReloadWhenSent(queued.length, reload);
 
   const mine = item && item.assignee && item.assignee.id === session.user.id;
   // The server's word on what this worker may do now; after steps still in the outbox,

@@ -3,12 +3,12 @@
 // one, each of which I can close for leave — its bookings then go to my AB岗
 // backup, or to staff. Both changes go through the outbox.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 
 import { Feedback } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { useOutbox } from '../outbox-client.js';
+import { useOutbox, useReloadWhenSent } from '../outbox-client.js';
 import { ConfirmStep, LoadState, ScreenTitle, formatDay } from '../ui.jsx';
 import { QueuedLines, useFieldSend } from './send.jsx';
 
@@ -23,11 +23,7 @@ export function SlotsScreen() {
   const slots = useApi('/slots/mine', { offline: true });
   const rows = useOutbox().filter((row) => row.chain === 'slots');
   // A change left the outbox: the slots the server made from it are new.
-  const before = useRef(rows.length);
-  useEffect(() => {
-    if (rows.length < before.current) slots.reload();
-    before.current = rows.length;
-  }, [rows.length]);
+  useReloadWhenSent(rows.length, slots.reload);
   return (
     <section class="screen" aria-labelledby="screen-title">
       <p><a class="list-link" href="#/field/bookings">{t('ui.field.slots.back')}</a></p>

@@ -2,12 +2,12 @@
 // information; rate it once resolved (and again after a bad rating was followed
 // up); withdraw, reopen and confirm handovers (case-actions.jsx).
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 
 import { Feedback, useSend } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { useOutbox } from '../outbox-client.js';
+import { useOutbox, useReloadWhenSent } from '../outbox-client.js';
 import { LoadState, ScreenTitle, formatDate, formatDeadline } from '../ui.jsx';
 import { CancelCase, Handovers, ReopenCase } from './case-actions.jsx';
 
@@ -37,11 +37,7 @@ export function CaseScreen({ id }) {
     handovers.reload();
   };
   // Something for this case left the outbox (sent by this page, another tab or the worker).
-  const queuedCount = useRef(queued.length);
-  useEffect(() => {
-    if (queued.length < queuedCount.current) reload();
-    queuedCount.current = queued.length;
-  }, [queued.length]);
+  useReloadWhenSent(queued.length, reload);
 
   return (
     <section class="screen" aria-labelledby="screen-title">

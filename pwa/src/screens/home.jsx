@@ -26,7 +26,7 @@ export function HomeScreen() {
     return () => {
       current = false;
     };
-  }, [session.access_token, locale]);
+  }, [session.access_token, locale, api, signOut, updateUser]);
 
   const [query, setQuery] = useState('');
   const [searched, setSearched] = useState('');
