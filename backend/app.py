@@ -34,6 +34,7 @@ from backend.bookings.controller import (
     HandoverController,
     SlotController,
     UnconfirmedHandoverController,
+    VisitStepController,
 )
 from backend.cases import service as case_service
 from backend.cases.controller import CaseController, HolidayController
@@ -61,6 +62,7 @@ from backend.ratings.controller import (
     FollowUpController,
     RatingAppealController,
     RatingFlagController,
+    RatingTagController,
 )
 from backend.ratings.service import Policy as RatingPolicy
 from backend.regions.controller import RegionController
@@ -177,10 +179,12 @@ def _route_handlers(settings: Settings, texts: Texts) -> list[ControllerRouterHa
             FollowUpController,
             RatingAppealController,
             RatingFlagController,
+            RatingTagController,
             StatsController,
             FamilyLinkController,
             SlotController,
             BookingController,
+            VisitStepController,
             HandoverController,
             UnconfirmedHandoverController,
             NotificationController,

@@ -1,4 +1,4 @@
-from typing import Annotated
+from typing import Annotated, cast, get_args
 
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency
@@ -18,6 +18,8 @@ from backend.accounts.structs import (
     MeUpdate,
     OtpRequest,
     OtpSent,
+    RoleLevels,
+    RolePage,
     User,
     UserCreate,
     UserPage,
@@ -30,6 +32,7 @@ from backend.lib.errors import request_locale
 from backend.lib.i18n import Texts
 from backend.lib.sms import SmsSender
 from backend.lib.structs import MAX_ID
+from backend.regions.structs import Level
 from backend.settings import Settings
 
 
@@ -94,6 +97,10 @@ class UserController(Controller):
     ) -> AssigneePage:
         return await assignees.list_assignees(request.user, region)
 
+    @get("/roles", operation_id="ListRoles", summary="Each role and the region levels its home region may be")
+    async def list_roles(self) -> RolePage:
+        return RolePage(items=[_role_levels(cast(Role, role), levels) for role, levels in service.HOME_LEVELS.items()])
+
     @post(operation_id="CreateUser")
     async def create_user(
         self,
@@ -108,6 +115,11 @@ class UserController(Controller):
         self, request: Request[CurrentUser, str, object], user_id: FromPath[int], data: JSONBody[UserUpdate]
     ) -> User:
         return await admin.update_user(request.user, user_id, data)
+
+
+def _role_levels(role: Role, levels: set[str]) -> RoleLevels:
+    ordered = [level for level in get_args(Level) if level in levels]
+    return RoleLevels(role=role, home_level=ordered[-1], home_levels=ordered)
 
 
 class FamilyLinkController(Controller):

@@ -104,3 +104,15 @@ class Assignee(msgspec.Struct):
 
 class AssigneePage(msgspec.Struct):
     items: list[Assignee]
+
+
+class RoleLevels(msgspec.Struct):
+    role: Role
+    #: Where a new user of this role is placed: the deepest level ``home_levels`` allows.
+    home_level: str
+    #: Every region level this role's home region may be, county first (accounts.service.HOME_LEVELS).
+    home_levels: list[str]
+
+
+class RolePage(msgspec.Struct):
+    items: list[RoleLevels]

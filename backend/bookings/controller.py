@@ -9,6 +9,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from backend.bookings import _slots as slots
 from backend.bookings import service
 from backend.bookings.structs import (
+    VISIT_STEPS,
     Booking,
     BookingCreate,
     BookingPage,
@@ -25,6 +26,7 @@ from backend.bookings.structs import (
     VisitNote,
 )
 from backend.cases.service import Context
+from backend.cases.structs import Step, StepPage
 from backend.idempotency.service import body_hash, respond_once
 from backend.lib.auth import CurrentUser, require_roles, require_user
 from backend.lib.clock import Clock
@@ -210,6 +212,22 @@ async def _visit_once(
         HTTP_200_OK,
         lambda: service.visit(actor, booking_id, step, data, clock.now(), case_ctx),
     )
+
+
+class VisitStepController(Controller):
+    """Public, apart from BookingController and its sign-in guard: the same table for everyone."""
+
+    path = "/bookings/steps"
+    tags = ["bookings"]
+
+    @get(operation_id="ListVisitSteps", summary="A booked visit's steps: check-in, then check-out")
+    async def list_steps(self) -> StepPage:
+        return StepPage(
+            items=[
+                Step(action=action, from_=[source], to=target, party="worker")
+                for action, (source, target) in VISIT_STEPS.items()
+            ]
+        )
 
 
 class HandoverController(Controller):

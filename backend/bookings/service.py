@@ -15,6 +15,7 @@ from piccolo.columns.combination import WhereRaw
 from backend.accounts import service as accounts
 from backend.bookings import _slots as slots
 from backend.bookings.structs import (
+    VISIT_STEPS,
     Booking,
     BookingCreate,
     BookingPage,
@@ -228,11 +229,8 @@ async def visit(
         actor.role == "grid_worker" and actor.scope.covers(row["slot.grid_code"])
     ):
         raise Conflict("booking.not_yours")
-    source, target, column = (
-        ("booked", "checked_in", Row.checked_in_at)
-        if step == "check_in"
-        else ("checked_in", "done", Row.checked_out_at)
-    )
+    source, target = VISIT_STEPS[step]
+    column = Row.checked_in_at if step == "check_in" else Row.checked_out_at
     moved = (
         await Row.update({Row.status: target, column: now})
         .where((Row.id == booking_id) & (Row.status == source))

@@ -94,6 +94,10 @@ class BookingPage(msgspec.Struct):
     next_cursor: str | None = None
 
 
+#: A visit's two steps, each once and in order: (from, to) booking status.
+VISIT_STEPS: dict[str, tuple[str, str]] = {"check_in": ("booked", "checked_in"), "check_out": ("checked_in", "done")}
+
+
 class VisitNote(msgspec.Struct, forbid_unknown_fields=True):
     note: Note = ""
     #: Photos of the visit (ids from POST /media), shown on the timeline.

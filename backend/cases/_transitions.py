@@ -16,7 +16,7 @@ import msgspec
 from backend.accounts import service as accounts
 from backend.cases import _calendar as calendar
 from backend.cases._cases import Context, add_event, get, row_for
-from backend.cases.structs import OPEN_STATUSES, Case, Transition
+from backend.cases.structs import OPEN_STATUSES, Case, Step, Transition
 from backend.cases.tables import Case as Row
 from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser, Scope
@@ -77,6 +77,51 @@ def _plays(actor: CurrentUser, party: Party, row: dict[str, Any]) -> bool:
     # The assignee acts; a case sent to a department (no one named) is the township's.
     assignee = row["assignee.id"]
     return actor.id == assignee if assignee is not None else _is_staff_in_scope(actor, row)
+
+
+def steps() -> list[Step]:
+    """The rules as data, for a phone predicting offline where its queued moves lead.
+
+    >>> next(step for step in steps() if step.action == "start").from_
+    ['assigned']
+    """
+    return [
+        Step(
+            action=action, from_=list(rule.sources), to=rule.target, party=rule.party, note_required=rule.note_required
+        )
+        for action, rule in RULES.items()
+    ]
+
+
+async def allowed_actions(actor: CurrentUser, case: Case, now: datetime) -> list[str]:
+    """The moves ``apply`` would let ``actor`` make on ``case`` now (its status and the caller's
+    part, and the reopen deadline), so a screen offers exactly those; the move still checks again.
+    """
+    row: dict[str, Any] = {
+        "region_code": case.region.code,
+        "resident.id": case.resident.id,
+        "owner.id": case.owner.id if case.owner else None,
+        "assignee.id": case.assignee.id if case.assignee else None,
+        # Only residents can ask for a family link (family.request), so only they may act for a relative.
+        "acting_for": actor.role == "resident"
+        and actor.id != case.resident.id
+        and any(case.status in rule.sources for rule in RULES.values() if rule.party == "resident")
+        and await accounts.acts_for(actor.id, case.resident.id),
+    }
+    allowed = [
+        action for action, rule in RULES.items() if case.status in rule.sources and _plays(actor, rule.party, row)
+    ]
+    if "reopen" in allowed and not await _may_reopen(case, now):
+        allowed.remove("reopen")
+    return allowed
+
+
+async def _may_reopen(case: Case, now: datetime) -> bool:
+    """The two limits ``_effects`` puts on a reopen: 15 days after resolving, or a low last rating."""
+    if case.status == "resolved":
+        return case.resolved_at is None or now - case.resolved_at <= timedelta(days=REOPEN_DAYS)
+    low = await Row.select(Row.low_rated).where(Row.id == case.id).first()
+    return bool(low and low["low_rated"])
 
 
 async def _worker_for(case_region: str, user_id: int | None, roles: tuple[str, ...]) -> int:

@@ -1,5 +1,6 @@
 from typing import Annotated
 
+import msgspec
 from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
@@ -8,7 +9,17 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from backend.accounts import service as accounts
 from backend.cases import service
 from backend.cases.service import Context, Filters
-from backend.cases.structs import Case, CaseCreate, CaseLookup, CasePage, HolidayYear, Kind, Status, Transition
+from backend.cases.structs import (
+    Case,
+    CaseCreate,
+    CaseLookup,
+    CasePage,
+    HolidayYear,
+    Kind,
+    Status,
+    StepPage,
+    Transition,
+)
 from backend.idempotency.service import body_hash, respond_once
 from backend.lib.auth import CurrentUser, client_ip, require_roles, require_user
 from backend.lib.clock import Clock
@@ -99,7 +110,14 @@ class CaseController(Controller):
         case_ctx: NamedDependency[Context],
         clock: NamedDependency[Clock],
     ) -> Case:
-        return await service.get(request.user, case_id, clock.now(), case_ctx)
+        now = clock.now()
+        case = await service.get(request.user, case_id, now, case_ctx)
+        return msgspec.structs.replace(case, actions=await service.allowed_actions(request.user, case, now))
+
+    @get("/steps", operation_id="ListCaseSteps", summary="The case moves: from which statuses, to which, by whom")
+    async def list_steps(self) -> StepPage:
+        """Public and the same for everyone: the field area keeps it to predict its queued moves offline."""
+        return StepPage(items=service.steps())
 
     @post("/{case_id:int}/transitions", operation_id="MoveCase", guards=[require_user], status_code=HTTP_200_OK)
     async def move(

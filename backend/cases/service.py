@@ -21,13 +21,14 @@ from backend.cases._cases import (
     resident_of,
     row_for,
 )
-from backend.cases._transitions import RULES, apply, cancel_for_booking, record_rating
+from backend.cases._transitions import RULES, allowed_actions, apply, cancel_for_booking, record_rating, steps
 
 __all__ = [
     "RULES",
     "Context",
     "Filters",
     "add_event",
+    "allowed_actions",
     "apply",
     "calendar",
     "can_see",
@@ -41,5 +42,6 @@ __all__ = [
     "replace_year",
     "resident_of",
     "row_for",
+    "steps",
     "year",
 ]

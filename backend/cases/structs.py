@@ -133,6 +133,25 @@ class Case(CaseSummary, kw_only=True):
     resolved_at: datetime | None
     closed_at: datetime | None
     timeline: list[Event]
+    #: The moves (transition actions) the reader may make on the case now; filled by GET /cases/{id}.
+    actions: list[Action] = []
+
+
+class Step(msgspec.Struct, kw_only=True):
+    """One move of a state machine, for a phone that must go on offline (the field area's outbox)."""
+
+    action: str
+    #: The statuses it may be made from.
+    from_: list[str] = msgspec.field(name="from")
+    #: The status it leads to; null: the status stays (an event only).
+    to: str | None
+    #: Who makes it: staff, assignee, resident or owner (cases); worker (booking visits).
+    party: str
+    note_required: bool = False
+
+
+class StepPage(msgspec.Struct):
+    items: list[Step]
 
 
 class CasePage(msgspec.Struct):

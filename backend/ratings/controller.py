@@ -9,10 +9,14 @@ from backend.cases.service import Context as CaseContext
 from backend.idempotency.service import body_hash, respond_once
 from backend.lib.auth import CurrentUser, require_roles, require_user
 from backend.lib.clock import Clock
+from backend.lib.errors import request_locale
+from backend.lib.i18n import Texts
 from backend.lib.structs import MAX_ID
 from backend.ratings import service
 from backend.ratings.service import Policy
 from backend.ratings.structs import (
+    BAD_TAGS,
+    GOOD_TAGS,
     CaseRatings,
     Decision,
     FlagCreate,
@@ -20,8 +24,10 @@ from backend.ratings.structs import (
     FollowUpPage,
     FollowUpView,
     RatingCreate,
+    RatingTags,
     RatingView,
     StepCreate,
+    TagLabel,
 )
 
 staff = [require_roles("staff", "admin")]
@@ -119,6 +125,25 @@ class RatingAppealController(Controller):
         clock: NamedDependency[Clock],
     ) -> RatingView:
         return await service.decide(request.user, rating_id, data, clock.now(), case_ctx)
+
+
+class RatingTagController(Controller):
+    path = "/ratings/tags"
+    tags = ["ratings"]
+
+    @get(operation_id="ListRatingTags", summary="The reason tags of a rating, by score, in the reader's script")
+    async def list_tags(self, request: Request, texts: NamedDependency[Texts]) -> RatingTags:
+        locale = request_locale(request)
+
+        def labelled(tags: tuple[str, ...]) -> list[TagLabel]:
+            return [TagLabel(tag=tag, label=texts.t(locale, f"rating.tag.{tag}")) for tag in tags]
+
+        def scores(tags: tuple[str, ...]) -> list[int]:
+            return [score for score in range(1, 6) if set(tags) <= set(service.tags_for_score(score))]
+
+        return RatingTags(
+            good=labelled(GOOD_TAGS), bad=labelled(BAD_TAGS), good_scores=scores(GOOD_TAGS), bad_scores=scores(BAD_TAGS)
+        )
 
 
 class RatingFlagController(Controller):

@@ -58,6 +58,11 @@ def _allowed_tags(score: int) -> tuple[str, ...]:
     return GOOD_TAGS + BAD_TAGS
 
 
+def tags_for_score(score: int) -> tuple[str, ...]:
+    """The tags a rating of ``score`` may carry: ``tags_for_score(5) == GOOD_TAGS``."""
+    return _allowed_tags(score)
+
+
 def _view(row: dict[str, Any], locale: str, ctx: CaseContext) -> RatingView:
     tags = json_list(row["tags"])
     return RatingView(

@@ -122,3 +122,19 @@ class FlagView(msgspec.Struct, kw_only=True):
 class FlagPage(msgspec.Struct):
     items: list[FlagView]
     next_cursor: str | None = None
+
+
+class TagLabel(msgspec.Struct):
+    tag: str
+    label: str
+
+
+class RatingTags(msgspec.Struct, kw_only=True):
+    """The reason tags a rating may carry, with their labels in the reader's script."""
+
+    #: Praise: for scores in ``good_scores``.
+    good: list[TagLabel]
+    #: Complaints: for scores in ``bad_scores``.
+    bad: list[TagLabel]
+    good_scores: list[int]
+    bad_scores: list[int]

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 
-import { apiRequest } from './api.js';
+import { apiRequest } from './http.js';
 import { AreaScreen, roleHome } from './areas.jsx';
 import { AppContext } from './context.js';
 import { Header } from './header.jsx';
@@ -91,13 +91,14 @@ export function App({ initialLocale, initialMessages }) {
     navigate(ROUTES.signin);
   }, [api]);
 
+  const signedIn = Boolean(session);
   useEffect(() => {
-    if (session) startOutbox();
-  }, [Boolean(session)]);
+    if (signedIn) startOutbox();
+  }, [signedIn]);
 
   useEffect(() => {
     if (token) syncPush(api, token, locale).catch(reportPushSyncFailure);
-  }, [token, locale]);
+  }, [token, locale, api]);
 
   // Signed out, every route leads to sign-in; signed in, sign-in leads home.
   const matched = matchRoute(route);
@@ -109,7 +110,7 @@ export function App({ initialLocale, initialMessages }) {
     else if (session && matched.name === 'case' && roleHome(session.user.role) !== ROUTES.home) {
       navigate(`${roleHome(session.user.role)}/cases/${matched.param}`, { replace: true });
     }
-  }, [route, session]);
+  }, [route, session, matched.name, matched.param]);
 
   // Screen readers and keyboards start at the new screen's heading.
   const mainRef = useRef(null);

@@ -3,7 +3,7 @@
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
 
-import { ApiError, NetworkError } from './api.js';
+import { ApiError, NetworkError } from './http.js';
 import { useApp } from './context.js';
 import { readCached, writeCached } from './store.js';
 
@@ -50,7 +50,7 @@ export function useApi(path, { offline = false } = {}) {
     return () => {
       alive = false;
     };
-  }, [path, locale, userId, round]);
+  }, [path, locale, userId, round, api, offline, signOut]);
 
   return { ...state, reload };
 }

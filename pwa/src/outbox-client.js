@@ -1,7 +1,7 @@
 // The page's side of the outbox: send on start, when the network returns and
 // on a timer; ask the service worker for Background Sync where there is one.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { SYNC_TAG, enqueue, flushOutbox, listOutbox, onOutboxChange } from './outbox.js';
 
@@ -60,6 +60,21 @@ function requestBackgroundSync() {
 
 function ignore() {
   // No Background Sync here: the page's timer and `online` listener still send.
+}
+
+/**
+ * Calls `reload` when `count` (a screen's records in the outbox) goes down: one was
+ * sent (by this page, another tab or the worker), so the server's copy has moved on.
+ * Not on the first render: on one bar of signal the screen has just loaded.
+ */
+export function useReloadWhenSent(count, reload) {
+  const before = useRef(count);
+  const latest = useRef(reload);
+  latest.current = reload;
+  useEffect(() => {
+    if (count < before.current) latest.current();
+    before.current = count;
+  }, [count]);
 }
 
 /** The outbox's records, kept current. */

@@ -10,9 +10,9 @@
 //
 // Nothing is ever dropped without the user pressing 删除.
 
+import { apiRequest, isRefusal } from './http.js';
 import { OUTBOX, openDb, withStore } from './store.js';
 
-const API_ROOT = 'api/v1';
 const BASE_DELAY_MS = 30 * 1000;
 const MAX_DELAY_MS = 30 * 60 * 1000;
 // While one sender (a tab or the worker) has a record in flight, the others leave it alone.
@@ -27,6 +27,20 @@ export function newKey() {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+// What the outbox takes from its surroundings, replaceable so it runs under `node --test`
+// (the IndexedDB itself is store.js's: useIndexedDB there).
+const env = {
+  now: () => Date.now(),
+  fetch: (...args) => globalThis.fetch(...args),
+  // Tells other tabs and the worker; null where there is none (or in tests, where an open channel keeps node running).
+  BroadcastChannel: typeof BroadcastChannel !== 'undefined' ? BroadcastChannel : null,
+};
+
+/** configureOutbox({now, fetch, BroadcastChannel}): the clock, network and channel the outbox uses (tests). */
+export function configureOutbox(overrides) {
+  Object.assign(env, overrides);
+}
+
 let lastCreated = 0;
 
 /**
@@ -37,7 +51,7 @@ let lastCreated = 0;
  */
 export async function enqueue(entry) {
   // Strictly increasing, so two taps in the same millisecond keep their order.
-  lastCreated = Math.max(Date.now(), lastCreated + 1);
+  lastCreated = Math.max(env.now(), lastCreated + 1);
   const record = {
     method: 'POST',
     photos: [],
@@ -109,7 +123,7 @@ export function flushOutbox(base, { force = false } = {}) {
 
 async function sendDue(base, force) {
   const summary = { sent: 0, failed: 0, waiting: 0 };
-  const now = Date.now();
+  const now = env.now();
   // Chains with an earlier record not yet sent: their later records keep their place.
   const held = new Set();
   const hold = (record) => {
@@ -158,7 +172,7 @@ async function sendOne(base, record) {
   } catch (failure) {
     const latest = (await listOutbox()).find((item) => item.key === record.key);
     if (!latest) return 'sent'; // another sender finished it meanwhile
-    if (failure.status >= 400 && failure.status < 500 && failure.status !== 408 && failure.status !== 429) {
+    if (isRefusal(failure)) {
       await save({
         ...latest, state: 'failed', lease_until: 0, error: failure.message || `HTTP ${failure.status}`, code: failure.code || null,
       });
@@ -166,35 +180,22 @@ async function sendOne(base, record) {
     }
     const attempts = latest.attempts + 1;
     const wait = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempts - 1));
-    await save({ ...latest, attempts, next_at: Date.now() + wait, lease_until: 0 });
+    await save({ ...latest, attempts, next_at: env.now() + wait, lease_until: 0 });
     return 'waiting';
   }
 }
 
-async function send(base, record, path, body, key) {
-  const isForm = typeof FormData !== 'undefined' && body instanceof FormData;
-  const headers = { Accept: 'application/json', 'Idempotency-Key': key };
-  if (record.locale) headers['Accept-Language'] = record.locale;
-  if (record.token) headers.Authorization = `Bearer ${record.token}`;
-  if (!isForm) headers['Content-Type'] = 'application/json';
-  let response;
-  let data = null;
-  try {
-    response = await fetch(new URL(`${API_ROOT}${path}`, base), {
-      method: record.method,
-      headers,
-      body: isForm ? body : JSON.stringify(body),
-      cache: 'no-store',
-      credentials: 'same-origin',
-    });
-    const text = await response.text();
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    if (!response) throw { status: 0 };
-  }
-  if (response.ok) return data;
-  const problem = (data && data.error) || {};
-  throw { status: response.status, code: problem.code, message: problem.message };
+function send(base, record, path, body, key) {
+  return apiRequest(path, {
+    base,
+    method: record.method,
+    body,
+    locale: record.locale,
+    token: record.token,
+    headers: { 'Idempotency-Key': key },
+    timeout: 0, // a photo on one bar of signal takes what it takes; the lease covers a hung send
+    fetch: env.fetch,
+  });
 }
 
 /** Takes the record for sending, atomically across tabs and the worker; null if someone else has it. */
@@ -207,7 +208,7 @@ async function claim(key) {
     const request = store.get(key);
     request.onsuccess = () => {
       const row = request.result;
-      const now = Date.now();
+      const now = env.now();
       if (!row || row.state !== 'waiting' || (row.lease_until || 0) > now) return;
       claimed = { ...row, lease_until: now + LEASE_MS };
       store.put(claimed);
@@ -227,8 +228,8 @@ const listeners = new Set();
 let channel = null;
 
 function getChannel() {
-  if (!channel && typeof BroadcastChannel !== 'undefined') {
-    channel = new BroadcastChannel(CHANNEL);
+  if (!channel && env.BroadcastChannel) {
+    channel = new env.BroadcastChannel(CHANNEL);
     channel.onmessage = notifyListeners;
   }
   return channel;

@@ -1,41 +1,51 @@
-// Where the case is: the user's home grid by default, or a grid picked by
-// cascading township → village → grid lists (GET /regions?parent=).
+// The one region picker: cascading township → village → grid lists below the
+// reader's county (GET /regions?parent=), down to `level`. `onChange({code, name})`
+// fires with the region picked at that level, or null while none is.
+//
+// With `offerHome` (submitting a case) the user's home grid is the answer at
+// first, with a 修改 button that opens the lists.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { useApp } from './context.js';
 
-const LEVELS = ['township', 'village', 'grid'];
+const LEVELS = ['county', 'township', 'village', 'grid'];
 
-export function RegionPicker({ value, onChange }) {
+export function RegionPicker({ value, onChange, level = 'grid', idPrefix = 'region', legend, offerHome = false }) {
   const { t, api, session } = useApp();
   const home = session.user.region;
-  const [picking, setPicking] = useState(!home || home.level !== 'grid');
+  const [picking, setPicking] = useState(!offerHome || !home || home.level !== 'grid');
   const [chosen, setChosen] = useState([]); // codes picked so far, one per level
   const [options, setOptions] = useState([]); // lists per level
   const [failed, setFailed] = useState(false);
+  const depth = Math.max(1, LEVELS.indexOf(level));
+  // The latest api for the effect, which runs again only when the lists must start over.
+  const latest = useRef({ api });
+  latest.current = { api };
+  const county = home ? home.code.slice(0, 6) : null;
 
   useEffect(() => {
     if (!picking) return;
-    api('/regions').then((page) => {
-      const county = page.items[0];
-      return county ? api(`/regions?parent=${county.code}`) : { items: [] };
-    }).then((page) => setOptions([page.items]), () => setFailed(true));
-  }, [picking]);
+    const { api: call } = latest.current;
+    setChosen([]);
+    setOptions([]);
+    const top = county ? Promise.resolve(county) : call('/regions').then((page) => (page.items[0] ? page.items[0].code : null));
+    top.then((code) => (code ? call(`/regions?parent=${code}`) : { items: [] }))
+      .then((page) => setOptions([page.items]), () => setFailed(true));
+  }, [picking, county, level]);
 
-  function choose(levelIndex, code) {
-    const nextChosen = [...chosen.slice(0, levelIndex), code];
-    setChosen(nextChosen);
-    setOptions((current) => current.slice(0, levelIndex + 1));
-    if (levelIndex === LEVELS.length - 1) {
-      const grid = options[levelIndex].find((item) => item.code === code);
-      onChange(grid ? { code: grid.code, name: grid.name } : null);
+  function choose(index, code) {
+    setChosen((current) => [...current.slice(0, index), code]);
+    setOptions((current) => current.slice(0, index + 1));
+    if (index + 1 === depth) {
+      const picked = options[index].find((item) => item.code === code);
+      onChange(picked ? { code: picked.code, name: picked.name } : null);
       return;
     }
     onChange(null);
     if (!code) return;
     api(`/regions?parent=${code}`).then(
-      (page) => setOptions((current) => [...current.slice(0, levelIndex + 1), page.items]),
+      (page) => setOptions((current) => [...current.slice(0, index + 1), page.items]),
       () => setFailed(true),
     );
   }
@@ -43,8 +53,8 @@ export function RegionPicker({ value, onChange }) {
   if (!picking) {
     return (
       <div class="field">
-        <span class="field-label" id="region-label">{t('ui.submit.region')}</span>
-        <p aria-labelledby="region-label">{value ? value.name : ''}</p>
+        <span class="field-label" id={`${idPrefix}-label`}>{legend}</span>
+        <p aria-labelledby={`${idPrefix}-label`}>{value ? value.name : ''}</p>
         <button type="button" class="button button-secondary" onClick={() => { setPicking(true); onChange(null); }}>
           {t('ui.submit.region_change')}
         </button>
@@ -53,22 +63,21 @@ export function RegionPicker({ value, onChange }) {
   }
   return (
     <fieldset class="fieldset">
-      <legend>{t('ui.submit.region')}</legend>
+      <legend>{legend}</legend>
       {failed && <p class="message message-error" role="alert">{t('ui.common.network_error')}</p>}
-      {options.map((items, index) => (
-        <div class="field" key={LEVELS[index]}>
-          <label for={`region-${LEVELS[index]}`}>{t(`ui.region.${LEVELS[index]}`)}</label>
-          <select
-            id={`region-${LEVELS[index]}`}
-            class="input"
-            value={chosen[index] || ''}
-            onChange={(event) => choose(index, event.currentTarget.value)}
-          >
-            <option value="">{t('ui.region.choose')}</option>
-            {items.map((item) => <option key={item.code} value={item.code}>{item.name}</option>)}
-          </select>
-        </div>
-      ))}
+      {options.map((items, index) => {
+        const name = LEVELS[index + 1];
+        return (
+          <div class="field" key={name}>
+            <label for={`${idPrefix}-${name}`}>{t(`ui.region.${name}`)}</label>
+            <select id={`${idPrefix}-${name}`} class="input" value={chosen[index] || ''}
+              onChange={(event) => choose(index, event.currentTarget.value)}>
+              <option value="">{t('ui.region.choose')}</option>
+              {items.map((item) => <option key={item.code} value={item.code}>{item.name}</option>)}
+            </select>
+          </div>
+        );
+      })}
     </fieldset>
   );
 }

@@ -47,11 +47,26 @@ const PATTERNS = [
   ['home', /^\/$/],
 ];
 
+/**
+ * The one route table helper, for the app and every role area: the first row of
+ * `table` ([pattern, render]) whose pattern matches `path` gives the answer,
+ * `render(...groups)` with the pattern's groups URI-decoded; no match: `fallback()`.
+ *
+ *   routeTo('/cases/12', [[/^\/cases\/(\d+)$/, (id) => <CaseScreen id={id} />]], () => <Home />)
+ */
+export function routeTo(path, table, fallback) {
+  for (const [pattern, render] of table) {
+    const match = pattern.exec(path);
+    if (match) return render(...match.slice(1).map((group) => (group === undefined ? undefined : decodeURIComponent(group))));
+  }
+  return fallback();
+}
+
 /** {name, param, rest} for a route path; unknown paths are home. */
 export function matchRoute(path) {
-  for (const [name, pattern] of PATTERNS) {
-    const match = pattern.exec(path);
-    if (match) return { name, param: match[1] ? decodeURIComponent(match[1]) : null, rest: match[2] || '/' };
-  }
-  return { name: 'home', param: null, rest: '/' };
+  return routeTo(
+    path,
+    PATTERNS.map(([name, pattern]) => [pattern, (param, rest) => ({ name, param: param || null, rest: rest || '/' })]),
+    () => ({ name: 'home', param: null, rest: '/' }),
+  );
 }

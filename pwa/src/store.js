@@ -8,11 +8,18 @@ export const OUTBOX = 'outbox';
 const CACHE = 'responses';
 
 let opening = null;
+let factory = null;
+
+/** Uses `idbFactory` instead of the global indexedDB from now on (tests: fake-indexeddb). */
+export function setIndexedDB(idbFactory) {
+  factory = idbFactory;
+  opening = null;
+}
 
 export function openDb() {
   if (!opening) {
     opening = new Promise((resolve, reject) => {
-      const request = indexedDB.open(DB_NAME, DB_VERSION);
+      const request = (factory || indexedDB).open(DB_NAME, DB_VERSION);
       request.onupgradeneeded = () => {
         const db = request.result;
         if (!db.objectStoreNames.contains(OUTBOX)) db.createObjectStore(OUTBOX, { keyPath: 'key' });

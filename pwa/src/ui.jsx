@@ -2,52 +2,14 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 
-import { ApiError, NetworkError } from './api.js';
+import { describeError } from './action.jsx';
 import { useApp, useDocumentTitle } from './context.js';
-import { newKey } from './outbox.js';
 
 /** The screen's one h1; focus lands on it when the screen changes. */
 export function ScreenTitle({ children, id = 'screen-title' }) {
   const { t } = useApp();
   useDocumentTitle(`${children} - ${t('app.name')}`);
   return <h1 id={id} tabIndex={-1}>{children}</h1>;
-}
-
-export function describeError(t, error) {
-  if (error instanceof NetworkError) return t('ui.common.network_error');
-  if (error instanceof ApiError && error.serverMessage) return error.serverMessage;
-  return t('error.internal');
-}
-
-/** An alert line, empty (but present, so it is announced) until there is an error. */
-export function ErrorLine({ text, id }) {
-  return <div id={id} role="alert" class={text ? 'message message-error' : undefined}>{text || ''}</div>;
-}
-
-/**
- * A case move sent at once, not queued (the answer decides what happens next);
- * offline it says so. {busy, error, setError, move}: `move(body)` resolves to
- * whether it went through, and calls `onDone(answer)` when it did.
- */
-export function useMove(id, onDone) {
-  const { t, api } = useApp();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
-  async function move(body) {
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await api(`/cases/${id}/transitions`, { method: 'POST', body, headers: { 'Idempotency-Key': newKey() } });
-      setBusy(false);
-      onDone(result);
-      return true;
-    } catch (failure) {
-      setBusy(false);
-      setError(failure instanceof NetworkError ? t('ui.case.offline_action') : describeError(t, failure));
-      return false;
-    }
-  }
-  return { busy, error, setError, move };
 }
 
 /** Loading / error / "saved copy" lines for a useApi() state. */

@@ -4,10 +4,11 @@
 
 import { useState } from 'preact/hooks';
 
+import { Feedback, useAction } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { ConfirmStep, ErrorLine, LoadState, ScreenTitle, formatDate } from '../ui.jsx';
-import { DoneLine, useAction } from './common.jsx';
+import { ConfirmStep, LoadState, ScreenTitle, formatDate } from '../ui.jsx';
+import {  } from './common.jsx';
 
 export function AppealsScreen() {
   const { t } = useApp();
@@ -26,7 +27,7 @@ export function AppealsScreen() {
           </button>
         ))}
       </div>
-      <DoneLine text={decided} />
+      <Feedback done={decided} />
       <LoadState state={flags} />
       {flags.data && (flags.data.items.length ? (
         <ul class="list">
@@ -83,7 +84,7 @@ function FlagCard({ item, onDecided }) {
             <textarea id={`${titleId}-note`} class="input textarea" maxLength={1000} value={note}
               onInput={(event) => setNote(event.currentTarget.value)} />
           </div>
-          <ErrorLine text={action.error} />
+          <Feedback error={action.error} />
           <div class="actions">
             <ConfirmStep
               action={t('ui.admin.appeals.uphold')}

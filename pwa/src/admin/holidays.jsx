@@ -4,10 +4,11 @@
 
 import { useState } from 'preact/hooks';
 
+import { Feedback, useAction } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { ErrorLine, LoadState, ScreenTitle, formatDay } from '../ui.jsx';
-import { DoneLine, useAction } from './common.jsx';
+import { LoadState, ScreenTitle, formatDay } from '../ui.jsx';
+import {  } from './common.jsx';
 
 function thisYear() {
   return new Date().getFullYear();
@@ -32,7 +33,7 @@ export function HolidaysScreen() {
   async function add(event) {
     event.preventDefault();
     if (!day) {
-      action.setError(t('ui.admin.holidays.date_required'));
+      action.fail(t('ui.admin.holidays.date_required'));
       return;
     }
     const item = { date: day, is_workday: kind === 'work', note: note.trim() };
@@ -61,7 +62,7 @@ export function HolidaysScreen() {
         </button>
       </div>
       <LoadState state={calendar} />
-      <DoneLine text={action.done} />
+      <Feedback done={action.done} />
       {calendar.data && (items.length ? (
         <ul class="list" aria-label={t('ui.admin.holidays.list', { year })}>
           {items.map((item) => (
@@ -103,7 +104,7 @@ export function HolidaysScreen() {
             <input id="holiday-note" class="input" maxLength={100} value={note} placeholder={t('ui.admin.holidays.note_hint')}
               onInput={(event) => setNote(event.currentTarget.value)} />
           </div>
-          <ErrorLine text={action.error} />
+          <Feedback error={action.error} />
           <button type="submit" class="button button-primary" disabled={action.busy}>{t('ui.admin.holidays.add')}</button>
         </form>
       </section>

@@ -3,6 +3,7 @@
 // (#/admin/regions/990101001 → '/regions/990101001'). Only admins download it.
 
 import { useApp } from '../context.js';
+import { routeTo } from '../router.js';
 import { ScreenTitle } from '../ui.jsx';
 import { AppealsScreen } from './appeals.jsx';
 import { HolidaysScreen } from './holidays.jsx';
@@ -41,9 +42,5 @@ const ROUTES = [
 ];
 
 export function AreaScreen({ path }) {
-  for (const [pattern, render] of ROUTES) {
-    const match = pattern.exec(path);
-    if (match) return <div class="admin">{render(match[1])}</div>;
-  }
-  return <div class="admin"><AdminHome /></div>;
+  return <div class="admin">{routeTo(path, ROUTES, () => <AdminHome />)}</div>;
 }

@@ -4,10 +4,11 @@
 
 import { useEffect, useState } from 'preact/hooks';
 
+import { Feedback, useAction } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { ErrorLine, LoadState, ScreenTitle } from '../ui.jsx';
-import { DoneLine, EditActions, saveChanges, useAction } from './common.jsx';
+import { LoadState, ScreenTitle } from '../ui.jsx';
+import { EditActions, saveChanges } from './common.jsx';
 
 const CHILD_LEVEL = { county: 'township', township: 'village', village: 'grid' };
 
@@ -31,7 +32,7 @@ function useTrailNames(codes) {
       }, () => {});
     }
     return () => { live = false; };
-  }, [codes.join(), locale]);
+  }, [codes.join(), locale]); // eslint-disable-line react-hooks/exhaustive-deps -- the codes' text is the key; a new array each render is not a change
   return names;
 }
 
@@ -62,7 +63,7 @@ export function RegionsScreen({ code }) {
         <>
           <h2>{t('ui.admin.regions.below', { level: t(`ui.admin.level.${childLevel}`) })}</h2>
           <LoadState state={children} />
-          <DoneLine text={added && t('ui.admin.regions.added', { name: added.name_hans, code: added.code })} />
+          <Feedback done={added && t('ui.admin.regions.added', { name: added.name_hans, code: added.code })} />
           {children.data && (children.data.items.length ? (
             <ul class="list">
               {children.data.items.map((item) => <RegionCard key={item.code} region={item} onSaved={children.reload} />)}
@@ -178,7 +179,7 @@ function AddRegion({ parent, level, taken, onAdded }) {
           </div>
         </div>
         <NameFields idPrefix="add-region" hans={hans} hant={hant} setHans={setHans} setHant={setHant} />
-        <ErrorLine text={action.error} />
+        <Feedback error={action.error} />
         <button type="submit" class="button button-primary" disabled={action.busy}>
           {t('ui.admin.regions.add_button', { level: t(`ui.admin.level.${level}`) })}
         </button>

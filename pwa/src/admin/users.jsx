@@ -3,13 +3,16 @@
 
 import { useEffect, useState } from 'preact/hooks';
 
+import { Feedback, useAction } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { ErrorLine, LoadState, ScreenTitle } from '../ui.jsx';
-import { DoneLine, EditActions, FLAGS, ROLES, ROLE_LEVEL, RegionCascade, saveChanges, useAction } from './common.jsx';
+import { LoadState, ScreenTitle } from '../ui.jsx';
+import { RegionPicker } from '../region-picker.jsx';
+import { EditActions, FLAGS, saveChanges, useRoles } from './common.jsx';
 
 export function UsersScreen() {
   const { t } = useApp();
+  const { roles } = useRoles();
   const [typed, setTyped] = useState('');
   const [role, setRole] = useState('');
   const [query, setQuery] = useState('');
@@ -37,7 +40,7 @@ export function UsersScreen() {
           <label for="user-role">{t('ui.admin.users.role')}</label>
           <select id="user-role" class="input" value={role} onChange={(event) => setRole(event.currentTarget.value)}>
             <option value="">{t('ui.admin.users.any_role')}</option>
-            {ROLES.map((name) => <option key={name} value={name}>{t(`role.${name}`)}</option>)}
+            {roles.map((name) => <option key={name} value={name}>{t(`role.${name}`)}</option>)}
           </select>
         </div>
         <button type="submit" class="button button-secondary">{t('ui.admin.users.search_button')}</button>
@@ -48,7 +51,7 @@ export function UsersScreen() {
           {[...users.data.items, ...more.items].map((user) => <UserCard key={user.id} user={user} onSaved={users.reload} />)}
         </ul>
       ) : <p>{t('ui.admin.users.empty')}</p>)}
-      <ErrorLine text={more.error} />
+      <Feedback error={more.error} />
       {more.cursor && (
         <button type="button" class="button button-secondary" disabled={more.busy} onClick={more.load}>{t('ui.admin.users.more')}</button>
       )}
@@ -126,21 +129,22 @@ function FlagChoices({ idPrefix, flags, setFlags }) {
 }
 
 function RoleSelect({ id, value, onChange }) {
+  const { roles } = useRoles();
   const { t } = useApp();
   return (
     <div class="field">
       <label for={id}>{t('ui.admin.users.role')}</label>
       <select id={id} class="input" value={value} onChange={(event) => onChange(event.currentTarget.value)}>
-        {ROLES.map((name) => <option key={name} value={name}>{t(`role.${name}`)}</option>)}
+        {roles.map((name) => <option key={name} value={name}>{t(`role.${name}`)}</option>)}
       </select>
     </div>
   );
 }
 
 /** The region a role's account lives in: picked down to the level the role needs; an admin's is the county. */
-function HomeRegion({ role, idPrefix, onChange, legend }) {
-  if (ROLE_LEVEL[role] === 'county') return null;
-  return <RegionCascade key={role} level={ROLE_LEVEL[role]} idPrefix={idPrefix} onChange={onChange} legend={legend} />;
+function HomeRegion({ level, role, idPrefix, onChange, legend }) {
+  if (!level || level === 'county') return null;
+  return <RegionPicker key={role} level={level} idPrefix={idPrefix} onChange={(picked) => onChange(picked && picked.code)} legend={legend} />;
 }
 
 function countyOf(session) {
@@ -156,6 +160,7 @@ function UserEdit({ user, onDone }) {
   const [flags, setFlags] = useState(user.flags);
   const [active, setActive] = useState(user.active);
   const action = useAction();
+  const { levelOf } = useRoles();
   const prefix = `edit-${user.id}`;
   const needsRegion = role !== user.role || moving;
 
@@ -164,9 +169,9 @@ function UserEdit({ user, onDone }) {
     const body = {};
     if (name.trim() !== user.name) body.name = name.trim();
     if (needsRegion) {
-      const code = ROLE_LEVEL[role] === 'county' ? countyOf(session) : region;
+      const code = levelOf[role] === 'county' ? countyOf(session) : region;
       if (!code) {
-        action.setError(t('ui.admin.users.region_required'));
+        action.fail(t('ui.admin.users.region_required'));
         return;
       }
       body.role = role;
@@ -184,13 +189,13 @@ function UserEdit({ user, onDone }) {
         <input id={`${prefix}-name`} class="input" value={name} onInput={(event) => setName(event.currentTarget.value)} />
       </div>
       <RoleSelect id={`${prefix}-role`} value={role} onChange={setRole} />
-      {role === user.role && ROLE_LEVEL[role] !== 'county' && !moving && (
+      {role === user.role && levelOf[role] !== 'county' && !moving && (
         <p>
           <span class="meta">{t('ui.admin.users.region_now', { name: user.region ? user.region.name : t('ui.admin.users.no_region') })}</span>{' '}
           <button type="button" class="button button-link" onClick={() => setMoving(true)}>{t('ui.admin.users.move')}</button>
         </p>
       )}
-      {needsRegion && <HomeRegion role={role} idPrefix={prefix} onChange={setRegion} legend={t('ui.admin.users.region')} />}
+      {needsRegion && <HomeRegion level={levelOf[role]} role={role} idPrefix={prefix} onChange={setRegion} legend={t('ui.admin.users.region')} />}
       {role === 'resident' && <FlagChoices idPrefix={prefix} flags={flags} setFlags={setFlags} />}
       <label class="choice">
         <input type="checkbox" checked={active} onChange={(event) => setActive(event.currentTarget.checked)} />
@@ -209,17 +214,18 @@ export function NewUserScreen() {
   const [region, setRegion] = useState(null);
   const [flags, setFlags] = useState([]);
   const action = useAction();
+  const { levelOf } = useRoles();
   const [created, setCreated] = useState(null);
 
   async function create(event) {
     event.preventDefault();
     if (!phone.trim()) {
-      action.setError(t('error.auth.phone_invalid'));
+      action.fail(t('error.auth.phone_invalid'));
       return;
     }
-    const code = ROLE_LEVEL[role] === 'county' ? countyOf(session) : region;
+    const code = levelOf[role] === 'county' ? countyOf(session) : region;
     if (!code) {
-      action.setError(t('ui.admin.users.region_required'));
+      action.fail(t('ui.admin.users.region_required'));
       return;
     }
     const body = { phone: phone.trim(), name: name.trim(), role, region: code, flags: role === 'resident' ? flags : [] };
@@ -236,7 +242,7 @@ export function NewUserScreen() {
     <section class="screen" aria-labelledby="screen-title">
       <ScreenTitle>{t('ui.admin.users.new')}</ScreenTitle>
       <p><a href="#/admin/users">{t('ui.admin.users.back')}</a></p>
-      <DoneLine text={created && t('ui.admin.users.created', { name: created.name || created.phone, role: t(`role.${created.role}`) })} />
+      <Feedback done={created && t('ui.admin.users.created', { name: created.name || created.phone, role: t(`role.${created.role}`) })} />
       <form class="form" onSubmit={create} noValidate>
         <div class="field">
           <label for="new-phone">{t('ui.admin.users.phone')}</label>
@@ -248,9 +254,9 @@ export function NewUserScreen() {
           <input id="new-name" class="input" value={name} onInput={(event) => setName(event.currentTarget.value)} />
         </div>
         <RoleSelect id="new-role" value={role} onChange={setRole} />
-        <HomeRegion role={role} idPrefix="new" onChange={setRegion} legend={t('ui.admin.users.region')} />
+        <HomeRegion level={levelOf[role]} role={role} idPrefix="new" onChange={setRegion} legend={t('ui.admin.users.region')} />
         {role === 'resident' && <FlagChoices idPrefix="new" flags={flags} setFlags={setFlags} />}
-        <ErrorLine text={action.error} />
+        <Feedback error={action.error} />
         <button type="submit" class="button button-primary" disabled={action.busy}>{t('ui.admin.users.create')}</button>
       </form>
     </section>

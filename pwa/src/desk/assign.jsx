@@ -3,9 +3,9 @@
 
 import { useState } from 'preact/hooks';
 
+import { Feedback, useMove } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { ErrorLine, useMove } from '../ui.jsx';
 
 export function AssignForm({ item, action, onDone, idPrefix = 'assign' }) {
   const { t } = useApp();
@@ -13,13 +13,13 @@ export function AssignForm({ item, action, onDone, idPrefix = 'assign' }) {
   const [assignee, setAssignee] = useState('');
   const [department, setDepartment] = useState('');
   const [note, setNote] = useState('');
-  const { busy, error, setError, move } = useMove(item.id, onDone);
+  const { busy, error, fail, move } = useMove(item.id, onDone);
   const items = people.data ? people.data.items.filter((person) => !item.assignee || person.id !== item.assignee.id) : [];
   const groups = ['grid_worker', 'staff'].map((role) => [role, items.filter((person) => person.role === role)]);
   const onSubmit = (event) => {
     event.preventDefault();
     if (!assignee && !department.trim()) {
-      setError(t('ui.desk.assign.choose'));
+      fail(t('ui.desk.assign.choose'));
       return;
     }
     const body = { action, note: note.trim() };
@@ -52,7 +52,7 @@ export function AssignForm({ item, action, onDone, idPrefix = 'assign' }) {
         <label for={`${idPrefix}-note`}>{t('ui.desk.note_optional')}</label>
         <textarea id={`${idPrefix}-note`} class="input textarea" rows={2} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       </div>
-      <ErrorLine text={error} />
+      <Feedback error={error} />
       <button type="submit" class="button button-primary" disabled={busy}>{title}</button>
     </form>
   );

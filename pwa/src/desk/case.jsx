@@ -4,16 +4,14 @@
 
 import { useState } from 'preact/hooks';
 
+import { Feedback, useMove } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { Timeline } from '../screens/case.jsx';
-import { ConfirmStep, ErrorLine, LoadState, ScreenTitle, formatDate, useMove } from '../ui.jsx';
+import { ConfirmStep, LoadState, ScreenTitle, formatDate } from '../ui.jsx';
 import { AssignForm } from './assign.jsx';
 import { Deadline } from './common.jsx';
 import { RatingDesk } from './followup.jsx';
-
-const OPEN = ['accepted', 'assigned', 'in_progress', 'waiting_info'];
-const REASSIGNABLE = ['assigned', 'in_progress', 'waiting_info'];
 
 export function CaseDesk({ id }) {
   const { t, locale } = useApp();
@@ -21,6 +19,8 @@ export function CaseDesk({ id }) {
   const rating = useApi(`/cases/${id}/rating`);
   const [done, setDone] = useState(null);
   const item = state.data;
+  // The moves the server offers this reader now (GET /cases/{id} `actions`).
+  const may = (action) => Boolean(item && item.actions && item.actions.includes(action));
   const after = (key) => () => {
     setDone(t(key));
     state.reload();
@@ -55,10 +55,10 @@ export function CaseDesk({ id }) {
           </dl>
           <p class="description">{item.description}</p>
 
-          {item.status === 'submitted' && <Intake item={item} onAccepted={after('ui.desk.case.accepted')} onRejected={after('ui.desk.case.rejected')} />}
-          {item.status === 'accepted' && <AssignForm item={item} action="assign" onDone={after('ui.desk.case.assigned')} />}
-          {REASSIGNABLE.includes(item.status) && <AssignForm item={item} action="reassign" onDone={after('ui.desk.case.assigned')} />}
-          {OPEN.includes(item.status) && item.status !== 'accepted' && <Remind item={item} onDone={after('ui.desk.case.reminded')} />}
+          {(may('accept') || may('reject')) && <Intake item={item} onAccepted={after('ui.desk.case.accepted')} onRejected={after('ui.desk.case.rejected')} />}
+          {may('assign') && <AssignForm item={item} action="assign" onDone={after('ui.desk.case.assigned')} />}
+          {may('reassign') && <AssignForm item={item} action="reassign" onDone={after('ui.desk.case.assigned')} />}
+          {may('remind') && (item.assignee || item.department) && <Remind item={item} onDone={after('ui.desk.case.reminded')} />}
           {rating.data && rating.data.ratings.length > 0 && <RatingDesk data={rating.data} onDone={() => rating.reload()} />}
 
           <h2>{t('ui.case.timeline')}</h2>
@@ -76,7 +76,7 @@ function Intake({ item, onAccepted, onRejected }) {
   const [reason, setReason] = useState('');
   const onReject = () => {
     if (!reason.trim()) {
-      reject.setError(t('ui.desk.intake.reason_required'));
+      reject.fail(t('ui.desk.intake.reason_required'));
       return;
     }
     reject.move({ action: 'reject', note: reason.trim() });
@@ -86,7 +86,7 @@ function Intake({ item, onAccepted, onRejected }) {
       <section class="card" aria-labelledby="accept-title">
         <h2 id="accept-title">{t('ui.desk.intake.accept_title')}</h2>
         <p id="accept-explain">{t('ui.desk.intake.accept_explain', { days: item.time_limit_days })}</p>
-        <ErrorLine text={accept.error} />
+        <Feedback error={accept.error} />
         <button type="button" class="button button-primary" aria-describedby="accept-explain" disabled={accept.busy} onClick={() => accept.move({ action: 'accept' })}>
           {t('case.action.accept')}
         </button>
@@ -97,7 +97,7 @@ function Intake({ item, onAccepted, onRejected }) {
           <label for="reject-reason">{t('ui.desk.intake.reason')}</label>
           <textarea id="reject-reason" class="input textarea" rows={3} maxLength={2000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
         </div>
-        <ErrorLine text={reject.error} />
+        <Feedback error={reject.error} />
         <ConfirmStep
           action={t('case.action.reject')}
           question={t('ui.desk.intake.reject_confirm')}
@@ -128,7 +128,7 @@ export function Remind({ item, onDone, compact = false, describedBy }) {
     </button>
   );
   if (compact) {
-    return <>{button}<ErrorLine text={error} /></>;
+    return <>{button}<Feedback error={error} /></>;
   }
   return (
     <section class="card" aria-labelledby="remind-title">
@@ -138,7 +138,7 @@ export function Remind({ item, onDone, compact = false, describedBy }) {
         <label for="remind-note">{t('ui.desk.note_optional')}</label>
         <textarea id="remind-note" class="input textarea" rows={2} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       </div>
-      <ErrorLine text={error} />
+      <Feedback error={error} />
       {button}
     </section>
   );

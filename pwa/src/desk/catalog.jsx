@@ -4,10 +4,11 @@
 
 import { useEffect, useState } from 'preact/hooks';
 
+import { describeError, Feedback } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { navigate } from '../router.js';
-import { ConfirmStep, ErrorLine, LoadState, ScreenTitle, describeError } from '../ui.jsx';
+import { ConfirmStep, LoadState, ScreenTitle } from '../ui.jsx';
 import { Bilingual, DownloadButton } from './common.jsx';
 
 const CATEGORIES = [
@@ -121,7 +122,7 @@ export function ServiceEditScreen({ code }) {
   const record = code && records.data ? records.data.items.find((item) => item.code === code) : null;
   useEffect(() => {
     if (record && !form) setForm(toForm(record));
-  }, [record]);
+  }, [record]); // eslint-disable-line react-hooks/exhaustive-deps -- fill the form once, when the record arrives; later edits are the clerk's
   const set = (name) => (event) => setForm({ ...form, [name]: event.currentTarget.value });
   const toggleChannel = (channel) => setForm({
     ...form, channels: form.channels.includes(channel) ? form.channels.filter((c) => c !== channel) : [...form.channels, channel],
@@ -213,7 +214,7 @@ export function ServiceEditScreen({ code }) {
               );
             })}
           </Bilingual>
-          <ErrorLine text={error} />
+          <Feedback error={error} />
           <div class="actions">
             <button type="submit" class="button button-primary" disabled={busy}>{t('ui.desk.catalog.save')}</button>
           </div>

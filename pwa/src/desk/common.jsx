@@ -3,9 +3,10 @@
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
 
-import { ApiError } from '../api.js';
+import { Feedback } from '../action.jsx';
+import { ApiError, apiRequest } from '../http.js';
 import { useApp } from '../context.js';
-import { ErrorLine, formatDate, formatDeadline } from '../ui.jsx';
+import { formatDate, formatDeadline } from '../ui.jsx';
 
 /** The deadline the server computed (`bare`: the date alone, under a 办结期限 label) (end of the N-th working day) and its 即将到期 / 已超期 flags. */
 export function Deadline({ item, bare = false }) {
@@ -86,7 +87,7 @@ export function useAllPages(path, { maxPages = 10, limit = true } = {}) {
       },
     );
     return () => { alive = false; };
-  }, [path, locale, round]);
+  }, [path, locale, round, api, signOut, maxPages, limit]);
   return { ...state, reload };
 }
 
@@ -96,11 +97,9 @@ export function useAllPages(path, { maxPages = 10, limit = true } = {}) {
  * carry the token).
  */
 export async function download(session, locale, path, filename) {
-  const response = await fetch(new URL(`api/v1${path}`, document.baseURI), {
-    headers: { Authorization: `Bearer ${session.access_token}`, 'Accept-Language': locale },
-    cache: 'no-store',
+  const response = await apiRequest(path, {
+    token: session.access_token, locale, raw: true, timeout: 0, headers: { Accept: '*/*' },
   });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const blob = await response.blob();
   const disposition = response.headers.get('Content-Disposition') || '';
   const named = /filename="([^"]+)"/.exec(disposition);
@@ -124,7 +123,7 @@ export function DownloadButton({ path, filename, label }) {
     setError(null);
     try {
       await download(session, locale, path, filename);
-    } catch (failure) {
+    } catch {
       setError(t('ui.desk.download_failed'));
     }
     setBusy(false);
@@ -132,7 +131,7 @@ export function DownloadButton({ path, filename, label }) {
   return (
     <>
       <button type="button" class="button button-secondary" disabled={busy} onClick={onClick}>{label}</button>
-      <ErrorLine text={error} />
+      <Feedback error={error} />
     </>
   );
 }

@@ -4,8 +4,9 @@
 
 import { useState } from 'preact/hooks';
 
+import { describeError, Feedback } from '../action.jsx';
 import { useApp } from '../context.js';
-import { ErrorLine, describeError, formatDate } from '../ui.jsx';
+import { formatDate } from '../ui.jsx';
 
 const OUTCOMES = ['verified', 'rectified', 'explained', 'not_responsible'];
 
@@ -60,7 +61,7 @@ function RatingEntry({ rating, onDone }) {
             <label for={`flag-reason-${rating.id}`}>{t('ui.desk.rating.flag_reason')}</label>
             <textarea id={`flag-reason-${rating.id}`} class="input textarea" rows={3} maxLength={1000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
           </div>
-          <ErrorLine text={error} />
+          <Feedback error={error} />
           <div class="actions">
             <button type="submit" class="button button-danger" disabled={busy}>{t('ui.desk.rating.flag_send')}</button>
             <button type="button" class="button button-secondary" disabled={busy} onClick={() => setOpen(false)}>{t('ui.desk.cancel')}</button>
@@ -130,7 +131,7 @@ function FollowUp({ followUp, onDone }) {
             <label for="followup-note">{t('ui.desk.followup.note')}</label>
             <textarea id="followup-note" class="input textarea" rows={3} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
           </div>
-          <ErrorLine text={error} />
+          <Feedback error={error} />
           <button type="submit" class="button button-primary" disabled={busy}>{t(`ui.desk.followup.record.${next}`)}</button>
         </form>
       ) : (

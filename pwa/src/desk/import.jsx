@@ -4,8 +4,9 @@
 
 import { useState } from 'preact/hooks';
 
+import { describeError, Feedback } from '../action.jsx';
 import { useApp } from '../context.js';
-import { ErrorLine, ScreenTitle, describeError } from '../ui.jsx';
+import { ScreenTitle } from '../ui.jsx';
 import { DownloadButton } from './common.jsx';
 
 export function ImportScreen() {
@@ -59,7 +60,7 @@ export function ImportScreen() {
             {t('ui.desk.import.dry_run')}
           </label>
         </div>
-        <ErrorLine text={error} />
+        <Feedback error={error} />
         <button type="submit" class="button button-primary" disabled={busy}>
           {dryRun ? t('ui.desk.import.check') : t('ui.desk.import.apply')}
         </button>

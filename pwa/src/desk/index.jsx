@@ -3,6 +3,7 @@
 // Desk-first but usable on a tablet or a phone; the statistics screen loads its
 // chart library as a chunk of its own, only when opened.
 
+import { routeTo } from '../router.js';
 import { CaseDesk } from './case.jsx';
 import { CatalogScreen, ServiceEditScreen } from './catalog.jsx';
 import { ImportScreen } from './import.jsx';
@@ -26,9 +27,5 @@ const ROUTES = [
 ];
 
 export function AreaScreen({ path }) {
-  for (const [pattern, render] of ROUTES) {
-    const match = pattern.exec(path);
-    if (match) return <div class="desk">{render(match[1] && decodeURIComponent(match[1]))}</div>;
-  }
-  return <div class="desk"><IntakeScreen /></div>;
+  return <div class="desk">{routeTo(path, ROUTES, () => <IntakeScreen />)}</div>;
 }

@@ -3,9 +3,10 @@
 
 import { useState } from 'preact/hooks';
 
+import { describeError, Feedback } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { ErrorLine, LoadState, ScreenTitle, describeError, formatDate } from '../ui.jsx';
+import { LoadState, ScreenTitle, formatDate } from '../ui.jsx';
 import { Bilingual } from './common.jsx';
 
 export function NoticesScreen() {
@@ -96,7 +97,7 @@ function NoticeForm({ scope, onDone }) {
           </>
         )}
       </Bilingual>
-      <ErrorLine text={error} />
+      <Feedback error={error} />
       <div role="status" class={done ? 'notice' : undefined}>{done || ''}</div>
       <button type="submit" class="button button-primary" disabled={busy}>{t('ui.desk.notices.publish')}</button>
     </form>

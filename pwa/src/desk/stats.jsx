@@ -124,7 +124,7 @@ function Chart({ data, groupBy }) {
       alive = false;
       if (chart) chart.destroy();
     };
-  }, [data, groupBy]);
+  }, [data, groupBy]); // eslint-disable-line react-hooks/exhaustive-deps -- redraw for new figures only; labels follow from them
   if (!data.groups.length) return <p>{t('ui.desk.stats.no_groups')}</p>;
   return (
     <figure class="chart-figure" aria-labelledby="chart-caption">

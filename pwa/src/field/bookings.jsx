@@ -2,14 +2,15 @@
 // by day and half-day, each with check-in on arrival and check-out with a note
 // and photos. Both go through the outbox, in order, so they work without signal.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 
+import { Feedback } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { useOutbox } from '../outbox-client.js';
+import { useOutbox, useReloadWhenSent } from '../outbox-client.js';
 import { LoadState, ScreenTitle, formatDay } from '../ui.jsx';
 import { PhotoInput } from './photo-input.jsx';
-import { Feedback, QueuedLines, bookingChain, useSend, useSteps } from './send.jsx';
+import { bookingChain, QueuedLines, stepsFrom, useFieldSend, useSteps } from './send.jsx';
 
 const DAYS_AHEAD = 14;
 const SHOWN = new Set(['booked', 'checked_in', 'done', 'needs_slot']);
@@ -45,11 +46,7 @@ export function FieldBookingsScreen() {
   const days = byDay(items);
   // A check-in or check-out left the outbox: the server's list has moved on.
   const waiting = useOutbox().filter((row) => row.chain && row.chain.startsWith('booking-')).length;
-  const before = useRef(waiting);
-  useEffect(() => {
-    if (waiting < before.current) bookings.reload();
-    before.current = waiting;
-  }, [waiting]);
+  useReloadWhenSent(waiting, bookings.reload);
   return (
     <section class="screen" aria-labelledby="screen-title">
       <ScreenTitle>{t('ui.field.bookings.title')}</ScreenTitle>
@@ -71,7 +68,8 @@ export function FieldBookingsScreen() {
 
 function BookingCard({ booking }) {
   const { t } = useApp();
-  const { rows: queued, status } = useSteps(bookingChain(booking.id), booking.status);
+  const { rows: queued, status, table } = useSteps(bookingChain(booking.id), booking.status);
+  const next = stepsFrom(table, status, 'worker');
   const titleId = `booking-${booking.id}`;
   return (
     <li class="card">
@@ -82,15 +80,15 @@ function BookingCard({ booking }) {
       {booking.note && <p>{booking.note}</p>}
       <p><a class="list-link" href={`#/field/cases/${booking.case_id}`}>{t('ui.bookings.case', { receipt: booking.receipt_no })}</a></p>
       <QueuedLines rows={queued} />
-      {status === 'booked' && <CheckIn booking={booking} titleId={titleId} />}
-      {status === 'checked_in' && <CheckOut booking={booking} />}
+      {next.includes('check_in') && <CheckIn booking={booking} titleId={titleId} />}
+      {next.includes('check_out') && <CheckOut booking={booking} />}
     </li>
   );
 }
 
 function CheckIn({ booking, titleId }) {
   const { t } = useApp();
-  const { busy, message, send } = useSend();
+  const { busy, message, send } = useFieldSend();
   const checkIn = () => send({
     path: `/bookings/${booking.id}/check-in`, body: {}, chain: bookingChain(booking.id), kind: 'check_in',
     label: t('ui.field.bookings.check_in_label', { name: booking.resident_name }),
@@ -109,7 +107,7 @@ function CheckOut({ booking }) {
   const { t } = useApp();
   const [note, setNote] = useState('');
   const [photos, setPhotos] = useState([]);
-  const { busy, message, send } = useSend();
+  const { busy, message, send } = useFieldSend();
   const onSubmit = (event) => {
     event.preventDefault();
     send({

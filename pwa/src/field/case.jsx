@@ -4,15 +4,17 @@
 // through the outbox; offline, the screen goes on from the status the queued
 // steps lead to, and they are sent in order when the network returns.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 
+import { Feedback } from '../action.jsx';
 import { useApp } from '../context.js';
+import { useReloadWhenSent } from '../outbox-client.js';
 import { useApi } from '../data.js';
 import { Timeline } from '../screens/case.jsx';
 import { LoadState, ScreenTitle, formatDate, formatDeadline } from '../ui.jsx';
 import { HandoverForm, HandoverList } from './handovers.jsx';
 import { PhotoInput } from './photo-input.jsx';
-import { Feedback, QueuedLines, caseChain, useSend, useSteps } from './send.jsx';
+import { caseChain, QueuedLines, stepsFrom, useFieldSend, useSteps } from './send.jsx';
 
 const CLOSED = new Set(['resolved', 'closed', 'cancelled', 'rejected']);
 
@@ -21,19 +23,18 @@ export function FieldCaseScreen({ id }) {
   const state = useApi(`/cases/${id}`, { offline: true });
   const handovers = useApi(`/cases/${id}/handovers`, { offline: true });
   const item = state.data;
-  const { rows: queued, status } = useSteps(caseChain(id), item ? item.status : null);
+  const { rows: queued, status, moved, table } = useSteps(caseChain(id), item ? item.status : null);
   const reload = () => {
     state.reload();
     handovers.reload();
   };
   // A step left the outbox (sent by this page, another tab or the worker): show the server's view.
-  const count = useRef(queued.length);
-  useEffect(() => {
-    if (queued.length < count.current) reload();
-    count.current = queued.length;
-  }, [queued.length]);
+  useReloadWhenSent(queued.length, reload);
 
   const mine = item && item.assignee && item.assignee.id === session.user.id;
+  // The server's word on what this worker may do now; after steps still in the outbox,
+  // the moves the same part may make from where those lead (the table from the server).
+  const actions = !item ? [] : moved ? stepsFrom(table, status, moved.party) : item.actions || [];
   return (
     <section class="screen" aria-labelledby="screen-title">
       <p><a class="list-link" href="#/field">{t('ui.field.case.back')}</a></p>
@@ -63,7 +64,7 @@ export function FieldCaseScreen({ id }) {
           <p>{item.description}</p>
 
           <QueuedLines rows={queued} />
-          {mine ? <NextStep id={id} status={status} /> : !CLOSED.has(status) && <p class="notice">{t('ui.field.case.not_mine')}</p>}
+          {mine ? <NextStep id={id} status={status} actions={actions} /> : !CLOSED.has(status) && <p class="notice">{t('ui.field.case.not_mine')}</p>}
 
           <section class="card" aria-labelledby="handovers-title">
             <h2 id="handovers-title">{t('ui.case.handovers')}</h2>
@@ -81,24 +82,21 @@ export function FieldCaseScreen({ id }) {
 }
 
 /** The assignee's next step for the status the case is in (or will be, once the outbox is through). */
-function NextStep({ id, status }) {
+function NextStep({ id, status, actions }) {
   const { t } = useApp();
-  if (status === 'assigned') return <StartCase id={id} />;
-  if (status === 'in_progress') {
-    return (
-      <>
-        <ResolveCase id={id} />
-        <RequestInfo id={id} />
-      </>
-    );
-  }
-  if (status === 'waiting_info') return <p class="notice">{t('ui.field.case.waiting_info')}</p>;
-  return null;
+  return (
+    <>
+      {actions.includes('start') && <StartCase id={id} />}
+      {actions.includes('resolve') && <ResolveCase id={id} />}
+      {actions.includes('request_info') && <RequestInfo id={id} />}
+      {status === 'waiting_info' && <p class="notice">{t('ui.field.case.waiting_info')}</p>}
+    </>
+  );
 }
 
 function StartCase({ id }) {
   const { t } = useApp();
-  const { busy, message, send } = useSend();
+  const { busy, message, send } = useFieldSend();
   const start = () => send({
     path: `/cases/${id}/transitions`, body: { action: 'start' }, chain: caseChain(id), kind: 'start', label: t('ui.field.case.start'),
   });
@@ -124,7 +122,7 @@ function useNoteStep(id, action) {
   const [note, setNote] = useState('');
   const [photos, setPhotos] = useState([]);
   const [error, setError] = useState(null);
-  const { busy, message, send } = useSend(() => {
+  const { busy, message, send } = useFieldSend(() => {
     setNote('');
     setPhotos([]);
   });

@@ -3,9 +3,10 @@
 
 import { useState } from 'preact/hooks';
 
+import { Feedback } from '../action.jsx';
 import { useApp } from '../context.js';
 import { formatDate } from '../ui.jsx';
-import { Feedback, QueuedLines, caseChain, useChain, useSend } from './send.jsx';
+import { caseChain, QueuedLines, useChain, useFieldSend } from './send.jsx';
 
 export function HandoverList({ items }) {
   const { t, locale } = useApp();
@@ -39,7 +40,7 @@ export function HandoverForm({ caseId }) {
   const [rows, setRows] = useState([EMPTY_ROW]);
   const [error, setError] = useState(null);
   const queued = useChain(caseChain(caseId)).filter((row) => row.kind === 'handover');
-  const { busy, message, send } = useSend(() => setRows([EMPTY_ROW]));
+  const { busy, message, send } = useFieldSend(() => setRows([EMPTY_ROW]));
   const change = (index, field, value) => setRows((current) => current.map((row, i) => (i === index ? { ...row, [field]: value } : row)));
   const onSubmit = (event) => {
     event.preventDefault();

@@ -11,6 +11,7 @@
 //   /proxy?resident=ID…    ProxyScreen         submit on a resident's behalf (代办)
 //   /slots                 SlotsScreen         weekly pattern, close a slot for leave
 
+import { routeTo } from '../router.js';
 import { FieldBookingsScreen } from './bookings.jsx';
 import { FieldCaseScreen } from './case.jsx';
 import { ProxyScreen } from './proxy.jsx';
@@ -18,14 +19,14 @@ import { QueueScreen } from './queue.jsx';
 import { ResidentsScreen } from './residents.jsx';
 import { SlotsScreen } from './slots.jsx';
 
+const ROUTES = [
+  [/^\/cases\/(\d+)$/, (id) => <FieldCaseScreen key={id} id={id} />],
+  [/^\/bookings$/, () => <FieldBookingsScreen />],
+  [/^\/residents$/, () => <ResidentsScreen />],
+  [/^\/proxy$/, () => <ProxyScreen />],
+  [/^\/slots$/, () => <SlotsScreen />],
+];
+
 export function AreaScreen({ path }) {
-  const caseMatch = /^\/cases\/(\d+)$/.exec(path);
-  if (caseMatch) return <FieldCaseScreen key={caseMatch[1]} id={caseMatch[1]} />;
-  switch (path) {
-    case '/bookings': return <FieldBookingsScreen />;
-    case '/residents': return <ResidentsScreen />;
-    case '/proxy': return <ProxyScreen />;
-    case '/slots': return <SlotsScreen />;
-    default: return <QueueScreen />;
-  }
+  return routeTo(path, ROUTES, () => <QueueScreen />);
 }

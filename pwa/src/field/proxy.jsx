@@ -6,6 +6,7 @@
 
 import { useState } from 'preact/hooks';
 
+import { Feedback } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { normalizePhone } from '../phone.js';
@@ -13,7 +14,7 @@ import { RegionPicker } from '../region-picker.jsx';
 import { navigate, routeQuery } from '../router.js';
 import { ScreenTitle } from '../ui.jsx';
 import { PhotoInput } from './photo-input.jsx';
-import { Feedback, useSend } from './send.jsx';
+import { useFieldSend } from './send.jsx';
 
 const KINDS = ['request', 'complaint', 'suggestion'];
 export const IDENTITY_CHECKS = ['home_visit', 'phone', 'smartphone', 'in_person'];
@@ -40,7 +41,7 @@ export function ProxyScreen() {
   const [photos, setPhotos] = useState([]);
   const [error, setError] = useState(null);
   // Sent or kept for later, the form is done: back to the queue, which says which (a second tap cannot file it twice).
-  const { busy, message, send } = useSend((result) => navigate(result.state === 'sent' ? '/field?sent=1' : '/field?queued=1'));
+  const { busy, message, send } = useFieldSend((result) => navigate(result.state === 'sent' ? '/field?sent=1' : '/field?queued=1'));
 
   function check() {
     if (!residentId && normalizePhone(phone).length !== 11) return t('ui.field.proxy.phone_required');
@@ -127,7 +128,7 @@ export function ProxyScreen() {
             ))}
           </div>
         </fieldset>
-        {!known && <RegionPicker value={picked} onChange={setPicked} />}
+        {!known && <RegionPicker value={picked} onChange={setPicked} legend={t('ui.submit.region')} offerHome />}
         <PhotoInput id="proxy-photos" photos={photos} onChange={setPhotos} />
         <Feedback message={error ? { error: true, text: error } : message} />
         <button type="submit" class="button button-primary button-wide" disabled={busy}>{t('ui.field.proxy.send')}</button>

@@ -2,12 +2,12 @@
 // first, overdue and due-soon marked. Kept for reading offline, with each case's
 // detail, so a worker can open and handle a case where there is no signal.
 
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { OutboxStatus } from '../nav.jsx';
-import { useOutbox } from '../outbox-client.js';
+import { useOutbox, useReloadWhenSent } from '../outbox-client.js';
 import { routeQuery } from '../router.js';
 import { PendingList } from '../screens/cases.jsx';
 import { readCached, writeCached } from '../store.js';
@@ -29,7 +29,13 @@ export function sortByDeadline(items) {
 function useQueue() {
   const { session } = useApp();
   const me = session.user.id;
-  const lists = OPEN.map((status) => useApi(`/cases?assignee=${me}&status=${status}&limit=${PAGE}`, { offline: true }));
+  const path = (status) => `/cases?assignee=${me}&status=${status}&limit=${PAGE}`;
+  // One call per open status, written out: hooks may not be called in a loop.
+  const lists = [
+    useApi(path(OPEN[0]), { offline: true }),
+    useApi(path(OPEN[1]), { offline: true }),
+    useApi(path(OPEN[2]), { offline: true }),
+  ];
   const loaded = lists.filter((list) => list.data);
   const items = sortByDeadline(loaded.flatMap((list) => list.data.items));
   return {
@@ -49,15 +55,11 @@ export function QueueScreen() {
   const justQueued = query.get('queued') === '1';
   const fresh = queue.ready && !queue.state.stale && !queue.state.error;
   // Something left the outbox: the server's lists have moved on (not on the first render: one bar of signal).
-  const before = useRef(rows.length);
-  useEffect(() => {
-    if (rows.length < before.current) queue.reload();
-    before.current = rows.length;
-  }, [rows.length]);
+  useReloadWhenSent(rows.length, queue.reload);
   // Each case's detail and the area's lists, once, so they open without a network too.
   useEffect(() => {
     if (fresh) keepForOffline(queue.items.slice(0, PREFETCH), api, `${session.user.id}|${locale}`);
-  }, [fresh, queue.items.length]);
+  }, [fresh, queue.items.length]); // eslint-disable-line react-hooks/exhaustive-deps -- once per fresh list, not per render's new array
 
   return (
     <section class="screen" aria-labelledby="screen-title">

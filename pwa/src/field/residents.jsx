@@ -5,7 +5,7 @@
 
 import { useState } from 'preact/hooks';
 
-import { NetworkError } from '../api.js';
+import { NetworkError } from '../http.js';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { normalizeDigits } from '../phone.js';

@@ -2,20 +2,53 @@
 // its Idempotency-Key, and those about one case or booking form a chain, so
 // they reach the server in the order they were made (start, then resolve).
 
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 
+import { useSend } from '../action.jsx';
 import { useApp } from '../context.js';
-import { newKey } from '../outbox.js';
-import { queueRequest, useOutbox } from '../outbox-client.js';
+import { useOutbox } from '../outbox-client.js';
+import { readCached, writeCached } from '../store.js';
 
-/** Each step's [from, to] status: what a queued (or just sent) step leads to, so the screen can go on offline. */
-const STEPS = {
-  start: ['assigned', 'in_progress'],
-  request_info: ['in_progress', 'waiting_info'],
-  resolve: ['in_progress', 'resolved'],
-  check_in: ['booked', 'checked_in'],
-  check_out: ['checked_in', 'done'],
-};
+// The moves as the server defines them (GET /cases/steps, GET /bookings/steps): what a
+// queued (or just sent) step leads to, so the screen can go on offline. Fetched once a
+// session and kept in IndexedDB like the other answers the field reads offline.
+const STEP_TABLE_KEY = 'reference|steps';
+let stepTable = null;
+
+function loadSteps(api) {
+  if (!stepTable) {
+    stepTable = Promise.all([api('/cases/steps'), api('/bookings/steps')]).then(
+      (pages) => {
+        const table = Object.fromEntries(pages.flatMap((page) => page.items).map((step) => [step.action, step]));
+        writeCached(STEP_TABLE_KEY, table);
+        return table;
+      },
+      async () => {
+        stepTable = null; // try the network again next time
+        return (await readCached(STEP_TABLE_KEY)) || null;
+      },
+    );
+  }
+  return stepTable;
+}
+
+/** {action: {action, from, to, party, note_required}}, or null until known. */
+export function useStepTable() {
+  const { api } = useApp();
+  const [table, setTable] = useState(null);
+  useEffect(() => {
+    let alive = true;
+    loadSteps(api).then((value) => alive && setTable(value));
+    return () => { alive = false; };
+  }, [api]);
+  return table;
+}
+
+/** The moves `party` may make from `status`, by the table. */
+export function stepsFrom(table, status, party) {
+  if (!table) return [];
+  return Object.values(table).filter((step) => step.party === party && step.from.includes(status)).map((step) => step.action);
+}
 
 export const caseChain = (id) => `case-${id}`;
 export const bookingChain = (id) => `booking-${id}`;
@@ -37,6 +70,7 @@ export function useSteps(chain, status) {
 
 /** useSteps over rows already at hand (a list of many cases reads the outbox once). */
 export function useStepsOf(rows, status) {
+  const table = useStepTable();
   const sent = useRef([]);
   const last = useRef(rows);
   const keys = new Set(rows.map((row) => row.key));
@@ -45,50 +79,25 @@ export function useStepsOf(rows, status) {
   }
   last.current = rows;
   let current = status;
+  let moved = null;
   const still = [];
   for (const row of [...sent.current, ...rows]) {
-    const step = STEPS[row.kind];
-    if (!step || row.state === 'failed' || current == null) continue;
-    if (row.sent && current !== step[0]) continue; // the copy on screen already has it
+    const step = table && table[row.kind];
+    if (!step || !step.to || row.state === 'failed' || current == null) continue;
+    if (row.sent && !step.from.includes(current)) continue; // the copy on screen already has it
     if (row.sent) still.push(row);
-    current = step[1];
+    current = step.to;
+    moved = step;
   }
   sent.current = still;
-  return { rows, status: current };
+  // `moved`: the last step the outbox has taken the copy on screen through (its party goes on playing).
+  return { rows, status: current, moved, table };
 }
 
-/**
- * {busy, message, send}: send(entry) queues {path, body, kind, label, chain?, method?, photos?}
- * and says whether it went out, waits for the network, or was refused.
- */
-export function useSend(onSent) {
-  const { t, locale, session } = useApp();
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState(null); // {error: bool, text}
-  async function send(entry) {
-    setBusy(true);
-    setMessage(null);
-    let result;
-    try {
-      result = await queueRequest({ key: newKey(), token: session.access_token, locale, ...entry }, { wait: true });
-    } catch {
-      setBusy(false);
-      setMessage({ error: true, text: t('ui.field.store_failed') });
-      return null;
-    }
-    setBusy(false);
-    if (result.state === 'failed') setMessage({ error: true, text: result.error });
-    else setMessage({ error: false, text: result.state === 'sent' ? t('ui.field.sent') : t('ui.field.queued') });
-    if (result.state !== 'failed' && onSent) onSent(result);
-    return result;
-  }
-  return { busy, message, send };
-}
-
-/** The answer to the last action: a polite status line, or an alert when refused. */
-export function Feedback({ message }) {
-  if (message && message.error) return <div role="alert" class="message message-error">{message.text}</div>;
-  return <div role="status" class={message ? 'notice' : undefined}>{message ? message.text : ''}</div>;
+/** The field area's sends: useSend with its own 已发送 / 已保存，有网络时自动发送 lines. */
+export function useFieldSend(onSent) {
+  const { t } = useApp();
+  return useSend(onSent, { sent: t('ui.field.sent'), waiting: t('ui.field.queued') });
 }
 
 /** Outbox rows of a chain as lines ("开始办理：等待发送"), refused ones with the reason. */

@@ -3,13 +3,14 @@
 // one, each of which I can close for leave — its bookings then go to my AB岗
 // backup, or to staff. Both changes go through the outbox.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 
+import { Feedback } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { useOutbox } from '../outbox-client.js';
+import { useOutbox, useReloadWhenSent } from '../outbox-client.js';
 import { ConfirmStep, LoadState, ScreenTitle, formatDay } from '../ui.jsx';
-import { Feedback, QueuedLines, useSend } from './send.jsx';
+import { QueuedLines, useFieldSend } from './send.jsx';
 
 const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
 const HALF_DAYS = ['am', 'pm'];
@@ -22,11 +23,7 @@ export function SlotsScreen() {
   const slots = useApi('/slots/mine', { offline: true });
   const rows = useOutbox().filter((row) => row.chain === 'slots');
   // A change left the outbox: the slots the server made from it are new.
-  const before = useRef(rows.length);
-  useEffect(() => {
-    if (rows.length < before.current) slots.reload();
-    before.current = rows.length;
-  }, [rows.length]);
+  useReloadWhenSent(rows.length, slots.reload);
   return (
     <section class="screen" aria-labelledby="screen-title">
       <p><a class="list-link" href="#/field/bookings">{t('ui.field.slots.back')}</a></p>
@@ -50,7 +47,7 @@ export function SlotsScreen() {
 function PatternForm({ pattern }) {
   const { t } = useApp();
   const [items, setItems] = useState(pattern.items);
-  const { busy, message, send } = useSend();
+  const { busy, message, send } = useFieldSend();
   const change = (index, field, value) => setItems((current) => current.map((item, i) => (i === index ? { ...item, [field]: value } : item)));
   const onSubmit = (event) => {
     event.preventDefault();
@@ -116,7 +113,7 @@ function PatternForm({ pattern }) {
 function SlotItem({ slot }) {
   const { t, locale } = useApp();
   const [reason, setReason] = useState('');
-  const { busy, message, send } = useSend();
+  const { busy, message, send } = useFieldSend();
   // Closed or opened offline: shown as it will be once the outbox is through.
   const queued = useOutbox().filter((row) => row.path === `/slots/${slot.id}` && row.state !== 'failed');
   const status = queued.length ? queued[queued.length - 1].body.status : slot.status;

@@ -3,12 +3,13 @@
 
 import { useState } from 'preact/hooks';
 
-import { NetworkError } from '../api.js';
+import { NetworkError } from '../http.js';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { newKey } from '../outbox.js';
 import { navigate, routeQuery } from '../router.js';
-import { LoadState, ScreenTitle, describeError, formatDay } from '../ui.jsx';
+import { describeError } from '../action.jsx';
+import { LoadState, ScreenTitle, formatDay } from '../ui.jsx';
 import { ServiceList } from './home.jsx';
 
 const KINDS = ['visit', 'proxy'];

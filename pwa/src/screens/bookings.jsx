@@ -4,10 +4,11 @@
 
 import { useState } from 'preact/hooks';
 
-import { NetworkError } from '../api.js';
+import { NetworkError } from '../http.js';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { ConfirmStep, LoadState, ScreenTitle, describeError, formatDay } from '../ui.jsx';
+import { describeError } from '../action.jsx';
+import { ConfirmStep, LoadState, ScreenTitle, formatDay } from '../ui.jsx';
 
 const CANCELLABLE = new Set(['booked', 'needs_slot']);
 

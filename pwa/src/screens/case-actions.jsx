@@ -5,23 +5,14 @@
 
 import { useState } from 'preact/hooks';
 
+import { Feedback, useMove } from '../action.jsx';
 import { useApp } from '../context.js';
 import { newKey } from '../outbox.js';
 import { queueRequest } from '../outbox-client.js';
-import { ConfirmStep, ErrorLine, formatDate, useMove } from '../ui.jsx';
+import { ConfirmStep, formatDate } from '../ui.jsx';
 
-// Matches the server's REOPEN_DAYS: a resolved case may be reopened for this long.
+// The server's REOPEN_DAYS, for the explanation only (the server offers `reopen` while it may be made).
 export const REOPEN_DAYS = 15;
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** Whether the resident may ask for the case again (the server decides in the end). */
-export function canReopen(item, ratings) {
-  if (item.status === 'resolved') {
-    return !item.resolved_at || Date.now() - new Date(item.resolved_at).getTime() <= REOPEN_DAYS * DAY_MS;
-  }
-  if (item.status === 'closed' && ratings && ratings.length) return ratings[ratings.length - 1].score <= 2;
-  return false;
-}
 
 export function CancelCase({ id, onDone }) {
   const { t } = useApp();
@@ -30,7 +21,7 @@ export function CancelCase({ id, onDone }) {
     <section class="card" aria-labelledby="cancel-title">
       <h2 id="cancel-title">{t('ui.case.cancel_title')}</h2>
       <p id="cancel-explain">{t('ui.case.cancel_explain')}</p>
-      <ErrorLine text={error} />
+      <Feedback error={error} />
       <ConfirmStep
         action={t('ui.case.cancel')}
         question={t('ui.case.cancel_confirm')}
@@ -47,11 +38,11 @@ export function CancelCase({ id, onDone }) {
 export function ReopenCase({ id, status, onDone }) {
   const { t } = useApp();
   const [note, setNote] = useState('');
-  const { busy, error, setError, move } = useMove(id, onDone);
+  const { busy, error, fail, move } = useMove(id, onDone);
   const onSubmit = (event) => {
     event.preventDefault();
     if (!note.trim()) {
-      setError(t('ui.case.reopen_reason_required'));
+      fail(t('ui.case.reopen_reason_required'));
       return;
     }
     move({ action: 'reopen', note: note.trim() });
@@ -64,7 +55,7 @@ export function ReopenCase({ id, status, onDone }) {
         <label for="reopen-note">{t('ui.case.reopen_label')}</label>
         <textarea id="reopen-note" class="input textarea" rows={3} maxLength={1000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       </div>
-      <ErrorLine text={error} />
+      <Feedback error={error} />
       <button type="submit" class="button button-secondary button-wide" disabled={busy}>{t('ui.case.reopen_send')}</button>
     </form>
   );
@@ -122,7 +113,7 @@ export function Handovers({ id, handovers, queued, onDone }) {
           );
         })}
       </ul>
-      <div role="alert" class={message ? 'message message-error' : undefined}>{message ? message.text : ''}</div>
+      <Feedback error={message ? message.text : null} />
     </section>
   );
 }

@@ -2,22 +2,22 @@
 // information; rate it once resolved (and again after a bad rating was followed
 // up); withdraw, reopen and confirm handovers (case-actions.jsx).
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 
+import { Feedback, useSend } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { newKey } from '../outbox.js';
-import { queueRequest, useOutbox } from '../outbox-client.js';
+import { useOutbox, useReloadWhenSent } from '../outbox-client.js';
 import { LoadState, ScreenTitle, formatDate, formatDeadline } from '../ui.jsx';
-import { CancelCase, Handovers, ReopenCase, canReopen } from './case-actions.jsx';
+import { CancelCase, Handovers, ReopenCase } from './case-actions.jsx';
 
-const GOOD_TAGS = ['efficient', 'friendly', 'result_good', 'convenient'];
-const BAD_TAGS = ['slow', 'attitude', 'result_bad', 'too_many_materials', 'multiple_trips', 'not_resolved'];
-
-export function tagsForScore(score) {
-  if (score >= 4) return GOOD_TAGS;
-  if (score <= 2) return BAD_TAGS;
-  return [...GOOD_TAGS, ...BAD_TAGS];
+/** The tags (GET /ratings/tags: {tag, label}) a rating of `score` may carry: praise, complaints, or both for a 3. */
+function tagsForScore(tags, score) {
+  if (!tags || !score) return [];
+  return [
+    ...(tags.good_scores.includes(score) ? tags.good : []),
+    ...(tags.bad_scores.includes(score) ? tags.bad : []),
+  ];
 }
 
 export function CaseScreen({ id }) {
@@ -28,6 +28,8 @@ export function CaseScreen({ id }) {
   const item = state.data;
   const queued = useOutbox().filter((row) => row.path.startsWith(`/cases/${id}/`));
   const queuedKind = (kind) => queued.some((row) => row.kind === kind);
+  // The server says which moves the reader may make now (GET /cases/{id} `actions`).
+  const may = (action) => Boolean(item && item.actions && item.actions.includes(action));
   const ratings = rating.data ? rating.data.ratings : [];
   const reload = () => {
     state.reload();
@@ -35,11 +37,7 @@ export function CaseScreen({ id }) {
     handovers.reload();
   };
   // Something for this case left the outbox (sent by this page, another tab or the worker).
-  const queuedCount = useRef(queued.length);
-  useEffect(() => {
-    if (queued.length < queuedCount.current) reload();
-    queuedCount.current = queued.length;
-  }, [queued.length]);
+  useReloadWhenSent(queued.length, reload);
 
   return (
     <section class="screen" aria-labelledby="screen-title">
@@ -70,8 +68,8 @@ export function CaseScreen({ id }) {
               })}
             </p>
           ))}
-          {item.status === 'submitted' && <CancelCase id={id} onDone={reload} />}
-          {item.status === 'waiting_info' && !queuedKind('supply_info') && <SupplyInfo id={id} onDone={reload} />}
+          {may('cancel') && <CancelCase id={id} onDone={reload} />}
+          {may('supply_info') && !queuedKind('supply_info') && <SupplyInfo id={id} onDone={reload} />}
           {handovers.data && handovers.data.items.length > 0 && (
             <Handovers id={id} handovers={handovers.data.items} queued={queued} onDone={reload} />
           )}
@@ -79,7 +77,7 @@ export function CaseScreen({ id }) {
             <RatingForm id={id} again={ratings.length > 0} onDone={reload} />
           )}
           {ratings.length > 0 && <Ratings ratings={ratings} />}
-          {rating.data && canReopen(item, ratings) && <ReopenCase id={id} status={item.status} onDone={reload} />}
+          {rating.data && may('reopen') && <ReopenCase id={id} status={item.status} onDone={reload} />}
 
           <h2>{t('ui.case.timeline')}</h2>
           <Timeline events={item.timeline} />
@@ -112,40 +110,20 @@ export function Timeline({ events }) {
   );
 }
 
-function useSender(onDone) {
-  const { t } = useApp();
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState(null); // {error: bool, text}
-  async function send(entry) {
-    setBusy(true);
-    setMessage(null);
-    const result = await queueRequest(entry, { wait: true });
-    setBusy(false);
-    if (result.state === 'sent') onDone();
-    else if (result.state === 'failed') setMessage({ error: true, text: result.error });
-    else setMessage({ error: false, text: t('ui.outbox.waiting_one') });
-  }
-  return { busy, message, send };
-}
-
-function Feedback({ message }) {
-  return (
-    <div role="alert" class={message ? (message.error ? 'message message-error' : 'notice') : undefined}>
-      {message ? message.text : ''}
-    </div>
-  );
+/** A resident's write through the outbox: once sent, the case is reloaded; waiting, the screen says so. */
+function useResidentSend(onDone) {
+  return useSend((result) => result.state === 'sent' && onDone());
 }
 
 function SupplyInfo({ id, onDone }) {
-  const { t, locale, session } = useApp();
+  const { t } = useApp();
   const [note, setNote] = useState('');
-  const { busy, message, send } = useSender(onDone);
+  const { busy, message, send } = useResidentSend(onDone);
   const onSubmit = (event) => {
     event.preventDefault();
     if (!note.trim()) return;
     send({
-      key: newKey(), path: `/cases/${id}/transitions`, body: { action: 'supply_info', note: note.trim() },
-      token: session.access_token, locale, kind: 'supply_info', label: note.trim(),
+      path: `/cases/${id}/transitions`, body: { action: 'supply_info', note: note.trim() }, kind: 'supply_info', label: note.trim(),
     });
   };
   return (
@@ -162,28 +140,28 @@ function SupplyInfo({ id, onDone }) {
 }
 
 function RatingForm({ id, again, onDone }) {
-  const { t, locale, session } = useApp();
+  const { t } = useApp();
   const [score, setScore] = useState(0);
   const [tags, setTags] = useState([]);
   const [comment, setComment] = useState('');
-  const [error, setError] = useState(null);
-  const { busy, message, send } = useSender(onDone);
-  const allowed = score ? tagsForScore(score) : [];
+  const { busy, message, fail, send } = useResidentSend(onDone);
+  // Kept for offline use: a rating made without a network waits in the outbox like any write.
+  const tagList = useApi('/ratings/tags', { offline: true });
+  const allowed = tagsForScore(tagList.data, score);
   const chooseScore = (value) => {
     setScore(value);
-    setTags((current) => current.filter((tag) => tagsForScore(value).includes(tag)));
+    const fits = tagsForScore(tagList.data, value).map((entry) => entry.tag);
+    setTags((current) => current.filter((tag) => fits.includes(tag)));
   };
   const toggleTag = (tag) => setTags((current) => (current.includes(tag) ? current.filter((x) => x !== tag) : [...current, tag]));
   const onSubmit = (event) => {
     event.preventDefault();
     if (!score) {
-      setError(t('ui.rating.choose_score'));
+      fail(t('ui.rating.choose_score'));
       return;
     }
-    setError(null);
     send({
-      key: newKey(), path: `/cases/${id}/rating`, body: { score, tags, comment: comment.trim() },
-      token: session.access_token, locale, kind: 'rating', label: t(`rating.level.${score}`),
+      path: `/cases/${id}/rating`, body: { score, tags, comment: comment.trim() }, kind: 'rating', label: t(`rating.level.${score}`),
     });
   };
   return (
@@ -205,10 +183,10 @@ function RatingForm({ id, again, onDone }) {
         <fieldset class="fieldset">
           <legend>{t('ui.rating.tags')}</legend>
           <div class="choices">
-            {allowed.map((tag) => (
+            {allowed.map(({ tag, label }) => (
               <label key={tag} class="choice">
                 <input type="checkbox" checked={tags.includes(tag)} onChange={() => toggleTag(tag)} />
-                {t(`rating.tag.${tag}`)}
+                {label}
               </label>
             ))}
           </div>
@@ -218,7 +196,7 @@ function RatingForm({ id, again, onDone }) {
         <label for="rating-comment">{t('ui.rating.comment')}</label>
         <textarea id="rating-comment" class="input textarea" rows={3} maxLength={1000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
       </div>
-      <Feedback message={error ? { error: true, text: error } : message} />
+      <Feedback message={message} />
       <button type="submit" class="button button-primary button-wide" disabled={busy}>{t('ui.rating.send')}</button>
     </form>
   );

@@ -20,7 +20,8 @@ export function CasesScreen() {
   // refused one can always be seen, retried or deleted.
   const pending = rows;
   // A record leaving the outbox is a case the server now has.
-  useEffect(() => cases.reload(), [pending.length]);
+  const reloadCases = cases.reload;
+  useEffect(() => reloadCases(), [pending.length, reloadCases]);
 
   return (
     <section class="screen" aria-labelledby="screen-title">

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 
-import { ApiError } from '../api.js';
+import { ApiError } from '../http.js';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { OutboxStatus } from '../nav.jsx';
@@ -26,7 +26,7 @@ export function HomeScreen() {
     return () => {
       current = false;
     };
-  }, [session.access_token, locale]);
+  }, [session.access_token, locale, api, signOut, updateUser]);
 
   const [query, setQuery] = useState('');
   const [searched, setSearched] = useState('');

@@ -3,10 +3,11 @@
 
 import { useState } from 'preact/hooks';
 
-import { ApiError } from '../api.js';
+import { ApiError } from '../http.js';
 import { useApp } from '../context.js';
 import { normalizePhone } from '../phone.js';
-import { describeError, formatDate, formatDeadline } from '../ui.jsx';
+import { describeError } from '../action.jsx';
+import { formatDate, formatDeadline } from '../ui.jsx';
 
 const PHONE_PATTERN = /^1\d{10}$/;
 

@@ -2,13 +2,14 @@
 
 import { useEffect, useState } from 'preact/hooks';
 
-import { NetworkError } from '../api.js';
+import { NetworkError } from '../http.js';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { LOCALES } from '../i18n.js';
 import { normalizePhone } from '../phone.js';
 import { currentSubscription, iosNeedsInstall, pushSupported, subscribePush, unsubscribePush } from '../push.js';
-import { ConfirmStep, LoadState, ScreenTitle, describeError } from '../ui.jsx';
+import { describeError } from '../action.jsx';
+import { ConfirmStep, LoadState, ScreenTitle } from '../ui.jsx';
 
 export function SettingsScreen() {
   const { t, locale, setLocale, elderMode, setElderMode, signOut } = useApp();

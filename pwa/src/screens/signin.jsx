@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 
-import { ApiError, NetworkError } from '../api.js';
+import { ApiError, NetworkError } from '../http.js';
 import { useApp, useDocumentTitle } from '../context.js';
 import { formatPhone, normalizeDigits, normalizePhone } from '../phone.js';
 import { CaseLookup } from './lookup.jsx';

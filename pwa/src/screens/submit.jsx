@@ -102,7 +102,7 @@ export function SubmitScreen() {
             onInput={(e) => setDescription(e.currentTarget.value)}
           />
         </div>
-        <RegionPicker value={region} onChange={setRegion} />
+        <RegionPicker value={region} onChange={setRegion} legend={t('ui.submit.region')} offerHome />
         <div class="field">
           <label for="case-photos">{t('ui.submit.photos')}</label>
           <input id="case-photos" class="input" type="file" accept="image/*" multiple disabled={photos.length >= MAX_PHOTOS} onChange={onPhotos} />

@@ -17,6 +17,7 @@
 
 /* global __BUILD_VERSION__, __PRECACHE_URLS__ */
 
+import { apiRequest } from '../http.js';
 import { SYNC_TAG, flushOutbox } from '../outbox.js';
 import { SENT_ENDPOINT_KEY, WORKER_SESSION_KEY, keyBytes, subscriptionBody } from '../push.js';
 import { readCached, writeCached } from '../store.js';
@@ -124,30 +125,22 @@ async function resubscribe(oldSubscription, newSubscription) {
   const session = await readCached(WORKER_SESSION_KEY);
   let subscription = newSubscription;
   if (!subscription) {
-    const { public_key: publicKey } = await apiCall('GET', 'push/key', null, session);
+    const { public_key: publicKey } = await apiCall('GET', '/push/key', null, session);
     subscription = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) });
   }
   if (!session) return;
-  await apiCall('POST', 'push/subscriptions', subscriptionBody(subscription, session.locale), session);
+  await apiCall('POST', '/push/subscriptions', subscriptionBody(subscription, session.locale), session);
   await writeCached(SENT_ENDPOINT_KEY, subscription.endpoint);
   if (oldSubscription && oldSubscription.endpoint !== subscription.endpoint) {
-    await apiCall('DELETE', 'push/subscriptions', { endpoint: oldSubscription.endpoint }, session).catch(ignore);
+    await apiCall('DELETE', '/push/subscriptions', { endpoint: oldSubscription.endpoint }, session).catch(ignore);
   }
 }
 
-async function apiCall(method, path, body, session) {
-  const headers = { Accept: 'application/json' };
-  if (session) {
-    headers.Authorization = `Bearer ${session.token}`;
-    headers['Accept-Language'] = session.locale;
-  }
-  if (body) headers['Content-Type'] = 'application/json';
-  const response = await fetch(new URL(`api/v1/${path}`, SCOPE), {
-    method, headers, body: body ? JSON.stringify(body) : undefined, cache: 'no-store', credentials: 'same-origin',
+/** The API as the signed-in user the page left for the worker (or anonymously). */
+function apiCall(method, path, body, session) {
+  return apiRequest(path, {
+    base: SCOPE.href, method, body: body || undefined, token: session ? session.token : null, locale: session ? session.locale : null,
   });
-  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status}`);
-  const text = await response.text();
-  return text ? JSON.parse(text) : null;
 }
 
 function onFetch(event) {

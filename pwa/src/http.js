@@ -1,7 +1,10 @@
-// The one way the PWA talks to /api/v1. Every call carries the reader's script
-// in Accept-Language, so error messages come back already localized.
+// The one way the app talks to /api/v1 — the page, the offline outbox and the
+// service worker alike. Every call carries the reader's script in
+// Accept-Language, so error messages come back already localized; every error
+// answer ({"error": {"code", "message", "details"}}) becomes one ApiError, and
+// no answer at all one NetworkError.
 
-const API_ROOT = 'api/v1'; // relative to the page, so the app also works under a path prefix
+const API_ROOT = 'api/v1'; // relative to the app's URL, so it also works under a path prefix
 const TIMEOUT_MS = 20000; // village networks are slow; give up before the user does
 
 /** An answer with an error status; `message` is the server's localized text when it sent one. */
@@ -26,37 +29,51 @@ export class NetworkError extends Error {
   }
 }
 
+/** Refused for good (4xx other than timeout / too many): sending it again would not help. */
+export function isRefusal(error) {
+  return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
+}
+
 /**
  * apiRequest('/auth/otp', {method: 'POST', body: {phone}, locale: 'zh-Hans'})
  * resolves to the parsed JSON body (null when empty) or throws ApiError / NetworkError.
+ *
+ * Options: `base` (the app's URL: the page's document.baseURI by default, the worker's
+ * scope in the worker), `token`, `locale`, extra `headers`, a FormData or JSON `body`,
+ * `timeout` in ms (0: none — the outbox lets a photo take as long as it takes),
+ * `raw: true` to get the Response itself (a download), and `fetch` to replace the global.
  */
-export async function apiRequest(path, { method = 'GET', body, locale, token, headers: extra } = {}) {
+export async function apiRequest(path, options = {}) {
+  const {
+    method = 'GET', body, locale, token, headers: extra, base = defaultBase(), timeout = TIMEOUT_MS, raw = false,
+    fetch: fetchImpl = globalThis.fetch,
+  } = options;
   const headers = { Accept: 'application/json', ...extra };
   if (locale) headers['Accept-Language'] = locale;
   if (token) headers.Authorization = `Bearer ${token}`;
   const isForm = typeof FormData !== 'undefined' && body instanceof FormData;
-  if (body !== undefined && !isForm) headers['Content-Type'] = 'application/json';
+  if (body !== undefined && body !== null && !isForm) headers['Content-Type'] = 'application/json';
 
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  const controller = timeout ? new AbortController() : null;
+  const timer = controller ? setTimeout(() => controller.abort(), timeout) : null;
   let response;
-  let data;
+  let data = null;
   try {
-    response = await fetch(new URL(`${API_ROOT}${path}`, document.baseURI), {
+    response = await fetchImpl(new URL(`${API_ROOT}${path}`, base), {
       method,
       headers,
-      body: body === undefined || isForm ? body : JSON.stringify(body),
+      body: body === undefined || body === null || isForm ? body ?? undefined : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
-      signal: controller.signal,
+      signal: controller ? controller.signal : undefined,
     });
-    data = await readJson(response);
+    if (!raw || !response.ok) data = await readJson(response);
   } catch (error) {
     throw new NetworkError(error);
   } finally {
-    clearTimeout(timer);
+    if (timer) clearTimeout(timer);
   }
-  if (response.ok) return data;
+  if (response.ok) return raw ? response : data;
   const problem = (data && data.error) || {};
   throw new ApiError({
     status: response.status,
@@ -65,6 +82,12 @@ export async function apiRequest(path, { method = 'GET', body, locale, token, he
     details: problem.details || {},
     retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
   });
+}
+
+function defaultBase() {
+  if (typeof document !== 'undefined') return document.baseURI;
+  if (typeof self !== 'undefined' && self.registration) return self.registration.scope;
+  throw new Error('apiRequest needs a base URL here');
 }
 
 async function readJson(response) {
