@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None, sms: SmsSender | None = None, c
         request_class=ApiRequest,
         before_request=check_url_and_headers,
         request_max_body_size=settings.max_body_bytes,
-        middleware=_middleware(settings),
+        middleware=_middleware(services),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type] - each handler takes its own exception type
         before_send=[security_headers(settings.trust_forwarded_for)],
         dependencies=_dependencies(services),
@@ -214,12 +214,15 @@ def _route_handlers(settings: Settings, texts: Texts) -> list[ControllerRouterHa
     return [api, healthz, pwa]
 
 
-def _middleware(settings: Settings) -> list[DefineMiddleware]:
+def _middleware(services: _Services) -> list[DefineMiddleware]:
     """A body must arrive in time; a bearer token, when sent, must be good (401 otherwise)."""
+    settings = services.settings
     return [
         DefineMiddleware(BodyDeadlineMiddleware, seconds=settings.body_timeout_seconds),
         DefineMiddleware(
-            BearerAuthMiddleware, tokens=VerifiedTokens(settings.secret_key), load_user=accounts.load_current_user
+            BearerAuthMiddleware,
+            tokens=VerifiedTokens(settings.secret_key, clock=services.clock),
+            load_user=accounts.load_current_user,
         ),
     ]
 

@@ -228,9 +228,11 @@ def token(phone: str) -> None:
         return await accounts.find_by_phone(normalized)
 
     found = _with_database(ctx, work)
-    if found is None or not found["active"]:
+    if found is None or not found.active:
         raise click.ClickException(ctx.texts.t("zh-Hans", "cli.user_not_found", phone=phone))
-    sys.stdout.write(issue_token(found["id"], ctx.settings.secret_key, ctx.settings.token_ttl_days) + "\n")
+    sys.stdout.write(
+        issue_token(found.id, ctx.settings.secret_key, ctx.settings.token_ttl_days, now=Clock().now()) + "\n"
+    )
 
 
 @main.group("catalog")

@@ -35,6 +35,8 @@ from backend.settings import Settings
 
 PG_URL = os.environ.get("BIANMIN_TEST_DATABASE_URL", "").strip()
 SECRET = "test-secret-key-that-is-long-enough-for-hkdf-0123456789"
+#: Days the tests' tokens last: longer than any trip a test makes with the clock.
+TOKEN_DAYS = 365
 DEMO = {"resident": "13800000001", "grid_worker": "13800000002", "staff": "13800000003", "admin": "13800000004"}
 
 
@@ -198,13 +200,15 @@ async def running(app: Litestar) -> AsyncIterator[None]:
 class Auth:
     """Bearer headers for the demo users (and any other phone)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Clock) -> None:
         self.settings = settings
+        self.clock = clock
 
     async def headers(self, phone: str, lang: str | None = None) -> dict[str, str]:
         found = await accounts.find_by_phone(phone)
         assert found, phone
-        headers = {"Authorization": f"Bearer {issue_token(found['id'], SECRET, 1)}"}
+        token = issue_token(found.id, SECRET, TOKEN_DAYS, now=self.clock.now())
+        headers = {"Authorization": f"Bearer {token}"}
         if lang:
             headers["Accept-Language"] = lang
         return headers
@@ -214,8 +218,8 @@ class Auth:
 
 
 @pytest.fixture
-def auth(client: httpx.AsyncClient, settings: Settings) -> Auth:
-    return Auth(settings)
+def auth(client: httpx.AsyncClient, settings: Settings, clock: TravelClock) -> Auth:
+    return Auth(settings, clock)
 
 
 def error_code(response) -> str:

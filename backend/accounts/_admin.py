@@ -6,6 +6,7 @@ exist for them (404).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -23,8 +24,9 @@ from backend.accounts.tables import User as UserRow
 from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
 from backend.lib.crypto import FieldCipher
-from backend.lib.db import now as utc_now
+from backend.lib.db import write_transaction
 from backend.lib.errors import AppError, NotFound
+from backend.lib.pages import paginate
 from backend.lib.privacy import mask_phone
 
 PAGE_SIZE = 50
@@ -58,19 +60,23 @@ async def list_users(actor: CurrentUser, cursor: int | None, role: str | None, q
         query = query.where(UserRow.role == role)
     if q and (matching := user_search(q)) is not None:
         query = query.where(matching)
-    rows = await query
-    items = [_masked(to_struct(row, actor.locale)) for row in rows[:PAGE_SIZE]]
-    more = len(rows) > PAGE_SIZE
-    return UserPage(items=items, next_cursor=str(items[-1].id) if more else None)
+    return paginate(await query, PAGE_SIZE, lambda row: _masked(to_struct(row, actor.locale)))
 
 
-async def add_user(actor: CurrentUser, data: UserCreate, cipher: FieldCipher) -> User:
+async def add_user(actor: CurrentUser, data: UserCreate, cipher: FieldCipher, now: datetime) -> User:
     if not _may_manage(actor, data.role, data.region):
         raise AppError(403, "auth.forbidden")
-    return await create_user(data, cipher, actor=actor.id)
+    return await create_user(data, cipher, actor=actor.id, now=now)
 
 
-async def update_user(actor: CurrentUser, user_id: int, patch: UserUpdate) -> User:
+async def update_user(actor: CurrentUser, user_id: int, patch: UserUpdate, now: datetime) -> User:
+    async with write_transaction():
+        await _update(actor, user_id, patch, now)
+    return _masked(await get_user(user_id, actor.locale))
+
+
+async def _update(actor: CurrentUser, user_id: int, patch: UserUpdate, now: datetime) -> None:
+    """Checked and written under the write lock: a concurrent change cannot slip between."""
     row = (
         await UserRow.select(UserRow.id, UserRow.role, UserRow.region.code)
         .where((UserRow.id == user_id) & _visible(actor))
@@ -97,8 +103,6 @@ async def update_user(actor: CurrentUser, user_id: int, patch: UserUpdate) -> Us
     if patch.active is not msgspec.UNSET:
         values[UserRow.active] = patch.active
     if values:
-        async with UserRow._meta.db.transaction():
-            await UserRow.update(values).where(UserRow.id == user_id)
-            changed = sorted(name for name, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET)
-            await audit(actor.id, "user.update", "user", user_id, {"fields": changed}, at=utc_now())
-    return _masked(await get_user(user_id, actor.locale))
+        await UserRow.update(values).where(UserRow.id == user_id)
+        changed = sorted(name for name, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET)
+        await audit(actor.id, "user.update", "user", user_id, {"fields": changed}, at=now)

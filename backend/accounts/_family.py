@@ -9,57 +9,19 @@ it, or when a grid worker of the relative's grid records how identity was checke
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
-import msgspec
 from piccolo.querystring import QueryString
 
 from backend.accounts import _users as service
-from backend.accounts.structs import UserCreate
+from backend.accounts.structs import Link, LinkConfirm, LinkCreate, LinkPage, Person, UserCreate
 from backend.accounts.tables import FamilyLink
 from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
 from backend.lib.db import is_unique_violation, write_transaction
-from backend.lib.db import now as utc_now
 from backend.lib.errors import AppError, Conflict, Invalid, NotFound
+from backend.lib.pages import paginate
 from backend.lib.privacy import mask_phone, normalize_phone
-
-IdentityCheck = Literal["home_visit", "phone", "smartphone", "in_person"]
-
-
-class LinkCreate(msgspec.Struct, forbid_unknown_fields=True):
-    #: The relative's phone; an account is made for a relative who has none.
-    phone: str
-    relation: str
-    relative_name: str = ""
-
-
-class LinkConfirm(msgspec.Struct, forbid_unknown_fields=True):
-    #: Required when a grid worker confirms on the relative's behalf.
-    identity_check: IdentityCheck | None = None
-
-
-class Person(msgspec.Struct):
-    id: int
-    name: str
-    phone: str
-
-
-class Link(msgspec.Struct):
-    id: int
-    requester: Person
-    relative: Person
-    relation: str
-    status: str
-    created_at: datetime
-    confirmed_at: datetime | None
-    identity_check: str | None
-
-
-class LinkPage(msgspec.Struct):
-    items: list[Link]
-    next_cursor: str | None = None
-
 
 _COLUMNS = (
     FamilyLink.id,
@@ -121,20 +83,19 @@ async def request(actor: CurrentUser, data: LinkCreate, now: datetime) -> Link:
     relation = data.relation.strip()
     if not relation or len(relation) > 20:
         raise Invalid("family.relation_invalid", field="relation")
-    found = await service.find_by_phone(phone)
-    if found is None:
-        relative_id = (
-            await service.create_user(UserCreate(phone=phone, name=data.relative_name.strip()), actor=actor.id)
-        ).id
-    else:
-        relative_id = found["id"]
-        user = await service.get_user(relative_id, "zh-Hans")
-        if user.role != "resident":
-            raise Invalid("family.relative_invalid", field="phone")
-    if relative_id == actor.id:
-        raise Invalid("family.relative_invalid", field="phone")
     try:
-        async with write_transaction(FamilyLink):
+        # One transaction: a relative's account made for the link goes if the link does not come.
+        async with write_transaction():
+            found = await service.find_by_phone(phone)
+            if found is None:
+                relative = UserCreate(phone=phone, name=data.relative_name.strip())
+                relative_id = (await service.create_user(relative, actor=actor.id, now=now)).id
+            else:
+                relative_id = found.id
+                if found.role != "resident":
+                    raise Invalid("family.relative_invalid", field="phone")
+            if relative_id == actor.id:
+                raise Invalid("family.relative_invalid", field="phone")
             link = FamilyLink(
                 requester=actor.id,
                 relative=relative_id,
@@ -165,14 +126,24 @@ async def get(actor: CurrentUser, link_id: int) -> Link:
     return _view(row, actor)
 
 
+#: Links listed at most; nobody has that many relatives, so the list has no next page.
+LIST_LIMIT = 100
+
+
 async def list_links(actor: CurrentUser) -> LinkPage:
-    rows = await FamilyLink.select(*_COLUMNS).where(_visible(actor)).order_by(FamilyLink.id, ascending=False).limit(100)
-    return LinkPage(items=[_view(row, actor) for row in rows])
+    rows = (
+        await FamilyLink.select(*_COLUMNS)
+        .where(_visible(actor))
+        .order_by(FamilyLink.id, ascending=False)
+        .limit(LIST_LIMIT)
+    )
+    # Fetched without the extra row: past the limit there is no next page to ask for.
+    return paginate(rows, LIST_LIMIT, lambda row: _view(row, actor))
 
 
 async def confirm(actor: CurrentUser, link_id: int, data: LinkConfirm, now: datetime) -> Link:
     """The relative confirms; or a grid worker of the relative's grid, recording the check."""
-    async with write_transaction(FamilyLink):
+    async with write_transaction():
         row = await FamilyLink.select(*_COLUMNS).where((FamilyLink.id == link_id) & _visible(actor)).first()
         if row is None:
             raise NotFound()
@@ -198,12 +169,12 @@ async def confirm(actor: CurrentUser, link_id: int, data: LinkConfirm, now: date
     return await get(actor, link_id)
 
 
-async def revoke(actor: CurrentUser, link_id: int) -> None:
+async def revoke(actor: CurrentUser, link_id: int, now: datetime) -> None:
     """Either party ends the link, pending or active; acting for the relative stops at once.
 
     The row is deleted (the audit keeps who ended it), so the pair may ask again later.
     """
-    async with write_transaction(FamilyLink):
+    async with write_transaction():
         row = (
             await FamilyLink.select(*_COLUMNS)
             .where(
@@ -220,7 +191,7 @@ async def revoke(actor: CurrentUser, link_id: int) -> None:
             "family_link",
             link_id,
             {"requester": row["requester.id"], "relative": row["relative.id"], "status": row["status"]},
-            at=utc_now(),
+            at=now,
         )
 
 

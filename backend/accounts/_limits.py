@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from backend.accounts.tables import AuthAttempt
-from backend.lib.db import now as utc_now
+from backend.lib.clock import Clock
+from backend.lib.db import write_transaction
 from backend.lib.errors import RateLimited
 
 
@@ -22,8 +23,11 @@ async def check(
     key: str = "rate_limited",
     at: datetime | None = None,
 ) -> None:
-    """Raise 429 (with Retry-After) when ``phone`` or ``ip`` used up ``limit`` attempts of ``kind``."""
-    window_start = (at or utc_now()) - timedelta(seconds=window_seconds)
+    """Raise 429 (with Retry-After) when ``phone`` or ``ip`` used up ``limit`` attempts of ``kind``.
+
+    ``at`` is the request's instant (the wall clock when left out).
+    """
+    window_start = (at or Clock().now()) - timedelta(seconds=window_seconds)
     for column, value in ((AuthAttempt.phone, phone), (AuthAttempt.ip, ip)):
         if value is None:
             continue
@@ -39,4 +43,6 @@ async def check(
 
 
 async def record(kind: str, *, phone: str = "", ip: str = "", at: datetime | None = None) -> None:
-    await AuthAttempt.insert(AuthAttempt(kind=kind, phone=phone, ip=ip, at=at or utc_now()))
+    """Count one attempt of ``kind`` at ``at`` (the wall clock when left out)."""
+    async with write_transaction():
+        await AuthAttempt.insert(AuthAttempt(kind=kind, phone=phone, ip=ip, at=at or Clock().now()))

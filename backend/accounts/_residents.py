@@ -9,29 +9,17 @@ the home region, the care flags and a masked phone (138****0001).
 
 from __future__ import annotations
 
-import msgspec
+from typing import Any
 
 from backend.accounts._users import user_search
-from backend.accounts.structs import FLAGS, Flag, RegionRef
+from backend.accounts.structs import FLAGS, RegionRef, ResidentCard, ResidentPage
 from backend.accounts.tables import User as UserRow
 from backend.lib.auth import CurrentUser
+from backend.lib.i18n import Locale
+from backend.lib.pages import paginate
 from backend.lib.privacy import mask_phone
 
 MAX_PAGE = 200
-
-
-class ResidentCard(msgspec.Struct):
-    id: int
-    name: str
-    #: 138****0001: enough to read back to the person, not to call them.
-    phone_masked: str
-    region: RegionRef | None
-    flags: list[Flag]
-
-
-class ResidentPage(msgspec.Struct):
-    items: list[ResidentCard]
-    next_cursor: str | None = None
 
 
 async def find_residents(actor: CurrentUser, query: str, cursor: int | None, limit: int) -> ResidentPage:
@@ -66,18 +54,18 @@ async def find_residents(actor: CurrentUser, query: str, cursor: int | None, lim
         .order_by(UserRow.id)
         .limit(limit + 1)
     )
-    script = "hant" if actor.locale == "zh-Hant" else "hans"
-    items = [
-        ResidentCard(
-            id=row["id"],
-            name=row["name"],
-            phone_masked=mask_phone(row["phone"]),
-            region=RegionRef(code=row["region.code"], level=row["region.level"], name=row[f"region.name_{script}"])
-            if row["region.code"]
-            else None,
-            flags=[flag for flag in FLAGS if row[flag]],
-        )
-        for row in rows[:limit]
-    ]
-    more = len(rows) > limit
-    return ResidentPage(items=items, next_cursor=str(items[-1].id) if more else None)
+    return paginate(rows, limit, lambda row: _card(row, actor.locale))
+
+
+def _card(row: dict[str, Any], locale: Locale) -> ResidentCard:
+    script = "hant" if locale == "zh-Hant" else "hans"
+    region = None
+    if row["region.code"]:
+        region = RegionRef(code=row["region.code"], level=row["region.level"], name=row[f"region.name_{script}"])
+    return ResidentCard(
+        id=row["id"],
+        name=row["name"],
+        phone_masked=mask_phone(row["phone"]),
+        region=region,
+        flags=[flag for flag in FLAGS if row[flag]],
+    )

@@ -9,7 +9,7 @@ Retry-After. The counters live in the database, so every process shares them.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from backend.accounts import _limits as limits
 from backend.accounts import _users as service
@@ -17,7 +17,7 @@ from backend.accounts.structs import LoginResult, OtpSent
 from backend.accounts.tables import OtpCode
 from backend.lib.auth import issue_token
 from backend.lib.crypto import keyed_hash, same
-from backend.lib.db import now
+from backend.lib.db import write_transaction
 from backend.lib.errors import AppError, Invalid
 from backend.lib.i18n import Locale, Texts
 from backend.lib.privacy import normalize_phone
@@ -35,7 +35,7 @@ def _phone_or_400(raw: str) -> str:
     return phone
 
 
-async def _check_limit(kind: str, phone: str, ip: str, settings: Settings) -> None:
+async def _check_limit(kind: str, phone: str, ip: str, settings: Settings, now: datetime) -> None:
     await limits.check(
         kind,
         phone=phone,
@@ -43,34 +43,34 @@ async def _check_limit(kind: str, phone: str, ip: str, settings: Settings) -> No
         limit=settings.otp_limit,
         window_seconds=settings.otp_window_seconds,
         key="auth.too_many_attempts",
+        at=now,
     )
 
 
-async def _record(kind: str, phone: str, ip: str) -> None:
-    await limits.record(kind, phone=phone, ip=ip)
+async def _record(kind: str, phone: str, ip: str, now: datetime) -> None:
+    await limits.record(kind, phone=phone, ip=ip, at=now)
 
 
 async def send_code(
-    raw_phone: str, ip: str, locale: Locale, settings: Settings, sms: SmsSender, texts: Texts
+    raw_phone: str, ip: str, locale: Locale, settings: Settings, sms: SmsSender, texts: Texts, now: datetime
 ) -> OtpSent:
     phone = _phone_or_400(raw_phone)
-    await _check_limit("send", phone, ip, settings)
+    await _check_limit("send", phone, ip, settings, now)
     code = f"{secrets.randbelow(10**6):06d}"
-    issued = now()
-    async with OtpCode._meta.db.transaction():
-        await _record("send", phone, ip)
+    async with write_transaction():
+        await _record("send", phone, ip, now)
         # Only the newest code works: an older SMS arriving late must not.
-        await OtpCode.update({OtpCode.used_at: issued}).where((OtpCode.phone == phone) & OtpCode.used_at.is_null())
+        await OtpCode.update({OtpCode.used_at: now}).where((OtpCode.phone == phone) & OtpCode.used_at.is_null())
         await OtpCode.insert(
             OtpCode(
                 phone=phone,
                 code_hash=keyed_hash(settings.secret_key, _HASH_PURPOSE, f"{phone}:{code}"),
-                created_at=issued,
-                expires_at=issued + timedelta(seconds=settings.otp_ttl_seconds),
+                created_at=now,
+                expires_at=now + timedelta(seconds=settings.otp_ttl_seconds),
             )
         )
     existing = await service.find_by_phone(phone)
-    text_locale: Locale = existing["locale"] if existing else locale
+    text_locale: Locale = existing.locale if existing else locale
     minutes = max(1, settings.otp_ttl_seconds // 60)
     try:
         await sms.send(phone, texts.t(text_locale, "sms.otp", code=code, minutes=minutes), "otp")
@@ -79,9 +79,15 @@ async def send_code(
     return OtpSent(expires_in=settings.otp_ttl_seconds, resend_after=RESEND_AFTER_SECONDS)
 
 
-async def login(raw_phone: str, code: str, ip: str, locale: Locale, settings: Settings) -> LoginResult:
+async def login(raw_phone: str, code: str, ip: str, locale: Locale, settings: Settings, now: datetime) -> LoginResult:
+    """Trade a phone's current code for an access token; a new phone becomes a resident.
+
+    Failed checks are recorded (and committed) before the refusal, so they count
+    against the limit. Claiming the code and creating the resident are separate
+    transactions: the resident's own handles a twin sign-in that created it first.
+    """
     phone = _phone_or_400(raw_phone)
-    await _check_limit("fail", phone, ip, settings)
+    await _check_limit("fail", phone, ip, settings, now)
     current = (
         await OtpCode.select(OtpCode.id, OtpCode.code_hash, OtpCode.expires_at)
         .where((OtpCode.phone == phone) & OtpCode.used_at.is_null())
@@ -89,24 +95,25 @@ async def login(raw_phone: str, code: str, ip: str, locale: Locale, settings: Se
         .first()
     )
     offered = keyed_hash(settings.secret_key, _HASH_PURPOSE, f"{phone}:{code.strip()}")
-    if current is None or current["expires_at"] <= now():
-        await _record("fail", phone, ip)
+    if current is None or current["expires_at"] <= now:
+        await _record("fail", phone, ip, now)
         raise AppError(401, "auth.code_expired")
     if not same(offered, current["code_hash"]):
-        await _record("fail", phone, ip)
+        await _record("fail", phone, ip, now)
         raise AppError(401, "auth.code_wrong")
     # Mark used only if still unused, so two simultaneous logins cannot both win.
-    claimed = (
-        await OtpCode.update({OtpCode.used_at: now()})
-        .where((OtpCode.id == current["id"]) & OtpCode.used_at.is_null())
-        .returning(OtpCode.id)
-    )
+    async with write_transaction():
+        claimed = (
+            await OtpCode.update({OtpCode.used_at: now})
+            .where((OtpCode.id == current["id"]) & OtpCode.used_at.is_null())
+            .returning(OtpCode.id)
+        )
     if not claimed:
         raise AppError(401, "auth.code_expired")
     existing = await service.find_by_phone(phone)
-    if existing is not None and not existing["active"]:
+    if existing is not None and not existing.active:
         raise AppError(401, "auth.invalid_token")
-    user_id = await service.get_or_create_resident(phone, locale)
-    user = await service.get_user(user_id, (existing or {}).get("locale", locale))
-    token = issue_token(user_id, settings.secret_key, settings.token_ttl_days)
+    user_id = await service.get_or_create_resident(phone, locale, now)
+    user = await service.get_user(user_id, existing.locale if existing is not None else locale)
+    token = issue_token(user_id, settings.secret_key, settings.token_ttl_days, now=now)
     return LoginResult(access_token=token, user=user)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from backend.accounts.structs import FLAGS, Contact, Flag, MeUpdate, RegionRef, User, UserCreate
+from backend.accounts.structs import FLAGS, Contact, Flag, MeUpdate, RegionRef, User, UserCreate, UserRef
 from backend.accounts.tables import User as UserRow
 from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser, Role
+from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
-from backend.lib.db import is_unique_violation, now
+from backend.lib.db import is_unique_violation, write_transaction
 from backend.lib.errors import AppError, Invalid, NotFound
 from backend.lib.i18n import Locale, to_script
 from backend.lib.privacy import FULL_WIDTH_DIGITS, mask_id_number, normalize_phone, valid_id_number
@@ -128,9 +130,14 @@ async def contacts(user_ids: list[int]) -> dict[int, Contact]:
     return {row["id"]: Contact(id=row["id"], phone=row["phone"], locale=row["locale"]) for row in rows}
 
 
-async def find_by_phone(phone: str) -> dict[str, Any] | None:
-    """The id, locale and active flag of the user with ``phone``, if any."""
-    return await UserRow.select(UserRow.id, UserRow.locale, UserRow.active).where(UserRow.phone == phone).first()
+async def find_by_phone(phone: str) -> UserRef | None:
+    """Who has ``phone``, if anyone: id, name, role, saved script and whether still active."""
+    row = (
+        await UserRow.select(UserRow.id, UserRow.name, UserRow.role, UserRow.locale, UserRow.active)
+        .where(UserRow.phone == phone)
+        .first()
+    )
+    return msgspec.convert(row, UserRef, strict=False) if row is not None else None
 
 
 async def update_me(user: CurrentUser, patch: MeUpdate) -> User:
@@ -145,7 +152,8 @@ async def update_me(user: CurrentUser, patch: MeUpdate) -> User:
             raise Invalid("request.invalid_field", field="name")
         values[UserRow.name] = name
     if values:
-        await UserRow.update(values).where(UserRow.id == user.id)
+        async with write_transaction():
+            await UserRow.update(values).where(UserRow.id == user.id)
     locale = patch.locale if patch.locale is not msgspec.UNSET else user.locale
     return await get_user(user.id, locale)
 
@@ -161,8 +169,15 @@ async def region_id_for(role: Role, code: str | None) -> int | None:
     return region_id
 
 
-async def create_user(data: UserCreate, cipher: FieldCipher | None = None, actor: int | None = None) -> User:
-    """Create a user; the phone must be new and the home region fit the role."""
+async def create_user(
+    data: UserCreate, cipher: FieldCipher | None = None, actor: int | None = None, *, now: datetime | None = None
+) -> User:
+    """Create a user; the phone must be new and the home region fit the role.
+
+    ``now`` is the request's instant; the command line and seeding, which have no
+    request, leave it out and get the wall clock.
+    """
+    at = now if now is not None else Clock().now()
     phone = normalize_phone(data.phone)
     if phone is None:
         raise Invalid("auth.phone_invalid", field="phone")
@@ -185,15 +200,15 @@ async def create_user(data: UserCreate, cipher: FieldCipher | None = None, actor
         lives_alone="lives_alone" in flags,
         id_number_enc=encrypted,
         id_number_masked=masked,
-        created_at=now(),
+        created_at=at,
     )
     taken = AppError(409, "user.phone_taken", details={"field": "phone"})
-    if await UserRow.exists().where(UserRow.phone == phone):
-        raise taken
     try:
-        async with UserRow._meta.db.transaction():
+        async with write_transaction():
+            if await UserRow.exists().where(UserRow.phone == phone):
+                raise taken
             await row.save()
-            await audit(actor, "user.create", "user", row.id, {"role": data.role}, at=now())
+            await audit(actor, "user.create", "user", row.id, {"role": data.role}, at=at)
     except Exception as exc:
         if is_unique_violation(exc):
             raise taken from None
@@ -201,31 +216,36 @@ async def create_user(data: UserCreate, cipher: FieldCipher | None = None, actor
     return await get_user(row.id, data.locale)
 
 
-async def get_or_create_resident(phone: str, locale: Locale) -> int:
-    """The id of the user with ``phone``, creating a resident on first sign-in."""
+async def get_or_create_resident(phone: str, locale: Locale, now: datetime) -> int:
+    """The id of the user with ``phone``, creating a resident on first sign-in.
+
+    Not to be called inside another transaction: on PostgreSQL the insert that loses
+    a race aborts the transaction, and the lookup after it needs a live one.
+    """
     existing = await find_by_phone(phone)
     if existing:
-        return existing["id"]
+        return existing.id
     try:
-        created = await create_user(UserCreate(phone=phone, locale=locale))
+        created = await create_user(UserCreate(phone=phone, locale=locale), now=now)
     except AppError as exc:
         if exc.key != "user.phone_taken":
             raise
         # Someone else created it between our check and our insert.
         again = await find_by_phone(phone)
         assert again is not None
-        return again["id"]
+        return again.id
     return created.id
 
 
-async def read_id_number(user_id: int, cipher: FieldCipher, actor: int) -> str | None:
+async def read_id_number(user_id: int, cipher: FieldCipher, actor: int, *, now: datetime) -> str | None:
     """The full id number, for the few screens that need it; every read is audited."""
     row = await UserRow.select(UserRow.id_number_enc).where(UserRow.id == user_id).first()
     if row is None:
         raise NotFound()
     if not row["id_number_enc"]:
         return None
-    await audit(actor, "user.read_id_number", "user", user_id, at=now())
+    async with write_transaction():
+        await audit(actor, "user.read_id_number", "user", user_id, at=now)
     return cipher.decrypt(row["id_number_enc"], "user.id_number")
 
 
@@ -246,5 +266,5 @@ async def seed_demo_users(cipher: FieldCipher, path: Path = DEMO_USERS) -> list[
     for data in wanted:
         found = await find_by_phone(data.phone)
         if found is not None:
-            users.append(await get_user(found["id"], "zh-Hans"))
+            users.append(await get_user(found.id, "zh-Hans"))
     return users

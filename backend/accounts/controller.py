@@ -13,11 +13,16 @@ from backend.accounts import _signin as signin
 from backend.accounts import service as service
 from backend.accounts.structs import (
     AssigneePage,
+    Link,
+    LinkConfirm,
+    LinkCreate,
+    LinkPage,
     LoginRequest,
     LoginResult,
     MeUpdate,
     OtpRequest,
     OtpSent,
+    ResidentPage,
     RoleLevels,
     RolePage,
     User,
@@ -48,16 +53,21 @@ class AuthController(Controller):
         settings: NamedDependency[Settings],
         sms: NamedDependency[SmsSender],
         texts: NamedDependency[Texts],
+        clock: NamedDependency[Clock],
     ) -> OtpSent:
         ip = client_ip(request, settings.trust_forwarded_for)
-        return await signin.send_code(data.phone, ip, request_locale(request), settings, sms, texts)
+        return await signin.send_code(data.phone, ip, request_locale(request), settings, sms, texts, clock.now())
 
     @post("/login", operation_id="Login", status_code=HTTP_200_OK)
     async def login(
-        self, request: Request, data: JSONBody[LoginRequest], settings: NamedDependency[Settings]
+        self,
+        request: Request,
+        data: JSONBody[LoginRequest],
+        settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
     ) -> LoginResult:
         ip = client_ip(request, settings.trust_forwarded_for)
-        return await signin.login(data.phone, data.code, ip, request_locale(request), settings)
+        return await signin.login(data.phone, data.code, ip, request_locale(request), settings, clock.now())
 
 
 class MeController(Controller):
@@ -107,14 +117,19 @@ class UserController(Controller):
         request: Request[CurrentUser, str, object],
         data: JSONBody[UserCreate],
         cipher: NamedDependency[FieldCipher],
+        clock: NamedDependency[Clock],
     ) -> User:
-        return await admin.add_user(request.user, data, cipher)
+        return await admin.add_user(request.user, data, cipher, clock.now())
 
     @patch("/{user_id:int}", operation_id="UpdateUser")
     async def update_user(
-        self, request: Request[CurrentUser, str, object], user_id: FromPath[int], data: JSONBody[UserUpdate]
+        self,
+        request: Request[CurrentUser, str, object],
+        user_id: FromPath[int],
+        data: JSONBody[UserUpdate],
+        clock: NamedDependency[Clock],
     ) -> User:
-        return await admin.update_user(request.user, user_id, data)
+        return await admin.update_user(request.user, user_id, data, clock.now())
 
 
 def _role_levels(role: Role, levels: set[str]) -> RoleLevels:
@@ -128,16 +143,16 @@ class FamilyLinkController(Controller):
     guards = [require_roles("resident", "grid_worker")]
 
     @get(operation_id="ListFamilyLinks")
-    async def list_links(self, request: Request[CurrentUser, str, object]) -> family.LinkPage:
+    async def list_links(self, request: Request[CurrentUser, str, object]) -> LinkPage:
         return await family.list_links(request.user)
 
     @post(operation_id="RequestFamilyLink")
     async def request_link(
         self,
         request: Request[CurrentUser, str, object],
-        data: JSONBody[family.LinkCreate],
+        data: JSONBody[LinkCreate],
         clock: NamedDependency[Clock],
-    ) -> family.Link:
+    ) -> Link:
         return await family.request(request.user, data, clock.now())
 
     @post("/{link_id:int}/confirm", operation_id="ConfirmFamilyLink", status_code=HTTP_200_OK)
@@ -145,15 +160,17 @@ class FamilyLinkController(Controller):
         self,
         request: Request[CurrentUser, str, object],
         link_id: FromPath[int],
-        data: JSONBody[family.LinkConfirm],
+        data: JSONBody[LinkConfirm],
         clock: NamedDependency[Clock],
-    ) -> family.Link:
+    ) -> Link:
         return await family.confirm(request.user, link_id, data, clock.now())
 
     @delete("/{link_id:int}", operation_id="RevokeFamilyLink", status_code=HTTP_204_NO_CONTENT)
-    async def revoke(self, request: Request[CurrentUser, str, object], link_id: FromPath[int]) -> None:
+    async def revoke(
+        self, request: Request[CurrentUser, str, object], link_id: FromPath[int], clock: NamedDependency[Clock]
+    ) -> None:
         """Either party ends the link; anyone else gets 404."""
-        await family.revoke(request.user, link_id)
+        await family.revoke(request.user, link_id, clock.now())
 
 
 class ResidentController(Controller):
@@ -168,6 +185,6 @@ class ResidentController(Controller):
         q: Annotated[str, QueryParameter(max_length=50)] = "",
         cursor: Annotated[int | None, QueryParameter(ge=0, le=MAX_ID)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=residents.MAX_PAGE)] = 50,
-    ) -> residents.ResidentPage:
+    ) -> ResidentPage:
         """Outside the caller's grids nobody matches: the list is empty."""
         return await residents.find_residents(request.user, q, cursor, limit)

@@ -4,6 +4,7 @@ from typing import Literal
 import msgspec
 
 from backend.lib.auth import Role
+from backend.lib.pages import Page
 
 Flag = Literal["elderly", "disabled", "lives_alone"]
 FLAGS: tuple[Flag, ...] = ("elderly", "disabled", "lives_alone")
@@ -30,6 +31,17 @@ class User(msgspec.Struct):
     created_at: datetime
     #: False once an admin has switched the account off (it can no longer sign in).
     active: bool = True
+
+
+class UserRef(msgspec.Struct, frozen=True):
+    """Who has a phone number: enough to sign them in, text them or file for them."""
+
+    id: int
+    role: Role
+    locale: LocaleName
+    #: False once an admin has switched the account off.
+    active: bool
+    name: str = ""
 
 
 class Contact(msgspec.Struct, frozen=True):
@@ -88,9 +100,7 @@ class UserUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     active: bool | msgspec.UnsetType = msgspec.UNSET
 
 
-class UserPage(msgspec.Struct):
-    items: list[User]
-    next_cursor: str | None = None
+UserPage = Page[User]
 
 
 class Assignee(msgspec.Struct):
@@ -116,3 +126,50 @@ class RoleLevels(msgspec.Struct):
 
 class RolePage(msgspec.Struct):
     items: list[RoleLevels]
+
+
+IdentityCheck = Literal["home_visit", "phone", "smartphone", "in_person"]
+
+
+class LinkCreate(msgspec.Struct, forbid_unknown_fields=True):
+    #: The relative's phone; an account is made for a relative who has none.
+    phone: str
+    relation: str
+    relative_name: str = ""
+
+
+class LinkConfirm(msgspec.Struct, forbid_unknown_fields=True):
+    #: Required when a grid worker confirms on the relative's behalf.
+    identity_check: IdentityCheck | None = None
+
+
+class Person(msgspec.Struct):
+    id: int
+    name: str
+    phone: str
+
+
+class Link(msgspec.Struct):
+    id: int
+    requester: Person
+    relative: Person
+    relation: str
+    status: str
+    created_at: datetime
+    confirmed_at: datetime | None
+    identity_check: str | None
+
+
+LinkPage = Page[Link]
+
+
+class ResidentCard(msgspec.Struct):
+    id: int
+    name: str
+    #: 138****0001: enough to read back to the person, not to call them.
+    phone_masked: str
+    region: RegionRef | None
+    flags: list[Flag]
+
+
+ResidentPage = Page[ResidentCard]

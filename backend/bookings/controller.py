@@ -118,6 +118,7 @@ class BookingController(Controller):
             body_hash(data),
             HTTP_201_CREATED,
             lambda: service.book(actor, data, clock.now(), case_ctx),
+            now=clock.now(),
         )
 
     @get(operation_id="ListBookings")
@@ -211,6 +212,7 @@ async def _visit_once(
         body_hash(data),
         HTTP_200_OK,
         lambda: service.visit(actor, booking_id, step, data, clock.now(), case_ctx),
+        now=clock.now(),
     )
 
 
@@ -259,6 +261,7 @@ class HandoverController(Controller):
             body_hash(data),
             HTTP_201_CREATED,
             lambda: service.record_handover(actor, case_id, data, clock.now(), case_ctx),
+            now=clock.now(),
         )
 
     @post("/{handover_id:int}/confirm", operation_id="ConfirmHandover", status_code=HTTP_200_OK)
@@ -281,6 +284,7 @@ class HandoverController(Controller):
             "",
             HTTP_200_OK,
             lambda: service.confirm_handover(actor, case_id, handover_id, clock.now(), case_ctx),
+            now=clock.now(),
         )
 
 

@@ -98,7 +98,7 @@ async def _resident_for(actor: CurrentUser, data: CaseCreate) -> tuple[int, str 
         raise Invalid("auth.phone_invalid", field="resident_phone")
     found = await accounts.find_by_phone(phone)
     if found is not None:
-        user = await accounts.get_user(found["id"], "zh-Hans")
+        user = await accounts.get_user(found.id, "zh-Hans")
         if user.role != "resident":
             raise Invalid("case.resident_invalid", field="resident_phone")
         return user.id, data.identity_check

@@ -55,6 +55,7 @@ class CaseController(Controller):
             body_hash(data),
             HTTP_201_CREATED,
             lambda: service.create(actor, data, clock.now(), case_ctx),
+            now=clock.now(),
         )
 
     @get(operation_id="ListCases", guards=[require_user])
@@ -139,6 +140,7 @@ class CaseController(Controller):
             body_hash(data),
             HTTP_200_OK,
             lambda: service.apply(actor, case_id, data, clock.now(), case_ctx),
+            now=clock.now(),
         )
 
 

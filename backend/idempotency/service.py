@@ -4,7 +4,7 @@ The record is written in the same transaction as the object, so either both
 exist or neither does. A retry with the same key and body gets the first answer
 (status and bytes); the same key with another body answers 422.
 
->>> status, body = await run_once(user_id, "case", key, body_hash, create)
+>>> status, body = await run_once(user_id, "case", key, body_hash, create, now=now)
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 import msgspec
 from litestar import Response
 
 from backend.idempotency.tables import IdempotentRequest as Row
-from backend.lib.db import is_unique_violation, now, write_transaction
+from backend.lib.db import is_unique_violation, write_transaction
 from backend.lib.errors import AppError
 
 MAX_KEY_LENGTH = 100
@@ -72,10 +73,16 @@ async def _find(ident: str) -> dict | None:
     return rows[0] if rows else None
 
 
-async def run_once(user_id: int, kind: str, key: str | None, request_hash: str, create: Create) -> tuple[int, bytes]:
-    """Call ``create`` inside a write transaction unless ``key`` was used before."""
+async def run_once(
+    user_id: int, kind: str, key: str | None, request_hash: str, create: Create, *, now: datetime
+) -> tuple[int, bytes]:
+    """Call ``create`` inside a write transaction unless ``key`` was used before.
+
+    ``create``'s own write transaction joins this one (nesting is a no-op), so the
+    object and the record of its answer commit together or not at all.
+    """
     if key is None:
-        async with write_transaction(Row):
+        async with write_transaction():
             return await create()
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH:
@@ -84,7 +91,7 @@ async def run_once(user_id: int, kind: str, key: str | None, request_hash: str, 
     if (found := await _find(ident)) is not None:
         return _answer(found, request_hash)
     try:
-        async with write_transaction(Row):
+        async with write_transaction():
             # Checked again under the write lock: on SQLite a concurrent twin has
             # committed by now. On PostgreSQL the twin's insert below waits on the
             # unique index until this transaction ends, then fails and replays.
@@ -96,7 +103,7 @@ async def run_once(user_id: int, kind: str, key: str | None, request_hash: str, 
                 ident,
                 user_id,
                 request_hash,
-                now(),
+                now,
             )
             status, body = await create()
             await Row.raw(
@@ -121,15 +128,17 @@ async def respond_once(
     request_hash: str,
     status: int,
     produce: Callable[[], Awaitable[msgspec.Struct]],
+    *,
+    now: datetime,
 ) -> Response[bytes]:
     """Run ``produce`` once per (user, kind, key) and answer with the stored bytes.
 
-    >>> return await respond_once(actor.id, "case", key, body_hash(data), 201, lambda: create(...))
+    >>> return await respond_once(actor.id, "case", key, body_hash(data), 201, lambda: create(...), now=now)
     """
 
     async def create() -> tuple[int, bytes]:
         return status, msgspec.json.encode(await produce())
 
-    code, body = await run_once(user_id, kind, key, request_hash, create)
+    code, body = await run_once(user_id, kind, key, request_hash, create, now=now)
     # The bytes of the first answer, so a retry gets exactly what the first call got.
     return Response(body, status_code=code, media_type="application/json")

@@ -167,14 +167,20 @@ async def migrate(verbose: bool = False) -> None:
         raise DatabaseUnavailable(f"migration failed: {result.message}\n{out.getvalue()}")
 
 
-def write_transaction(table: type) -> Any:
-    """A transaction for read-then-write work on ``table``'s engine.
+def write_transaction(table: type | None = None) -> Any:
+    """The transaction every write function opens: ``async with write_transaction():``.
 
     On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a deferred
     transaction that reads and then writes fails at once with "database is locked"
     when another writer got there first, instead of waiting its turn.
+
+    Inside another transaction it is a no-op that joins the outer one (Piccolo's
+    nested transactions on both engines, and ``PooledTransaction``, hand back the
+    parent): a write function called by ``idempotency.run_once`` commits, or rolls
+    back, with the idempotency record. ``table`` is accepted for older callers;
+    every table is bound to the one engine.
     """
-    engine = table._meta.db
+    engine = table._meta.db if table is not None else bound_engine()
     if isinstance(engine, SQLiteEngine):
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()

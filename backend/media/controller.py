@@ -70,7 +70,7 @@ class MediaController(Controller):
             photo = await service.create(actor.id, image, clock.now(), media_ctx)
             return HTTP_201_CREATED, msgspec.json.encode(photo)
 
-        status, body = await run_once(actor.id, "media", idempotency_key, image.source_sha256, create)
+        status, body = await run_once(actor.id, "media", idempotency_key, image.source_sha256, create, now=clock.now())
         # A retry may come a day later: the same photo, with links signed afresh.
         first = msgspec.json.decode(body, type=Photo)
         photo = media_ctx.links.photo(first.id, actor.id, clock.now(), first.width, first.height)

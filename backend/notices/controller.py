@@ -1,9 +1,11 @@
 from typing import Annotated
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
 from backend.lib.auth import CurrentUser, require_roles
+from backend.lib.clock import Clock
 from backend.lib.errors import NotFound, request_locale
 from backend.lib.structs import MAX_ID
 from backend.notices import service
@@ -29,5 +31,7 @@ class NoticeController(Controller):
         return await service.list_notices(region, request_locale(request), cursor)
 
     @post(operation_id="PublishNotice", guards=[require_roles("staff", "admin")])
-    async def publish(self, request: Request[CurrentUser, str, object], data: JSONBody[NoticeCreate]) -> Notice:
-        return await service.publish(request.user, data)
+    async def publish(
+        self, request: Request[CurrentUser, str, object], data: JSONBody[NoticeCreate], clock: NamedDependency[Clock]
+    ) -> Notice:
+        return await service.publish(request.user, data, clock.now())

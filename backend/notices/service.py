@@ -6,13 +6,15 @@ township's, newest first.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from backend.lib.audit import audit
 from backend.lib.auth import CODE_LENGTH, CurrentUser
-from backend.lib.db import now
+from backend.lib.db import write_transaction
 from backend.lib.errors import AppError, Invalid
 from backend.lib.i18n import Locale, to_script
+from backend.lib.pages import paginate
 from backend.notices.structs import Notice, NoticeCreate, NoticePage, NoticeRegion
 from backend.notices.tables import Notice as Row
 from backend.regions import service as regions
@@ -56,12 +58,10 @@ async def list_notices(region: str | None, locale: Locale, cursor: int | None) -
         query = query.where(Row.region.code.is_in(_notice_regions(region)))
     if cursor is not None:
         query = query.where(Row.id < cursor)
-    rows = await query
-    items = [_to_struct(row, locale) for row in rows[:PAGE_SIZE]]
-    return NoticePage(items=items, next_cursor=str(items[-1].id) if len(rows) > PAGE_SIZE else None)
+    return paginate(await query, PAGE_SIZE, lambda row: _to_struct(row, locale))
 
 
-async def publish(actor: CurrentUser, data: NoticeCreate) -> Notice:
+async def publish(actor: CurrentUser, data: NoticeCreate, now: datetime) -> Notice:
     """Post a notice for a township or village inside the actor's scope."""
     if not actor.scope.covers(data.region):
         raise AppError(403, "auth.forbidden")
@@ -74,11 +74,11 @@ async def publish(actor: CurrentUser, data: NoticeCreate) -> Notice:
         title_hant=(data.title_hant or to_script(data.title_hans, "zh-Hant")).strip(),
         body_hans=data.body_hans.strip(),
         body_hant=(data.body_hant or to_script(data.body_hans, "zh-Hant")).strip(),
-        published_at=now(),
+        published_at=now,
         author=actor.id,
     )
-    async with Row._meta.db.transaction():
+    async with write_transaction():
         await row.save()
-        await audit(actor.id, "notice.publish", "notice", row.id, {"region": data.region}, at=now())
+        await audit(actor.id, "notice.publish", "notice", row.id, {"region": data.region}, at=now)
     created = await Row.select(*_COLUMNS).where(Row.id == row.id).first()
     return _to_struct(created, actor.locale)

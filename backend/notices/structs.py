@@ -3,6 +3,8 @@ from typing import Annotated
 
 import msgspec
 
+from backend.lib.pages import Page
+
 
 class NoticeRegion(msgspec.Struct):
     code: str
@@ -18,9 +20,7 @@ class Notice(msgspec.Struct):
     published_at: datetime
 
 
-class NoticePage(msgspec.Struct):
-    items: list[Notice]
-    next_cursor: str | None = None
+NoticePage = Page[Notice]
 
 
 class NoticeCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

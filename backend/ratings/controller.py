@@ -67,6 +67,7 @@ class CaseRatingController(Controller):
             body_hash(data),
             HTTP_201_CREATED,
             lambda: service.rate(actor, case_id, data, clock.now(), case_ctx, rating_policy),
+            now=clock.now(),
         )
 
 

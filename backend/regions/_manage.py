@@ -8,6 +8,7 @@ region is never deleted here. Outside the admin's county a region does not exist
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -15,7 +16,6 @@ import msgspec
 from backend.lib.audit import audit
 from backend.lib.auth import CODE_LENGTH, CurrentUser
 from backend.lib.db import is_unique_violation, write_transaction
-from backend.lib.db import now as utc_now
 from backend.lib.errors import Conflict, Invalid, NotFound
 from backend.regions.service import level_of
 from backend.regions.structs import RegionCreate, RegionRecord, RegionUpdate
@@ -74,7 +74,7 @@ async def records(actor: CurrentUser, parent: str) -> list[RegionRecord]:
     return [_record(row) for row in rows]
 
 
-async def create(actor: CurrentUser, data: RegionCreate) -> RegionRecord:
+async def create(actor: CurrentUser, data: RegionCreate, now: datetime) -> RegionRecord:
     """Add a region one level below ``data.parent``; its code is the parent's plus 3 digits.
 
     >>> await create(admin, RegionCreate(parent="990101", code="990101003", level="township", ...))
@@ -83,7 +83,7 @@ async def create(actor: CurrentUser, data: RegionCreate) -> RegionRecord:
         "name_hans": _clean_name(data.name_hans, "name_hans"),
         "name_hant": _clean_name(data.name_hant, "name_hant"),
     }
-    async with write_transaction(Row):
+    async with write_transaction():
         parent = await _row_in_scope(actor, data.parent)
         level = CHILD_LEVEL.get(parent["level"])
         if level is None or data.level != level:
@@ -106,18 +106,18 @@ async def create(actor: CurrentUser, data: RegionCreate) -> RegionRecord:
             if is_unique_violation(exc):  # the same code added twice at the same moment
                 raise Conflict("region.code_taken", code=data.code) from None
             raise
-        await audit(actor.id, "region.create", "region", data.code, names, at=utc_now())
+        await audit(actor.id, "region.create", "region", data.code, names, at=now)
     return _record(await Row.select(*_COLUMNS).where(Row.code == data.code).first())
 
 
-async def rename(actor: CurrentUser, code: str, patch: RegionUpdate) -> RegionRecord:
+async def rename(actor: CurrentUser, code: str, patch: RegionUpdate, now: datetime) -> RegionRecord:
     """Change a region's name in one or both scripts; the code stays."""
     changes = {
         name: _clean_name(value, name)
         for name, value in msgspec.structs.asdict(patch).items()
         if value is not msgspec.UNSET
     }
-    async with write_transaction(Row):
+    async with write_transaction():
         row = await _row_in_scope(actor, code)
         if changes:
             names = {"name_hans": row["name_hans"], "name_hant": row["name_hant"], **changes}
@@ -127,5 +127,5 @@ async def rename(actor: CurrentUser, code: str, patch: RegionUpdate) -> RegionRe
             await Row.update({Row._meta.get_column_by_name(name): value for name, value in changes.items()}).where(
                 Row.id == row["id"]
             )
-            await audit(actor.id, "region.rename", "region", code, {"from": row["name_hans"], **changes}, at=utc_now())
+            await audit(actor.id, "region.rename", "region", code, {"from": row["name_hans"], **changes}, at=now)
     return _record(await Row.select(*_COLUMNS).where(Row.code == code).first())

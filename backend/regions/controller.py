@@ -1,10 +1,12 @@
 from typing import Annotated
 
 from litestar import Controller, Request, get, patch, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from backend.lib.auth import CurrentUser, require_roles
+from backend.lib.clock import Clock
 from backend.lib.errors import NotFound, request_locale
 from backend.regions import _manage as manage
 from backend.regions import service
@@ -41,12 +43,16 @@ class RegionController(Controller):
 
     @post(operation_id="CreateRegion", guards=admin_only, status_code=HTTP_201_CREATED)
     async def create_region(
-        self, request: Request[CurrentUser, str, object], data: JSONBody[RegionCreate]
+        self, request: Request[CurrentUser, str, object], data: JSONBody[RegionCreate], clock: NamedDependency[Clock]
     ) -> RegionRecord:
-        return await manage.create(request.user, data)
+        return await manage.create(request.user, data, clock.now())
 
     @patch("/{code:str}", operation_id="RenameRegion", guards=admin_only)
     async def rename_region(
-        self, request: Request[CurrentUser, str, object], code: FromPath[str], data: JSONBody[RegionUpdate]
+        self,
+        request: Request[CurrentUser, str, object],
+        code: FromPath[str],
+        data: JSONBody[RegionUpdate],
+        clock: NamedDependency[Clock],
     ) -> RegionRecord:
-        return await manage.rename(request.user, code, data)
+        return await manage.rename(request.user, code, data, clock.now())

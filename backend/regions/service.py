@@ -7,6 +7,7 @@ from pathlib import Path
 import msgspec
 
 from backend.lib.auth import CODE_LENGTH
+from backend.lib.db import write_transaction
 from backend.lib.i18n import Locale, to_script
 from backend.regions.structs import Level, Region, RegionSeed
 from backend.regions.tables import Region as RegionRow
@@ -87,7 +88,7 @@ async def seed(path: Path = DEMO_REGIONS) -> int:
         for child in node.children:
             await insert(child, row_id, node.code)
 
-    async with RegionRow._meta.db.transaction():
+    async with write_transaction():
         for root in roots:
             await insert(root, None, "")
     return added

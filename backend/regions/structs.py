@@ -2,6 +2,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.lib.pages import Page
+
 Level = Literal["county", "township", "village", "grid"]
 
 
@@ -12,9 +14,8 @@ class Region(msgspec.Struct):
     parent: str | None
 
 
-class RegionPage(msgspec.Struct):
-    items: list[Region]
-    next_cursor: str | None = None
+#: Every child of one region: one page, never a next one.
+RegionPage = Page[Region]
 
 
 class RegionSeed(msgspec.Struct, forbid_unknown_fields=True):
@@ -38,9 +39,7 @@ class RegionRecord(msgspec.Struct):
     name_hant: str
 
 
-class RegionRecordPage(msgspec.Struct):
-    items: list[RegionRecord]
-    next_cursor: str | None = None
+RegionRecordPage = Page[RegionRecord]
 
 
 class RegionCreate(msgspec.Struct, forbid_unknown_fields=True):

@@ -25,7 +25,7 @@ from backend.lib.auth import issue_token
 from backend.regions import service as regions
 from backend.settings import Settings
 from tests.api.cases.helpers import GRID_A, GRID_B, GRID_OTHER_TOWN, move, submit
-from tests.conftest import DEMO, PG_URL, SECRET, RecordingSms, TravelClock, seeded_client
+from tests.conftest import DEMO, PG_URL, SECRET, TOKEN_DAYS, RecordingSms, TravelClock, seeded_client
 from tests.unit.media.pictures import jpeg
 
 API = "/api/v1"
@@ -102,9 +102,11 @@ class World:
             else:  # another county: no admin here may create it
                 user_id = (await accounts.create_user(UserCreate(**data))).id
         else:
-            user_id = (await accounts.find_by_phone(phone))["id"]
+            user_id = (await accounts.find_by_phone(phone)).id
         self.ids[name], self.phones[name] = user_id, phone
-        self.headers[name] = {"Authorization": f"Bearer {issue_token(user_id, SECRET, 1)}"}
+        self.headers[name] = {
+            "Authorization": f"Bearer {issue_token(user_id, SECRET, TOKEN_DAYS, now=self.clock.now())}"
+        }
 
     async def build(self) -> World:
         await regions.seed(self._other_county_file())

@@ -24,11 +24,11 @@ async def test_handlers_get_the_clock_instant_the_timezone_and_the_signed_in_use
     app.register(probe)
     async with seeded_client(app, settings) as client:
         resident = await accounts.find_by_phone(DEMO["resident"])
-        headers = await Auth(settings).role("resident")
+        headers = await Auth(settings, clock).role("resident")
         first = (await client.get("/probe", headers=headers)).json()
         clock.current += timedelta(hours=1)
         second = (await client.get("/probe", headers=headers)).json()
         anonymous = await client.get("/probe")
     assert datetime.fromisoformat(second["now"]) - datetime.fromisoformat(first["now"]) == timedelta(hours=1)
-    assert (first["tz"], first["actor"]) == ("Asia/Shanghai", resident["id"])
+    assert (first["tz"], first["actor"]) == ("Asia/Shanghai", resident.id)
     assert anonymous.status_code == 401

@@ -56,8 +56,9 @@ async def test_me_needs_a_token(client):
     assert error_code(response) == "auth.required"
 
 
-async def test_garbage_or_foreign_token_is_refused(client):
-    for header in ("Bearer not-a-token", "Basic abc", f"Bearer {issue_token(1, 'another-secret-' * 4, 1)}"):
+async def test_garbage_or_foreign_token_is_refused(client, clock):
+    foreign = issue_token(1, "another-secret-" * 4, 1, now=clock.now())
+    for header in ("Bearer not-a-token", "Basic abc", f"Bearer {foreign}"):
         response = await client.get("/api/v1/me", headers={"Authorization": header})
         assert response.status_code == 401, header
         assert error_code(response) == "auth.invalid_token"
@@ -71,8 +72,8 @@ async def test_token_of_a_deleted_user_is_refused(client, auth):
     assert error_code(response) == "auth.invalid_token"
 
 
-async def test_expired_token_is_refused(client, auth):
+async def test_expired_token_is_refused(client, auth, clock):
     found = await User.select(User.id).where(User.phone == DEMO["resident"]).first()
-    expired = issue_token(found["id"], SECRET, -1)
+    expired = issue_token(found["id"], SECRET, -1, now=clock.now())
     response = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401

@@ -1,5 +1,3 @@
-import asyncio
-
 import pytest
 
 from backend.lib.privacy import mask_phone
@@ -56,10 +54,10 @@ async def test_wrong_code_is_refused(client, sms):
 
 
 @pytest.mark.parametrize("settings", [{"otp_ttl_seconds": 1}], indirect=True)
-async def test_expired_code_is_refused(client, sms):
+async def test_expired_code_is_refused(client, sms, clock):
     await client.post("/api/v1/auth/otp", json={"phone": PHONE})
     code = sms.last_code(PHONE)
-    await asyncio.sleep(1.2)
+    clock.travel(seconds=1.2)
     response = await client.post("/api/v1/auth/login", json={"phone": PHONE, "code": code})
     assert response.status_code == 401
     assert error_code(response) == "auth.code_expired"
