@@ -21,10 +21,9 @@ import asyncpg
 import httpx
 import msgspec
 import pytest
-
-from backend.accounts import service as accounts
 from litestar import Litestar
 
+from backend.accounts import service as accounts
 from backend.app import create_app
 from backend.catalog import service as catalog_service
 from backend.lib.auth import issue_token

@@ -11,7 +11,7 @@ from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.conftest import VIEWPORT
-from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, STAFF, api_as, open_app, wait_until
+from tests.e2e.resident import HOME_GRID, RESIDENT, STAFF, api_as, open_app, wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -5,8 +5,8 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-import openpyxl
 import opencc
+import openpyxl
 import pytest
 
 from backend.catalog.sheets import MAX_ROWS, SheetError, read_rows, write_csv, write_xlsx
