@@ -16,10 +16,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     BIANMIN_DATA_DIR=/data \
     BIANMIN_HOST=0.0.0.0
 WORKDIR /app
+COPY requirements/run.txt ./requirements/run.txt
+RUN pip install --no-cache-dir -r requirements/run.txt
 COPY pyproject.toml README.md ./
 COPY backend ./backend
 COPY locales ./locales
-RUN pip install --no-cache-dir -e . \
+RUN pip install --no-cache-dir --no-deps -e . \
     && useradd --system --uid 10001 --home-dir /app bianmin \
     && mkdir -p /data && chown bianmin /data
 COPY --from=pwa /src/pwa/dist ./pwa/dist

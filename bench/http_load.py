@@ -35,16 +35,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchlib import free_port, recreate_postgres  # noqa: E402
-
-from backend.accounts.tables import User  # noqa: E402
-from backend.cases.tables import Case, CaseEvent  # noqa: E402
-from backend.catalog import service as catalog  # noqa: E402
-from backend.catalog.tables import Service  # noqa: E402
-from backend.lib.auth import issue_token  # noqa: E402
-from backend.lib.db import close_engine, migrate, open_engine  # noqa: E402
-from backend.regions import service as regions  # noqa: E402
-from backend.regions.tables import Region  # noqa: E402
+from backend.accounts.tables import User
+from backend.cases.tables import Case, CaseEvent
+from backend.catalog import service as catalog
+from backend.catalog.tables import Service
+from backend.lib.auth import issue_token
+from backend.lib.db import close_engine, migrate, open_engine
+from backend.regions import service as regions
+from backend.regions.tables import Region
+from benchlib import free_port, recreate_postgres
 
 BIN = Path(sys.executable).parent
 SECRET = "bench-secret-key-that-is-long-enough-0123456789abcdef"

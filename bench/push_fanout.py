@@ -39,12 +39,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchlib import free_port, recreate_postgres  # noqa: E402
-
-from backend.accounts.tables import User  # noqa: E402
-from backend.lib.auth import issue_token  # noqa: E402
-from backend.lib.db import close_engine, migrate, open_engine  # noqa: E402
-from backend.notifications.tables import Notification, PushSubscription  # noqa: E402
+from backend.accounts.tables import User
+from backend.lib.auth import issue_token
+from backend.lib.db import close_engine, migrate, open_engine
+from backend.notifications.tables import Notification, PushSubscription
+from benchlib import free_port, recreate_postgres
 
 BIN = Path(sys.executable).parent
 SECRET = "bench-secret-key-that-is-long-enough-0123456789abcdef"

@@ -35,19 +35,18 @@ import asyncpg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchlib import recreate_postgres  # noqa: E402
-
-from backend.accounts.tables import User  # noqa: E402
-from backend.cases import service as cases  # noqa: E402
-from backend.cases.service import Context, Filters  # noqa: E402
-from backend.cases.tables import Case  # noqa: E402
-from backend.catalog import service as catalog  # noqa: E402
-from backend.lib.auth import CurrentUser  # noqa: E402
-from backend.lib.db import close_engine, migrate, open_engine  # noqa: E402
-from backend.lib.i18n import Texts  # noqa: E402
-from backend.regions import service as regions  # noqa: E402
-from backend.settings import PROJECT_ROOT  # noqa: E402
-from backend.stats import service as stats  # noqa: E402
+from backend.accounts.tables import User
+from backend.cases import service as cases
+from backend.cases.service import Context, Filters
+from backend.cases.tables import Case
+from backend.catalog import service as catalog
+from backend.lib.auth import CurrentUser
+from backend.lib.db import close_engine, migrate, open_engine
+from backend.lib.i18n import Texts
+from backend.regions import service as regions
+from backend.settings import PROJECT_ROOT
+from backend.stats import service as stats
+from benchlib import recreate_postgres
 
 TZ = ZoneInfo("Asia/Shanghai")
 PER_MONTH = 100_000 / 12

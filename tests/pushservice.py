@@ -23,6 +23,7 @@ import json
 import os
 import re
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -31,8 +32,9 @@ from typing import Any
 
 import http_ece
 import jwt
+import uvicorn
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_private_key
 
 URGENCIES = {"very-low", "low", "normal", "high"}
 _TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -313,8 +315,6 @@ class PushService:
     # -- running ---------------------------------------------------------------------
 
     def start(self) -> PushService:
-        import uvicorn  # noqa: PLC0415
-
         config = uvicorn.Config(self, log_level="warning", access_log=False, lifespan="off")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
@@ -340,14 +340,10 @@ def main() -> None:
     key in KEY_PEM and the base64url auth secret AUTH. Prints ``port N``, then
     serves ``GET /stats`` as ``{"accepted", "decrypted", "errors"}`` until killed.
     """
-    import sys  # noqa: PLC0415
-
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key  # noqa: PLC0415
-
     key_pem, auth = sys.argv[1], sys.argv[2]
     service = PushService(any_endpoint=True, decrypt_every=int(sys.argv[3]) if len(sys.argv) > 3 else 100)
     with open(key_pem, "rb") as handle:
-        service.shared.private_key = load_pem_private_key(handle.read(), password=None)  # type: ignore[assignment]
+        service.shared.private_key = load_pem_private_key(handle.read(), password=None)  # type: ignore[assignment]  # the key file holds an EC key (the field is typed for one)
     service.shared.auth = unb64url(auth)
     service.shared.online = False
     service.start()

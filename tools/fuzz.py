@@ -27,16 +27,16 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from backend.accounts import service as accounts  # noqa: E402
-from backend.app import create_app  # noqa: E402
-from backend.catalog import service as catalog_service  # noqa: E402
-from backend.lib.auth import issue_token  # noqa: E402
-from backend.lib.crypto import FieldCipher  # noqa: E402
-from backend.lib.db import close_engine, migrate, open_engine  # noqa: E402
-from backend.regions import service as regions  # noqa: E402
-from backend.settings import Settings  # noqa: E402
-from tests.conftest import DEMO, SECRET, RecordingSms, TravelClock, _recreate_pg_database, running  # noqa: E402
-from tests.fuzz import harness  # noqa: E402
+from backend.accounts import service as accounts
+from backend.app import create_app
+from backend.catalog import service as catalog_service
+from backend.lib.auth import issue_token
+from backend.lib.crypto import FieldCipher
+from backend.lib.db import close_engine, migrate, open_engine
+from backend.regions import service as regions
+from backend.settings import Settings
+from tests.conftest import DEMO, SECRET, RecordingSms, TravelClock, _recreate_pg_database, running
+from tests.fuzz import harness
 
 
 async def fuzz(database_url: str, data_dir: Path, positive: int, negative: int, seed: int) -> harness.Report:

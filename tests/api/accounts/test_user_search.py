@@ -14,7 +14,10 @@ async def _create(client, headers, phone: str, name: str, region: str = "9901010
 async def test_admin_finds_a_user_by_part_of_the_phone_or_name_in_either_script(client, auth):
     admin = await auth.role("admin")
     await _create(client, admin, "13912345678", "赵国强")
-    found = lambda q: client.get("/api/v1/users", params={"q": q}, headers=admin)  # noqa: E731
+
+    def found(q):
+        return client.get("/api/v1/users", params={"q": q}, headers=admin)
+
     assert [u["phone"] for u in (await found("2345")).json()["items"]] == ["139****5678"]
     assert [u["phone"] for u in (await found("139 1234")).json()["items"]] == ["139****5678"]
     assert [u["name"] for u in (await found("国强")).json()["items"]] == ["赵国强"]

@@ -37,7 +37,7 @@ class Gateway(ThreadingHTTPServer):
 
 
 class _Bridge(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         self.server.sent.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
         self.send_response(200)
         self.end_headers()

@@ -196,7 +196,7 @@ def test_due_soon_fraction_outside_zero_to_one_is_refused():
 
 def test_is_workday_refuses_a_datetime_whose_date_depends_on_the_time_zone():
     with pytest.raises(TypeError):
-        WorkCalendar().is_workday(datetime(2026, 11, 20, 17, 30, tzinfo=UTC))  # type: ignore[arg-type]
+        WorkCalendar().is_workday(datetime(2026, 11, 20, 17, 30, tzinfo=UTC))  # type: ignore[arg-type]  # a datetime on purpose: the test is that it is refused
 
 
 def test_overrides_that_close_every_day_give_up_instead_of_looping():
