@@ -2,7 +2,7 @@
 
 Other domains import ``<domain>.service`` and ``<domain>.structs``, nothing else. The
 wiring modules (``controller``, ``jobs``, ``tables``, ``piccolo_app``) are imported only by
-the code that assembles the application (``backend.app``, ``backend.cli``,
+the code that assembles the application (``backend.app``, ``backend.cli``, ``backend.jobs``,
 ``backend.piccolo_conf``); every other module of a domain (``_family``, ``_queries``...)
 is for its own domain alone. Import-linter's built-in ``protected`` contract can say this
 only with one contract per domain, so a new domain would go unchecked until someone
@@ -17,7 +17,7 @@ Registered in ``pyproject.toml`` under ``[tool.importlinter] contract_types``::
     shared = ["backend.lib"]
     doors = ["service", "structs"]
     wiring = ["controller", "jobs", "tables", "piccolo_app"]
-    wiring_importers = ["backend.app", "backend.cli", "backend.piccolo_conf"]
+    wiring_importers = ["backend.app", "backend.cli", "backend.jobs", "backend.piccolo_conf"]
 
 A domain is a subpackage of ``container`` that is not in ``shared``. Importing the
 domain package itself (``from backend.cases import service``) is always allowed.
