@@ -18,8 +18,8 @@ from backend.cases._cases import (
     list_cases,
     lookup,
     receipt_no,
+    record_for,
     resident_of,
-    row_for,
 )
 from backend.cases._transitions import RULES, apply, cancel_for_booking, record_rating
 
@@ -37,9 +37,9 @@ __all__ = [
     "list_cases",
     "lookup",
     "receipt_no",
+    "record_for",
     "record_rating",
     "replace_year",
     "resident_of",
-    "row_for",
     "year",
 ]
