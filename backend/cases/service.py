@@ -21,6 +21,7 @@ from backend.cases._cases import (
     record_for,
     resident_of,
 )
+from backend.cases._queries import person_names_sql, stats_cases_sql
 from backend.cases._transitions import RULES, apply, cancel_for_booking, record_rating
 
 __all__ = [
@@ -41,5 +42,7 @@ __all__ = [
     "record_rating",
     "replace_year",
     "resident_of",
+    "person_names_sql",
+    "stats_cases_sql",
     "year",
 ]

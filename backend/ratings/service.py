@@ -25,6 +25,7 @@ from backend.lib.i18n import to_script
 from backend.lib.pages import paginate
 from backend.lib.privacy import redact_id_numbers
 from backend.notifications import service as notifications
+from backend.ratings._stats import stats_follow_ups_sql, stats_rating_columns
 from backend.ratings.structs import (
     BAD_TAGS,
     GOOD_TAGS,
@@ -43,6 +44,20 @@ from backend.ratings.structs import (
 from backend.ratings.tables import FollowUp, FollowUpStep, Rating
 
 PAGE_SIZE = 30
+
+__all__ = [
+    "PAGE_SIZE",
+    "Policy",
+    "add_step",
+    "decide",
+    "flag",
+    "flags",
+    "follow_ups",
+    "for_case",
+    "rate",
+    "stats_follow_ups_sql",
+    "stats_rating_columns",
+]
 
 
 class Policy(msgspec.Struct, frozen=True):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import re
 
+from backend.cases.tables import Case
+from backend.lib.db import execute
 from tests.conftest import Auth
 
 GRID_A = "990101001001001"  # 清河镇 东山村 第一网格: the demo resident and grid worker
@@ -43,3 +46,41 @@ async def move(client, headers, case_id: int, action: str, **fields):
 
 async def user_id(client, headers) -> int:
     return (await client.get("/api/v1/me", headers=headers)).json()["id"]
+
+
+class Boom(RuntimeError):
+    """The write a test made fail."""
+
+
+_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+def fail_write(monkeypatch, pattern: str) -> list[str]:
+    """Make the first write statement whose SQL matches ``pattern`` (a regex) raise ``Boom``.
+
+    Returns the write statements the engine runs from now on, the failed one last, so a
+    test can show that the writes before it were made (and then rolled back). Later
+    statements matching ``pattern`` run normally.
+    """
+    engine_class = type(Case._meta.db)
+    run_querystring = engine_class.run_querystring
+    writes: list[str] = []
+    failed = False
+
+    async def failing(self, querystring, *args, **kwargs):
+        nonlocal failed
+        sql = str(querystring)
+        if _WRITE.match(sql):
+            writes.append(sql)
+            if not failed and re.search(pattern, sql, re.IGNORECASE):
+                failed = True
+                raise Boom(sql)
+        return await run_querystring(self, querystring, *args, **kwargs)
+
+    monkeypatch.setattr(engine_class, "run_querystring", failing)
+    return writes
+
+
+async def snapshot(*tables: str) -> dict[str, list[dict]]:
+    """Every row of ``tables``: equal before and after a failed call when nothing of it remains."""
+    return {table: [dict(row) for row in await execute(f"SELECT * FROM {table} ORDER BY id")] for table in tables}
