@@ -11,9 +11,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from backend.bookings import service as bookings
 from backend.bookings.jobs import remind_tomorrow
+from backend.bookings.structs import BookingCreate, HandoverCreate, HandoverItem, VisitNote
 from tests.api.bookings.test_bookings import _book, _proxy_booking, _service_code, _slot
-from tests.api.cases.helpers import GRID_A, Boom, add_user, fail_write, snapshot, user_id
+from tests.api.cases.helpers import (
+    GRID_A,
+    Boom,
+    add_user,
+    case_context,
+    current_user,
+    fail_write,
+    snapshot,
+    user_id,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TABLES = (
@@ -192,3 +203,40 @@ async def test_a_reminder_whose_notification_fails_is_not_claimed(client, auth, 
         await remind_tomorrow(clock.now(), SHANGHAI)
     assert await snapshot(*TABLES) == before
     assert await remind_tomorrow(clock.now(), SHANGHAI) == 1
+
+
+async def test_book_visit_and_handovers_are_each_one_transaction_without_an_idempotent_wrapper(
+    client, auth, clock, settings, monkeypatch
+):
+    """Called directly (not through the idempotent create that wraps them on the API)."""
+    resident, worker = await auth.role("resident"), await auth.role("grid_worker")
+    me, worker_user = await current_user(client, resident), await current_user(client, worker)
+    ctx = case_context(settings)
+    slot = await _slot(client, worker, capacity=1, kind="proxy")
+    service = (await client.get("/api/v1/services", params={"channel": "proxy"})).json()["items"][0]["code"]
+    data = BookingCreate(slot_id=slot["id"], kind="proxy", service_code=service)
+
+    async def fails(pattern: str, call) -> None:
+        before = await snapshot(*TABLES)
+        fail_write(monkeypatch, pattern)
+        with pytest.raises(Boom):
+            await call()
+        assert await snapshot(*TABLES) == before
+
+    await fails(r'^INSERT INTO "?booking\b', lambda: bookings.book(me, data, clock.now(), ctx))
+    booking = await bookings.book(me, data, clock.now(), ctx)
+    note = VisitNote(note="到家")
+    await fails(
+        r'^INSERT INTO "?case_event\b',
+        lambda: bookings.visit(worker_user, booking.id, "check_in", note, clock.now(), ctx),
+    )
+    items = HandoverCreate(items=[HandoverItem(name="户口簿")], direction="received")
+    await fails(
+        r"^INSERT INTO \"?audit\b",
+        lambda: bookings.record_handover(worker_user, booking.case_id, items, clock.now(), ctx),
+    )
+    handover = await bookings.record_handover(worker_user, booking.case_id, items, clock.now(), ctx)
+    await fails(
+        r'^INSERT INTO "?case_event\b',
+        lambda: bookings.confirm_handover(me, booking.case_id, handover.id, clock.now(), ctx),
+    )

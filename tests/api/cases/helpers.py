@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import itertools
 import re
+from zoneinfo import ZoneInfo
 
+from backend.accounts import service as accounts
+from backend.cases.service import Context
 from backend.cases.tables import Case
+from backend.lib.auth import CurrentUser
 from backend.lib.db import execute
+from backend.lib.i18n import Texts
 from tests.conftest import Auth
 
 GRID_A = "990101001001001"  # 清河镇 东山村 第一网格: the demo resident and grid worker
@@ -84,3 +89,15 @@ def fail_write(monkeypatch, pattern: str) -> list[str]:
 async def snapshot(*tables: str) -> dict[str, list[dict]]:
     """Every row of ``tables``: equal before and after a failed call when nothing of it remains."""
     return {table: [dict(row) for row in await execute(f"SELECT * FROM {table} ORDER BY id")] for table in tables}
+
+
+def case_context(settings) -> Context:
+    """The context the app hands case operations, for calling a service directly."""
+    return Context(texts=Texts.load(settings.locales_dir), tz=ZoneInfo(settings.timezone), default_time_limit_days=5)
+
+
+async def current_user(client, headers) -> CurrentUser:
+    """The signed-in user behind ``headers``, as a service sees them."""
+    user = await accounts.load_current_user(await user_id(client, headers))
+    assert user is not None
+    return user

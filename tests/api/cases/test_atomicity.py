@@ -10,8 +10,20 @@ from datetime import UTC, datetime
 
 import pytest
 
+from backend.cases import service as cases
 from backend.cases.jobs import auto_close, escalate_overdue, remind_due_soon
-from tests.api.cases.helpers import Boom, fail_write, move, snapshot, submit, user_id
+from backend.cases.structs import CaseCreate, Transition
+from tests.api.cases.helpers import (
+    GRID_A,
+    Boom,
+    case_context,
+    current_user,
+    fail_write,
+    move,
+    snapshot,
+    submit,
+    user_id,
+)
 
 CASE_TABLES = ("app_case", "case_event", "receipt_counter", "notification", "audit", "idempotent_request")
 
@@ -116,3 +128,23 @@ async def test_replacing_a_years_holidays_that_fails_keeps_the_old_list(client, 
     assert (await client.put("/api/v1/holidays", json=changed, headers=admin)).status_code == 500
     assert writes[0].startswith('DELETE FROM "holiday"')
     assert await snapshot("holiday") == before
+
+
+async def test_create_and_apply_are_each_one_transaction_without_an_idempotent_wrapper(
+    client, auth, clock, settings, monkeypatch
+):
+    """Called directly (not through the idempotent create that wraps them on the API)."""
+    resident, staff = await auth.role("resident"), await auth.role("staff")
+    ctx = case_context(settings)
+    data = CaseCreate(kind="request", service_code="AST-001", title="申请低保", description="家里困难", region=GRID_A)
+    before = await snapshot(*CASE_TABLES)
+    fail_write(monkeypatch, r"^INSERT INTO \"?audit\b")
+    with pytest.raises(Boom):
+        await cases.create(await current_user(client, resident), data, clock.now(), ctx)
+    assert await snapshot(*CASE_TABLES) == before
+    case = await cases.create(await current_user(client, resident), data, clock.now(), ctx)
+    before = await snapshot(*CASE_TABLES)
+    fail_write(monkeypatch, r"^INSERT INTO \"?audit\b")
+    with pytest.raises(Boom):
+        await cases.apply(await current_user(client, staff), case.id, Transition(action="accept"), clock.now(), ctx)
+    assert await snapshot(*CASE_TABLES) == before

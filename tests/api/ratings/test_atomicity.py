@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.cases.helpers import fail_write, snapshot
+from backend.ratings import service as ratings
+from backend.ratings.service import Policy
+from backend.ratings.structs import RatingCreate
+from tests.api.cases.helpers import Boom, case_context, current_user, fail_write, snapshot
 
 from .helpers import rate, resolved_case
 
@@ -100,4 +103,15 @@ async def test_a_decision_whose_audit_row_fails_leaves_the_flag_pending(client, 
     )
     assert decided.status_code == 500
     assert _tables_written(writes) == ["rating", "audit"]
+    assert await snapshot(*TABLES) == before
+
+
+async def test_rate_is_one_transaction_without_an_idempotent_wrapper(client, auth, clock, settings, monkeypatch):
+    """Called directly (not through the idempotent create that wraps it on the API)."""
+    case = await resolved_case(client, auth)
+    me = await current_user(client, await auth.role("resident"))
+    before = await snapshot(*TABLES)
+    fail_write(monkeypatch, r'^INSERT INTO "?follow_up\b')
+    with pytest.raises(Boom):
+        await ratings.rate(me, case["id"], RatingCreate(score=1), clock.now(), case_context(settings), Policy())
     assert await snapshot(*TABLES) == before
