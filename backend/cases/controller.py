@@ -36,6 +36,7 @@ class CaseController(Controller):
         clock: NamedDependency[Clock],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Case]:
+        now = clock.now()
         actor = request.user
         return await respond_once(
             actor.id,
@@ -43,7 +44,7 @@ class CaseController(Controller):
             idempotency_key,
             body_hash(data),
             HTTP_201_CREATED,
-            lambda: service.create(actor, data, clock.now(), case_ctx),
+            lambda: service.create(actor, data, now, case_ctx),
         )
 
     @get(operation_id="ListCases", guards=[require_user])
@@ -61,6 +62,7 @@ class CaseController(Controller):
         cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> CasePage:
+        now = clock.now()
         filters = Filters(
             status=status,
             kind=kind,
@@ -71,7 +73,7 @@ class CaseController(Controller):
             cursor=cursor,
             limit=limit,
         )
-        return await service.list_cases(request.user, filters, clock.now(), case_ctx)
+        return await service.list_cases(request.user, filters, now, case_ctx)
 
     @get("/lookup", operation_id="LookupCase")
     async def lookup(
@@ -99,7 +101,8 @@ class CaseController(Controller):
         case_ctx: NamedDependency[Context],
         clock: NamedDependency[Clock],
     ) -> Case:
-        return await service.get(request.user, case_id, clock.now(), case_ctx)
+        now = clock.now()
+        return await service.get(request.user, case_id, now, case_ctx)
 
     @post("/{case_id:int}/transitions", operation_id="MoveCase", guards=[require_user], status_code=HTTP_200_OK)
     async def move(
@@ -113,6 +116,7 @@ class CaseController(Controller):
     ) -> Response[Case]:
         """With an Idempotency-Key, a phone re-sending a move after a lost answer gets the
         first answer again instead of a 409 for the state it already reached."""
+        now = clock.now()
         actor = request.user
         return await respond_once(
             actor.id,
@@ -120,7 +124,7 @@ class CaseController(Controller):
             idempotency_key,
             body_hash(data),
             HTTP_200_OK,
-            lambda: service.apply(actor, case_id, data, clock.now(), case_ctx),
+            lambda: service.apply(actor, case_id, data, now, case_ctx),
         )
 
 

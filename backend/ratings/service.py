@@ -3,7 +3,8 @@
 A rating is written once and never changed. A bad one (score ≤ 2) opens a
 follow-up: a callback within 1 working day and a fix within 5 (settings); after
 the fix the resident may rate once more (追评) and both ratings are kept. Staff may
-flag a rating as malicious; an admin decides; upheld flags leave the statistics.
+flag a rating as malicious; an admin decides; upheld flags leave the statistics,
+which read ratings through the SQL in ``_stats`` (re-exported here).
 """
 
 from __future__ import annotations
