@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 
 from backend.accounts import service as accounts
-from backend.bookings.structs import Pattern, PatternItem, Slot, SlotCreate, SlotPage, SlotUpdate
+from backend.bookings.structs import HalfDay, Kind, Pattern, PatternItem, Slot, SlotCreate, SlotPage, SlotUpdate
 from backend.bookings.tables import Booking, WeeklyPattern, WorkerProfile
 from backend.bookings.tables import Slot as SlotRow
 from backend.cases import service as cases
@@ -38,22 +38,38 @@ COLUMNS = (
 )
 
 
-def view(row: dict[str, Any], prefix: str = "") -> Slot:
-    def get(name: str) -> Any:
-        return row[f"{prefix}{name}"]
+class SlotRecord(msgspec.Struct, kw_only=True):
+    """A slot as stored, with its worker's name: ``msgspec.convert`` of a ``COLUMNS`` row."""
 
+    id: int
+    worker_id: int = msgspec.field(name="worker.id")
+    worker_name: str = msgspec.field(name="worker.name")
+    grid_code: str
+    day: date
+    half_day: HalfDay
+    kind: Kind
+    capacity: int
+    booked: int
+    status: str
+
+
+def record(row: dict[str, Any]) -> SlotRecord:
+    return msgspec.convert(row, SlotRecord, strict=False)
+
+
+def view(slot: SlotRecord) -> Slot:
     return Slot(
-        id=get("id"),
-        worker_id=get("worker.id"),
-        worker_name=get("worker.name"),
-        grid=get("grid_code"),
-        date=get("day"),
-        half_day=get("half_day"),
-        kind=get("kind"),
-        capacity=get("capacity"),
-        booked=get("booked"),
-        free=max(0, get("capacity") - get("booked")),
-        status=get("status"),
+        id=slot.id,
+        worker_id=slot.worker_id,
+        worker_name=slot.worker_name,
+        grid=slot.grid_code,
+        date=slot.day,
+        half_day=slot.half_day,
+        kind=slot.kind,
+        capacity=slot.capacity,
+        booked=slot.booked,
+        free=max(0, slot.capacity - slot.booked),
+        status=slot.status,
     )
 
 
@@ -72,15 +88,16 @@ async def _worker(actor: CurrentUser, worker_id: int | None) -> CurrentUser:
     raise Invalid("booking.worker_invalid", field="worker_id")
 
 
-async def _get_row(slot_id: int) -> dict[str, Any] | None:
-    return await SlotRow.select(*COLUMNS).where(SlotRow.id == slot_id).first()
+async def _get_record(slot_id: int) -> SlotRecord | None:
+    row = await SlotRow.select(*COLUMNS).where(SlotRow.id == slot_id).first()
+    return record(row) if row is not None else None
 
 
 async def get(slot_id: int) -> Slot:
-    row = await _get_row(slot_id)
-    if row is None:
+    slot = await _get_record(slot_id)
+    if slot is None:
         raise NotFound()
-    return view(row)
+    return view(slot)
 
 
 async def publish(actor: CurrentUser, data: SlotCreate, today: date) -> Slot:
@@ -90,17 +107,18 @@ async def publish(actor: CurrentUser, data: SlotCreate, today: date) -> Slot:
         raise Invalid("booking.grid_invalid", field="grid")
     if data.date < today:
         raise Invalid("booking.date_past", field="date")
+    row = SlotRow(
+        worker=worker.id,
+        grid_code=grid,
+        day=data.date,
+        half_day=data.half_day,
+        kind=data.kind,
+        capacity=data.capacity,
+        slot_key=key(worker.id, data.date, data.half_day, data.kind),
+    )
     try:
-        row = SlotRow(
-            worker=worker.id,
-            grid_code=grid,
-            day=data.date,
-            half_day=data.half_day,
-            kind=data.kind,
-            capacity=data.capacity,
-            slot_key=key(worker.id, data.date, data.half_day, data.kind),
-        )
-        await row.save()
+        async with write_transaction(SlotRow):
+            await row.save()
     except Exception as exc:
         if is_unique_violation(exc):
             raise Conflict("booking.slot_exists") from None
@@ -108,18 +126,18 @@ async def publish(actor: CurrentUser, data: SlotCreate, today: date) -> Slot:
     return await get(row.id)
 
 
-async def _editable(actor: CurrentUser, slot_id: int) -> dict[str, Any]:
-    row = await _get_row(slot_id)
-    if row is None or not (
-        row["worker.id"] == actor.id or (actor.role in ("staff", "admin") and actor.scope.covers(row["grid_code"]))
+async def _editable(actor: CurrentUser, slot_id: int) -> SlotRecord:
+    slot = await _get_record(slot_id)
+    if slot is None or not (
+        slot.worker_id == actor.id or (actor.role in ("staff", "admin") and actor.scope.covers(slot.grid_code))
     ):
         raise NotFound()
-    return row
+    return slot
 
 
 async def change(actor: CurrentUser, slot_id: int, data: SlotUpdate, now: datetime) -> Slot:
     async with write_transaction(SlotRow):
-        row = await _editable(actor, slot_id)
+        slot = await _editable(actor, slot_id)
         if data.capacity is not msgspec.UNSET:
             changed = (
                 await SlotRow.update({SlotRow.capacity: data.capacity})
@@ -127,31 +145,31 @@ async def change(actor: CurrentUser, slot_id: int, data: SlotUpdate, now: dateti
                 .returning(SlotRow.id)
             )
             if not changed:
-                raise Conflict("booking.capacity_below_booked", booked=row["booked"])
-        if data.status == "closed" and row["status"] == "open":
+                raise Conflict("booking.capacity_below_booked", booked=slot.booked)
+        if data.status == "closed" and slot.status == "open":
             await SlotRow.update({SlotRow.status: "closed", SlotRow.closed_reason: data.reason.strip()}).where(
                 SlotRow.id == slot_id
             )
-            await _move_to_backup(actor, row, now)
+            await _move_to_backup(actor, slot, now)
         elif data.status == "open":
             await SlotRow.update({SlotRow.status: "open"}).where(SlotRow.id == slot_id)
     return await get(slot_id)
 
 
-async def _move_to_backup(actor: CurrentUser, slot: dict[str, Any], now: datetime) -> None:
+async def _move_to_backup(actor: CurrentUser, slot: SlotRecord, now: datetime) -> None:
     """On leave: every booking goes to the backup's slot for the same half-day, or to staff."""
     bookings = await Booking.select(Booking.id, Booking.case_id, Booking.resident).where(
-        (Booking.slot == slot["id"]) & Booking.status.is_in(["booked"])
+        (Booking.slot == slot.id) & Booking.status.is_in(["booked"])
     )
     if not bookings:
         return
-    profile = await WorkerProfile.select(WorkerProfile.backup).where(WorkerProfile.worker == slot["worker.id"]).first()
+    profile = await WorkerProfile.select(WorkerProfile.backup).where(WorkerProfile.worker == slot.worker_id).first()
     backup = profile["backup"] if profile else None
     target = await _backup_slot(backup, slot, len(bookings)) if backup else None
     for booking in bookings:
         if target is not None:
             await Booking.update({Booking.slot: target}).where(Booking.id == booking["id"])
-            await cases.add_event(booking["case_id"], now, actor.id, "booking_moved", None, None, slot["worker.name"])
+            await cases.add_event(booking["case_id"], now, actor.id, "booking_moved", None, None, slot.worker_name)
             await notifications.notify(
                 booking["resident"],
                 "booking.moved",
@@ -162,22 +180,22 @@ async def _move_to_backup(actor: CurrentUser, slot: dict[str, Any], now: datetim
         else:
             await Booking.update({Booking.status: "needs_slot"}).where(Booking.id == booking["id"])
             await cases.add_event(booking["case_id"], now, actor.id, "booking_needs_slot", None, None, "")
-    await SlotRow.update({SlotRow.booked: 0}).where(SlotRow.id == slot["id"])
+    await SlotRow.update({SlotRow.booked: 0}).where(SlotRow.id == slot.id)
     if target is not None:
         await notifications.notify(backup, "booking.covering", now, None, count=len(bookings))
 
 
-async def _backup_slot(backup: int, slot: dict[str, Any], places: int) -> int:
+async def _backup_slot(backup: int, slot: SlotRecord, places: int) -> int:
     """The backup's slot for the half-day, made or widened so the moved bookings fit."""
-    slot_key = key(backup, slot["day"], slot["half_day"], slot["kind"])
+    slot_key = key(backup, slot.day, slot.half_day, slot.kind)
     existing = await SlotRow.select(SlotRow.id).where(SlotRow.slot_key == slot_key).first()
     if existing is None:
         row = SlotRow(
             worker=backup,
-            grid_code=slot["grid_code"],
-            day=slot["day"],
-            half_day=slot["half_day"],
-            kind=slot["kind"],
+            grid_code=slot.grid_code,
+            day=slot.day,
+            half_day=slot.half_day,
+            kind=slot.kind,
             capacity=places,
             booked=places,
             slot_key=slot_key,
@@ -209,7 +227,7 @@ async def free_slots(actor: CurrentUser, grid: str | None, kind: str | None, sta
         query = query.where(SlotRow.grid_code.like(f"{grid}%"))
     if kind is not None:
         query = query.where(SlotRow.kind == kind)
-    return SlotPage(items=[view(row) for row in await query])
+    return SlotPage(items=[view(record(row)) for row in await query])
 
 
 async def my_slots(actor: CurrentUser, start: date, end: date) -> SlotPage:
@@ -221,7 +239,7 @@ async def my_slots(actor: CurrentUser, start: date, end: date) -> SlotPage:
         .order_by(SlotRow.half_day)
         .limit(200)
     )
-    return SlotPage(items=[view(row) for row in rows])
+    return SlotPage(items=[view(record(row)) for row in rows])
 
 
 async def set_pattern(actor: CurrentUser, data: Pattern, today: date) -> Pattern:

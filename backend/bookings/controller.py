@@ -53,7 +53,8 @@ class SlotController(Controller):
         from_: Annotated[date | None, QueryParameter(name="from")] = None,
         to: Annotated[date | None, QueryParameter()] = None,
     ) -> SlotPage:
-        today = clock.now().astimezone(case_ctx.tz).date()
+        now = clock.now()
+        today = now.astimezone(case_ctx.tz).date()
         return await slots.free_slots(request.user, grid, kind, from_ or today, to or today + timedelta(days=30))
 
     @post(operation_id="PublishSlot", guards=workers, status_code=HTTP_201_CREATED)
@@ -64,13 +65,15 @@ class SlotController(Controller):
         case_ctx: NamedDependency[Context],
         clock: NamedDependency[Clock],
     ) -> Slot:
-        return await slots.publish(request.user, data, clock.now().astimezone(case_ctx.tz).date())
+        now = clock.now()
+        return await slots.publish(request.user, data, now.astimezone(case_ctx.tz).date())
 
     @patch("/{slot_id:int}", operation_id="ChangeSlot", guards=workers)
     async def change(
         self, request: User, slot_id: FromPath[int], data: JSONBody[SlotUpdate], clock: NamedDependency[Clock]
     ) -> Slot:
-        return await slots.change(request.user, slot_id, data, clock.now())
+        now = clock.now()
+        return await slots.change(request.user, slot_id, data, now)
 
     @get("/mine", operation_id="ListMySlots", guards=[require_roles("grid_worker")])
     async def mine(
@@ -82,7 +85,8 @@ class SlotController(Controller):
         to: Annotated[date | None, QueryParameter()] = None,
     ) -> SlotPage:
         """Every slot of mine (closed and full ones too), to see the week and close one for leave."""
-        today = clock.now().astimezone(case_ctx.tz).date()
+        now = clock.now()
+        today = now.astimezone(case_ctx.tz).date()
         return await slots.my_slots(request.user, from_ or today, to or today + timedelta(days=slots.HORIZON_DAYS))
 
     @get("/pattern", operation_id="GetSlotPattern", guards=[require_roles("grid_worker")])
@@ -93,7 +97,8 @@ class SlotController(Controller):
     async def set_pattern(
         self, request: User, data: JSONBody[Pattern], case_ctx: NamedDependency[Context], clock: NamedDependency[Clock]
     ) -> Pattern:
-        return await slots.set_pattern(request.user, data, clock.now().astimezone(case_ctx.tz).date())
+        now = clock.now()
+        return await slots.set_pattern(request.user, data, now.astimezone(case_ctx.tz).date())
 
 
 class BookingController(Controller):
@@ -110,6 +115,7 @@ class BookingController(Controller):
         clock: NamedDependency[Clock],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Booking]:
+        now = clock.now()
         actor = request.user
         return await respond_once(
             actor.id,
@@ -117,8 +123,8 @@ class BookingController(Controller):
             idempotency_key,
             body_hash(data),
             HTTP_201_CREATED,
-            lambda: service.book(actor, data, clock.now(), case_ctx),
-            now=clock.now(),
+            lambda: service.book(actor, data, now, case_ctx),
+            now=now,
         )
 
     @get(operation_id="ListBookings")
@@ -147,7 +153,8 @@ class BookingController(Controller):
         case_ctx: NamedDependency[Context],
         clock: NamedDependency[Clock],
     ) -> Booking:
-        return await service.cancel(request.user, booking_id, clock.now(), case_ctx)
+        now = clock.now()
+        return await service.cancel(request.user, booking_id, now, case_ctx)
 
     @post(
         "/{booking_id:int}/check-in",
@@ -192,7 +199,8 @@ class BookingController(Controller):
         status_code=HTTP_204_NO_CONTENT,
     )
     async def grant(self, request: User, data: JSONBody[OverrideCreate], clock: NamedDependency[Clock]) -> None:
-        await service.grant_override(request.user, data, clock.now())
+        now = clock.now()
+        await service.grant_override(request.user, data, now)
 
 
 async def _visit_once(
@@ -205,14 +213,15 @@ async def _visit_once(
     idempotency_key: str | None,
 ) -> Response[Booking]:
     """Checks a visit in or out once per Idempotency-Key: a retry gets the first answer."""
+    now = clock.now()
     return await respond_once(
         actor.id,
         f"{step}:{booking_id}",
         idempotency_key,
         body_hash(data),
         HTTP_200_OK,
-        lambda: service.visit(actor, booking_id, step, data, clock.now(), case_ctx),
-        now=clock.now(),
+        lambda: service.visit(actor, booking_id, step, data, now, case_ctx),
+        now=now,
     )
 
 
@@ -253,6 +262,7 @@ class HandoverController(Controller):
         clock: NamedDependency[Clock],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Handover]:
+        now = clock.now()
         actor = request.user
         return await respond_once(
             actor.id,
@@ -260,8 +270,8 @@ class HandoverController(Controller):
             idempotency_key,
             body_hash(data),
             HTTP_201_CREATED,
-            lambda: service.record_handover(actor, case_id, data, clock.now(), case_ctx),
-            now=clock.now(),
+            lambda: service.record_handover(actor, case_id, data, now, case_ctx),
+            now=now,
         )
 
     @post("/{handover_id:int}/confirm", operation_id="ConfirmHandover", status_code=HTTP_200_OK)
@@ -276,6 +286,7 @@ class HandoverController(Controller):
     ) -> Response[Handover]:
         """The resident's phone confirms from its offline outbox: with an Idempotency-Key,
         a retry after a lost answer gets the first answer instead of 409 already-confirmed."""
+        now = clock.now()
         actor = request.user
         return await respond_once(
             actor.id,
@@ -283,8 +294,8 @@ class HandoverController(Controller):
             idempotency_key,
             "",
             HTTP_200_OK,
-            lambda: service.confirm_handover(actor, case_id, handover_id, clock.now(), case_ctx),
-            now=clock.now(),
+            lambda: service.confirm_handover(actor, case_id, handover_id, now, case_ctx),
+            now=now,
         )
 
 
@@ -297,4 +308,5 @@ class UnconfirmedHandoverController(Controller):
     async def unconfirmed(
         self, request: User, case_ctx: NamedDependency[Context], clock: NamedDependency[Clock]
     ) -> HandoverPage:
-        return await service.unconfirmed_handovers(request.user, clock.now(), case_ctx)
+        now = clock.now()
+        return await service.unconfirmed_handovers(request.user, now, case_ctx)

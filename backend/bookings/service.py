@@ -23,6 +23,7 @@ from backend.bookings.structs import (
     HandoverCreate,
     HandoverItem,
     HandoverPage,
+    Kind,
     OverrideCreate,
     VisitNote,
 )
@@ -36,15 +37,17 @@ from backend.cases.structs import CaseCreate
 from backend.catalog import service as catalog
 from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
-from backend.lib.db import json_list
+from backend.lib.db import json_list, write_transaction
 from backend.lib.errors import AppError, Conflict, Invalid, NotFound
 from backend.lib.i18n import to_script
+from backend.lib.pages import paginate
 from backend.lib.privacy import redact_id_numbers
 from backend.media import service as media
 from backend.notifications import service as notifications
 
 #: A handover not confirmed by the resident within this many days goes on the 督办 list.
 HANDOVER_CONFIRM_DAYS = 2
+PAGE_SIZE = 50
 _COLUMNS = (
     Row.id,
     Row.case_id,
@@ -71,22 +74,46 @@ _COLUMNS = (
 )
 
 
-def _view(row: dict[str, Any], locale: str, ctx: Context) -> Booking:
+class BookingRecord(msgspec.Struct, kw_only=True):
+    """A booking as stored, with its case's receipt number, resident and slot."""
+
+    id: int
+    case_id: int
+    receipt_no: str = msgspec.field(name="case_id.receipt_no")
+    kind: Kind
+    status: str
+    resident_id: int = msgspec.field(name="resident.id")
+    resident_name: str = msgspec.field(name="resident.name")
+    booked_by: int
+    note: str
+    created_at: datetime
+    checked_in_at: datetime | None
+    checked_out_at: datetime | None
+    slot: slots.SlotRecord
+
+
+def _record(row: dict[str, Any]) -> BookingRecord:
+    """A ``_COLUMNS`` row as a record; its ``slot.``-prefixed columns make the slot."""
+    row["slot"] = {name.removeprefix("slot."): value for name, value in row.items() if name.startswith("slot.")}
+    return msgspec.convert(row, BookingRecord, strict=False)
+
+
+def _view(booking: BookingRecord, locale: str, ctx: Context) -> Booking:
     return Booking(
-        id=row["id"],
-        case_id=row["case_id"],
-        receipt_no=row["case_id.receipt_no"],
-        slot=slots.view(row, prefix="slot."),
-        kind=row["kind"],
-        status=row["status"],
-        status_label=ctx.texts.t(locale, f"booking.status.{row['status']}"),
-        resident_id=row["resident.id"],
-        resident_name=row["resident.name"],
-        booked_by_id=row["booked_by"],
-        note=row["note"],
-        created_at=row["created_at"],
-        checked_in_at=row["checked_in_at"],
-        checked_out_at=row["checked_out_at"],
+        id=booking.id,
+        case_id=booking.case_id,
+        receipt_no=booking.receipt_no,
+        slot=slots.view(booking.slot),
+        kind=booking.kind,
+        status=booking.status,
+        status_label=ctx.texts.t(locale, f"booking.status.{booking.status}"),
+        resident_id=booking.resident_id,
+        resident_name=booking.resident_name,
+        booked_by_id=booking.booked_by,
+        note=booking.note,
+        created_at=booking.created_at,
+        checked_in_at=booking.checked_in_at,
+        checked_out_at=booking.checked_out_at,
     )
 
 
@@ -100,11 +127,11 @@ def _visible(actor: CurrentUser) -> Any:
     return in_area
 
 
-async def _row(actor: CurrentUser, booking_id: int) -> dict[str, Any]:
+async def _booking(actor: CurrentUser, booking_id: int) -> BookingRecord:
     row = await Row.select(*_COLUMNS).where((Row.id == booking_id) & _visible(actor)).first()
     if row is None:
         raise NotFound()
-    return row
+    return _record(row)
 
 
 async def eligible(resident_id: int) -> bool:
@@ -129,7 +156,8 @@ async def _resident(actor: CurrentUser, data: BookingCreate) -> int:
 
 
 async def book(actor: CurrentUser, data: BookingCreate, now: datetime, ctx: Context) -> Booking:
-    """Take a place and register the case; inside the caller's write transaction."""
+    """Take a place and register the case, in one transaction (the caller's, when an
+    idempotent create wraps it)."""
     slot = await SlotRow.select().where(SlotRow.id == data.slot_id).first()
     if slot is None or slot["status"] != "open" or slot["kind"] != data.kind:
         raise Invalid("booking.slot_invalid", field="slot_id")
@@ -142,49 +170,50 @@ async def book(actor: CurrentUser, data: BookingCreate, now: datetime, ctx: Cont
     resident_id = await _resident(actor, data)
     if not await eligible(resident_id):
         raise AppError(403, "booking.not_eligible")
-    taken = (
-        await SlotRow.update({SlotRow.booked: SlotRow.booked + 1})
-        .where((SlotRow.id == slot["id"]) & (SlotRow.status == "open") & (SlotRow.booked < SlotRow.capacity))
-        .returning(SlotRow.id)
-    )
-    if not taken:
-        raise Conflict("booking.slot_full")
-    note = redact_id_numbers(data.note.strip())
-    case_data = CaseCreate(
-        kind=data.kind,
-        service_code=service["code"],
-        title=service["name_hans"],
-        description=note or service["name_hans"],
-        region=slot["grid_code"],
-        resident_id=None if resident_id == actor.id else resident_id,
-        identity_check=data.identity_check if actor.role != "resident" else None,
-    )
-    case = await cases.create(actor, case_data, now, ctx)
-    row = Row(
-        slot=slot["id"],
-        case_id=case.id,
-        resident=resident_id,
-        booked_by=actor.id,
-        kind=data.kind,
-        status="booked",
-        note=note,
-        created_at=now,
-    )
-    await row.save()
-    when = ctx.texts.t("zh-Hans", f"booking.half_day.{slot['half_day']}")
-    await cases.add_event(case.id, now, actor.id, "booking_made", None, None, f"{slot['day']} {when}")
-    await notifications.notify(slot["worker"], "booking.new", now, case.id, receipt_no=case.receipt_no)
+    async with write_transaction(Row):
+        taken = (
+            await SlotRow.update({SlotRow.booked: SlotRow.booked + 1})
+            .where((SlotRow.id == slot["id"]) & (SlotRow.status == "open") & (SlotRow.booked < SlotRow.capacity))
+            .returning(SlotRow.id)
+        )
+        if not taken:
+            raise Conflict("booking.slot_full")
+        note = redact_id_numbers(data.note.strip())
+        case_data = CaseCreate(
+            kind=data.kind,
+            service_code=service["code"],
+            title=service["name_hans"],
+            description=note or service["name_hans"],
+            region=slot["grid_code"],
+            resident_id=None if resident_id == actor.id else resident_id,
+            identity_check=data.identity_check if actor.role != "resident" else None,
+        )
+        case = await cases.create(actor, case_data, now, ctx)
+        row = Row(
+            slot=slot["id"],
+            case_id=case.id,
+            resident=resident_id,
+            booked_by=actor.id,
+            kind=data.kind,
+            status="booked",
+            note=note,
+            created_at=now,
+        )
+        await row.save()
+        when = ctx.texts.t("zh-Hans", f"booking.half_day.{slot['half_day']}")
+        await cases.add_event(case.id, now, actor.id, "booking_made", None, None, f"{slot['day']} {when}")
+        await notifications.notify(slot["worker"], "booking.new", now, case.id, receipt_no=case.receipt_no)
     return await get(actor, row.id, ctx)
 
 
 async def get(actor: CurrentUser, booking_id: int, ctx: Context) -> Booking:
-    return _view(await _row(actor, booking_id), actor.locale, ctx)
+    return _view(await _booking(actor, booking_id), actor.locale, ctx)
 
 
 async def list_bookings(
     actor: CurrentUser, status: str | None, start: date | None, end: date | None, cursor: int | None, ctx: Context
 ) -> BookingPage:
-    query = Row.select(*_COLUMNS).where(_visible(actor)).order_by(Row.id, ascending=False).limit(51)
+    query = Row.select(*_COLUMNS).where(_visible(actor)).order_by(Row.id, ascending=False).limit(PAGE_SIZE + 1)
     if status is not None:
         query = query.where(Row.status == status)
     if start is not None:
@@ -193,30 +222,33 @@ async def list_bookings(
         query = query.where(Row.slot.day <= end)
     if cursor is not None:
         query = query.where(Row.id < cursor)
-    rows = await query
-    items = [_view(r, actor.locale, ctx) for r in rows[:50]]
-    return BookingPage(items=items, next_cursor=str(items[-1].id) if len(rows) > 50 else None)
+    return paginate(await query, PAGE_SIZE, lambda row: _view(_record(row), actor.locale, ctx))
 
 
 async def cancel(actor: CurrentUser, booking_id: int, now: datetime, ctx: Context) -> Booking:
-    row = await _row(actor, booking_id)
-    may = await accounts.acts_for(actor.id, row["resident.id"]) or (
-        actor.role == "grid_worker" and (row["slot.worker.id"] == actor.id or actor.scope.covers(row["slot.grid_code"]))
-    )
-    if not may:
-        raise Conflict("booking.not_yours")
-    cancelled = (
-        await Row.update({Row.status: "cancelled", Row.cancelled_at: now})
-        .where((Row.id == booking_id) & Row.status.is_in(["booked", "needs_slot"]))
-        .returning(Row.id)
-    )
-    if not cancelled:
-        raise Conflict("booking.not_cancellable", state=ctx.texts.t(actor.locale, f"booking.status.{row['status']}"))
-    if row["status"] == "booked":
-        await SlotRow.update({SlotRow.booked: SlotRow.booked - 1}).where(
-            (SlotRow.id == row["slot.id"]) & (SlotRow.booked > 0)
+    """Cancel a booking: its place goes back to the slot and its case is withdrawn (or
+    told), in one transaction."""
+    async with write_transaction(Row):
+        booking = await _booking(actor, booking_id)
+        may = await accounts.acts_for(actor.id, booking.resident_id) or (
+            actor.role == "grid_worker"
+            and (booking.slot.worker_id == actor.id or actor.scope.covers(booking.slot.grid_code))
         )
-    await cases.cancel_for_booking(actor.id, row["case_id"], now)
+        if not may:
+            raise Conflict("booking.not_yours")
+        cancelled = (
+            await Row.update({Row.status: "cancelled", Row.cancelled_at: now})
+            .where((Row.id == booking_id) & Row.status.is_in(["booked", "needs_slot"]))
+            .returning(Row.id)
+        )
+        if not cancelled:
+            state = ctx.texts.t(actor.locale, f"booking.status.{booking.status}")
+            raise Conflict("booking.not_cancellable", state=state)
+        if booking.status == "booked":
+            await SlotRow.update({SlotRow.booked: SlotRow.booked - 1}).where(
+                (SlotRow.id == booking.slot.id) & (SlotRow.booked > 0)
+            )
+        await cases.cancel_for_booking(actor.id, booking.case_id, now)
     return await get(actor, booking_id, ctx)
 
 
@@ -224,23 +256,25 @@ async def visit(
     actor: CurrentUser, booking_id: int, step: str, data: VisitNote, now: datetime, ctx: Context
 ) -> Booking:
     """The worker's check-in and check-out, each once and in order, on the timeline."""
-    row = await _row(actor, booking_id)
-    if row["slot.worker.id"] != actor.id and not (
-        actor.role == "grid_worker" and actor.scope.covers(row["slot.grid_code"])
+    booking = await _booking(actor, booking_id)
+    if booking.slot.worker_id != actor.id and not (
+        actor.role == "grid_worker" and actor.scope.covers(booking.slot.grid_code)
     ):
         raise Conflict("booking.not_yours")
     source, target = VISIT_STEPS[step]
     column = Row.checked_in_at if step == "check_in" else Row.checked_out_at
-    moved = (
-        await Row.update({Row.status: target, column: now})
-        .where((Row.id == booking_id) & (Row.status == source))
-        .returning(Row.id)
-    )
-    if not moved:
-        raise Conflict("booking.not_cancellable", state=ctx.texts.t(actor.locale, f"booking.status.{row['status']}"))
-    photos = await media.attach(actor.id, row["case_id"], data.media)
-    note = redact_id_numbers(data.note.strip())
-    await cases.add_event(row["case_id"], now, actor.id, f"visit_{step}", None, None, note, photos)
+    async with write_transaction(Row):
+        moved = (
+            await Row.update({Row.status: target, column: now})
+            .where((Row.id == booking_id) & (Row.status == source))
+            .returning(Row.id)
+        )
+        if not moved:
+            state = ctx.texts.t(actor.locale, f"booking.status.{booking.status}")
+            raise Conflict("booking.not_cancellable", state=state)
+        photos = await media.attach(actor.id, booking.case_id, data.media)
+        note = redact_id_numbers(data.note.strip())
+        await cases.add_event(booking.case_id, now, actor.id, f"visit_{step}", None, None, note, photos)
     return await get(actor, booking_id, ctx)
 
 
@@ -248,10 +282,13 @@ async def grant_override(actor: CurrentUser, data: OverrideCreate, now: datetime
     user = await accounts.load_current_user(data.resident_id)
     if user is None or user.role != "resident" or not actor.scope.covers(user.region_code):
         raise NotFound()
-    await EligibilityOverride.insert(
-        EligibilityOverride(resident=data.resident_id, granted_by=actor.id, reason=data.reason.strip(), created_at=now)
-    )
-    await audit(actor.id, "booking.eligibility_override", "user", data.resident_id, {"reason": data.reason}, at=now)
+    async with write_transaction(EligibilityOverride):
+        await EligibilityOverride.insert(
+            EligibilityOverride(
+                resident=data.resident_id, granted_by=actor.id, reason=data.reason.strip(), created_at=now
+            )
+        )
+        await audit(actor.id, "booking.eligibility_override", "user", data.resident_id, {"reason": data.reason}, at=now)
 
 
 def _handover_view(row: dict[str, Any], locale: str, ctx: Context) -> Handover:
@@ -288,7 +325,7 @@ async def record_handover(
     actor: CurrentUser, case_id: int, data: HandoverCreate, now: datetime, ctx: Context
 ) -> Handover:
     """A grid worker writes down every document received or returned (代办台账)."""
-    case = await cases.row_for(actor, case_id)
+    case = await cases.record_for(actor, case_id)
     if actor.role != "grid_worker":
         raise Conflict("booking.not_yours")
     # "身份证复印件 110101…" is a natural thing to type: keep the number masked like any note.
@@ -301,34 +338,40 @@ async def record_handover(
         recorded_by=actor.id,
         recorded_at=now,
     )
-    await row.save()
-    await cases.add_event(case_id, now, actor.id, f"handover_{data.direction}", None, None, _items_text(data.items))
-    await notifications.notify(case["resident.id"], "handover.confirm", now, case_id, receipt_no=case["receipt_no"])
-    await audit(actor.id, f"handover.{data.direction}", "case", case_id, {"handover": row.id}, at=now)
+    async with write_transaction(HandoverRow):
+        await row.save()
+        await cases.add_event(case_id, now, actor.id, f"handover_{data.direction}", None, None, _items_text(data.items))
+        await notifications.notify(case.resident_id, "handover.confirm", now, case_id, receipt_no=case.receipt_no)
+        await audit(actor.id, f"handover.{data.direction}", "case", case_id, {"handover": row.id}, at=now)
     found = await HandoverRow.select(*_HANDOVER_COLUMNS).where(HandoverRow.id == row.id).first()
     return _handover_view(found, actor.locale, ctx)
 
 
 async def confirm_handover(actor: CurrentUser, case_id: int, handover_id: int, now: datetime, ctx: Context) -> Handover:
     """The resident (or a linked family member) confirms from their phone."""
-    case = await cases.row_for(actor, case_id)
-    if not await accounts.acts_for(actor.id, case["resident.id"]):
+    case = await cases.record_for(actor, case_id)
+    if not await accounts.acts_for(actor.id, case.resident_id):
         raise Conflict("handover.not_yours")
-    confirmed = (
-        await HandoverRow.update({HandoverRow.confirmed_at: now, HandoverRow.confirmed_by: actor.id})
-        .where((HandoverRow.id == handover_id) & (HandoverRow.case_id == case_id) & HandoverRow.confirmed_at.is_null())
-        .returning(HandoverRow.id)
-    )
-    if not confirmed:
-        exists = await HandoverRow.exists().where((HandoverRow.id == handover_id) & (HandoverRow.case_id == case_id))
-        raise Conflict("handover.already_confirmed") if exists else NotFound()
-    await cases.add_event(case_id, now, actor.id, "handover_confirmed", None, None, "")
+    async with write_transaction(HandoverRow):
+        confirmed = (
+            await HandoverRow.update({HandoverRow.confirmed_at: now, HandoverRow.confirmed_by: actor.id})
+            .where(
+                (HandoverRow.id == handover_id) & (HandoverRow.case_id == case_id) & HandoverRow.confirmed_at.is_null()
+            )
+            .returning(HandoverRow.id)
+        )
+        if not confirmed:
+            exists = await HandoverRow.exists().where(
+                (HandoverRow.id == handover_id) & (HandoverRow.case_id == case_id)
+            )
+            raise Conflict("handover.already_confirmed") if exists else NotFound()
+        await cases.add_event(case_id, now, actor.id, "handover_confirmed", None, None, "")
     found = await HandoverRow.select(*_HANDOVER_COLUMNS).where(HandoverRow.id == handover_id).first()
     return _handover_view(found, actor.locale, ctx)
 
 
 async def handovers_of_case(actor: CurrentUser, case_id: int, ctx: Context) -> HandoverPage:
-    await cases.row_for(actor, case_id)
+    await cases.record_for(actor, case_id)  # 404 outside the actor's scope
     rows = await HandoverRow.select(*_HANDOVER_COLUMNS).where(HandoverRow.case_id == case_id).order_by(HandoverRow.id)
     return HandoverPage(items=[_handover_view(r, actor.locale, ctx) for r in rows])
 

@@ -3,6 +3,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.lib.pages import Page
 from backend.lib.structs import Id
 
 HalfDay = Literal["am", "pm"]
@@ -44,9 +45,7 @@ class Slot(msgspec.Struct, kw_only=True):
     status: str
 
 
-class SlotPage(msgspec.Struct):
-    items: list[Slot]
-    next_cursor: str | None = None
+SlotPage = Page[Slot]
 
 
 class PatternItem(msgspec.Struct, forbid_unknown_fields=True):
@@ -89,9 +88,7 @@ class Booking(msgspec.Struct, kw_only=True):
     checked_out_at: datetime | None
 
 
-class BookingPage(msgspec.Struct):
-    items: list[Booking]
-    next_cursor: str | None = None
+BookingPage = Page[Booking]
 
 
 #: A visit's two steps, each once and in order: (from, to) booking status.
@@ -130,6 +127,4 @@ class Handover(msgspec.Struct, kw_only=True):
     confirmed_at: datetime | None
 
 
-class HandoverPage(msgspec.Struct):
-    items: list[Handover]
-    next_cursor: str | None = None
+HandoverPage = Page[Handover]

@@ -23,7 +23,9 @@ from backend.cases.structs import (
     CaseCreate,
     CaseLookup,
     CasePage,
+    CaseRecord,
     CaseSummary,
+    CaseSummaryRecord,
     Event,
     LookupEvent,
     Person,
@@ -35,9 +37,10 @@ from backend.cases.tables import CaseEvent, ReceiptCounter
 from backend.catalog import service as catalog
 from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
-from backend.lib.db import json_list
+from backend.lib.db import json_list, write_transaction
 from backend.lib.errors import AppError, Invalid, NotFound
 from backend.lib.i18n import Locale, Texts, to_script
+from backend.lib.pages import paginate
 from backend.lib.privacy import normalize_phone, redact_id_numbers
 from backend.media import service as media
 from backend.notifications import service as notifications
@@ -109,7 +112,8 @@ async def _resident_for(actor: CurrentUser, data: CaseCreate) -> tuple[int, str 
 
 
 async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Context) -> Case:
-    """Register a case (登记). Runs inside the caller's write transaction."""
+    """Register a case (登记): the case, its receipt number, photos, event, audit row and
+    notification in one transaction (the caller's, when an idempotent create wraps it)."""
     if regions.level_of(data.region) != "grid" or (region_id := await regions.id_for_code(data.region)) is None:
         raise Invalid("case.region_invalid", field="region")
     if actor.role != "resident" and not actor.scope.covers(data.region):
@@ -123,40 +127,41 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
         time_limit = terms[1]
     elif data.kind not in ("complaint", "suggestion"):
         raise Invalid("case.service_required", field="service_code")
-    resident_id, identity_check = await _resident_for(actor, data)
     work = await calendar.calendar()
-    receipt = await _receipt_no(now, ctx.tz)
-    # Written out rather than Row(...).save(): building Piccolo's insert cost more than running it.
-    [row] = await Row.raw(
-        "INSERT INTO app_case (receipt_no, kind, service_code, title, description, region, region_code, address, "
-        "lat, lng, resident, submitted_by, identity_check, status, time_limit_days, response_due, low_rated, "
-        "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'submitted', {}, {}, {}, "
-        "{}, {}) RETURNING id",
-        receipt,
-        data.kind,
-        service_code,
-        redact_id_numbers(data.title.strip()),
-        redact_id_numbers(data.description.strip()),
-        region_id,
-        data.region,
-        redact_id_numbers(data.address.strip()),
-        data.lat,
-        data.lng,
-        resident_id,
-        actor.id,
-        identity_check,
-        time_limit,
-        work.add_workdays(now, 1, ctx.tz),
-        False,
-        now,
-        now,
-    )
-    case_id = row["id"]
-    media_ids = await media.attach(actor.id, case_id, data.media)
-    await add_event(case_id, now, actor.id, "submit", None, "submitted", media=media_ids)
-    await audit(actor.id, "case.submit", "case", case_id, {"to": "submitted"}, at=now)
-    if resident_id != actor.id:
-        await notifications.notify(resident_id, "case.filed_for_you", now, case_id, receipt_no=receipt)
+    async with write_transaction(Row):
+        resident_id, identity_check = await _resident_for(actor, data)
+        receipt = await _receipt_no(now, ctx.tz)
+        # Written out rather than Row(...).save(): building Piccolo's insert cost more than running it.
+        [row] = await Row.raw(
+            "INSERT INTO app_case (receipt_no, kind, service_code, title, description, region, region_code, address, "
+            "lat, lng, resident, submitted_by, identity_check, status, time_limit_days, response_due, low_rated, "
+            "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'submitted', {}, {}, {}, "
+            "{}, {}) RETURNING id",
+            receipt,
+            data.kind,
+            service_code,
+            redact_id_numbers(data.title.strip()),
+            redact_id_numbers(data.description.strip()),
+            region_id,
+            data.region,
+            redact_id_numbers(data.address.strip()),
+            data.lat,
+            data.lng,
+            resident_id,
+            actor.id,
+            identity_check,
+            time_limit,
+            work.add_workdays(now, 1, ctx.tz),
+            False,
+            now,
+            now,
+        )
+        case_id = row["id"]
+        media_ids = await media.attach(actor.id, case_id, data.media)
+        await add_event(case_id, now, actor.id, "submit", None, "submitted", media=media_ids)
+        await audit(actor.id, "case.submit", "case", case_id, {"to": "submitted"}, at=now)
+        if resident_id != actor.id:
+            await notifications.notify(resident_id, "case.filed_for_you", now, case_id, receipt_no=receipt)
     return await get(actor, case_id, now, ctx, audit_reveal=False)
 
 
@@ -190,34 +195,39 @@ def _person(row: dict[str, Any], prefix: str) -> Person | None:
     return Person(id=row[f"{prefix}.id"], name=row[f"{prefix}.name"], role=row[f"{prefix}.role"])
 
 
-def _flags(row: dict[str, Any], now: datetime) -> tuple[bool, bool]:
-    if row["status"] not in OPEN_STATUSES or row["deadline"] is None:
+def _named(person_id: int | None, name: str | None, role: str | None) -> Person | None:
+    return None if person_id is None else Person(id=person_id, name=name or "", role=role or "")
+
+
+def _flags(case: CaseSummaryRecord, now: datetime) -> tuple[bool, bool]:
+    if case.status not in OPEN_STATUSES or case.deadline is None:
         return False, False
-    overdue = now > row["deadline"]
-    return (not overdue and row["due_soon_at"] is not None and now >= row["due_soon_at"]), overdue
+    overdue = now > case.deadline
+    return (not overdue and case.due_soon_at is not None and now >= case.due_soon_at), overdue
 
 
-def _summary_fields(row: dict[str, Any], locale: Locale, texts: Texts, now: datetime) -> dict[str, Any]:
-    script = "hant" if locale == "zh-Hant" else "hans"
-    due_soon, overdue = _flags(row, now)
+def _summary_fields(case: CaseSummaryRecord, locale: Locale, texts: Texts, now: datetime) -> dict[str, Any]:
+    due_soon, overdue = _flags(case, now)
     return {
-        "id": row["id"],
-        "receipt_no": row["receipt_no"],
-        "kind": row["kind"],
-        "kind_label": texts.t(locale, f"case.kind.{row['kind']}"),
-        "service_code": row["service_code"],
-        "title": to_script(row["title"], locale),
-        "status": row["status"],
-        "status_label": texts.t(locale, f"case.status.{row['status']}"),
-        "region": Place(code=row["region_code"], name=row[f"region.name_{script}"]),
+        "id": case.id,
+        "receipt_no": case.receipt_no,
+        "kind": case.kind,
+        "kind_label": texts.t(locale, f"case.kind.{case.kind}"),
+        "service_code": case.service_code,
+        "title": to_script(case.title, locale),
+        "status": case.status,
+        "status_label": texts.t(locale, f"case.status.{case.status}"),
+        "region": Place(
+            code=case.region_code, name=case.region_name_hant if locale == "zh-Hant" else case.region_name_hans
+        ),
         # The phone appears only in the detail, where opening it is audited.
-        "resident": Resident(id=row["resident.id"], name=row["resident.name"], phone=None),
-        "assignee": _person(row, "assignee"),
-        "deadline": row["deadline"],
+        "resident": Resident(id=case.resident_id, name=case.resident_name, phone=None),
+        "assignee": _named(case.assignee_id, case.assignee_name, case.assignee_role),
+        "deadline": case.deadline,
         "due_soon": due_soon,
         "overdue": overdue,
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
     }
 
 
@@ -238,12 +248,12 @@ async def _timeline(case_id: int, locale: Locale, texts: Texts) -> list[Event]:
     ]
 
 
-async def row_for(actor: CurrentUser, case_id: int) -> dict[str, Any]:
+async def record_for(actor: CurrentUser, case_id: int) -> CaseRecord:
     """The case as stored, if ``actor`` may see it; otherwise 404."""
     rows = await Row.raw("{}", queries.detail(actor, case_id))
     if not rows:
         raise NotFound()
-    return rows[0]
+    return msgspec.convert(rows[0], CaseRecord, strict=False)
 
 
 async def can_see(actor: CurrentUser, case_id: int) -> bool:
@@ -252,27 +262,27 @@ async def can_see(actor: CurrentUser, case_id: int) -> bool:
 
 
 async def get(actor: CurrentUser, case_id: int, now: datetime, ctx: Context, audit_reveal: bool = True) -> Case:
-    row = await row_for(actor, case_id)
-    if audit_reveal and row["resident.id"] != actor.id:
+    case = await record_for(actor, case_id)
+    if audit_reveal and case.resident_id != actor.id:
         # A worker opening a case sees the resident's phone: that is a read of personal data.
         await audit(actor.id, "case.read_personal", "case", case_id, at=now)
     locale = actor.locale
-    fields = _summary_fields(row, locale, ctx.texts, now)
-    fields["resident"] = Resident(id=row["resident.id"], name=row["resident.name"], phone=row["resident.phone"])
+    fields = _summary_fields(case, locale, ctx.texts, now)
+    fields["resident"] = Resident(id=case.resident_id, name=case.resident_name, phone=case.resident_phone)
     return Case(
         **fields,
-        description=to_script(row["description"], locale),
-        address=to_script(row["address"], locale),
-        lat=row["lat"],
-        lng=row["lng"],
-        submitted_by=_person(row, "submitted_by"),  # type: ignore[arg-type]
-        identity_check=row["identity_check"],
-        owner=_person(row, "owner"),
-        department=row["department"],
-        time_limit_days=row["time_limit_days"],
-        accepted_at=row["accepted_at"],
-        resolved_at=row["resolved_at"],
-        closed_at=row["closed_at"],
+        description=to_script(case.description, locale),
+        address=to_script(case.address, locale),
+        lat=case.lat,
+        lng=case.lng,
+        submitted_by=Person(id=case.submitted_by_id, name=case.submitted_by_name, role=case.submitted_by_role),
+        identity_check=case.identity_check,
+        owner=_named(case.owner_id, case.owner_name, case.owner_role),
+        department=case.department,
+        time_limit_days=case.time_limit_days,
+        accepted_at=case.accepted_at,
+        resolved_at=case.resolved_at,
+        closed_at=case.closed_at,
         timeline=await _with_photos(await _timeline(case_id, locale, ctx.texts), actor.id, now, ctx),
     )
 
@@ -316,9 +326,11 @@ async def list_cases(actor: CurrentUser, filters: Filters, now: datetime, ctx: C
         limit=filters.limit + 1,
     )
     rows = await Row.raw("{}", statement)
-    items = [CaseSummary(**_summary_fields(row, actor.locale, ctx.texts, now)) for row in rows[: filters.limit]]
-    more = len(rows) > filters.limit
-    return CasePage(items=items, next_cursor=str(items[-1].id) if more else None)
+    return paginate(
+        msgspec.convert(rows, list[CaseSummaryRecord], strict=False),
+        filters.limit,
+        lambda case: CaseSummary(**_summary_fields(case, actor.locale, ctx.texts, now)),
+    )
 
 
 async def lookup(receipt_no: str, phone: str, locale: Locale, ctx: Context) -> CaseLookup | None:

@@ -172,3 +172,33 @@ def case_list(
         f"{_SUMMARY_JOINS} ORDER BY app_case.id DESC",
         all_of(conditions),
     )
+
+
+#: The cases the statistics count, one row per case (docs/STATISTICS.md, "Which cases count").
+_STATS_CASES = """SELECT stats_case.id AS case_id, stats_case.region_code,
+    COALESCE(stats_service.category, '') AS category, stats_case.assignee, stats_case.created_at,
+    stats_case.responded_at, stats_case.response_due, stats_case.accepted_at, stats_case.resolved_at,
+    stats_case.deadline
+    FROM app_case AS stats_case
+    LEFT JOIN service AS stats_service ON stats_service.code = stats_case.service_code
+    WHERE stats_case.created_at >= {} AND stats_case.created_at < {}
+    AND stats_case.region_code >= {} AND stats_case.region_code < {}"""
+
+
+def stats_cases_sql() -> str:
+    """The SELECT the statistics read cases through: one row per case submitted in a
+    period under a region, with the columns the figures count.
+
+    Columns: ``case_id``, ``region_code`` (the grid), ``category`` (the catalog entry's
+    category, ``''`` without one), ``assignee`` (a user id or NULL), ``created_at``,
+    ``responded_at``, ``response_due``, ``accepted_at``, ``resolved_at``, ``deadline``.
+    Four ``{}`` parameters, in order: the period's start and end (UTC, end exclusive)
+    and the region's code range (``lib.auth.code_range``). Meant to be a CTE that the
+    caller's query reads once (PostgreSQL and SQLite inline it).
+    """
+    return _STATS_CASES
+
+
+def person_names_sql(count: int) -> str:
+    """``SELECT id, name`` of ``count`` users (one ``{}`` each): the names a case shows for its people."""
+    return "SELECT id, name FROM app_user WHERE id IN (" + ", ".join("{}" for _ in range(count)) + ")"

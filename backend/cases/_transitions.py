@@ -9,14 +9,14 @@ allow, answers 409 naming the current state.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import msgspec
 
 from backend.accounts import service as accounts
 from backend.cases import _calendar as calendar
-from backend.cases._cases import Context, add_event, get, row_for
-from backend.cases.structs import OPEN_STATUSES, Case, Step, Transition
+from backend.cases._cases import Context, add_event, get, record_for
+from backend.cases.structs import OPEN_STATUSES, Case, CaseRecord, Step, Transition
 from backend.cases.tables import Case as Row
 from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser, Scope
@@ -58,25 +58,47 @@ RULES: dict[str, Rule] = {
 }
 
 
-def _is_staff_in_scope(actor: CurrentUser, row: dict[str, Any]) -> bool:
-    return actor.role in ("staff", "admin") and actor.scope.covers(row["region_code"])
+class _Parties(Protocol):
+    """Who plays which part in a case: all ``_plays`` reads (a ``CaseRecord`` has it)."""
+
+    @property
+    def region_code(self) -> str: ...
+    @property
+    def resident_id(self) -> int: ...
+    @property
+    def owner_id(self) -> int | None: ...
+    @property
+    def assignee_id(self) -> int | None: ...
 
 
-def _plays(actor: CurrentUser, party: Party, row: dict[str, Any]) -> bool:
+class _CaseParties(msgspec.Struct, frozen=True):
+    region_code: str
+    resident_id: int
+    owner_id: int | None
+    assignee_id: int | None
+
+
+def _is_staff_in_scope(actor: CurrentUser, case: _Parties) -> bool:
+    return actor.role in ("staff", "admin") and actor.scope.covers(case.region_code)
+
+
+def _plays(actor: CurrentUser, party: Party, case: _Parties, *, acting_for: bool = False) -> bool:
+    """Whether ``actor`` plays ``party`` in ``case``; ``acting_for``: a confirmed family
+    member acting for the resident (looked up only for the resident's moves)."""
     if party == "staff":
-        return _is_staff_in_scope(actor, row)
+        return _is_staff_in_scope(actor, case)
     if party == "resident":
-        return actor.id == row["resident.id"] or row.get("acting_for") is True
+        return actor.id == case.resident_id or acting_for
     if party == "owner":
-        owner = row["owner.id"]
+        owner = case.owner_id
         return (
-            (owner is None and _is_staff_in_scope(actor, row))
+            (owner is None and _is_staff_in_scope(actor, case))
             or actor.id == owner
-            or (actor.role == "admin" and _is_staff_in_scope(actor, row))
+            or (actor.role == "admin" and _is_staff_in_scope(actor, case))
         )
     # The assignee acts; a case sent to a department (no one named) is the township's.
-    assignee = row["assignee.id"]
-    return actor.id == assignee if assignee is not None else _is_staff_in_scope(actor, row)
+    assignee = case.assignee_id
+    return actor.id == assignee if assignee is not None else _is_staff_in_scope(actor, case)
 
 
 def steps() -> list[Step]:
@@ -97,19 +119,23 @@ async def allowed_actions(actor: CurrentUser, case: Case, now: datetime) -> list
     """The moves ``apply`` would let ``actor`` make on ``case`` now (its status and the caller's
     part, and the reopen deadline), so a screen offers exactly those; the move still checks again.
     """
-    row: dict[str, Any] = {
-        "region_code": case.region.code,
-        "resident.id": case.resident.id,
-        "owner.id": case.owner.id if case.owner else None,
-        "assignee.id": case.assignee.id if case.assignee else None,
-        # Only residents can ask for a family link (family.request), so only they may act for a relative.
-        "acting_for": actor.role == "resident"
+    parties = _CaseParties(
+        region_code=case.region.code,
+        resident_id=case.resident.id,
+        owner_id=case.owner.id if case.owner else None,
+        assignee_id=case.assignee.id if case.assignee else None,
+    )
+    # Only residents can ask for a family link (family.request), so only they may act for a relative.
+    acting_for = (
+        actor.role == "resident"
         and actor.id != case.resident.id
         and any(case.status in rule.sources for rule in RULES.values() if rule.party == "resident")
-        and await accounts.acts_for(actor.id, case.resident.id),
-    }
+        and await accounts.acts_for(actor.id, case.resident.id)
+    )
     allowed = [
-        action for action, rule in RULES.items() if case.status in rule.sources and _plays(actor, rule.party, row)
+        action
+        for action, rule in RULES.items()
+        if case.status in rule.sources and _plays(actor, rule.party, parties, acting_for=acting_for)
     ]
     if "reopen" in allowed and not await _may_reopen(case, now):
         allowed.remove("reopen")
@@ -135,26 +161,26 @@ async def _worker_for(case_region: str, user_id: int | None, roles: tuple[str, .
 async def apply(actor: CurrentUser, case_id: int, move: Transition, now: datetime, ctx: Context) -> Case:
     rule = RULES[move.action]
     async with write_transaction(Row):
-        row = await row_for(actor, case_id)
-        row["acting_for"] = (
+        case = await record_for(actor, case_id)
+        acting_for = (
             rule.party == "resident"
-            and actor.id != row["resident.id"]
-            and await accounts.acts_for(actor.id, row["resident.id"])
+            and actor.id != case.resident_id
+            and await accounts.acts_for(actor.id, case.resident_id)
         )
-        status = row["status"]
+        status = case.status
         label = ctx.texts.t(actor.locale, f"case.status.{status}")
         if status not in rule.sources:
             raise Conflict("case.invalid_transition", state=label, details={"status": status})
-        if not _plays(actor, rule.party, row):
+        if not _plays(actor, rule.party, case, acting_for=acting_for):
             raise Conflict("case.action_not_allowed", state=label, details={"status": status})
         note = redact_id_numbers(move.note.strip())
         if rule.note_required and not note:
             raise Invalid("case.note_required", field="note")
-        values, named = await _effects(move, row, now, ctx)
+        values, named = await _effects(move, case, now, ctx)
         target = rule.target or status
         values[Row.status] = target
         values[Row.updated_at] = now
-        if row["owner.id"] is None and actor.role in ("staff", "admin") and move.action != "handover":
+        if case.owner_id is None and actor.role in ("staff", "admin") and move.action != "handover":
             values.setdefault(Row.owner, actor.id)  # 首问负责: the first staff member to act owns it
         # The status in the WHERE makes a concurrent move of the same case lose cleanly.
         moved = await Row.update(values).where((Row.id == case_id) & (Row.status == status)).returning(Row.id)
@@ -162,17 +188,17 @@ async def apply(actor: CurrentUser, case_id: int, move: Transition, now: datetim
             raise Conflict("case.invalid_transition", state=label, details={"status": status})
         media_ids = await media.attach(actor.id, case_id, move.media)
         await add_event(case_id, now, actor.id, move.action, status, target, note, media_ids)
-        recipient = _recipient(rule, row, named, values)
+        recipient = _recipient(rule, case, named, values)
         if recipient is not None and recipient != actor.id:
             await notifications.notify(
-                recipient, f"case.{move.action}", now, case_id, receipt_no=row["receipt_no"], title=row["title"]
+                recipient, f"case.{move.action}", now, case_id, receipt_no=case.receipt_no, title=case.title
             )
         await audit(actor.id, f"case.{move.action}", "case", case_id, {"from": status, "to": target}, at=now)
     return await get(actor, case_id, now, ctx, audit_reveal=False)
 
 
 async def _effects(
-    move: Transition, row: dict[str, Any], now: datetime, ctx: Context
+    move: Transition, case: CaseRecord, now: datetime, ctx: Context
 ) -> tuple[dict[Any, Any], int | None]:
     """The columns an action changes, and the person it names (assignee, new owner)."""
     values: dict[Any, Any] = {}
@@ -180,7 +206,7 @@ async def _effects(
     action = move.action
     if action == "accept":
         work = await calendar.calendar()
-        deadline = work.add_workdays(now, row["time_limit_days"], ctx.tz)
+        deadline = work.add_workdays(now, case.time_limit_days, ctx.tz)
         values = {
             Row.accepted_at: now,
             Row.responded_at: now,
@@ -194,77 +220,79 @@ async def _effects(
         if move.assignee_id is None and department is None:
             raise Invalid("case.assignee_required", field="assignee_id")
         if move.assignee_id is not None:
-            named = await _worker_for(row["region_code"], move.assignee_id, ("grid_worker", "staff"))
+            named = await _worker_for(case.region_code, move.assignee_id, ("grid_worker", "staff"))
         values = {Row.assignee: named, Row.department: department}
     elif action == "handover":
-        named = await _worker_for(row["region_code"], move.assignee_id, ("staff", "admin"))
+        named = await _worker_for(case.region_code, move.assignee_id, ("staff", "admin"))
         values = {Row.owner: named}
     elif action == "resolve":
         values = {Row.resolved_at: now}
     elif action == "reopen":
-        if row["status"] == "resolved" and now - row["resolved_at"] > timedelta(days=REOPEN_DAYS):
+        if case.status == "resolved" and case.resolved_at and now - case.resolved_at > timedelta(days=REOPEN_DAYS):
             raise Conflict("case.reopen_expired", days=REOPEN_DAYS)
-        if row["status"] == "closed" and not row["low_rated"]:
+        if case.status == "closed" and not case.low_rated:
             raise Conflict("case.reopen_closed")
         values = {Row.resolved_at: None, Row.closed_at: None}
     return values, named
 
 
-def _recipient(rule: Rule, row: dict[str, Any], named: int | None, values: dict[Any, Any]) -> int | None:
+def _recipient(rule: Rule, case: CaseRecord, named: int | None, values: dict[Any, Any]) -> int | None:
     if rule.tell == "resident":
-        return row["resident.id"]
+        return case.resident_id
     if rule.tell == "named":
         return named
     if rule.tell == "owner":
-        return values.get(Row.owner, row["owner.id"])
-    return row["assignee.id"] or row["owner.id"]
+        return values.get(Row.owner, case.owner_id)
+    return case.assignee_id or case.owner_id
 
 
 async def record_rating(
-    actor: CurrentUser, row: dict[str, Any], again: bool, score: int, comment: str, now: datetime
+    actor: CurrentUser, case: CaseRecord, again: bool, score: int, comment: str, now: datetime
 ) -> None:
-    """The case side of a rating, inside the caller's transaction.
+    """The case side of a rating, in one transaction (the caller's, when it has one).
 
     A first rating closes a resolved case (a lost race answers 409); a 追评 adds an
     event. A score of 2 or less lets the resident reopen the closed case.
     """
     low = score <= 2
-    if again:
-        await Row.update({Row.low_rated: low, Row.updated_at: now}).where(Row.id == row["id"])
-        await add_event(row["id"], now, actor.id, "rate_again", row["status"], row["status"], comment)
-    else:
-        closed = (
-            await Row.update({Row.status: "closed", Row.closed_at: now, Row.low_rated: low, Row.updated_at: now})
-            .where((Row.id == row["id"]) & (Row.status == "resolved"))
-            .returning(Row.id)
-        )
-        if not closed:
-            raise Conflict("rating.not_resolved")
-        await add_event(row["id"], now, actor.id, "rate", "resolved", "closed", comment)
-    recipient = row["owner.id"] or row["assignee.id"]
-    if recipient is not None:
-        await notifications.notify(
-            recipient,
-            "case.rated_bad" if low else "case.rated",
-            now,
-            row["id"],
-            receipt_no=row["receipt_no"],
-            title=row["title"],
-            score=score,
-        )
-    await audit(actor.id, "case.rate_again" if again else "case.rate", "case", row["id"], {"score": score}, at=now)
+    async with write_transaction(Row):
+        if again:
+            await Row.update({Row.low_rated: low, Row.updated_at: now}).where(Row.id == case.id)
+            await add_event(case.id, now, actor.id, "rate_again", case.status, case.status, comment)
+        else:
+            closed = (
+                await Row.update({Row.status: "closed", Row.closed_at: now, Row.low_rated: low, Row.updated_at: now})
+                .where((Row.id == case.id) & (Row.status == "resolved"))
+                .returning(Row.id)
+            )
+            if not closed:
+                raise Conflict("rating.not_resolved")
+            await add_event(case.id, now, actor.id, "rate", "resolved", "closed", comment)
+        recipient = case.owner_id or case.assignee_id
+        if recipient is not None:
+            await notifications.notify(
+                recipient,
+                "case.rated_bad" if low else "case.rated",
+                now,
+                case.id,
+                receipt_no=case.receipt_no,
+                title=case.title,
+                score=score,
+            )
+        await audit(actor.id, "case.rate_again" if again else "case.rate", "case", case.id, {"score": score}, at=now)
 
 
 async def cancel_for_booking(actor_id: int, case_id: int, now: datetime) -> None:
     """A cancelled booking withdraws its case if nobody has taken it in yet; else the
-    timeline records the cancellation and staff decide."""
-    withdrawn = (
-        await Row.update({Row.status: "cancelled", Row.updated_at: now})
-        .where((Row.id == case_id) & (Row.status == "submitted"))
-        .returning(Row.id)
-    )
-    if withdrawn:
-        await add_event(case_id, now, actor_id, "cancel", "submitted", "cancelled", "")
-        await audit(actor_id, "case.cancel", "case", case_id, {"from": "submitted", "to": "cancelled"}, at=now)
-    else:
-        await add_event(case_id, now, actor_id, "booking_cancelled", None, None, "")
+    timeline records the cancellation and staff decide. One transaction (the caller's)."""
+    async with write_transaction(Row):
+        withdrawn = (
+            await Row.update({Row.status: "cancelled", Row.updated_at: now})
+            .where((Row.id == case_id) & (Row.status == "submitted"))
+            .returning(Row.id)
+        )
+        if withdrawn:
+            await add_event(case_id, now, actor_id, "cancel", "submitted", "cancelled", "")
+            await audit(actor_id, "case.cancel", "case", case_id, {"from": "submitted", "to": "cancelled"}, at=now)
+        else:
+            await add_event(case_id, now, actor_id, "booking_cancelled", None, None, "")

@@ -47,6 +47,7 @@ class CaseController(Controller):
         clock: NamedDependency[Clock],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Case]:
+        now = clock.now()
         actor = request.user
         return await respond_once(
             actor.id,
@@ -54,8 +55,8 @@ class CaseController(Controller):
             idempotency_key,
             body_hash(data),
             HTTP_201_CREATED,
-            lambda: service.create(actor, data, clock.now(), case_ctx),
-            now=clock.now(),
+            lambda: service.create(actor, data, now, case_ctx),
+            now=now,
         )
 
     @get(operation_id="ListCases", guards=[require_user])
@@ -73,6 +74,7 @@ class CaseController(Controller):
         cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> CasePage:
+        now = clock.now()
         filters = Filters(
             status=status,
             kind=kind,
@@ -83,7 +85,7 @@ class CaseController(Controller):
             cursor=cursor,
             limit=limit,
         )
-        return await service.list_cases(request.user, filters, clock.now(), case_ctx)
+        return await service.list_cases(request.user, filters, now, case_ctx)
 
     @get("/lookup", operation_id="LookupCase")
     async def lookup(
@@ -132,6 +134,7 @@ class CaseController(Controller):
     ) -> Response[Case]:
         """With an Idempotency-Key, a phone re-sending a move after a lost answer gets the
         first answer again instead of a 409 for the state it already reached."""
+        now = clock.now()
         actor = request.user
         return await respond_once(
             actor.id,
@@ -139,8 +142,8 @@ class CaseController(Controller):
             idempotency_key,
             body_hash(data),
             HTTP_200_OK,
-            lambda: service.apply(actor, case_id, data, clock.now(), case_ctx),
-            now=clock.now(),
+            lambda: service.apply(actor, case_id, data, now, case_ctx),
+            now=now,
         )
 
 

@@ -3,6 +3,9 @@
 Other domains import this module (and ``cases.structs``) only. Behind it:
 ``_cases`` (submit, read, list, look up), ``_transitions`` (the state machine),
 ``_queries`` (the hot SQL and the one scope filter) and ``_calendar`` (working days).
+
+A case crosses this door as a ``structs.CaseRecord`` (``record_for``), never as a row;
+the statistics read cases through ``stats_cases_sql``, the SELECT this domain owns.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from backend.cases._cases import (
     list_cases,
     lookup,
     receipt_no,
+    record_for,
     resident_of,
-    row_for,
 )
+from backend.cases._queries import person_names_sql, stats_cases_sql
 from backend.cases._transitions import RULES, allowed_actions, apply, cancel_for_booking, record_rating, steps
 
 __all__ = [
@@ -38,10 +42,12 @@ __all__ = [
     "list_cases",
     "lookup",
     "receipt_no",
+    "record_for",
     "record_rating",
     "replace_year",
     "resident_of",
-    "row_for",
+    "person_names_sql",
+    "stats_cases_sql",
     "steps",
     "year",
 ]

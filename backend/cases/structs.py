@@ -3,6 +3,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.lib.pages import Page
 from backend.lib.structs import Id
 from backend.media.structs import MediaIds, Photo
 
@@ -154,9 +155,59 @@ class StepPage(msgspec.Struct):
     items: list[Step]
 
 
-class CasePage(msgspec.Struct):
-    items: list[CaseSummary]
-    next_cursor: str | None = None
+CasePage = Page[CaseSummary]
+
+
+class CaseSummaryRecord(msgspec.Struct, kw_only=True):
+    """One case as the list query returns it: the stored columns and the joined names.
+
+    Built with ``msgspec.convert(row, CaseSummaryRecord, strict=False)``; the dotted
+    names are the query's column aliases (``"resident.id"``).
+    """
+
+    id: int
+    receipt_no: str
+    kind: Kind
+    service_code: str | None
+    title: str
+    status: Status
+    region_code: str
+    region_name_hans: str = msgspec.field(name="region.name_hans")
+    region_name_hant: str = msgspec.field(name="region.name_hant")
+    resident_id: int = msgspec.field(name="resident.id")
+    resident_name: str = msgspec.field(name="resident.name")
+    resident_phone: str | None = msgspec.field(name="resident.phone")
+    assignee_id: int | None = msgspec.field(name="assignee.id")
+    assignee_name: str | None = msgspec.field(name="assignee.name")
+    assignee_role: str | None = msgspec.field(name="assignee.role")
+    deadline: datetime | None
+    due_soon_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class CaseRecord(CaseSummaryRecord, kw_only=True):
+    """One case as stored, with the people it names: what ``cases.service.record_for``
+    hands to the domains that act on a case (bookings, ratings) and to the state machine."""
+
+    description: str
+    address: str
+    lat: float | None
+    lng: float | None
+    submitted_by_id: int = msgspec.field(name="submitted_by.id")
+    submitted_by_name: str = msgspec.field(name="submitted_by.name")
+    submitted_by_role: str = msgspec.field(name="submitted_by.role")
+    identity_check: IdentityCheck | None
+    owner_id: int | None = msgspec.field(name="owner.id")
+    owner_name: str | None = msgspec.field(name="owner.name")
+    owner_role: str | None = msgspec.field(name="owner.role")
+    department: str | None
+    time_limit_days: int
+    accepted_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    resident_region_code: str | None = msgspec.field(name="resident.region.code")
+    low_rated: bool
 
 
 class LookupEvent(msgspec.Struct):

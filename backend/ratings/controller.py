@@ -46,7 +46,8 @@ class CaseRatingController(Controller):
         case_ctx: NamedDependency[CaseContext],
         clock: NamedDependency[Clock],
     ) -> CaseRatings:
-        return await service.for_case(request.user, case_id, clock.now(), case_ctx)
+        now = clock.now()
+        return await service.for_case(request.user, case_id, now, case_ctx)
 
     @post(operation_id="RateCase", status_code=HTTP_201_CREATED)
     async def rate(
@@ -59,6 +60,7 @@ class CaseRatingController(Controller):
         rating_policy: NamedDependency[Policy],
         idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=100)] = None,
     ) -> Response[RatingView]:
+        now = clock.now()
         actor = request.user
         return await respond_once(
             actor.id,
@@ -66,8 +68,8 @@ class CaseRatingController(Controller):
             idempotency_key,
             body_hash(data),
             HTTP_201_CREATED,
-            lambda: service.rate(actor, case_id, data, clock.now(), case_ctx, rating_policy),
-            now=clock.now(),
+            lambda: service.rate(actor, case_id, data, now, case_ctx, rating_policy),
+            now=now,
         )
 
 
@@ -85,9 +87,8 @@ class FollowUpController(Controller):
         status: Annotated[Literal["open", "overdue", "all"], QueryParameter()] = "open",
         cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
     ) -> FollowUpPage:
-        return await service.follow_ups(
-            request.user, status == "open", status == "overdue", cursor, clock.now(), case_ctx
-        )
+        now = clock.now()
+        return await service.follow_ups(request.user, status == "open", status == "overdue", cursor, now, case_ctx)
 
     @post("/{follow_up_id:int}/steps", operation_id="AddFollowUpStep", status_code=HTTP_200_OK)
     async def add_step(
@@ -98,7 +99,8 @@ class FollowUpController(Controller):
         case_ctx: NamedDependency[CaseContext],
         clock: NamedDependency[Clock],
     ) -> FollowUpView:
-        return await service.add_step(request.user, follow_up_id, data, clock.now(), case_ctx)
+        now = clock.now()
+        return await service.add_step(request.user, follow_up_id, data, now, case_ctx)
 
 
 class RatingAppealController(Controller):
@@ -114,7 +116,8 @@ class RatingAppealController(Controller):
         case_ctx: NamedDependency[CaseContext],
         clock: NamedDependency[Clock],
     ) -> RatingView:
-        return await service.flag(request.user, rating_id, data, clock.now(), case_ctx)
+        now = clock.now()
+        return await service.flag(request.user, rating_id, data, now, case_ctx)
 
     @post("/decision", operation_id="DecideRatingFlag", guards=[require_roles("admin")], status_code=HTTP_200_OK)
     async def decide(
@@ -125,7 +128,8 @@ class RatingAppealController(Controller):
         case_ctx: NamedDependency[CaseContext],
         clock: NamedDependency[Clock],
     ) -> RatingView:
-        return await service.decide(request.user, rating_id, data, clock.now(), case_ctx)
+        now = clock.now()
+        return await service.decide(request.user, rating_id, data, now, case_ctx)
 
 
 class RatingTagController(Controller):

@@ -3,7 +3,8 @@
 A rating is written once and never changed. A bad one (score ≤ 2) opens a
 follow-up: a callback within 1 working day and a fix within 5 (settings); after
 the fix the resident may rate once more (追评) and both ratings are kept. Staff may
-flag a rating as malicious; an admin decides; upheld flags leave the statistics.
+flag a rating as malicious; an admin decides; upheld flags leave the statistics,
+which read ratings through the SQL in ``_stats`` (re-exported here).
 """
 
 from __future__ import annotations
@@ -16,13 +17,16 @@ import msgspec
 from backend.accounts import service as accounts
 from backend.cases import service as cases
 from backend.cases.service import Context as CaseContext
+from backend.cases.structs import CaseRecord
 from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
 from backend.lib.db import is_unique_violation, json_list, write_transaction
 from backend.lib.errors import Conflict, Invalid, NotFound
 from backend.lib.i18n import to_script
+from backend.lib.pages import paginate
 from backend.lib.privacy import redact_id_numbers
 from backend.notifications import service as notifications
+from backend.ratings._stats import stats_follow_ups_sql, stats_rating_columns
 from backend.ratings.structs import (
     BAD_TAGS,
     GOOD_TAGS,
@@ -41,6 +45,20 @@ from backend.ratings.structs import (
 from backend.ratings.tables import FollowUp, FollowUpStep, Rating
 
 PAGE_SIZE = 30
+
+__all__ = [
+    "PAGE_SIZE",
+    "Policy",
+    "add_step",
+    "decide",
+    "flag",
+    "flags",
+    "follow_ups",
+    "for_case",
+    "rate",
+    "stats_follow_ups_sql",
+    "stats_rating_columns",
+]
 
 
 class Policy(msgspec.Struct, frozen=True):
@@ -129,21 +147,21 @@ def _late(row: dict[str, Any], now: datetime) -> bool:
 
 
 async def for_case(actor: CurrentUser, case_id: int, now: datetime, ctx: CaseContext) -> CaseRatings:
-    row = await cases.row_for(actor, case_id)
+    case = await cases.record_for(actor, case_id)
     ratings = await Rating.select().where(Rating.case_id == case_id).order_by(Rating.id)
     follow_up = await _follow_up_for_case(case_id)
     return CaseRatings(
         ratings=[_view(r, actor.locale, ctx) for r in ratings],
         follow_up=await _follow_up_view(follow_up, actor.locale, ctx, now) if follow_up else None,
-        can_rate=await accounts.acts_for(actor.id, row["resident.id"])
-        and _next_kind(row, ratings, follow_up) is not None,
+        can_rate=await accounts.acts_for(actor.id, case.resident_id)
+        and _next_kind(case, ratings, follow_up) is not None,
     )
 
 
-def _next_kind(case: dict[str, Any], ratings: list[dict[str, Any]], follow_up: dict[str, Any] | None) -> str | None:
+def _next_kind(case: CaseRecord, ratings: list[dict[str, Any]], follow_up: dict[str, Any] | None) -> str | None:
     kinds = {r["kind"] for r in ratings}
     if "first" not in kinds:
-        return "first" if case["status"] == "resolved" else None
+        return "first" if case.status == "resolved" else None
     if "again" not in kinds and follow_up is not None and follow_up["fixed_at"] is not None:
         return "again"
     return None
@@ -152,47 +170,52 @@ def _next_kind(case: dict[str, Any], ratings: list[dict[str, Any]], follow_up: d
 async def rate(
     actor: CurrentUser, case_id: int, data: RatingCreate, now: datetime, ctx: CaseContext, policy: Policy
 ) -> RatingView:
-    """Rate a resolved case (closing it), or rate it once more after a bad rating's fix."""
+    """Rate a resolved case (closing it), or rate it once more after a bad rating's fix.
+
+    The rating, the case's side (close, event, notification, audit) and a bad rating's
+    follow-up are one transaction.
+    """
     if any(tag not in _allowed_tags(data.score) for tag in data.tags):
         raise Invalid("rating.tags_invalid", field="tags")
-    case = await cases.row_for(actor, case_id)
-    if not await accounts.acts_for(actor.id, case["resident.id"]):
-        raise Conflict("rating.not_yours")
-    ratings = await Rating.select().where(Rating.case_id == case_id)
-    follow_up = await _follow_up_for_case(case_id)
-    kind = _next_kind(case, ratings, follow_up)
-    if kind is None:
-        state = ctx.texts.t(actor.locale, f"case.status.{case['status']}")
-        raise Conflict("rating.already_rated" if ratings else "rating.not_resolved", state=state)
-    row = Rating(
-        case_id=case_id,
-        rater=actor.id,
-        kind=kind,
-        slot=f"{case_id}:{kind}",
-        score=data.score,
-        tags=msgspec.json.encode(list(dict.fromkeys(data.tags))).decode(),
-        comment=redact_id_numbers(data.comment.strip()),
-        created_at=now,
-    )
-    try:
-        await row.save()
-    except Exception as exc:
-        if is_unique_violation(exc):  # the same rating sent twice at the same moment
-            raise Conflict("rating.already_rated", state="") from None
-        raise
-    await cases.record_rating(actor, case, kind == "again", data.score, row.comment, now)
-    if kind == "first" and data.score <= 2:
-        work = await cases.calendar()
-        await FollowUp.insert(
-            FollowUp(
-                rating=row.id,
-                case_id=case_id,
-                region_code=case["region_code"],
-                opened_at=now,
-                callback_due=work.add_workdays(now, policy.callback_days, ctx.tz),
-                fix_due=work.add_workdays(now, policy.fix_days, ctx.tz),
-            )
+    async with write_transaction(Rating):
+        case = await cases.record_for(actor, case_id)
+        if not await accounts.acts_for(actor.id, case.resident_id):
+            raise Conflict("rating.not_yours")
+        ratings = await Rating.select().where(Rating.case_id == case_id)
+        follow_up = await _follow_up_for_case(case_id)
+        kind = _next_kind(case, ratings, follow_up)
+        if kind is None:
+            state = ctx.texts.t(actor.locale, f"case.status.{case.status}")
+            raise Conflict("rating.already_rated" if ratings else "rating.not_resolved", state=state)
+        row = Rating(
+            case_id=case_id,
+            rater=actor.id,
+            kind=kind,
+            slot=f"{case_id}:{kind}",
+            score=data.score,
+            tags=msgspec.json.encode(list(dict.fromkeys(data.tags))).decode(),
+            comment=redact_id_numbers(data.comment.strip()),
+            created_at=now,
         )
+        try:
+            await row.save()
+        except Exception as exc:
+            if is_unique_violation(exc):  # the same rating sent twice at the same moment
+                raise Conflict("rating.already_rated", state="") from None
+            raise
+        await cases.record_rating(actor, case, kind == "again", data.score, row.comment, now)
+        if kind == "first" and data.score <= 2:
+            work = await cases.calendar()
+            await FollowUp.insert(
+                FollowUp(
+                    rating=row.id,
+                    case_id=case_id,
+                    region_code=case.region_code,
+                    opened_at=now,
+                    callback_due=work.add_workdays(now, policy.callback_days, ctx.tz),
+                    fix_due=work.add_workdays(now, policy.fix_days, ctx.tz),
+                )
+            )
     created = await Rating.select().where(Rating.id == row.id).first()
     return _view(created, actor.locale, ctx)
 
@@ -211,9 +234,10 @@ async def follow_ups(
         query = query.where((FollowUp.callback_at.is_null() & (FollowUp.callback_due < now)) | (FollowUp.fix_due < now))
     if cursor is not None:
         query = query.where(FollowUp.id < cursor)
-    rows = await query
-    items = [await _follow_up_view(r, actor.locale, ctx, now) for r in rows[:PAGE_SIZE]]
-    return FollowUpPage(items=items, next_cursor=str(items[-1].id) if len(rows) > PAGE_SIZE else None)
+    rows = paginate(await query, PAGE_SIZE, lambda row: row, cursor_of=lambda row: row["id"])
+    return FollowUpPage(
+        items=[await _follow_up_view(row, actor.locale, ctx, now) for row in rows.items], next_cursor=rows.next_cursor
+    )
 
 
 async def add_step(
@@ -255,7 +279,7 @@ async def _rating_in_scope(actor: CurrentUser, rating_id: int) -> dict[str, Any]
     row = await Rating.select().where(Rating.id == rating_id).first()
     if row is None:
         raise NotFound()
-    await cases.row_for(actor, row["case_id"])  # 404 outside the actor's scope
+    await cases.record_for(actor, row["case_id"])  # 404 outside the actor's scope
     return row
 
 
@@ -351,6 +375,6 @@ async def flags(actor: CurrentUser, pending: bool, cursor: int | None, ctx: Case
         query = query.where(Rating.flag_status.is_in(["upheld", "rejected"]))
         if cursor is not None:
             query = query.where(Rating.id < cursor)
-    rows = await query
-    items = [_flag_view(row, actor.locale, ctx) for row in rows[:PAGE_SIZE]]
-    return FlagPage(items=items, next_cursor=str(items[-1].rating_id) if len(rows) > PAGE_SIZE else None)
+    return paginate(
+        await query, PAGE_SIZE, lambda row: _flag_view(row, actor.locale, ctx), cursor_of=lambda flag: flag.rating_id
+    )

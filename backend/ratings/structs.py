@@ -3,6 +3,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.lib.pages import Page
+
 Tag = Literal[
     "efficient",
     "friendly",
@@ -73,9 +75,7 @@ class CaseRatings(msgspec.Struct):
     can_rate: bool
 
 
-class FollowUpPage(msgspec.Struct):
-    items: list[FollowUpView]
-    next_cursor: str | None = None
+FollowUpPage = Page[FollowUpView]
 
 
 class StepCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -119,9 +119,7 @@ class FlagView(msgspec.Struct, kw_only=True):
     decision_note: str = ""
 
 
-class FlagPage(msgspec.Struct):
-    items: list[FlagView]
-    next_cursor: str | None = None
+FlagPage = Page[FlagView]
 
 
 class TagLabel(msgspec.Struct):

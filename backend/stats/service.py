@@ -19,9 +19,11 @@ from zoneinfo import ZoneInfo
 import msgspec
 from piccolo.engine.postgres import PostgresEngine
 
-from backend.cases.tables import Case
+from backend.cases import service as cases
 from backend.lib.auth import code_range
+from backend.lib.db import bound_engine, execute
 from backend.lib.i18n import Locale, Texts
+from backend.ratings import service as ratings
 
 GroupBy = Literal["township", "village", "grid", "category", "worker", "day", "week", "month"]
 GROUPINGS: tuple[str, ...] = GroupBy.__args__  # type: ignore[attr-defined]
@@ -61,7 +63,11 @@ class Summary(msgspec.Struct, kw_only=True):
 
 
 def _is_pg() -> bool:
-    return isinstance(Case._meta.db, PostgresEngine)
+    return isinstance(bound_engine(), PostgresEngine)
+
+
+async def _rows(sql: str, *params: Any) -> list[dict[str, Any]]:
+    return [dict(row) for row in await execute(sql, *params)]
 
 
 def _hours(start: str, end: str) -> str:
@@ -97,7 +103,7 @@ def _group_key(group_by: str | None, tz: ZoneInfo) -> str:
     if group_by == "grid":
         return "c.region_code"
     if group_by == "category":
-        return "COALESCE(s.category, '')"
+        return "c.category"
     if group_by == "worker":
         return "COALESCE(CAST(c.assignee AS TEXT), '')"
     return _bucket(group_by, tz)
@@ -106,26 +112,19 @@ def _group_key(group_by: str | None, tz: ZoneInfo) -> str:
 def _base(group_by: str | None, tz: ZoneInfo) -> str:
     """One row per case in the period and region, with what the figures count.
 
-    The ratings are looked up per case by correlated subqueries (index probes on
-    ``rating.case_id``) rather than joined: with joins PostgreSQL hashed the whole
-    rating table on every summary, so a month's figures grew with all of history
-    (bench/README.md, scale table).
+    The cases come from ``cases.service.stats_cases_sql`` and their ratings and
+    follow-ups from the SQL ``ratings.service`` owns: this module only counts.
     """
     on_time_follow_up = "f.callback_at <= f.callback_due AND f.fixed_at <= f.fix_due"
     decided = "f.fixed_at IS NOT NULL OR f.fix_due < {} OR (f.callback_at IS NULL AND f.callback_due < {})"
-    first = "FROM rating r WHERE r.case_id = c.id AND r.kind = 'first' AND r.flag_status <> 'upheld'"
     return f"""
+    counted AS ({cases.stats_cases_sql()}),
     picked AS MATERIALIZED (
       SELECT
         {_group_key(group_by, tz)} AS gkey,
         c.responded_at, c.response_due, c.accepted_at, c.resolved_at, c.deadline, c.created_at,
-        (SELECT r.id {first}) AS first_id,
-        (SELECT r.score {first}) AS first_score,
-        (SELECT r.score FROM rating r WHERE r.case_id = c.id AND r.flag_status <> 'upheld'
-         ORDER BY r.id DESC LIMIT 1) AS effective_score
-      FROM app_case c
-      LEFT JOIN service s ON s.code = c.service_code
-      WHERE c.created_at >= {{}} AND c.created_at < {{}} AND c.region_code >= {{}} AND c.region_code < {{}}
+        {ratings.stats_rating_columns("c.case_id")}
+      FROM counted c
     ),
     base AS (
       SELECT
@@ -141,7 +140,7 @@ def _base(group_by: str | None, tz: ZoneInfo) -> str:
         CASE WHEN f.id IS NOT NULL AND ({decided}) THEN 1 ELSE 0 END AS follow_up_decided,
         CASE WHEN f.id IS NOT NULL AND {on_time_follow_up} THEN 1 ELSE 0 END AS follow_up_on_time
       FROM picked p
-      LEFT JOIN follow_up f ON f.rating = p.first_id
+      LEFT JOIN ({ratings.stats_follow_ups_sql()}) f ON f.rating_id = p.first_id
     )"""
 
 
@@ -219,15 +218,15 @@ async def _run(group_by: str | None, region: str, start: date, end: date, tz: Zo
     # Stored instants are UTC; on SQLite they compare as text, so parameters must be UTC too.
     # In text order: the period and region (first CTE), then "now" twice (the second).
     params = [low, high, *code_range(region), now.astimezone(UTC), now.astimezone(UTC)]
-    rows = await Case.raw("WITH " + base + _AGGREGATE, *params)
-    medians = {r["gkey"]: r["median_hours"] for r in await Case.raw("WITH " + base + _MEDIAN, *params)}
+    rows = await _rows("WITH " + base + _AGGREGATE, *params)
+    medians = {r["gkey"]: r["median_hours"] for r in await _rows("WITH " + base + _MEDIAN, *params)}
     return [msgspec.structs.replace(_metrics(r, medians.get(r["gkey"])), key=str(r["gkey"])) for r in rows]
 
 
 async def _labels(group_by: str, keys: list[str], locale: Locale, texts: Texts) -> dict[str, str]:
     if group_by in ("township", "village", "grid"):
         rows = (
-            await Case.raw(
+            await _rows(
                 "SELECT code, name_hans, name_hant FROM region WHERE code IN (" + ", ".join("{}" for _ in keys) + ")",
                 *keys,
             )
@@ -240,11 +239,7 @@ async def _labels(group_by: str, keys: list[str], locale: Locale, texts: Texts) 
         return {k: texts.t(locale, f"catalog.category.{k}" if k else "stats.no_service") for k in keys}
     if group_by == "worker":
         ids = [int(k) for k in keys if k]
-        rows = (
-            await Case.raw("SELECT id, name FROM app_user WHERE id IN (" + ", ".join("{}" for _ in ids) + ")", *ids)
-            if ids
-            else []
-        )
+        rows = await _rows(cases.person_names_sql(len(ids)), *ids) if ids else []
         names = {str(r["id"]): r["name"] for r in rows}
         return {k: names.get(k, "") if k else texts.t(locale, "stats.unassigned") for k in keys}
     if group_by == "week":
