@@ -258,7 +258,7 @@ def catalog_import(path: Path, dry_run: bool) -> None:
         raise click.ClickException(ctx.texts.t("zh-Hans", f"error.{exc.key}", **exc.params)) from None
 
     async def work():
-        return await catalog_service.import_rows(await _system_actor(), rows, dry_run, ctx.texts)
+        return await catalog_service.import_rows(await _system_actor(), rows, dry_run, ctx.texts, Clock().now())
 
     report = _with_database(ctx, work)
     for row in report.rows:

@@ -27,6 +27,7 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,7 +115,9 @@ class PushService:
     ``decrypt_every``: decrypt one message in so many (1: all).
     """
 
-    def __init__(self, *, any_endpoint: bool = False, decrypt_every: int = 1) -> None:
+    def __init__(
+        self, *, any_endpoint: bool = False, decrypt_every: int = 1, clock: Callable[[], float] = time.time
+    ) -> None:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))
@@ -128,7 +131,10 @@ class PushService:
         self.accepted = 0
         self.decrypted = 0
         self.errors: list[str] = []
-        #: Seconds added to the real clock (to let TTLs run out).
+        #: What time it is here (seconds since the epoch): real time, or the test's clock
+        #: when the server under test runs on one, as a real push service shares real time.
+        self.clock = clock
+        #: Seconds added to the clock (to let TTLs run out).
         self.offset = 0.0
         #: Seconds each push request takes (a slow network).
         self.delay = 0.0
@@ -150,7 +156,7 @@ class PushService:
     # -- what tests use -------------------------------------------------------------
 
     def now(self) -> float:
-        return time.time() + self.offset
+        return self.clock() + self.offset
 
     def device(self, application_server_key: str | None = None) -> Device:
         with self._lock:
@@ -292,7 +298,14 @@ class PushService:
         if claims is None:
             try:
                 public = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), unb64url(key))
-                claims = jwt.decode(token, public, algorithms=["ES256"], audience=self.url)
+                # ``exp`` is checked below, against this service's clock.
+                claims = jwt.decode(
+                    token,
+                    public,
+                    algorithms=["ES256"],
+                    audience=self.url,
+                    options={"verify_exp": False, "require": ["exp"]},
+                )
             except Exception as exc:  # noqa: BLE001 - any failure is a refusal
                 return f"token: {exc}"
             # Like a real push service: a token checked once is trusted until it expires.

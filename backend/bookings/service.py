@@ -163,9 +163,9 @@ async def book(actor: CurrentUser, data: BookingCreate, now: datetime, ctx: Cont
         raise Invalid("booking.slot_invalid", field="slot_id")
     if slot["day"] < now.astimezone(ctx.tz).date():
         raise Invalid("booking.date_past", field="slot_id")
-    service = await catalog.get_row(data.service_code.strip().upper())
+    service = await catalog.terms(data.service_code.strip().upper())
     channel = "door_to_door" if data.kind == "visit" else "proxy"
-    if service is None or not service["active"] or not service[channel]:
+    if service is None or not service.active or not service.offers(channel):
         raise Invalid("booking.service_invalid", field="service_code")
     resident_id = await _resident(actor, data)
     if not await eligible(resident_id):
@@ -181,9 +181,9 @@ async def book(actor: CurrentUser, data: BookingCreate, now: datetime, ctx: Cont
         note = redact_id_numbers(data.note.strip())
         case_data = CaseCreate(
             kind=data.kind,
-            service_code=service["code"],
-            title=service["name_hans"],
-            description=note or service["name_hans"],
+            service_code=service.code,
+            title=service.name_hans,
+            description=note or service.name_hans,
             region=slot["grid_code"],
             resident_id=None if resident_id == actor.id else resident_id,
             identity_check=data.identity_check if actor.role != "resident" else None,

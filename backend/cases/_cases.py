@@ -121,10 +121,10 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
     time_limit = ctx.default_time_limit_days
     service_code = data.service_code.strip().upper() if data.service_code else None
     if service_code is not None:
-        terms = await catalog.intake_terms(service_code)
-        if terms is None or not terms[0]:
+        terms = await catalog.terms(service_code)
+        if terms is None or not terms.active:
             raise Invalid("case.service_invalid", field="service_code")
-        time_limit = terms[1]
+        time_limit = terms.time_limit_days
     elif data.kind not in ("complaint", "suggestion"):
         raise Invalid("case.service_required", field="service_code")
     work = await calendar.calendar()

@@ -7,15 +7,25 @@ Search works on one normalized form of the text (Simplified, case-folded; see
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from backend.catalog.structs import CATEGORIES, CHANNELS, Service, ServiceRecord, ServiceWrite, Township
+from backend.catalog.structs import (
+    CATEGORIES,
+    CHANNELS,
+    Service,
+    ServiceRecord,
+    ServiceTerms,
+    ServiceWrite,
+    Township,
+)
 from backend.catalog.tables import Service as Row
-from backend.lib.db import now
+from backend.lib.clock import Clock
+from backend.lib.db import write_transaction
 from backend.lib.errors import NotFound
 from backend.lib.i18n import Locale, Texts, search_form, to_script
 from backend.regions import service as regions
@@ -89,8 +99,8 @@ def to_record(row: dict[str, Any]) -> ServiceRecord:
     )
 
 
-def column_values(data: ServiceWrite, township_id: int | None) -> dict[Any, Any]:
-    """Every stored column for ``data``; missing Traditional text is converted from Simplified."""
+def column_values(data: ServiceWrite, township_id: int | None, now: datetime) -> dict[Any, Any]:
+    """Every stored column for ``data`` as of ``now``; missing Traditional text is converted from Simplified."""
 
     def hant(simplified: Any, given: Any) -> Any:
         if given is not None:
@@ -124,7 +134,7 @@ def column_values(data: ServiceWrite, township_id: int | None) -> dict[Any, Any]
     )
     for field in ("target_groups_hans", "target_groups_hant", "materials_hans", "materials_hant"):
         values[field] = msgspec.json.encode(values[field]).decode()
-    values["updated_at"] = now()
+    values["updated_at"] = now
     return {Row._meta.get_column_by_name(name): value for name, value in values.items()}
 
 
@@ -181,9 +191,17 @@ class _Entry(msgspec.Struct):
 #: The active catalog of this process, keyed by what the database says its version is.
 #: A catalog has a hundred-odd entries and changes a few times a year; reading and
 #: rendering all of it on every search was most of a search's cost (bench/README.md).
+#:
+#: The cache is per process (each ``serve`` worker keeps its own) and is never written
+#: to by an edit: every search first asks the database for ``count(*)`` and
+#: ``max(updated_at)`` of the catalog, and an edit in any process changes one of them
+#: (a write sets ``updated_at``; entries are retired, never deleted), so the next search
+#: everywhere reads the catalog again. ``time.monotonic`` is this process's own timer,
+#: not the app's clock: it only measures how old the copy is.
 _loaded: dict[str, Any] = {"version": None, "entries": [], "at": 0.0}
-#: Read again after this long even if the version looks the same (clocks of two
-#: servers that disagree could hide an edit from ``max(updated_at)``).
+#: Read again after this long even if the version looks the same (an edit stamped with
+#: an instant no later than the newest ``updated_at``, e.g. by a server whose clock is
+#: behind, leaves the version unchanged).
 _RELOAD_SECONDS = 60.0
 
 
@@ -230,6 +248,7 @@ async def list_services(
 
 
 async def get_row(code: str) -> dict[str, Any] | None:
+    """One entry as stored, active or not (for this domain only: others get ``terms``)."""
     return await Row.select(*_COLUMNS).where(Row.code == code.upper()).first()
 
 
@@ -241,26 +260,29 @@ async def get_service(code: str, locale: Locale, texts: Texts) -> Service:
     return to_public(row, locale, texts)
 
 
-async def intake_terms(code: str) -> tuple[bool, int] | None:
-    """Whether an entry takes new cases, and its time limit; None if no such entry (case intake)."""
-    rows = await Row.raw("SELECT active, time_limit_days FROM service WHERE code = {}", code)
-    return (bool(rows[0]["active"]), rows[0]["time_limit_days"]) if rows else None
+async def terms(code: str) -> ServiceTerms | None:
+    """Whether an entry takes cases and bookings, and on what terms; None if no such code.
+
+    ``code`` as stored (upper case). Written out: it runs on every case submission.
+    """
+    rows = await Row.raw(
+        "SELECT code, name_hans, active, time_limit_days, online, door_to_door, proxy FROM service WHERE code = {}",
+        code,
+    )
+    # SQLite answers 0/1 for the flags; the lax conversion reads them as booleans.
+    return msgspec.convert(rows[0], ServiceTerms, strict=False) if rows else None
 
 
-async def time_limit_days(code: str) -> int | None:
-    """The promised time limit of an entry (for deadlines), active or not."""
-    row = await Row.select(Row.time_limit_days).where(Row.code == code).first()
-    return row["time_limit_days"] if row else None
+async def seed(path: Path = SEED, *, now: datetime | None = None) -> int:
+    """Insert the starting catalog's entries whose codes are missing, stamped ``now``; return how many.
 
-
-async def seed(path: Path = SEED) -> int:
-    """Insert the starting catalog's entries whose codes are missing; return how many.
-
-    Existing entries are left alone, so staff corrections survive a re-seed.
+    Existing entries are left alone, so staff corrections survive a re-seed. Without
+    ``now`` (the command line's and the tests' seeding, which have no clock of their
+    own), the real clock's.
     """
     entries = msgspec.json.decode(path.read_bytes())
     existing = {row["code"] for row in await Row.select(Row.code)}
-    created = now()
+    created = now or Clock().now()
     new_rows = []
     for entry in entries:
         if entry["code"] in existing:
@@ -279,8 +301,9 @@ async def seed(path: Path = SEED) -> int:
             fee_hans=entry["fee"],
         )
         township_id = await regions.id_for_code(entry["township"]) if entry.get("township") else None
-        values = {column._meta.name: value for column, value in column_values(data, township_id).items()}
+        values = {column._meta.name: value for column, value in column_values(data, township_id, created).items()}
         new_rows.append(Row(**values, created_at=created))
     if new_rows:
-        await Row.insert(*new_rows)
+        async with write_transaction(Row):
+            await Row.insert(*new_rows)
     return len(new_rows)

@@ -6,6 +6,7 @@ An entry is never deleted (cases keep referring to its code); it is retired by
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -15,7 +16,7 @@ from backend.catalog.structs import ImportReport, ImportRow, ImportRowReport, Se
 from backend.catalog.tables import Service as Row
 from backend.lib.audit import audit
 from backend.lib.auth import CODE_LENGTH, CurrentUser
-from backend.lib.db import is_unique_violation, now
+from backend.lib.db import is_unique_violation, write_transaction
 from backend.lib.errors import AppError, Conflict, Invalid, NotFound
 from backend.lib.i18n import Texts
 from backend.regions import service as regions
@@ -53,15 +54,16 @@ async def _record(code: str) -> ServiceRecord:
     return service.to_record(row)
 
 
-async def create(actor: CurrentUser, data: ServiceWrite) -> ServiceRecord:
+async def create(actor: CurrentUser, data: ServiceWrite, now: datetime) -> ServiceRecord:
+    """Add an entry, and its audit row, in one transaction; 409 when the code is taken."""
     _, township_id = await _township_id(actor, data)
-    values = {column._meta.name: value for column, value in service.column_values(data, township_id).items()}
+    values = {column._meta.name: value for column, value in service.column_values(data, township_id, now).items()}
     try:
-        async with Row._meta.db.transaction():
+        async with write_transaction(Row):
             if await Row.exists().where(Row.code == data.code):
                 raise Conflict("catalog.code_taken", code=data.code)
-            await Row.insert(Row(**values, created_at=now()))
-            await audit(actor.id, "service.create", "service", data.code, at=now())
+            await Row.insert(Row(**values, created_at=now))
+            await audit(actor.id, "service.create", "service", data.code, at=now)
     except Exception as exc:
         if is_unique_violation(exc):
             raise Conflict("catalog.code_taken", code=data.code) from None
@@ -80,23 +82,24 @@ async def _editable_row(actor: CurrentUser, code: str) -> dict[str, Any]:
     return row
 
 
-async def replace(actor: CurrentUser, code: str, data: ServiceWrite) -> ServiceRecord:
+async def replace(actor: CurrentUser, code: str, data: ServiceWrite, now: datetime) -> ServiceRecord:
     """Replace an entry; its code is its identity and cannot change."""
     if data.code != code.upper():
         raise Invalid("catalog.code_immutable", field="code")
     await _editable_row(actor, code)
     _, township_id = await _township_id(actor, data)
-    async with Row._meta.db.transaction():
-        await Row.update(service.column_values(data, township_id)).where(Row.code == data.code)
-        await audit(actor.id, "service.update", "service", data.code, at=now())
+    async with write_transaction(Row):
+        await Row.update(service.column_values(data, township_id, now)).where(Row.code == data.code)
+        await audit(actor.id, "service.update", "service", data.code, at=now)
     return await _record(data.code)
 
 
-async def retire(actor: CurrentUser, code: str) -> ServiceRecord:
+async def retire(actor: CurrentUser, code: str, now: datetime) -> ServiceRecord:
+    """Take an entry out of the public catalog (``active = false``); cases keep its code."""
     row = await _editable_row(actor, code)
-    async with Row._meta.db.transaction():
-        await Row.update({Row.active: False, Row.updated_at: now()}).where(Row.code == row["code"])
-        await audit(actor.id, "service.retire", "service", row["code"], at=now())
+    async with write_transaction(Row):
+        await Row.update({Row.active: False, Row.updated_at: now}).where(Row.code == row["code"])
+        await audit(actor.id, "service.retire", "service", row["code"], at=now)
     return await _record(row["code"])
 
 
@@ -108,9 +111,11 @@ async def records(actor: CurrentUser) -> list[ServiceRecord]:
     return [service.to_record(row) for row in await query]
 
 
-def _same(row: dict[str, Any], data: ServiceWrite, township_id: int | None, township: str | None) -> bool:
+def _same(
+    row: dict[str, Any], data: ServiceWrite, township_id: int | None, township: str | None, now: datetime
+) -> bool:
     current = msgspec.structs.asdict(service.to_record(row))
-    incoming = {column._meta.name: value for column, value in service.column_values(data, township_id).items()}
+    incoming = {column._meta.name: value for column, value in service.column_values(data, township_id, now).items()}
     for name in ("target_groups_hans", "target_groups_hant", "materials_hans", "materials_hant"):
         incoming[name] = msgspec.json.decode(incoming[name])
     incoming["channels"] = [c for c in ("online", "door_to_door", "proxy") if incoming.pop(c)]
@@ -118,8 +123,10 @@ def _same(row: dict[str, Any], data: ServiceWrite, township_id: int | None, town
     return all(current[key] == incoming[key] for key in current if key != "updated_at")
 
 
-async def import_rows(actor: CurrentUser, rows: list[ImportRow], dry_run: bool, texts: Texts) -> ImportReport:
-    """Check every row, then (unless ``dry_run``) apply all valid rows in one transaction.
+async def import_rows(
+    actor: CurrentUser, rows: list[ImportRow], dry_run: bool, texts: Texts, now: datetime
+) -> ImportReport:
+    """Check every row, then (unless ``dry_run``) apply all valid rows in one transaction, as of ``now``.
 
     A row is rejected for what the sheet says (bad values, found by the reader) or for
     what the actor may not do (another township's entry). Nothing is written when the
@@ -138,7 +145,7 @@ async def import_rows(actor: CurrentUser, rows: list[ImportRow], dry_run: bool, 
                     raise AppError(403, "auth.forbidden")
                 if existing is None:
                     kind = "created"
-                elif _same(existing, row.data, township_id, township):
+                elif _same(existing, row.data, township_id, township, now):
                     kind = "unchanged"
                 else:
                     kind = "updated"
@@ -160,16 +167,16 @@ async def import_rows(actor: CurrentUser, rows: list[ImportRow], dry_run: bool, 
             reports.append(ImportRowReport(line=row.line, code=row.code, status=kind))  # type: ignore[arg-type]
     applied = False
     if not dry_run and any(kind != "unchanged" for kind, _, _ in planned):
-        async with Row._meta.db.transaction():
+        async with write_transaction(Row):
             for kind, data, township_id in planned:
-                values = service.column_values(data, township_id)
+                values = service.column_values(data, township_id, now)
                 if kind == "created":
                     named = {column._meta.name: value for column, value in values.items()}
-                    await Row.insert(Row(**named, created_at=now()))
+                    await Row.insert(Row(**named, created_at=now))
                 elif kind == "updated":
                     await Row.update(values).where(Row.code == data.code)
             counts = {k: sum(1 for r in reports if r.status == k) for k in ("created", "updated", "rejected")}
-            await audit(actor.id, "service.import", "service", "*", counts, at=now())
+            await audit(actor.id, "service.import", "service", "*", counts, at=now)
         applied = True
     return ImportReport(
         dry_run=dry_run,

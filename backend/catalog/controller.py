@@ -24,6 +24,7 @@ from backend.catalog.structs import (
     ServiceWrite,
 )
 from backend.lib.auth import CODE_LENGTH, CurrentUser, require_roles
+from backend.lib.clock import Clock
 from backend.lib.errors import AppError, request_locale
 from backend.lib.i18n import Texts
 
@@ -109,18 +110,26 @@ class ServiceController(Controller):
         return await service.get_service(code, request_locale(request), texts)
 
     @post(operation_id="CreateService", guards=staff_only)
-    async def create(self, request: Request[CurrentUser, str, object], data: JSONBody[ServiceWrite]) -> ServiceRecord:
-        return await manage.create(request.user, data)
+    async def create(
+        self, request: Request[CurrentUser, str, object], data: JSONBody[ServiceWrite], clock: NamedDependency[Clock]
+    ) -> ServiceRecord:
+        return await manage.create(request.user, data, clock.now())
 
     @put("/{code:str}", operation_id="ReplaceService", guards=staff_only)
     async def replace(
-        self, request: Request[CurrentUser, str, object], code: FromPath[str], data: JSONBody[ServiceWrite]
+        self,
+        request: Request[CurrentUser, str, object],
+        code: FromPath[str],
+        data: JSONBody[ServiceWrite],
+        clock: NamedDependency[Clock],
     ) -> ServiceRecord:
-        return await manage.replace(request.user, code, data)
+        return await manage.replace(request.user, code, data, clock.now())
 
     @delete("/{code:str}", operation_id="RetireService", guards=staff_only, status_code=HTTP_200_OK)
-    async def retire(self, request: Request[CurrentUser, str, object], code: FromPath[str]) -> ServiceRecord:
-        return await manage.retire(request.user, code)
+    async def retire(
+        self, request: Request[CurrentUser, str, object], code: FromPath[str], clock: NamedDependency[Clock]
+    ) -> ServiceRecord:
+        return await manage.retire(request.user, code, clock.now())
 
     @post("/import", operation_id="ImportServices", guards=staff_only, status_code=HTTP_200_OK)
     async def import_services(
@@ -128,10 +137,12 @@ class ServiceController(Controller):
         request: Request[CurrentUser, str, object],
         data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
         texts: NamedDependency[Texts],
+        clock: NamedDependency[Clock],
     ) -> ImportReport:
+        now = clock.now()
         content = await data.file.read()
         try:
             rows = await anyio.to_thread.run_sync(sheets.read_rows, content, data.file.filename or "")
         except sheets.SheetError as exc:
             raise AppError(400, exc.key, **exc.params) from None
-        return await manage.import_rows(request.user, rows, data.dry_run, texts)
+        return await manage.import_rows(request.user, rows, data.dry_run, texts, now)

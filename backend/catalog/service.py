@@ -7,24 +7,22 @@ Other domains import this module (and ``catalog.structs``) only. Behind it:
 
 from __future__ import annotations
 
-from backend.catalog._entries import get_row, get_service, intake_terms, list_services, seed, time_limit_days
+from backend.catalog._entries import get_service, list_services, seed, terms
 from backend.catalog._manage import create, import_rows, records, replace, retire
 from backend.catalog._sheets import SheetError, read_rows, write_csv, write_xlsx
 
 __all__ = [
     "SheetError",
     "create",
-    "get_row",
     "get_service",
     "import_rows",
-    "intake_terms",
     "list_services",
     "read_rows",
     "records",
     "replace",
     "retire",
     "seed",
-    "time_limit_days",
+    "terms",
     "write_csv",
     "write_xlsx",
 ]

@@ -3,6 +3,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.lib.pages import Page
+
 Category = Literal[
     "education",
     "employment",
@@ -55,9 +57,32 @@ class Service(msgspec.Struct):
     township: Township | None
 
 
-class ServicePage(msgspec.Struct):
-    items: list[Service]
-    next_cursor: str | None = None
+#: The whole matching catalog in one page (``next_cursor`` is always None).
+ServicePage = Page[Service]
+
+
+class ServiceTerms(msgspec.Struct, frozen=True, kw_only=True):
+    """What other domains need of an entry to take a case or a booking for it.
+
+    >>> terms = ServiceTerms(code="MZ-001", name_hans="最低生活保障", active=True, time_limit_days=20,
+    ...                      online=True, door_to_door=False, proxy=True)
+    >>> terms.offers("proxy"), terms.offers("door_to_door")
+    (True, False)
+    """
+
+    code: str
+    name_hans: str
+    #: False once retired: no new cases or bookings.
+    active: bool
+    #: The promised time limit (服务承诺), in working days from acceptance.
+    time_limit_days: int
+    online: bool
+    door_to_door: bool
+    proxy: bool
+
+    def offers(self, channel: str) -> bool:
+        """Whether the entry is handled through ``channel``."""
+        return bool(getattr(self, channel))
 
 
 class ServiceWrite(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -116,9 +141,8 @@ class ServiceRecord(msgspec.Struct, kw_only=True):
     updated_at: datetime
 
 
-class RecordPage(msgspec.Struct):
-    items: list[ServiceRecord]
-    next_cursor: str | None = None
+#: Every entry the actor may edit, in one page (``next_cursor`` is always None).
+RecordPage = Page[ServiceRecord]
 
 
 class ImportRow(msgspec.Struct):

@@ -86,29 +86,35 @@ async def _lock_content(sha256: str) -> None:
 
 
 async def create(owner_id: int, image: Processed, now: datetime, ctx: Context) -> Photo:
-    """Store a processed photo for its uploader. Runs inside the caller's write transaction."""
-    await _lock_content(image.sha256)
-    row = Media(
-        owner=owner_id,
-        content_type=images.CONTENT_TYPE,
-        width=image.width,
-        height=image.height,
-        bytes=len(image.image),
-        sha256=image.sha256,
-        path=await ctx.storage.put(image.image, images.SUFFIX),
-        thumb_path=await ctx.storage.put(image.thumb, images.SUFFIX),
-        created_at=now,
-    )
-    await row.save()
+    """Store a processed photo for its uploader.
+
+    In its own transaction, or in the caller's (an upload with an Idempotency-Key runs
+    inside ``idempotency.run_once``'s, and then the key's record and the row commit together).
+    """
+    async with write_transaction(Media):
+        await _lock_content(image.sha256)
+        row = Media(
+            owner=owner_id,
+            content_type=images.CONTENT_TYPE,
+            width=image.width,
+            height=image.height,
+            bytes=len(image.image),
+            sha256=image.sha256,
+            path=await ctx.storage.put(image.image, images.SUFFIX),
+            thumb_path=await ctx.storage.put(image.thumb, images.SUFFIX),
+            created_at=now,
+        )
+        await row.save()
     return ctx.links.photo(row.id, owner_id, now, image.width, image.height)
 
 
 async def attach(owner_id: int, case_id: int, ids: list[int]) -> list[int]:
-    """Attach the owner's photos to a case, inside the caller's transaction.
+    """Attach the owner's photos to a case: all of them, or none.
 
     Each photo must be the owner's and not attached elsewhere (attaching again to
-    the same case is fine); otherwise 400 and the caller's transaction rolls back.
-    Returns the ids in order, without repeats.
+    the same case is fine); otherwise 400, and the photos that did match stay as
+    they were. Case submission calls this inside its own transaction, which then
+    rolls back as a whole. Returns the ids in order, without repeats.
 
     >>> await attach(resident_id, case_id, [12, 13])
     [12, 13]
@@ -116,15 +122,18 @@ async def attach(owner_id: int, case_id: int, ids: list[int]) -> list[int]:
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
-    attached = (
-        await Media.update({Media.case_id: case_id})
-        .where(
-            Media.id.is_in(wanted) & (Media.owner == owner_id) & (Media.case_id.is_null() | (Media.case_id == case_id))
+    async with write_transaction(Media):
+        attached = (
+            await Media.update({Media.case_id: case_id})
+            .where(
+                Media.id.is_in(wanted)
+                & (Media.owner == owner_id)
+                & (Media.case_id.is_null() | (Media.case_id == case_id))
+            )
+            .returning(Media.id)
         )
-        .returning(Media.id)
-    )
-    if len(attached) != len(wanted):
-        raise Invalid("media.not_attachable", field="media")
+        if len(attached) != len(wanted):
+            raise Invalid("media.not_attachable", field="media")
     return wanted
 
 

@@ -140,9 +140,9 @@ class Deliverer:
             # Claimed again and again by workers that died on it: stop trying.
             return Outcome(item.id, "gave_up", error=f"gave up after {item.attempts - 1} attempts")
         if len(targets) == 1:  # the usual case; saves a task per message in a large fan-out
-            results = [await self._push(item, targets[0], person.locale)]
+            results = [await self._push(item, targets[0], person.locale, now)]
         else:
-            results = list(await asyncio.gather(*(self._push(item, target, person.locale) for target in targets)))
+            results = list(await asyncio.gather(*(self._push(item, target, person.locale, now) for target in targets)))
         for target, result in zip(targets, results, strict=True):
             tally.add(target.id, result.outcome)
         if any(result.outcome == "ok" for result in results):
@@ -186,13 +186,14 @@ class Deliverer:
             )
         )
 
-    async def _push(self, item: Outgoing, target: Target, user_locale: Locale) -> PushResult:
+    async def _push(self, item: Outgoing, target: Target, user_locale: Locale, now: datetime) -> PushResult:
         return await self.push.send(
             target,
             self.message(item, target.locale or user_locale),
             ttl=TTL_SECONDS.get(item.kind, DEFAULT_TTL),
             urgency=URGENCY.get(item.kind, "normal"),
             topic=topic_for(item.case_id),
+            now=now,
         )
 
     async def _sms(self, item: Outgoing, person: Contact, now: datetime) -> str | None:

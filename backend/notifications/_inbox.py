@@ -7,8 +7,10 @@ from typing import Any
 
 import msgspec
 
+from backend.lib.db import write_transaction
 from backend.lib.errors import NotFound
 from backend.lib.i18n import Locale, Texts, to_script
+from backend.lib.pages import paginate
 from backend.notifications.structs import Notification, NotificationPage
 from backend.notifications.tables import Notification as Row
 
@@ -16,17 +18,21 @@ PAGE_SIZE = 30
 
 
 async def notify(user_id: int, kind: str, at: datetime, case_id: int | None = None, **params: Any) -> None:
-    """Queue ``kind`` for ``user_id``: in the inbox now, delivered by the worker later."""
-    await Row.insert(
-        Row(
-            user=user_id,
-            case_id=case_id,
-            kind=kind,
-            payload=msgspec.json.encode(params).decode(),
-            created_at=at,
-            next_attempt_at=at,
+    """Queue ``kind`` for ``user_id``: in the inbox now, delivered by the worker later.
+
+    Usually inside the caller's transaction (a case's move), so the notice commits with the move.
+    """
+    async with write_transaction(Row):
+        await Row.insert(
+            Row(
+                user=user_id,
+                case_id=case_id,
+                kind=kind,
+                payload=msgspec.json.encode(params).decode(),
+                created_at=at,
+                next_attempt_at=at,
+            )
         )
-    )
 
 
 def params_of(value: Any) -> dict[str, Any]:
@@ -61,18 +67,19 @@ async def inbox(user_id: int, locale: Locale, texts: Texts, cursor: int | None) 
     query = Row.select().where(Row.user == user_id).order_by(Row.id, ascending=False).limit(PAGE_SIZE + 1)
     if cursor is not None:
         query = query.where(Row.id < cursor)
-    rows = await query
-    items = [render(row, locale, texts) for row in rows[:PAGE_SIZE]]
+    page = paginate(await query, PAGE_SIZE, lambda row: render(row, locale, texts))
     unread = await Row.count().where((Row.user == user_id) & Row.read_at.is_null())
-    return NotificationPage(
-        items=items, next_cursor=str(items[-1].id) if len(rows) > PAGE_SIZE else None, unread=unread
-    )
+    return NotificationPage(items=page.items, next_cursor=page.next_cursor, unread=unread)
 
 
 async def mark_read(user_id: int, notification_id: int, at: datetime) -> None:
-    updated = (
-        await Row.update({Row.read_at: at}).where((Row.id == notification_id) & (Row.user == user_id)).returning(Row.id)
-    )
+    """Mark one of the user's notifications read ``at``; someone else's is 404."""
+    async with write_transaction(Row):
+        updated = (
+            await Row.update({Row.read_at: at})
+            .where((Row.id == notification_id) & (Row.user == user_id))
+            .returning(Row.id)
+        )
     if not updated:
         raise NotFound()
 

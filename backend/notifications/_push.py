@@ -74,8 +74,8 @@ def topic_for(case_id: int | None) -> str | None:
     return None if case_id is None else f"case-{case_id}"
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date)."""
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds, or an HTTP date counted from ``now``)."""
     if not value:
         return None
     value = value.strip()
@@ -87,7 +87,7 @@ def parse_retry_after(value: str | None) -> float | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return min(max(0.0, (when - datetime.now(UTC)).total_seconds()), MAX_RETRY_AFTER)
+    return min(max(0.0, (when - now).total_seconds()), MAX_RETRY_AFTER)
 
 
 def decode_key(value: str) -> bytes:
@@ -110,13 +110,13 @@ class PushResult(msgspec.Struct, frozen=True):
     error: str = ""
 
 
-def classify(status: int, retry_after: str | None) -> PushResult:
+def classify(status: int, retry_after: str | None, now: datetime) -> PushResult:
     if 200 <= status < 300:
         return PushResult("ok", status)
     if status in (404, 410):
         return PushResult("gone", status, error=f"push service answered {status}")
     if status == 429 or status >= 500:
-        return PushResult("retry", status, parse_retry_after(retry_after), f"push service answered {status}")
+        return PushResult("retry", status, parse_retry_after(retry_after, now), f"push service answered {status}")
     return PushResult("failed", status, error=f"push service answered {status}")
 
 
@@ -157,9 +157,9 @@ class PushClient:
         )
         return self._webpush._encrypt(data, subscription)  # noqa: SLF001 - the RFC 8291 part of webpush, pinned
 
-    def headers(self, target: Target, ttl: int, urgency: Urgency, topic: str | None) -> dict[str, str]:
+    def headers(self, target: Target, ttl: int, urgency: Urgency, topic: str | None, now: datetime) -> dict[str, str]:
         headers = {
-            "Authorization": self.vapid.authorization(target.endpoint),
+            "Authorization": self.vapid.authorization(target.endpoint, now),
             "Content-Encoding": "aes128gcm",
             "Content-Type": "application/octet-stream",
             "TTL": str(ttl),
@@ -169,7 +169,10 @@ class PushClient:
             headers["Topic"] = topic
         return headers
 
-    async def send(self, target: Target, data: bytes, *, ttl: int, urgency: Urgency, topic: str | None) -> PushResult:
+    async def send(
+        self, target: Target, data: bytes, *, ttl: int, urgency: Urgency, topic: str | None, now: datetime
+    ) -> PushResult:
+        """Encrypt and POST one message; ``now`` (the delivery round's) dates its VAPID token and Retry-After."""
         if len(data) > MAX_PLAINTEXT:
             raise ValueError(f"push payload of {len(data)} bytes; use encode_fitting")
         async with self._slots:
@@ -179,14 +182,14 @@ class PushClient:
                 return PushResult("failed", error=f"cannot encrypt: {exc}"[:200])
             try:
                 async with self._client().post(
-                    target.endpoint, data=body, headers=self.headers(target, ttl, urgency, topic)
+                    target.endpoint, data=body, headers=self.headers(target, ttl, urgency, topic, now)
                 ) as response:
                     # Read the (short) answer so the connection goes back to the pool.
                     await response.read()
                     status, retry_after = response.status, response.headers.get("retry-after")
             except (aiohttp.ClientError, TimeoutError) as exc:
                 return PushResult("retry", error=f"{type(exc).__name__}: {exc}"[:200])
-        return classify(status, retry_after)
+        return classify(status, retry_after, now)
 
     async def aclose(self) -> None:
         if self._session is not None:

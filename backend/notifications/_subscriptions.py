@@ -113,7 +113,8 @@ async def _keep_newest(user_id: int) -> None:
 
 async def unsubscribe(user_id: int, endpoint: str) -> None:
     """Drop the caller's subscription for ``endpoint``; someone else's, or none, is left alone."""
-    await Row.delete().where((Row.endpoint == endpoint.strip()) & (Row.user == user_id))
+    async with write_transaction(Row):
+        await Row.delete().where((Row.endpoint == endpoint.strip()) & (Row.user == user_id))
 
 
 async def for_user(user_id: int) -> list[PushSubscription]:

@@ -7,7 +7,7 @@ browsers subscribed with.
 
 from __future__ import annotations
 
-import time
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -60,15 +60,19 @@ class Vapid:
         self.subject = subject
         self._tokens: dict[str, tuple[float, str]] = {}
 
-    def authorization(self, endpoint: str) -> str:
+    def authorization(self, endpoint: str, now: datetime) -> str:
+        """The header for ``endpoint``'s push service as of ``now``, the delivery round's instant.
+
+        The push service checks ``exp`` against its own clock, so ``now`` must be real
+        time: it is, from the app's ``Clock``; tests move the push service's clock with it.
+        """
         aud = audience(endpoint)
-        now = time.time()
+        stamp = now.timestamp()
         cached = self._tokens.get(aud)
-        if cached is None or now - cached[0] > REUSE_SECONDS:
-            # Real time, not the app's clock: the push service checks ``exp`` against its own.
-            claims = {"aud": aud, "exp": int(now) + TOKEN_SECONDS, "sub": self.subject}
+        if cached is None or not 0 <= stamp - cached[0] <= REUSE_SECONDS:
+            claims = {"aud": aud, "exp": int(stamp) + TOKEN_SECONDS, "sub": self.subject}
             token = jwt.encode(claims, self._key, algorithm="ES256")
-            cached = (now, f"vapid t={token}, k={self.application_server_key}")
+            cached = (stamp, f"vapid t={token}, k={self.application_server_key}")
             self._tokens[aud] = cached
         return cached[1]
 

@@ -19,6 +19,8 @@ class Notification(msgspec.Struct):
 
 
 class NotificationPage(msgspec.Struct):
+    """A ``Page`` of the inbox (built by ``lib.pages.paginate``) with the count of unread notifications."""
+
     items: list[Notification]
     next_cursor: str | None = None
     unread: int = 0

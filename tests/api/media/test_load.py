@@ -13,18 +13,21 @@ from .helpers import upload
 async def test_health_answers_quickly_while_ten_large_photos_are_processed(client, auth, monkeypatch):
     resident = await auth.role("resident")
     photos = [jpeg((4000, 3000), quality=90) for _ in range(2)]  # 12 MP, about 5 MB each
+    loop = asyncio.get_running_loop()
     loop_thread = threading.get_ident()
     worked_on: list[int] = []
+    decoding = asyncio.Event()
     original = images.process
 
     def recording(data: bytes) -> images.Processed:
         worked_on.append(threading.get_ident())
+        loop.call_soon_threadsafe(decoding.set)
         return original(data)
 
     # Which thread decodes each photo says whether the loop is spared, without timing it.
     monkeypatch.setattr(images, "process", recording)
     uploads = [asyncio.create_task(upload(client, resident, photos[i % 2])) for i in range(10)]
-    await asyncio.sleep(0.3)  # the bodies are in and decoding has begun
+    await asyncio.wait_for(decoding.wait(), 30)  # the bodies are in and decoding has begun
     slowest = 0.0
     for _ in range(3):
         asked = time.perf_counter()

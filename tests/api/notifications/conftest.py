@@ -14,8 +14,9 @@ from tests.pushservice import PushService
 
 
 @pytest.fixture
-def push_service() -> Iterator[PushService]:
-    service = PushService().start()
+def push_service(clock) -> Iterator[PushService]:
+    """The push service keeps the test's time, as a real one keeps the server's (VAPID ``exp``, TTLs)."""
+    service = PushService(clock=lambda: clock.now().timestamp()).start()
     yield service
     service.stop()
 

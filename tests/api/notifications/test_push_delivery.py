@@ -1,7 +1,6 @@
 """Web Push delivery to a real push service on 127.0.0.1, decrypted as a browser would."""
 
 import json
-import time
 from datetime import timedelta
 
 import pytest
@@ -47,7 +46,7 @@ async def test_case_event_reaches_each_device_encrypted_in_its_script(client, au
         assert wire.headers["content-encoding"] == "aes128gcm"
         # VAPID: the origin with its port, a day at most, the configured subject.
         assert wire.claims["aud"] == push_service.url and ":" in push_service.url.rsplit("/", 1)[1]
-        assert time.time() < wire.claims["exp"] <= time.time() + 86400
+        assert clock.now().timestamp() < wire.claims["exp"] <= clock.now().timestamp() + 86400
         assert wire.claims["sub"] == "mailto:admin@localhost"
     outbox_row = await row(hans["id"])
     assert (outbox_row["channel"], outbox_row["sent_at"], outbox_row["attempts"]) == ("push", clock.now(), 1)

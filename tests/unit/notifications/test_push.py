@@ -28,6 +28,8 @@ from backend.notifications._vapid import Vapid, audience
 from backend.notifications.structs import PushMessage, Target
 from tests.pushservice import PushService, b64url
 
+#: The delivery round's instant, for code that dates a token or a Retry-After.
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 _KEY = ec.generate_private_key(ec.SECP256R1())
 PEM = _KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
 
@@ -91,12 +93,12 @@ async def test_the_largest_payload_encrypts_to_at_most_4096_bytes(push_client):
 async def test_an_oversized_payload_is_refused_before_sending(push_client):
     _, _, target = _browser()
     with pytest.raises(ValueError, match="encode_fitting"):
-        await push_client.send(target, b"x" * (MAX_PLAINTEXT + 1), ttl=60, urgency="normal", topic=None)
+        await push_client.send(target, b"x" * (MAX_PLAINTEXT + 1), ttl=60, urgency="normal", topic=None, now=NOW)
 
 
 async def test_headers_carry_ttl_urgency_topic_and_vapid(push_client):
     _, _, target = _browser()
-    headers = push_client.headers(target, 600, "high", "case-9")
+    headers = push_client.headers(target, 600, "high", "case-9", NOW)
     assert (headers["TTL"], headers["Urgency"], headers["Topic"], headers["Content-Encoding"]) == (
         "600",
         "high",
@@ -107,7 +109,7 @@ async def test_headers_carry_ttl_urgency_topic_and_vapid(push_client):
         headers["Authorization"].startswith("vapid t=")
         and f"k={push_client.vapid.application_server_key}" in headers["Authorization"]
     )
-    assert "Topic" not in push_client.headers(target, 0, "normal", None)
+    assert "Topic" not in push_client.headers(target, 0, "normal", None, NOW)
 
 
 def test_webpush_get_alone_would_keep_a_ttl_and_escape_chinese():
@@ -144,11 +146,11 @@ def test_topics_are_short_url_safe_base64(case_id):
 
 
 def test_retry_after_in_seconds_or_as_a_date():
-    assert parse_retry_after("120") == 120
-    assert parse_retry_after(None) is None and parse_retry_after("soon") is None
-    later = datetime.now(UTC) + timedelta(minutes=5)
-    assert 290 <= parse_retry_after(format_datetime(later, usegmt=True)) <= 300
-    assert parse_retry_after("99999999") == 86400
+    assert parse_retry_after("120", NOW) == 120
+    assert parse_retry_after(None, NOW) is None and parse_retry_after("soon", NOW) is None
+    later = NOW + timedelta(minutes=5)
+    assert 290 <= parse_retry_after(format_datetime(later, usegmt=True), NOW) <= 300
+    assert parse_retry_after("99999999", NOW) == 86400
 
 
 @pytest.mark.parametrize(
@@ -167,7 +169,7 @@ def test_retry_after_in_seconds_or_as_a_date():
     ],
 )
 def test_push_service_answers_are_classified(status, outcome):
-    assert classify(status, None).outcome == outcome
+    assert classify(status, None, NOW).outcome == outcome
 
 
 def test_backoff_doubles_up_to_an_hour():
@@ -197,6 +199,7 @@ async def test_sends_reuse_connections_and_never_exceed_the_concurrency():
                 ttl=60,
                 urgency="normal",
                 topic=None,
+                now=datetime.now(UTC),  # the push service here keeps real time
             )
             for round_ in range(4)
             for n, device in enumerate(devices)
