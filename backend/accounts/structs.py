@@ -1,10 +1,10 @@
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
 from backend.lib.auth import Role
-from backend.lib.pages import Page
+from backend.lib.pages import Page, page_name
 
 Flag = Literal["elderly", "disabled", "lives_alone"]
 FLAGS: tuple[Flag, ...] = ("elderly", "disabled", "lives_alone")
@@ -100,7 +100,7 @@ class UserUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     active: bool | msgspec.UnsetType = msgspec.UNSET
 
 
-UserPage = Page[User]
+UserPage = Annotated[Page[User], page_name("UserPage")]
 
 
 class Assignee(msgspec.Struct):
@@ -160,7 +160,7 @@ class Link(msgspec.Struct):
     identity_check: str | None
 
 
-LinkPage = Page[Link]
+LinkPage = Annotated[Page[Link], page_name("LinkPage")]
 
 
 class ResidentCard(msgspec.Struct):
@@ -172,4 +172,4 @@ class ResidentCard(msgspec.Struct):
     flags: list[Flag]
 
 
-ResidentPage = Page[ResidentCard]
+ResidentPage = Annotated[Page[ResidentCard], page_name("ResidentPage")]

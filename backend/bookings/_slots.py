@@ -19,6 +19,7 @@ from backend.cases import service as cases
 from backend.lib.auth import CurrentUser, Scope
 from backend.lib.db import is_unique_violation, write_transaction
 from backend.lib.errors import AppError, Conflict, Invalid, NotFound
+from backend.lib.pages import Page
 from backend.notifications import service as notifications
 
 #: How far ahead the weekly pattern is turned into slots.
@@ -227,7 +228,7 @@ async def free_slots(actor: CurrentUser, grid: str | None, kind: str | None, sta
         query = query.where(SlotRow.grid_code.like(f"{grid}%"))
     if kind is not None:
         query = query.where(SlotRow.kind == kind)
-    return SlotPage(items=[view(record(row)) for row in await query])
+    return Page(items=[view(record(row)) for row in await query])
 
 
 async def my_slots(actor: CurrentUser, start: date, end: date) -> SlotPage:
@@ -239,7 +240,7 @@ async def my_slots(actor: CurrentUser, start: date, end: date) -> SlotPage:
         .order_by(SlotRow.half_day)
         .limit(200)
     )
-    return SlotPage(items=[view(record(row)) for row in rows])
+    return Page(items=[view(record(row)) for row in rows])
 
 
 async def set_pattern(actor: CurrentUser, data: Pattern, today: date) -> Pattern:

@@ -40,7 +40,7 @@ from backend.lib.auth import CurrentUser
 from backend.lib.db import json_list, write_transaction
 from backend.lib.errors import AppError, Conflict, Invalid, NotFound
 from backend.lib.i18n import to_script
-from backend.lib.pages import paginate
+from backend.lib.pages import Page, paginate
 from backend.lib.privacy import redact_id_numbers
 from backend.media import service as media
 from backend.notifications import service as notifications
@@ -373,7 +373,7 @@ async def confirm_handover(actor: CurrentUser, case_id: int, handover_id: int, n
 async def handovers_of_case(actor: CurrentUser, case_id: int, ctx: Context) -> HandoverPage:
     await cases.record_for(actor, case_id)  # 404 outside the actor's scope
     rows = await HandoverRow.select(*_HANDOVER_COLUMNS).where(HandoverRow.case_id == case_id).order_by(HandoverRow.id)
-    return HandoverPage(items=[_handover_view(r, actor.locale, ctx) for r in rows])
+    return Page(items=[_handover_view(r, actor.locale, ctx) for r in rows])
 
 
 async def unconfirmed_handovers(actor: CurrentUser, now: datetime, ctx: Context) -> HandoverPage:
@@ -388,4 +388,4 @@ async def unconfirmed_handovers(actor: CurrentUser, now: datetime, ctx: Context)
         .order_by(HandoverRow.recorded_at)
         .limit(200)
     )
-    return HandoverPage(items=[_handover_view(r, actor.locale, ctx) for r in rows])
+    return Page(items=[_handover_view(r, actor.locale, ctx) for r in rows])

@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from backend.lib.pages import Page
+from backend.lib.pages import Page, page_name
 from backend.lib.structs import Id
 
 HalfDay = Literal["am", "pm"]
@@ -45,7 +45,7 @@ class Slot(msgspec.Struct, kw_only=True):
     status: str
 
 
-SlotPage = Page[Slot]
+SlotPage = Annotated[Page[Slot], page_name("SlotPage")]
 
 
 class PatternItem(msgspec.Struct, forbid_unknown_fields=True):
@@ -88,7 +88,7 @@ class Booking(msgspec.Struct, kw_only=True):
     checked_out_at: datetime | None
 
 
-BookingPage = Page[Booking]
+BookingPage = Annotated[Page[Booking], page_name("BookingPage")]
 
 
 #: A visit's two steps, each once and in order: (from, to) booking status.
@@ -127,4 +127,4 @@ class Handover(msgspec.Struct, kw_only=True):
     confirmed_at: datetime | None
 
 
-HandoverPage = Page[Handover]
+HandoverPage = Annotated[Page[Handover], page_name("HandoverPage")]

@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from backend.lib.pages import Page
+from backend.lib.pages import Page, page_name
 from backend.lib.structs import Id
 from backend.media.structs import MediaIds, Photo
 
@@ -155,7 +155,7 @@ class StepPage(msgspec.Struct):
     items: list[Step]
 
 
-CasePage = Page[CaseSummary]
+CasePage = Annotated[Page[CaseSummary], page_name("CasePage")]
 
 
 class CaseSummaryRecord(msgspec.Struct, kw_only=True):

@@ -27,6 +27,7 @@ from backend.lib.auth import CODE_LENGTH, CurrentUser, require_roles
 from backend.lib.clock import Clock
 from backend.lib.errors import AppError, request_locale
 from backend.lib.i18n import Texts
+from backend.lib.pages import Page
 
 staff_only = [require_roles("staff", "admin")]
 
@@ -82,11 +83,11 @@ class ServiceController(Controller):
             channel=channel,
             township=_reader_township(request, township),
         )
-        return ServicePage(items=items)
+        return Page(items=items)
 
     @get("/manage", operation_id="ListServiceRecords", guards=staff_only)
     async def list_records(self, request: Request[CurrentUser, str, object]) -> RecordPage:
-        return RecordPage(items=await manage.records(request.user))
+        return Page(items=await manage.records(request.user))
 
     @get("/export", operation_id="ExportServices", guards=staff_only, operation_class=SpreadsheetOperation)
     async def export(

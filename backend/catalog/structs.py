@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from backend.lib.pages import Page
+from backend.lib.pages import Page, page_name
 
 Category = Literal[
     "education",
@@ -58,7 +58,7 @@ class Service(msgspec.Struct):
 
 
 #: The whole matching catalog in one page (``next_cursor`` is always None).
-ServicePage = Page[Service]
+ServicePage = Annotated[Page[Service], page_name("ServicePage")]
 
 
 class ServiceTerms(msgspec.Struct, frozen=True, kw_only=True):
@@ -142,7 +142,7 @@ class ServiceRecord(msgspec.Struct, kw_only=True):
 
 
 #: Every entry the actor may edit, in one page (``next_cursor`` is always None).
-RecordPage = Page[ServiceRecord]
+RecordPage = Annotated[Page[ServiceRecord], page_name("RecordPage")]
 
 
 class ImportRow(msgspec.Struct):

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import msgspec
+from litestar.params import KwargDefinition
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,3 +42,13 @@ def paginate(
     items = [convert(row) for row in rows[:limit]]
     more = len(rows) > limit
     return Page(items=items, next_cursor=str(cursor_of(items[-1])) if more and items else None)
+
+
+def page_name(name: str) -> KwargDefinition:
+    """The schema name a page type has in the OpenAPI document.
+
+    >>> CasePage = Annotated[Page[CaseSummary], page_name("CasePage")]
+
+    Without it the schema would call the page ``Page_backend.cases.structs.CaseSummary_``.
+    """
+    return KwargDefinition(schema_component_key=name)

@@ -3,7 +3,7 @@ from typing import Annotated
 
 import msgspec
 
-from backend.lib.pages import Page
+from backend.lib.pages import Page, page_name
 
 
 class NoticeRegion(msgspec.Struct):
@@ -20,7 +20,7 @@ class Notice(msgspec.Struct):
     published_at: datetime
 
 
-NoticePage = Page[Notice]
+NoticePage = Annotated[Page[Notice], page_name("NoticePage")]
 
 
 class NoticeCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -23,7 +23,7 @@ from backend.lib.auth import CurrentUser
 from backend.lib.db import is_unique_violation, json_list, write_transaction
 from backend.lib.errors import Conflict, Invalid, NotFound
 from backend.lib.i18n import to_script
-from backend.lib.pages import paginate
+from backend.lib.pages import Page, paginate
 from backend.lib.privacy import redact_id_numbers
 from backend.notifications import service as notifications
 from backend.ratings._stats import stats_follow_ups_sql, stats_rating_columns
@@ -235,7 +235,7 @@ async def follow_ups(
     if cursor is not None:
         query = query.where(FollowUp.id < cursor)
     rows = paginate(await query, PAGE_SIZE, lambda row: row, cursor_of=lambda row: row["id"])
-    return FollowUpPage(
+    return Page(
         items=[await _follow_up_view(row, actor.locale, ctx, now) for row in rows.items], next_cursor=rows.next_cursor
     )
 

@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from backend.lib.pages import Page
+from backend.lib.pages import Page, page_name
 
 Tag = Literal[
     "efficient",
@@ -75,7 +75,7 @@ class CaseRatings(msgspec.Struct):
     can_rate: bool
 
 
-FollowUpPage = Page[FollowUpView]
+FollowUpPage = Annotated[Page[FollowUpView], page_name("FollowUpPage")]
 
 
 class StepCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -119,7 +119,7 @@ class FlagView(msgspec.Struct, kw_only=True):
     decision_note: str = ""
 
 
-FlagPage = Page[FlagView]
+FlagPage = Annotated[Page[FlagView], page_name("FlagPage")]
 
 
 class TagLabel(msgspec.Struct):

@@ -8,6 +8,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from backend.lib.auth import CurrentUser, require_roles
 from backend.lib.clock import Clock
 from backend.lib.errors import NotFound, request_locale
+from backend.lib.pages import Page
 from backend.regions import _manage as manage
 from backend.regions import service
 from backend.regions.structs import RegionCreate, RegionPage, RegionRecord, RegionRecordPage, RegionUpdate
@@ -28,7 +29,7 @@ class RegionController(Controller):
         locale = request_locale(request)
         if parent is not None and await service.get(parent, locale) is None:
             raise NotFound()
-        return RegionPage(items=await service.list_children(parent, locale))
+        return Page(items=await service.list_children(parent, locale))
 
     @get(
         "/manage",
@@ -39,7 +40,7 @@ class RegionController(Controller):
     async def list_records(
         self, request: Request[CurrentUser, str, object], parent: Annotated[str, QueryParameter(max_length=15)]
     ) -> RegionRecordPage:
-        return RegionRecordPage(items=await manage.records(request.user, parent))
+        return Page(items=await manage.records(request.user, parent))
 
     @post(operation_id="CreateRegion", guards=admin_only, status_code=HTTP_201_CREATED)
     async def create_region(

@@ -2,7 +2,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from backend.lib.pages import Page
+from backend.lib.pages import Page, page_name
 
 Level = Literal["county", "township", "village", "grid"]
 
@@ -15,7 +15,7 @@ class Region(msgspec.Struct):
 
 
 #: Every child of one region: one page, never a next one.
-RegionPage = Page[Region]
+RegionPage = Annotated[Page[Region], page_name("RegionPage")]
 
 
 class RegionSeed(msgspec.Struct, forbid_unknown_fields=True):
@@ -39,7 +39,7 @@ class RegionRecord(msgspec.Struct):
     name_hant: str
 
 
-RegionRecordPage = Page[RegionRecord]
+RegionRecordPage = Annotated[Page[RegionRecord], page_name("RegionRecordPage")]
 
 
 class RegionCreate(msgspec.Struct, forbid_unknown_fields=True):
