@@ -70,7 +70,7 @@ class _Pool:
         connection._thread.daemon = True  # noqa: SLF001 - set before the thread starts (on await)
         await connection
         self.opened.append(connection)
-        connection.row_factory = dict_factory  # type: ignore[assignment]
+        connection.row_factory = dict_factory  # type: ignore[assignment]  # aiosqlite says a class; sqlite3 takes any callable
         timeout_ms = int(float(self.engine.connection_kwargs.get("timeout", 5.0)) * 1000)
         await connection.execute("PRAGMA foreign_keys = ON")
         await connection.execute(f"PRAGMA busy_timeout = {timeout_ms}")
