@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None, sms: SmsSender | None = None, c
         before_request=check_url_and_headers,
         request_max_body_size=settings.max_body_bytes,
         middleware=_middleware(services),
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type] - each handler takes its own exception type
+        exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers(settings.trust_forwarded_for)],
         dependencies=_dependencies(services),
         state=State({"i18n": services.texts, "settings": settings}),

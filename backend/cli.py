@@ -7,16 +7,16 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import click
 import msgspec
 
 from backend import jobs
 from backend.accounts import service as accounts
-from backend.accounts.structs import FLAGS, UserCreate
+from backend.accounts.structs import FLAGS, Flag, UserCreate
 from backend.catalog import service as catalog_service
-from backend.lib.auth import ROLES, CurrentUser, issue_token
+from backend.lib.auth import ROLES, CurrentUser, Role, issue_token
 from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import DatabaseUnavailable, close_engine, migrate, open_engine
@@ -198,14 +198,15 @@ def users() -> None:
 @click.option("--region", "region_code", default=None, help="Home region code.")
 @click.option("--name", default="")
 @click.option("--flags", default="", help="Comma-separated: elderly,disabled,lives_alone")
-def users_add(phone: str, role: str, region_code: str | None, name: str, flags: str) -> None:
+def users_add(phone: str, role: Role, region_code: str | None, name: str, flags: str) -> None:
     """Create a user."""
     ctx = _load()
     flag_list = [flag.strip() for flag in flags.split(",") if flag.strip()]
     for flag in flag_list:
         if flag not in FLAGS:
             raise click.ClickException(ctx.texts.t("zh-Hans", "cli.bad_flag", flag=flag))
-    data = UserCreate(phone=phone, role=role, region=region_code, name=name, flags=flag_list)  # type: ignore[arg-type]
+    # Each flag was checked against FLAGS above (and the role by click.Choice).
+    data = UserCreate(phone=phone, role=role, region=region_code, name=name, flags=cast("list[Flag]", flag_list))
 
     async def work():
         return await accounts.create_user(data, FieldCipher(ctx.settings.secret_key))

@@ -109,7 +109,7 @@ async def _every(interval: float, timers: Sequence[Job], clock_now: Callable[[],
         for timer in timers:
             try:
                 await timer.run(clock_now())
-            except Exception:  # noqa: BLE001 - the next round retries; the database may be restarting
+            except Exception:  # logged; the next round retries: the database may be restarting
                 log.exception("timer %s failed", timer.name)
         await asyncio.sleep(interval)
 

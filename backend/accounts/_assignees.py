@@ -44,7 +44,7 @@ async def list_assignees(actor: CurrentUser, region: str | None) -> AssigneePage
             UserRow.region.name_hant,
         )
         .where(
-            actor.scope.region_filter(UserRow.region.code) & UserRow.role.is_in(list(ROLES)) & (UserRow.active == True)  # noqa: E712
+            actor.scope.region_filter(UserRow.region.code) & UserRow.role.is_in(list(ROLES)) & UserRow.active.eq(True)
         )
         .order_by(UserRow.id)
         .limit(LIMIT)

@@ -36,7 +36,7 @@ _COLUMNS = (
     FamilyLink.relative.id,
     FamilyLink.relative.name,
     FamilyLink.relative.phone,
-    FamilyLink.relative.region.code,
+    FamilyLink.relative._.region.code,
 )
 
 
@@ -115,7 +115,7 @@ async def request(actor: CurrentUser, data: LinkCreate, now: datetime) -> Link:
 def _visible(actor: CurrentUser) -> Any:
     mine = (FamilyLink.requester == actor.id) | (FamilyLink.relative == actor.id)
     if actor.role == "grid_worker" and actor.scope.prefix:
-        return mine | FamilyLink.relative.region.code.like(f"{actor.scope.prefix}%")
+        return mine | FamilyLink.relative._.region.code.like(f"{actor.scope.prefix}%")
     return mine
 
 

@@ -24,13 +24,7 @@ MAX_PAGE = 200
 
 async def find_residents(actor: CurrentUser, query: str, cursor: int | None, limit: int) -> ResidentPage:
     """Active residents inside ``actor``'s scope, by id, matching ``query`` if given."""
-    clause = (
-        (UserRow.role == "resident")
-        & (UserRow.active == True)
-        & actor.scope.region_filter(  # noqa: E712
-            UserRow.region.code
-        )
-    )
+    clause = (UserRow.role == "resident") & UserRow.active.eq(True) & actor.scope.region_filter(UserRow.region.code)
     matching = user_search(query, phone_tail=True)
     if matching is not None:
         clause &= matching

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+from piccolo.columns import Column
+from piccolo.custom_types import Combinable
 
 from backend.accounts.structs import FLAGS, Contact, Flag, MeUpdate, RegionRef, User, UserCreate, UserRef
 from backend.accounts.tables import User as UserRow
@@ -68,7 +70,7 @@ def user_search(query: str, *, phone_tail: bool = False) -> Any | None:
         return UserRow.phone.like(f"%{digits}" if phone_tail else f"%{digits}%")
     if not text:
         return UserRow.id < 0
-    clause = None
+    clause: Combinable | None = None
     for variant in {text, to_script(text, "zh-Hans"), to_script(text, "zh-Hant")}:
         part = UserRow.name.like(f"%{variant}%")
         clause = part if clause is None else clause | part
@@ -125,7 +127,7 @@ async def contacts(user_ids: list[int]) -> dict[int, Contact]:
     if not user_ids:
         return {}
     rows = await UserRow.select(UserRow.id, UserRow.phone, UserRow.locale).where(
-        UserRow.id.is_in(list(user_ids)) & (UserRow.active == True)  # noqa: E712
+        UserRow.id.is_in(list(user_ids)) & UserRow.active.eq(True)
     )
     return {row["id"]: Contact(id=row["id"], phone=row["phone"], locale=row["locale"]) for row in rows}
 
@@ -141,7 +143,7 @@ async def find_by_phone(phone: str) -> UserRef | None:
 
 
 async def update_me(user: CurrentUser, patch: MeUpdate) -> User:
-    values = {
+    values: dict[Column | str, Any] = {
         UserRow._meta.get_column_by_name(name): value
         for name, value in msgspec.structs.asdict(patch).items()
         if value is not msgspec.UNSET

@@ -30,7 +30,7 @@ from backend.accounts.structs import (
     UserPage,
     UserUpdate,
 )
-from backend.lib.auth import CurrentUser, Role, client_ip, require_roles, require_user
+from backend.lib.auth import Role, UserRequest, client_ip, require_roles, require_user
 from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
 from backend.lib.errors import request_locale
@@ -76,11 +76,11 @@ class MeController(Controller):
     guards = [require_user]
 
     @get(operation_id="GetMe")
-    async def get_me(self, request: Request[CurrentUser, str, object]) -> User:
+    async def get_me(self, request: UserRequest) -> User:
         return await service.get_user(request.user.id, request.user.locale)
 
     @patch(operation_id="UpdateMe")
-    async def update_me(self, request: Request[CurrentUser, str, object], data: JSONBody[MeUpdate]) -> User:
+    async def update_me(self, request: UserRequest, data: JSONBody[MeUpdate]) -> User:
         return await service.update_me(request.user, data)
 
 
@@ -92,7 +92,7 @@ class UserController(Controller):
     @get(operation_id="ListUsers")
     async def list_users(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         cursor: Annotated[int | None, QueryParameter(ge=0, le=MAX_ID)] = None,
         role: Annotated[Role | None, QueryParameter()] = None,
         q: Annotated[str | None, QueryParameter(max_length=50)] = None,
@@ -102,7 +102,7 @@ class UserController(Controller):
     @get("/assignees", operation_id="ListAssignees", summary="Grid workers and staff a case may be dispatched to")
     async def list_assignees(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         region: Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$")] = None,
     ) -> AssigneePage:
         return await assignees.list_assignees(request.user, region)
@@ -114,7 +114,7 @@ class UserController(Controller):
     @post(operation_id="CreateUser")
     async def create_user(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         data: JSONBody[UserCreate],
         cipher: NamedDependency[FieldCipher],
         clock: NamedDependency[Clock],
@@ -124,7 +124,7 @@ class UserController(Controller):
     @patch("/{user_id:int}", operation_id="UpdateUser")
     async def update_user(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         user_id: FromPath[int],
         data: JSONBody[UserUpdate],
         clock: NamedDependency[Clock],
@@ -143,13 +143,13 @@ class FamilyLinkController(Controller):
     guards = [require_roles("resident", "grid_worker")]
 
     @get(operation_id="ListFamilyLinks")
-    async def list_links(self, request: Request[CurrentUser, str, object]) -> LinkPage:
+    async def list_links(self, request: UserRequest) -> LinkPage:
         return await family.list_links(request.user)
 
     @post(operation_id="RequestFamilyLink")
     async def request_link(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         data: JSONBody[LinkCreate],
         clock: NamedDependency[Clock],
     ) -> Link:
@@ -158,7 +158,7 @@ class FamilyLinkController(Controller):
     @post("/{link_id:int}/confirm", operation_id="ConfirmFamilyLink", status_code=HTTP_200_OK)
     async def confirm(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         link_id: FromPath[int],
         data: JSONBody[LinkConfirm],
         clock: NamedDependency[Clock],
@@ -166,9 +166,7 @@ class FamilyLinkController(Controller):
         return await family.confirm(request.user, link_id, data, clock.now())
 
     @delete("/{link_id:int}", operation_id="RevokeFamilyLink", status_code=HTTP_204_NO_CONTENT)
-    async def revoke(
-        self, request: Request[CurrentUser, str, object], link_id: FromPath[int], clock: NamedDependency[Clock]
-    ) -> None:
+    async def revoke(self, request: UserRequest, link_id: FromPath[int], clock: NamedDependency[Clock]) -> None:
         """Either party ends the link; anyone else gets 404."""
         await family.revoke(request.user, link_id, clock.now())
 
@@ -181,7 +179,7 @@ class ResidentController(Controller):
     @get(operation_id="FindResidents", summary="Residents of one's grids, by phone, last digits or name")
     async def find(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         q: Annotated[str, QueryParameter(max_length=50)] = "",
         cursor: Annotated[int | None, QueryParameter(ge=0, le=MAX_ID)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=residents.MAX_PAGE)] = 50,

@@ -4,6 +4,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     LazyTableReference,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -12,6 +13,7 @@ from piccolo.table import Table
 
 
 class User(Table, tablename="app_user"):
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     phone = Varchar(length=20, unique=True, index=True)
     name = Varchar(length=50, default="")
     #: resident | grid_worker | staff | admin
@@ -37,6 +39,7 @@ class User(Table, tablename="app_user"):
 
 
 class OtpCode(Table):
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     phone = Varchar(length=20, index=True)
     #: Keyed hash of the code; the code itself is only in the SMS.
     code_hash = Varchar(length=64)
@@ -48,6 +51,7 @@ class OtpCode(Table):
 class AuthAttempt(Table):
     """Sends and failed checks of one-time codes, counted per phone and per IP."""
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     #: send | fail
     kind = Varchar(length=8)
     phone = Varchar(length=20, index=True)
@@ -58,6 +62,7 @@ class AuthAttempt(Table):
 class Audit(Table):
     """Who did what to which object, when; includes reads of id numbers."""
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     actor = Integer(null=True, default=None, help_text="User id; null for the system.")
     action = Varchar(length=64)
     object_type = Varchar(length=32)
@@ -73,6 +78,7 @@ class FamilyLink(Table):
     relationship and identity were checked.
     """
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     requester = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), index=True)
     relative = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), index=True)
     relation = Varchar(length=20)

@@ -1,4 +1,15 @@
-from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, LazyTableReference, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    LazyTableReference,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.table import Table
 
 _USER = LazyTableReference("User", module_path="backend.accounts.tables")
@@ -8,6 +19,7 @@ _CASE = LazyTableReference("Case", module_path="backend.cases.tables")
 class Slot(Table):
     """A grid worker's capacity for one half-day and one kind of service."""
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     worker = ForeignKey(_USER, index=True)
     grid_code = Varchar(length=15, index=True)
     day = Date(index=True)
@@ -28,6 +40,7 @@ class Slot(Table):
 class WeeklyPattern(Table):
     """What a worker usually offers: e.g. Tuesday afternoons, 3 home visits."""
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     worker = ForeignKey(_USER, index=True)
     #: 0 = Monday … 6 = Sunday
     weekday = Integer()
@@ -37,12 +50,14 @@ class WeeklyPattern(Table):
 
 
 class WorkerProfile(Table):
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     worker = ForeignKey(_USER, unique=True)
     #: AB岗: who takes over this worker's bookings during leave.
     backup = ForeignKey(_USER, null=True, default=None)
 
 
 class Booking(Table):
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     slot = ForeignKey(LazyTableReference("Slot", module_path="backend.bookings.tables"), index=True)
     case_id = ForeignKey(_CASE, index=True)
     resident = ForeignKey(_USER, index=True)
@@ -62,6 +77,7 @@ class Booking(Table):
 class EligibilityOverride(Table):
     """Staff let a resident without the usual flags book door-to-door service."""
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     resident = ForeignKey(_USER, index=True)
     granted_by = ForeignKey(_USER)
     reason = Text()
@@ -72,6 +88,7 @@ class EligibilityOverride(Table):
 class Handover(Table):
     """One handing over of documents between a resident and a worker (代办台账)."""
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     case_id = ForeignKey(_CASE, index=True)
     #: [{"name": "户口簿", "count": 1}, …]
     items = JSON(default="[]")

@@ -6,6 +6,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     LazyTableReference,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -17,6 +18,7 @@ _REGION = LazyTableReference("Region", module_path="backend.regions.tables")
 
 
 class Case(Table, tablename="app_case"):
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     #: BM-YYYY-MM-NNNNNN, what people read out on the phone.
     receipt_no = Varchar(length=20, unique=True, index=True)
     #: request | complaint | suggestion | visit | proxy
@@ -64,6 +66,7 @@ class Case(Table, tablename="app_case"):
 class CaseEvent(Table):
     """Append-only timeline: never updated or deleted."""
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     case = ForeignKey(
         LazyTableReference("Case", module_path="backend.cases.tables"), index=True, db_column_name="case_id"
     )
@@ -80,6 +83,7 @@ class CaseEvent(Table):
 class ReceiptCounter(Table):
     """The last receipt number used in a month ("2026-11")."""
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     month = Varchar(length=7, unique=True)
     value = Integer(default=0)
 
@@ -87,6 +91,7 @@ class ReceiptCounter(Table):
 class Holiday(Table):
     """Working-day overrides: they win over the national calendar."""
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     day = Date(unique=True, index=True)
     is_workday = Boolean()
     note = Varchar(length=100, default="")

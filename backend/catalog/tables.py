@@ -1,4 +1,4 @@
-from piccolo.columns import JSON, Boolean, ForeignKey, Integer, LazyTableReference, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, LazyTableReference, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -9,6 +9,7 @@ class Service(Table):
     and are stored, so staff can correct them.
     """
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     #: Stable, unique, never reused (e.g. AST-001); cases refer to it.
     code = Varchar(length=16, unique=True, index=True)
     category = Varchar(length=32, index=True)

@@ -13,6 +13,7 @@ import functools
 import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import TypeVar, cast
 
 import msgspec
 from litestar import Response
@@ -23,6 +24,7 @@ from backend.lib.errors import AppError
 
 MAX_KEY_LENGTH = 100
 Create = Callable[[], Awaitable[tuple[int, bytes]]]
+_Answer = TypeVar("_Answer", bound=msgspec.Struct)
 
 
 class _Replay(Exception):
@@ -127,10 +129,10 @@ async def respond_once(
     key: str | None,
     request_hash: str,
     status: int,
-    produce: Callable[[], Awaitable[msgspec.Struct]],
+    produce: Callable[[], Awaitable[_Answer]],
     *,
     now: datetime,
-) -> Response[bytes]:
+) -> Response[_Answer]:
     """Run ``produce`` once per (user, kind, key) and answer with the stored bytes.
 
     >>> return await respond_once(actor.id, "case", key, body_hash(data), 201, lambda: create(...), now=now)
@@ -140,5 +142,7 @@ async def respond_once(
         return status, msgspec.json.encode(await produce())
 
     code, body = await run_once(user_id, kind, key, request_hash, create, now=now)
-    # The bytes of the first answer, so a retry gets exactly what the first call got.
-    return Response(body, status_code=code, media_type="application/json")
+    # The bytes of the first answer, so a retry gets exactly what the first call got. They
+    # are the answer, encoded: typed as it, so the handler's ``Response[Case]`` (what the
+    # OpenAPI document shows) is checked against what ``produce`` makes.
+    return cast("Response[_Answer]", Response(body, status_code=code, media_type="application/json"))

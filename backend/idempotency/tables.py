@@ -1,10 +1,11 @@
-from piccolo.columns import Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
 class IdempotentRequest(Table):
     """The first answer to a create request, kept to answer its retries."""
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     #: "<user id>:<what is created>:<Idempotency-Key>", unique.
     ident = Varchar(length=200, unique=True, index=True)
     user_id = Integer(index=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 import jwt
 import msgspec
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
@@ -103,6 +104,10 @@ def issue_token(user_id: int, secret: str, ttl_days: int, *, now: datetime) -> s
     return jwt.encode(claims, secret, algorithm=_ALGORITHM)
 
 
+#: The ``request`` a handler behind ``require_user`` (or a role guard) receives: the
+#: signed-in user, the bearer token it came with, and the app's state.
+UserRequest: TypeAlias = Request[CurrentUser, str, State]
+
 UserLoader = Callable[[int], Awaitable[CurrentUser | None]]
 
 
@@ -150,7 +155,7 @@ class VerifiedTokens:
 
 
 class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
-    def __init__(self, app: ASGIApp, *, tokens: VerifiedTokens, load_user: UserLoader, **kwargs) -> None:
+    def __init__(self, app: ASGIApp, *, tokens: VerifiedTokens, load_user: UserLoader, **kwargs: Any) -> None:
         super().__init__(app, **kwargs)
         # One cache for the app: Litestar builds a middleware instance per route.
         self.tokens = tokens

@@ -20,11 +20,12 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from litestar import Request
+from litestar.enums import ScopeType
 from litestar.status_codes import (
     HTTP_408_REQUEST_TIMEOUT,
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
 )
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
 
 from backend.lib.errors import AppError, Invalid, NotFound
 from backend.lib.structs import MAX_ID
@@ -95,14 +96,14 @@ class BodyDeadlineMiddleware:
         self.seconds = seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         loop = asyncio.get_running_loop()
         deadline: float | None = None
         body_done = False
 
-        async def timed_receive() -> Message:
+        async def timed_receive() -> ReceiveMessage:
             nonlocal deadline, body_done
             if body_done:
                 return await receive()

@@ -9,7 +9,7 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import msgspec
@@ -20,6 +20,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
+from piccolo.table import Table
 
 from backend.lib.sqlite import PooledSQLiteEngine
 
@@ -107,7 +108,7 @@ def json_list(value: Any) -> list[Any]:
     return msgspec.json.decode(value) if isinstance(value, str) else list(value)
 
 
-def all_tables() -> list[type]:
+def all_tables() -> list[type[Table]]:
     """Every table of every app in the registry (``PICCOLO_CONF``), and Piccolo's migration table."""
     os.environ.setdefault("PICCOLO_CONF", "backend.piccolo_conf")
     registry = Finder().get_app_registry()
@@ -139,7 +140,7 @@ async def open_engine(url: str, pool_max: int = 10) -> Engine:
         elif isinstance(engine, PostgresEngine):
             await engine.start_connection_pool(min_size=1, max_size=pool_max, timeout=10)
         await engine.run_ddl("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any driver error means "cannot start"
+    except Exception as exc:
         await close_engine(engine)
         raise DatabaseUnavailable(f"{type(exc).__name__}: {exc}") from exc
     return engine
@@ -167,7 +168,7 @@ async def migrate(verbose: bool = False) -> None:
         raise DatabaseUnavailable(f"migration failed: {result.message}\n{out.getvalue()}")
 
 
-def write_transaction(table: type | None = None) -> Any:
+def write_transaction(table: type[Table] | None = None) -> Any:
     """The transaction every write function opens: ``async with write_transaction():``.
 
     On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a deferred
@@ -184,6 +185,20 @@ def write_transaction(table: type | None = None) -> Any:
     if isinstance(engine, SQLiteEngine):
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()
+
+
+_Row = TypeVar("_Row")
+
+
+def existing(row: _Row | None) -> _Row:
+    """``row``, read with ``.first()`` where it cannot be missing: this transaction wrote it,
+    or read it a moment ago. Says so to the type checker, and fails loudly if it is missing.
+
+    >>> record = existing(await Row.select(*COLUMNS).where(Row.id == row.id).first())
+    """
+    if row is None:
+        raise LookupError("a row written or read just before is missing")
+    return row
 
 
 def is_unique_violation(exc: BaseException) -> bool:

@@ -36,6 +36,7 @@ from litestar.status_codes import (
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
+from litestar.types import ExceptionHandlersMap
 
 from backend.lib.i18n import Locale, Texts, negotiate
 
@@ -238,11 +239,12 @@ def database_unavailable(exc: BaseException) -> bool:
         asyncpg.InterfaceError,
         asyncpg.exceptions.OperatorInterventionError,
     )
+    cause: BaseException | None = exc
     seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, transient):
+    while cause is not None and seen < 10:
+        if isinstance(cause, transient):
             return True
-        exc = exc.__cause__ or exc.__context__
+        cause = cause.__cause__ or cause.__context__
         seen += 1
     return False
 
@@ -260,7 +262,7 @@ def handle_unexpected(request: Request, exc: Exception) -> Response:
     return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR, "internal")
 
 
-EXCEPTION_HANDLERS = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     AppError: handle_app_error,
     ValidationException: handle_validation,
     HTTPException: handle_http,

@@ -30,7 +30,8 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from types import TracebackType
+from typing import Any, cast
 
 import aiosqlite
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
@@ -69,7 +70,7 @@ class _Pool:
         connection._thread.daemon = True  # noqa: SLF001 - set before the thread starts (on await)
         await connection
         self.opened.append(connection)
-        connection.row_factory = dict_factory  # type: ignore[assignment]
+        connection.row_factory = dict_factory  # type: ignore[assignment]  # aiosqlite says a class; sqlite3 takes any callable
         timeout_ms = int(float(self.engine.connection_kwargs.get("timeout", 5.0)) * 1000)
         await connection.execute("PRAGMA foreign_keys = ON")
         await connection.execute(f"PRAGMA busy_timeout = {timeout_ms}")
@@ -122,10 +123,10 @@ class PooledTransaction(SQLiteTransaction):
 
     __slots__ = ("_hold",)
 
-    async def __aenter__(self) -> PooledTransaction:
+    async def __aenter__(self) -> SQLiteTransaction:
         if self._parent is not None:
             return self._parent
-        engine: PooledSQLiteEngine = self.engine  # type: ignore[assignment]
+        engine = cast(PooledSQLiteEngine, self.engine)  # only PooledSQLiteEngine.transaction makes one
         self._hold = (await engine.pool()).writer_connection()
         self.connection = await self._hold.__aenter__()
         try:
@@ -136,7 +137,12 @@ class PooledTransaction(SQLiteTransaction):
         self.context = self.engine.current_transaction.set(self)
         return self
 
-    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+    async def __aexit__(
+        self,
+        exception_type: type[BaseException] | None,
+        exception: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
         if self._parent:
             return exception is None
         try:

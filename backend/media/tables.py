@@ -2,6 +2,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     LazyTableReference,
+    Serial,
     Timestamptz,
     Varchar,
 )
@@ -15,6 +16,7 @@ class Media(Table):
     row belongs to its uploader until it is attached to a case.
     """
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     owner = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), index=True)
     #: The case it is attached to, null until then; a plain id because media sits below cases.
     case_id = Integer(null=True, default=None, index=True)

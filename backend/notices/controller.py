@@ -4,7 +4,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
-from backend.lib.auth import CurrentUser, require_roles
+from backend.lib.auth import UserRequest, require_roles
 from backend.lib.clock import Clock
 from backend.lib.errors import NotFound, request_locale
 from backend.lib.structs import MAX_ID
@@ -32,6 +32,6 @@ class NoticeController(Controller):
 
     @post(operation_id="PublishNotice", guards=[require_roles("staff", "admin")])
     async def publish(
-        self, request: Request[CurrentUser, str, object], data: JSONBody[NoticeCreate], clock: NamedDependency[Clock]
+        self, request: UserRequest, data: JSONBody[NoticeCreate], clock: NamedDependency[Clock]
     ) -> Notice:
         return await service.publish(request.user, data, clock.now())

@@ -11,7 +11,7 @@ from typing import Any
 
 from backend.lib.audit import audit
 from backend.lib.auth import CODE_LENGTH, CurrentUser
-from backend.lib.db import write_transaction
+from backend.lib.db import existing, write_transaction
 from backend.lib.errors import AppError, Invalid
 from backend.lib.i18n import Locale, to_script
 from backend.lib.pages import paginate
@@ -80,5 +80,5 @@ async def publish(actor: CurrentUser, data: NoticeCreate, now: datetime) -> Noti
     async with write_transaction():
         await row.save()
         await audit(actor.id, "notice.publish", "notice", row.id, {"region": data.region}, at=now)
-    created = await Row.select(*_COLUMNS).where(Row.id == row.id).first()
+    created = existing(await Row.select(*_COLUMNS).where(Row.id == row.id).first())
     return _to_struct(created, actor.locale)

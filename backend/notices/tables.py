@@ -1,8 +1,9 @@
-from piccolo.columns import ForeignKey, LazyTableReference, Text, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, LazyTableReference, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
 class Notice(Table):
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     region = ForeignKey(
         LazyTableReference("Region", module_path="backend.regions.tables"),
         help_text="The township or village the notice is posted for.",

@@ -1,4 +1,4 @@
-from piccolo.columns import JSON, ForeignKey, Integer, LazyTableReference, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, ForeignKey, Integer, LazyTableReference, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -9,6 +9,7 @@ class Notification(Table):
     ``next_attempt_at`` and records ``sent_at`` and the ``channel`` that worked.
     """
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     user = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), index=True)
     #: The case it is about; a plain id because notifications sit below cases.
     case_id = Integer(null=True, default=None, index=True)
@@ -32,6 +33,7 @@ class Notification(Table):
 class PushSubscription(Table):
     """A browser's Web Push subscription; one row per endpoint."""
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     user = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), index=True)
     #: The push service URL; re-subscribing the same endpoint replaces the row.
     endpoint = Text(unique=True)

@@ -1,4 +1,4 @@
-from piccolo.columns import JSON, ForeignKey, Integer, LazyTableReference, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, ForeignKey, Integer, LazyTableReference, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 _USER = LazyTableReference("User", module_path="backend.accounts.tables")
@@ -8,6 +8,7 @@ _CASE = LazyTableReference("Case", module_path="backend.cases.tables")
 class Rating(Table):
     """A resident's rating of a case. Never edited: there is no way to change a score."""
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     case_id = ForeignKey(_CASE, index=True)
     rater = ForeignKey(_USER)
     #: first | again (追评, after a bad rating was followed up)
@@ -32,6 +33,7 @@ class Rating(Table):
 class FollowUp(Table):
     """The callback and fix a bad rating (score ≤ 2) obliges the township to."""
 
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     rating = ForeignKey(LazyTableReference("Rating", module_path="backend.ratings.tables"), unique=True)
     case_id = ForeignKey(_CASE, index=True)
     region_code = Varchar(length=15, index=True)
@@ -43,6 +45,7 @@ class FollowUp(Table):
 
 
 class FollowUpStep(Table):
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     follow_up = ForeignKey(LazyTableReference("FollowUp", module_path="backend.ratings.tables"), index=True)
     #: callback | fix
     step = Varchar(length=8)

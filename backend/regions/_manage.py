@@ -15,7 +15,7 @@ import msgspec
 
 from backend.lib.audit import audit
 from backend.lib.auth import CODE_LENGTH, CurrentUser
-from backend.lib.db import is_unique_violation, write_transaction
+from backend.lib.db import existing, is_unique_violation, write_transaction
 from backend.lib.errors import Conflict, Invalid, NotFound
 from backend.regions.service import level_of
 from backend.regions.structs import RegionCreate, RegionRecord, RegionUpdate
@@ -100,14 +100,20 @@ async def create(actor: CurrentUser, data: RegionCreate, now: datetime) -> Regio
             raise Conflict("region.code_taken", code=data.code)
         await _check_sibling_names(parent["id"], names, data.code)
         try:
-            row = Row(code=data.code, level=level, parent=parent["id"], **names)
+            row = Row(
+                code=data.code,
+                level=level,
+                parent=parent["id"],
+                name_hans=names["name_hans"],
+                name_hant=names["name_hant"],
+            )
             await row.save()
         except Exception as exc:
             if is_unique_violation(exc):  # the same code added twice at the same moment
                 raise Conflict("region.code_taken", code=data.code) from None
             raise
         await audit(actor.id, "region.create", "region", data.code, names, at=now)
-    return _record(await Row.select(*_COLUMNS).where(Row.code == data.code).first())
+    return _record(existing(await Row.select(*_COLUMNS).where(Row.code == data.code).first()))
 
 
 async def rename(actor: CurrentUser, code: str, patch: RegionUpdate, now: datetime) -> RegionRecord:
@@ -121,11 +127,11 @@ async def rename(actor: CurrentUser, code: str, patch: RegionUpdate, now: dateti
         row = await _row_in_scope(actor, code)
         if changes:
             names = {"name_hans": row["name_hans"], "name_hant": row["name_hant"], **changes}
-            parent_id = await Row.select(Row.parent).where(Row.id == row["id"]).first()
+            parent_id = existing(await Row.select(Row.parent).where(Row.id == row["id"]).first())
             if parent_id["parent"] is not None:
                 await _check_sibling_names(parent_id["parent"], names, code)
             await Row.update({Row._meta.get_column_by_name(name): value for name, value in changes.items()}).where(
                 Row.id == row["id"]
             )
             await audit(actor.id, "region.rename", "region", code, {"from": row["name_hans"], **changes}, at=now)
-    return _record(await Row.select(*_COLUMNS).where(Row.code == code).first())
+    return _record(existing(await Row.select(*_COLUMNS).where(Row.code == code).first()))

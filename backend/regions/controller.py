@@ -5,7 +5,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from backend.lib.auth import CurrentUser, require_roles
+from backend.lib.auth import UserRequest, require_roles
 from backend.lib.clock import Clock
 from backend.lib.errors import NotFound, request_locale
 from backend.lib.pages import Page
@@ -38,20 +38,20 @@ class RegionController(Controller):
         summary="Regions below a parent in the admin's county, names in both scripts",
     )
     async def list_records(
-        self, request: Request[CurrentUser, str, object], parent: Annotated[str, QueryParameter(max_length=15)]
+        self, request: UserRequest, parent: Annotated[str, QueryParameter(max_length=15)]
     ) -> RegionRecordPage:
         return Page(items=await manage.records(request.user, parent))
 
     @post(operation_id="CreateRegion", guards=admin_only, status_code=HTTP_201_CREATED)
     async def create_region(
-        self, request: Request[CurrentUser, str, object], data: JSONBody[RegionCreate], clock: NamedDependency[Clock]
+        self, request: UserRequest, data: JSONBody[RegionCreate], clock: NamedDependency[Clock]
     ) -> RegionRecord:
         return await manage.create(request.user, data, clock.now())
 
     @patch("/{code:str}", operation_id="RenameRegion", guards=admin_only)
     async def rename_region(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         code: FromPath[str],
         data: JSONBody[RegionUpdate],
         clock: NamedDependency[Clock],

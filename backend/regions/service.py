@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import msgspec
 
@@ -12,7 +13,7 @@ from backend.lib.i18n import Locale, to_script
 from backend.regions.structs import Level, Region, RegionSeed
 from backend.regions.tables import Region as RegionRow
 
-_LEVEL_BY_LENGTH = {length: level for level, length in CODE_LENGTH.items()}
+_LEVEL_BY_LENGTH: dict[int, Level] = {CODE_LENGTH[level]: level for level in get_args(Level)}
 DEMO_REGIONS = Path(__file__).parent / "seed" / "demo_regions.json"
 
 
@@ -54,7 +55,7 @@ async def is_empty() -> bool:
 
 def level_of(code: str) -> Level | None:
     """The level a code's length stands for, or None for a malformed code."""
-    return _LEVEL_BY_LENGTH.get(len(code)) if code.isdigit() else None  # type: ignore[return-value]
+    return _LEVEL_BY_LENGTH.get(len(code)) if code.isdigit() else None
 
 
 async def seed(path: Path = DEMO_REGIONS) -> int:

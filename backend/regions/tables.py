@@ -1,8 +1,9 @@
-from piccolo.columns import ForeignKey, Varchar
+from piccolo.columns import ForeignKey, Serial, Varchar
 from piccolo.table import Table
 
 
 class Region(Table):
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     #: Stable hierarchical code: county 6 digits, township +3, village +3, grid +3.
     code = Varchar(length=15, unique=True, index=True)
     #: county | township | village | grid
