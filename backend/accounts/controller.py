@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Annotated, cast, get_args
 
 from litestar import Controller, Request, delete, get, patch, post
@@ -31,7 +32,6 @@ from backend.accounts.structs import (
     UserUpdate,
 )
 from backend.lib.auth import Role, UserRequest, client_ip, require_roles, require_user
-from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
 from backend.lib.errors import request_locale
 from backend.lib.i18n import Texts
@@ -53,10 +53,10 @@ class AuthController(Controller):
         settings: NamedDependency[Settings],
         sms: NamedDependency[SmsSender],
         texts: NamedDependency[Texts],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> OtpSent:
         ip = client_ip(request, settings.trust_forwarded_for)
-        return await signin.send_code(data.phone, ip, request_locale(request), settings, sms, texts, clock.now())
+        return await signin.send_code(data.phone, ip, request_locale(request), settings, sms, texts, now)
 
     @post("/login", operation_id="Login", status_code=HTTP_200_OK)
     async def login(
@@ -64,10 +64,10 @@ class AuthController(Controller):
         request: Request,
         data: JSONBody[LoginRequest],
         settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> LoginResult:
         ip = client_ip(request, settings.trust_forwarded_for)
-        return await signin.login(data.phone, data.code, ip, request_locale(request), settings, clock.now())
+        return await signin.login(data.phone, data.code, ip, request_locale(request), settings, now)
 
 
 class MeController(Controller):
@@ -117,9 +117,9 @@ class UserController(Controller):
         request: UserRequest,
         data: JSONBody[UserCreate],
         cipher: NamedDependency[FieldCipher],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> User:
-        return await admin.add_user(request.user, data, cipher, clock.now())
+        return await admin.add_user(request.user, data, cipher, now)
 
     @patch("/{user_id:int}", operation_id="UpdateUser")
     async def update_user(
@@ -127,9 +127,9 @@ class UserController(Controller):
         request: UserRequest,
         user_id: FromPath[int],
         data: JSONBody[UserUpdate],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> User:
-        return await admin.update_user(request.user, user_id, data, clock.now())
+        return await admin.update_user(request.user, user_id, data, now)
 
 
 def _role_levels(role: Role, levels: set[str]) -> RoleLevels:
@@ -151,9 +151,9 @@ class FamilyLinkController(Controller):
         self,
         request: UserRequest,
         data: JSONBody[LinkCreate],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> Link:
-        return await family.request(request.user, data, clock.now())
+        return await family.request(request.user, data, now)
 
     @post("/{link_id:int}/confirm", operation_id="ConfirmFamilyLink", status_code=HTTP_200_OK)
     async def confirm(
@@ -161,14 +161,14 @@ class FamilyLinkController(Controller):
         request: UserRequest,
         link_id: FromPath[int],
         data: JSONBody[LinkConfirm],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> Link:
-        return await family.confirm(request.user, link_id, data, clock.now())
+        return await family.confirm(request.user, link_id, data, now)
 
     @delete("/{link_id:int}", operation_id="RevokeFamilyLink", status_code=HTTP_204_NO_CONTENT)
-    async def revoke(self, request: UserRequest, link_id: FromPath[int], clock: NamedDependency[Clock]) -> None:
+    async def revoke(self, request: UserRequest, link_id: FromPath[int], now: NamedDependency[datetime]) -> None:
         """Either party ends the link; anyone else gets 404."""
-        await family.revoke(request.user, link_id, clock.now())
+        await family.revoke(request.user, link_id, now)
 
 
 class ResidentController(Controller):

@@ -1,7 +1,7 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
-from litestar import Controller, Request, Response, get, patch, post, put
+from litestar import Controller, Response, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -28,11 +28,10 @@ from backend.bookings.structs import (
 from backend.cases.service import Context
 from backend.cases.structs import Step, StepPage
 from backend.idempotency.service import body_hash, respond_once
-from backend.lib.auth import CurrentUser, require_roles, require_user
-from backend.lib.clock import Clock
+from backend.lib.auth import CurrentUser, UserRequest, require_roles, require_user
 from backend.lib.structs import MAX_ID
 
-User = Request[CurrentUser, str, object]
+User = UserRequest
 IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=100)]
 workers = [require_roles("grid_worker", "staff", "admin")]
 
@@ -47,13 +46,12 @@ class SlotController(Controller):
         self,
         request: User,
         case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
         grid: Annotated[str | None, QueryParameter(pattern=r"^\d{9,15}$")] = None,
         kind: Annotated[Kind | None, QueryParameter()] = None,
         from_: Annotated[date | None, QueryParameter(name="from")] = None,
         to: Annotated[date | None, QueryParameter()] = None,
     ) -> SlotPage:
-        now = clock.now()
         today = now.astimezone(case_ctx.tz).date()
         return await slots.free_slots(request.user, grid, kind, from_ or today, to or today + timedelta(days=30))
 
@@ -63,16 +61,14 @@ class SlotController(Controller):
         request: User,
         data: JSONBody[SlotCreate],
         case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> Slot:
-        now = clock.now()
         return await slots.publish(request.user, data, now.astimezone(case_ctx.tz).date())
 
     @patch("/{slot_id:int}", operation_id="ChangeSlot", guards=workers)
     async def change(
-        self, request: User, slot_id: FromPath[int], data: JSONBody[SlotUpdate], clock: NamedDependency[Clock]
+        self, request: User, slot_id: FromPath[int], data: JSONBody[SlotUpdate], now: NamedDependency[datetime]
     ) -> Slot:
-        now = clock.now()
         return await slots.change(request.user, slot_id, data, now)
 
     @get("/mine", operation_id="ListMySlots", guards=[require_roles("grid_worker")])
@@ -80,12 +76,11 @@ class SlotController(Controller):
         self,
         request: User,
         case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
         from_: Annotated[date | None, QueryParameter(name="from")] = None,
         to: Annotated[date | None, QueryParameter()] = None,
     ) -> SlotPage:
         """Every slot of mine (closed and full ones too), to see the week and close one for leave."""
-        now = clock.now()
         today = now.astimezone(case_ctx.tz).date()
         return await slots.my_slots(request.user, from_ or today, to or today + timedelta(days=slots.HORIZON_DAYS))
 
@@ -95,9 +90,8 @@ class SlotController(Controller):
 
     @put("/pattern", operation_id="SetSlotPattern", guards=[require_roles("grid_worker")])
     async def set_pattern(
-        self, request: User, data: JSONBody[Pattern], case_ctx: NamedDependency[Context], clock: NamedDependency[Clock]
+        self, request: User, data: JSONBody[Pattern], case_ctx: NamedDependency[Context], now: NamedDependency[datetime]
     ) -> Pattern:
-        now = clock.now()
         return await slots.set_pattern(request.user, data, now.astimezone(case_ctx.tz).date())
 
 
@@ -112,10 +106,9 @@ class BookingController(Controller):
         request: User,
         data: JSONBody[BookingCreate],
         case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Booking]:
-        now = clock.now()
         actor = request.user
         return await respond_once(
             actor.id,
@@ -151,9 +144,8 @@ class BookingController(Controller):
         request: User,
         booking_id: FromPath[int],
         case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> Booking:
-        now = clock.now()
         return await service.cancel(request.user, booking_id, now, case_ctx)
 
     @post(
@@ -168,11 +160,11 @@ class BookingController(Controller):
         booking_id: FromPath[int],
         data: JSONBody[VisitNote],
         case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Booking]:
         """Sent from the worker's offline outbox: a retry with its key gets the first answer."""
-        return await _visit_once(request.user, booking_id, "check_in", data, case_ctx, clock, idempotency_key)
+        return await _visit_once(request.user, booking_id, "check_in", data, case_ctx, now, idempotency_key)
 
     @post(
         "/{booking_id:int}/check-out",
@@ -186,11 +178,11 @@ class BookingController(Controller):
         booking_id: FromPath[int],
         data: JSONBody[VisitNote],
         case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Booking]:
         """Sent from the worker's offline outbox: a retry with its key gets the first answer."""
-        return await _visit_once(request.user, booking_id, "check_out", data, case_ctx, clock, idempotency_key)
+        return await _visit_once(request.user, booking_id, "check_out", data, case_ctx, now, idempotency_key)
 
     @post(
         "/eligibility-overrides",
@@ -198,8 +190,7 @@ class BookingController(Controller):
         guards=[require_roles("staff", "admin")],
         status_code=HTTP_204_NO_CONTENT,
     )
-    async def grant(self, request: User, data: JSONBody[OverrideCreate], clock: NamedDependency[Clock]) -> None:
-        now = clock.now()
+    async def grant(self, request: User, data: JSONBody[OverrideCreate], now: NamedDependency[datetime]) -> None:
         await service.grant_override(request.user, data, now)
 
 
@@ -209,11 +200,10 @@ async def _visit_once(
     step: str,
     data: VisitNote,
     case_ctx: Context,
-    clock: Clock,
+    now: datetime,
     idempotency_key: str | None,
 ) -> Response[Booking]:
     """Checks a visit in or out once per Idempotency-Key: a retry gets the first answer."""
-    now = clock.now()
     return await respond_once(
         actor.id,
         f"{step}:{booking_id}",
@@ -259,10 +249,9 @@ class HandoverController(Controller):
         case_id: FromPath[int],
         data: JSONBody[HandoverCreate],
         case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Handover]:
-        now = clock.now()
         actor = request.user
         return await respond_once(
             actor.id,
@@ -281,12 +270,11 @@ class HandoverController(Controller):
         case_id: FromPath[int],
         handover_id: FromPath[int],
         case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Handover]:
         """The resident's phone confirms from its offline outbox: with an Idempotency-Key,
         a retry after a lost answer gets the first answer instead of 409 already-confirmed."""
-        now = clock.now()
         actor = request.user
         return await respond_once(
             actor.id,
@@ -306,7 +294,6 @@ class UnconfirmedHandoverController(Controller):
 
     @get("/unconfirmed", operation_id="ListUnconfirmedHandovers", summary="督办: handovers unconfirmed for 2+ days")
     async def unconfirmed(
-        self, request: User, case_ctx: NamedDependency[Context], clock: NamedDependency[Clock]
+        self, request: User, case_ctx: NamedDependency[Context], now: NamedDependency[datetime]
     ) -> HandoverPage:
-        now = clock.now()
         return await service.unconfirmed_handovers(request.user, now, case_ctx)

@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Annotated
 
 import msgspec
@@ -21,8 +22,7 @@ from backend.cases.structs import (
     Transition,
 )
 from backend.idempotency.service import body_hash, respond_once
-from backend.lib.auth import CurrentUser, client_ip, require_roles, require_user
-from backend.lib.clock import Clock
+from backend.lib.auth import UserRequest, client_ip, require_roles, require_user
 from backend.lib.errors import NotFound, request_locale
 from backend.lib.structs import MAX_ID
 from backend.settings import Settings
@@ -41,13 +41,12 @@ class CaseController(Controller):
     )
     async def create(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         data: JSONBody[CaseCreate],
         case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Case]:
-        now = clock.now()
         actor = request.user
         return await respond_once(
             actor.id,
@@ -62,9 +61,9 @@ class CaseController(Controller):
     @get(operation_id="ListCases", guards=[require_user])
     async def list_cases(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
         status: Annotated[Status | None, QueryParameter()] = None,
         kind: Annotated[Kind | None, QueryParameter()] = None,
         region: Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$")] = None,
@@ -74,7 +73,6 @@ class CaseController(Controller):
         cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> CasePage:
-        now = clock.now()
         filters = Filters(
             status=status,
             kind=kind,
@@ -108,12 +106,11 @@ class CaseController(Controller):
     @get("/{case_id:int}", operation_id="GetCase", guards=[require_user])
     async def get_case(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         case_id: FromPath[int],
         case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> Case:
-        now = clock.now()
         case = await service.get(request.user, case_id, now, case_ctx)
         return msgspec.structs.replace(case, actions=await service.allowed_actions(request.user, case, now))
 
@@ -125,16 +122,15 @@ class CaseController(Controller):
     @post("/{case_id:int}/transitions", operation_id="MoveCase", guards=[require_user], status_code=HTTP_200_OK)
     async def move(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         case_id: FromPath[int],
         data: JSONBody[Transition],
         case_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Case]:
         """With an Idempotency-Key, a phone re-sending a move after a lost answer gets the
         first answer again instead of a 409 for the state it already reached."""
-        now = clock.now()
         actor = request.user
         return await respond_once(
             actor.id,

@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 import anyio
@@ -23,8 +24,7 @@ from backend.catalog.structs import (
     ServiceRecord,
     ServiceWrite,
 )
-from backend.lib.auth import CODE_LENGTH, CurrentUser, require_roles
-from backend.lib.clock import Clock
+from backend.lib.auth import CODE_LENGTH, UserRequest, require_roles
 from backend.lib.errors import AppError, request_locale
 from backend.lib.i18n import Texts
 from backend.lib.pages import Page
@@ -86,13 +86,13 @@ class ServiceController(Controller):
         return Page(items=items)
 
     @get("/manage", operation_id="ListServiceRecords", guards=staff_only)
-    async def list_records(self, request: Request[CurrentUser, str, object]) -> RecordPage:
+    async def list_records(self, request: UserRequest) -> RecordPage:
         return Page(items=await manage.records(request.user))
 
     @get("/export", operation_id="ExportServices", guards=staff_only, operation_class=SpreadsheetOperation)
     async def export(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         format: Annotated[str, QueryParameter(pattern="^(xlsx|csv)$")] = "xlsx",
     ) -> Response[bytes]:
         records = await manage.records(request.user)
@@ -112,35 +112,32 @@ class ServiceController(Controller):
 
     @post(operation_id="CreateService", guards=staff_only)
     async def create(
-        self, request: Request[CurrentUser, str, object], data: JSONBody[ServiceWrite], clock: NamedDependency[Clock]
+        self, request: UserRequest, data: JSONBody[ServiceWrite], now: NamedDependency[datetime]
     ) -> ServiceRecord:
-        return await manage.create(request.user, data, clock.now())
+        return await manage.create(request.user, data, now)
 
     @put("/{code:str}", operation_id="ReplaceService", guards=staff_only)
     async def replace(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         code: FromPath[str],
         data: JSONBody[ServiceWrite],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> ServiceRecord:
-        return await manage.replace(request.user, code, data, clock.now())
+        return await manage.replace(request.user, code, data, now)
 
     @delete("/{code:str}", operation_id="RetireService", guards=staff_only, status_code=HTTP_200_OK)
-    async def retire(
-        self, request: Request[CurrentUser, str, object], code: FromPath[str], clock: NamedDependency[Clock]
-    ) -> ServiceRecord:
-        return await manage.retire(request.user, code, clock.now())
+    async def retire(self, request: UserRequest, code: FromPath[str], now: NamedDependency[datetime]) -> ServiceRecord:
+        return await manage.retire(request.user, code, now)
 
     @post("/import", operation_id="ImportServices", guards=staff_only, status_code=HTTP_200_OK)
     async def import_services(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
         texts: NamedDependency[Texts],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> ImportReport:
-        now = clock.now()
         content = await data.file.read()
         try:
             rows = await anyio.to_thread.run_sync(sheets.read_rows, content, data.file.filename or "")

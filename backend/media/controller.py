@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Annotated
 
 import msgspec
@@ -8,8 +9,7 @@ from litestar.params import FromPath, HeaderParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from backend.idempotency.service import run_once
-from backend.lib.auth import CurrentUser, require_user
-from backend.lib.clock import Clock
+from backend.lib.auth import CurrentUser, UserRequest, require_user
 from backend.media import _upload as upload
 from backend.media import service
 from backend.media.service import Context
@@ -29,11 +29,11 @@ async def _viewer(
     request: Request,
     media_id: FromPath[int],
     media_ctx: NamedDependency[Context],
-    clock: NamedDependency[Clock],
+    now: NamedDependency[datetime],
     t: LinkToken = None,
 ) -> CurrentUser:
     """The bearer-token user, else the one a valid signed link (``?t=``) was made for."""
-    actor = await service.viewer(request.scope.get("user"), media_id, t, clock.now(), media_ctx)
+    actor = await service.viewer(request.scope.get("user"), media_id, t, now, media_ctx)
     if actor is None:
         raise NotAuthorizedException(detail="auth.required")
     return actor
@@ -58,22 +58,22 @@ class MediaController(Controller):
     )
     async def upload(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         media_ctx: NamedDependency[Context],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Photo]:
         actor = request.user
         image = await service.process(await upload.read_file(request, media_ctx.max_bytes), media_ctx)
 
         async def create() -> tuple[int, bytes]:
-            photo = await service.create(actor.id, image, clock.now(), media_ctx)
+            photo = await service.create(actor.id, image, now, media_ctx)
             return HTTP_201_CREATED, msgspec.json.encode(photo)
 
-        status, body = await run_once(actor.id, "media", idempotency_key, image.source_sha256, create, now=clock.now())
+        status, body = await run_once(actor.id, "media", idempotency_key, image.source_sha256, create, now=now)
         # A retry may come a day later: the same photo, with links signed afresh.
         first = msgspec.json.decode(body, type=Photo)
-        photo = media_ctx.links.photo(first.id, actor.id, clock.now(), first.width, first.height)
+        photo = media_ctx.links.photo(first.id, actor.id, now, first.width, first.height)
         return Response(photo, status_code=status)
 
     @get(

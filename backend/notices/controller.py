@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Annotated
 
 from litestar import Controller, Request, get, post
@@ -5,7 +6,6 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
 from backend.lib.auth import UserRequest, require_roles
-from backend.lib.clock import Clock
 from backend.lib.errors import NotFound, request_locale
 from backend.lib.structs import MAX_ID
 from backend.notices import service
@@ -32,6 +32,6 @@ class NoticeController(Controller):
 
     @post(operation_id="PublishNotice", guards=[require_roles("staff", "admin")])
     async def publish(
-        self, request: UserRequest, data: JSONBody[NoticeCreate], clock: NamedDependency[Clock]
+        self, request: UserRequest, data: JSONBody[NoticeCreate], now: NamedDependency[datetime]
     ) -> Notice:
-        return await service.publish(request.user, data, clock.now())
+        return await service.publish(request.user, data, now)

@@ -1,12 +1,12 @@
+from datetime import datetime
 from typing import Annotated
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from backend.lib.auth import CurrentUser, require_user
-from backend.lib.clock import Clock
+from backend.lib.auth import UserRequest, require_user
 from backend.lib.i18n import Texts
 from backend.lib.structs import MAX_ID
 from backend.notifications import _subscriptions as subscriptions
@@ -30,7 +30,7 @@ class NotificationController(Controller):
     @get(operation_id="ListNotifications")
     async def inbox(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         texts: NamedDependency[Texts],
         cursor: Annotated[int | None, QueryParameter(ge=0, le=MAX_ID)] = None,
     ) -> NotificationPage:
@@ -38,9 +38,9 @@ class NotificationController(Controller):
 
     @post("/{notification_id:int}/read", operation_id="MarkNotificationRead", status_code=HTTP_204_NO_CONTENT)
     async def mark_read(
-        self, request: Request[CurrentUser, str, object], notification_id: FromPath[int], clock: NamedDependency[Clock]
+        self, request: UserRequest, notification_id: FromPath[int], now: NamedDependency[datetime]
     ) -> None:
-        await service.mark_read(request.user.id, notification_id, clock.now())
+        await service.mark_read(request.user.id, notification_id, now)
 
 
 class PushController(Controller):
@@ -54,15 +54,13 @@ class PushController(Controller):
     @post("/subscriptions", operation_id="CreatePushSubscription", guards=[require_user])
     async def subscribe(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         data: JSONBody[PushSubscriptionCreate],
         settings: NamedDependency[Settings],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> PushSubscription:
-        return await subscriptions.subscribe(request.user, data, settings.push_allow_insecure, clock.now())
+        return await subscriptions.subscribe(request.user, data, settings.push_allow_insecure, now)
 
     @delete("/subscriptions", operation_id="DeletePushSubscription", guards=[require_user])
-    async def unsubscribe(
-        self, request: Request[CurrentUser, str, object], data: JSONBody[PushSubscriptionRemove]
-    ) -> None:
+    async def unsubscribe(self, request: UserRequest, data: JSONBody[PushSubscriptionRemove]) -> None:
         await subscriptions.unsubscribe(request.user.id, data.endpoint)

@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Annotated, Literal
 
 from litestar import Controller, Request, Response, get, post
@@ -7,8 +8,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from backend.cases.service import Context as CaseContext
 from backend.idempotency.service import body_hash, respond_once
-from backend.lib.auth import CurrentUser, require_roles, require_user
-from backend.lib.clock import Clock
+from backend.lib.auth import UserRequest, require_roles, require_user
 from backend.lib.errors import request_locale
 from backend.lib.i18n import Texts
 from backend.lib.structs import MAX_ID
@@ -41,26 +41,24 @@ class CaseRatingController(Controller):
     @get(operation_id="GetCaseRatings")
     async def get_ratings(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         case_id: FromPath[int],
         case_ctx: NamedDependency[CaseContext],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> CaseRatings:
-        now = clock.now()
         return await service.for_case(request.user, case_id, now, case_ctx)
 
     @post(operation_id="RateCase", status_code=HTTP_201_CREATED)
     async def rate(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         case_id: FromPath[int],
         data: JSONBody[RatingCreate],
         case_ctx: NamedDependency[CaseContext],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
         rating_policy: NamedDependency[Policy],
         idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=100)] = None,
     ) -> Response[RatingView]:
-        now = clock.now()
         actor = request.user
         return await respond_once(
             actor.id,
@@ -81,25 +79,23 @@ class FollowUpController(Controller):
     @get(operation_id="ListFollowUps", summary="Bad-rating follow-ups in the caller's area")
     async def list_follow_ups(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         case_ctx: NamedDependency[CaseContext],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
         status: Annotated[Literal["open", "overdue", "all"], QueryParameter()] = "open",
         cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
     ) -> FollowUpPage:
-        now = clock.now()
         return await service.follow_ups(request.user, status == "open", status == "overdue", cursor, now, case_ctx)
 
     @post("/{follow_up_id:int}/steps", operation_id="AddFollowUpStep", status_code=HTTP_200_OK)
     async def add_step(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         follow_up_id: FromPath[int],
         data: JSONBody[StepCreate],
         case_ctx: NamedDependency[CaseContext],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> FollowUpView:
-        now = clock.now()
         return await service.add_step(request.user, follow_up_id, data, now, case_ctx)
 
 
@@ -110,25 +106,23 @@ class RatingAppealController(Controller):
     @post("/flag", operation_id="FlagRating", guards=staff, status_code=HTTP_200_OK)
     async def flag(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         rating_id: FromPath[int],
         data: JSONBody[FlagCreate],
         case_ctx: NamedDependency[CaseContext],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> RatingView:
-        now = clock.now()
         return await service.flag(request.user, rating_id, data, now, case_ctx)
 
     @post("/decision", operation_id="DecideRatingFlag", guards=[require_roles("admin")], status_code=HTTP_200_OK)
     async def decide(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         rating_id: FromPath[int],
         data: JSONBody[Decision],
         case_ctx: NamedDependency[CaseContext],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> RatingView:
-        now = clock.now()
         return await service.decide(request.user, rating_id, data, now, case_ctx)
 
 
@@ -159,7 +153,7 @@ class RatingFlagController(Controller):
     @get(operation_id="ListRatingFlags", summary="Ratings flagged as malicious in the caller's area")
     async def list_flags(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         case_ctx: NamedDependency[CaseContext],
         status: Annotated[Literal["pending", "decided"], QueryParameter()] = "pending",
         cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,

@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Annotated
 
 from litestar import Controller, Request, get, patch, post
@@ -6,7 +7,6 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from backend.lib.auth import UserRequest, require_roles
-from backend.lib.clock import Clock
 from backend.lib.errors import NotFound, request_locale
 from backend.lib.pages import Page
 from backend.regions import _manage as manage
@@ -44,9 +44,9 @@ class RegionController(Controller):
 
     @post(operation_id="CreateRegion", guards=admin_only, status_code=HTTP_201_CREATED)
     async def create_region(
-        self, request: UserRequest, data: JSONBody[RegionCreate], clock: NamedDependency[Clock]
+        self, request: UserRequest, data: JSONBody[RegionCreate], now: NamedDependency[datetime]
     ) -> RegionRecord:
-        return await manage.create(request.user, data, clock.now())
+        return await manage.create(request.user, data, now)
 
     @patch("/{code:str}", operation_id="RenameRegion", guards=admin_only)
     async def rename_region(
@@ -54,6 +54,6 @@ class RegionController(Controller):
         request: UserRequest,
         code: FromPath[str],
         data: JSONBody[RegionUpdate],
-        clock: NamedDependency[Clock],
+        now: NamedDependency[datetime],
     ) -> RegionRecord:
-        return await manage.rename(request.user, code, data, clock.now())
+        return await manage.rename(request.user, code, data, now)

@@ -3,13 +3,12 @@ from typing import Annotated
 
 import anyio
 import msgspec
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 
 from backend.cases.service import Context as CaseContext
-from backend.lib.auth import CurrentUser, require_roles
-from backend.lib.clock import Clock
+from backend.lib.auth import CurrentUser, UserRequest, require_roles
 from backend.lib.errors import Invalid, NotFound
 from backend.regions import service as regions
 from backend.stats import _export as export
@@ -32,15 +31,15 @@ class Period(msgspec.Struct, frozen=True):
 
 
 async def _period(
-    request: Request[CurrentUser, str, object],
+    request: UserRequest,
     case_ctx: NamedDependency[CaseContext],
-    clock: NamedDependency[Clock],
+    now: NamedDependency[datetime],
     region: Region = None,
     from_: From = None,
     to: To = None,
 ) -> Period:
     """The region (inside the caller's scope, default their own) and the period (default: this month)."""
-    actor, now = request.user, clock.now()
+    actor = request.user
     code = region or actor.scope.prefix or ""
     found = await regions.get(code, actor.locale) if actor.scope.covers(code) else None
     if found is None:
@@ -61,7 +60,7 @@ class StatsController(Controller):
     @get("/summary", operation_id="GetStatsSummary")
     async def summary(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         case_ctx: NamedDependency[CaseContext],
         period: NamedDependency[Period],
         group_by: Annotated[GroupBy | None, QueryParameter()] = None,
@@ -71,7 +70,7 @@ class StatsController(Controller):
     @get("/export.xlsx", operation_id="ExportStats", media_type=XLSX)
     async def export_xlsx(
         self,
-        request: Request[CurrentUser, str, object],
+        request: UserRequest,
         case_ctx: NamedDependency[CaseContext],
         period: NamedDependency[Period],
     ) -> Response[bytes]:
