@@ -1,6 +1,7 @@
-"""A real push service and SMS gateway on 127.0.0.1, and a deliverer wired to them like `bianmin worker`."""
+"""A deliverer wired like `bianmin worker` to the real push service and SMS gateway on
+127.0.0.1 (``push_service``, tests/conftest.py)."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -11,13 +12,6 @@ from backend.notifications.delivery import Deliverer
 from backend.notifications.vapid import load_vapid
 from backend.settings import Settings
 from tests.pushservice import PushService
-
-
-@pytest.fixture
-def push_service() -> Iterator[PushService]:
-    service = PushService().start()
-    yield service
-    service.stop()
 
 
 @pytest.fixture
