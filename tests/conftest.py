@@ -32,6 +32,7 @@ from backend.lib.crypto import FieldCipher
 from backend.lib.db import all_tables, close_engine, migrate, open_engine
 from backend.regions import service as regions
 from backend.settings import Settings
+from tests.pushservice import PushService
 
 PG_URL = os.environ.get("BIANMIN_TEST_DATABASE_URL", "").strip()
 SECRET = "test-secret-key-that-is-long-enough-for-hkdf-0123456789"
@@ -118,6 +119,14 @@ def settings(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) 
 @pytest.fixture
 def sms() -> RecordingSms:
     return RecordingSms()
+
+
+@pytest.fixture
+def push_service() -> Iterator[PushService]:
+    """A push service and SMS gateway on 127.0.0.1 that keep what they are sent (tests/pushservice.py)."""
+    service = PushService().start()
+    yield service
+    service.stop()
 
 
 async def _reset_pg() -> None:

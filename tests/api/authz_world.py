@@ -2,7 +2,7 @@
 out of each place, and one of every kind of object on each side, built through the API.
 
 The authorization tests (``test_authz_matrix.py``, ``test_authz_leaks.py``) share it per
-module: building it takes a few seconds, and each of their hundreds of cases is then a
+module as the ``world`` fixture (``tests/api/conftest.py``): building it takes a few seconds, and each of their hundreds of cases is then a
 single request. Side "a" lives in grid A of 清河镇 (the demo resident's); side "c" in
 白石乡, the other township.
 """
@@ -16,7 +16,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-import pytest_asyncio
 
 from backend.accounts import service as accounts
 from backend.accounts.structs import UserCreate
@@ -257,9 +256,3 @@ async def built_world(tmp: Path, template_url: str) -> AsyncIterator[World]:
         world = World(client, clock, settings, sms)
         await world.build()
         yield world
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def world(tmp_path_factory, template_url) -> AsyncIterator[World]:
-    async with built_world(tmp_path_factory.mktemp("authz"), template_url) as built:
-        yield built

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from backend.notifications.tables import Notification
-from tests.api.authz_world import CALLERS, World, world  # noqa: F401  (the module's fixture)
+from tests.api.authz_world import CALLERS, World
 from tests.api.test_authz_matrix import CASE, CLERKS, LINK, OWNER
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -21,7 +21,7 @@ import pytest
 
 from backend.app import create_app
 from backend.settings import Settings
-from tests.api.authz_world import CALLERS, World, world  # noqa: F401  (the module's fixture)
+from tests.api.authz_world import CALLERS, World
 from tests.conftest import SECRET
 
 MISSING = 987654321

@@ -11,23 +11,21 @@ import itertools
 import json
 import os
 import re
-import socket
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from tests.e2e.resident import STEP_TIMEOUT_MS, VIEWPORT
+from tests.processes import BIANMIN, Server
 
 REPO = Path(__file__).resolve().parents[2]
 PWA_INDEX = REPO / "pwa" / "dist" / "index.html"
-BIANMIN = Path(sys.executable).parent / "bianmin"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -39,10 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-STARTUP_TIMEOUT_S = 60
-CODE_TIMEOUT_S = 10
-#: A phone the size of a cheap Android handset.
-VIEWPORT = {"width": 390, "height": 844}
+CODE_TIMEOUT_S = 30
 
 
 @dataclass(frozen=True)
@@ -58,7 +53,7 @@ class LiveServer:
     def token(self, phone: str) -> str:
         """An access token for ``phone`` from `bianmin token`, without spending a login code."""
         result = subprocess.run(
-            [str(BIANMIN), "token", phone], env=self.env, cwd=self.data_dir, capture_output=True, text=True, check=True
+            [BIANMIN, "token", phone], env=self.env, cwd=self.data_dir, capture_output=True, text=True, check=True
         )
         return result.stdout.strip()
 
@@ -87,20 +82,6 @@ def _otp_codes(log: str, phone: str) -> list[str]:
     return pattern.findall(log)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextmanager
 def run_server(data_dir: Path, **extra_env: str) -> Iterator[LiveServer]:
     """`bianmin serve` on a free port with the empty SQLite data dir ``data_dir``
@@ -111,48 +92,47 @@ def run_server(data_dir: Path, **extra_env: str) -> Iterator[LiveServer]:
     `start_server` (a fresh database) or `LiveServer.token`."""
     if not PWA_INDEX.is_file():
         pytest.fail(f"{PWA_INDEX} is missing: build the PWA first (cd pwa && npm ci && npm run build)")
-    if not BIANMIN.is_file():
+    if not Path(BIANMIN).is_file():
         pytest.fail(f"{BIANMIN} is missing: install the backend into this virtualenv (pip install -e .)")
 
-    log_path = data_dir / "server.log"
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env.update(BIANMIN_DATA_DIR=str(data_dir), BIANMIN_SMS_BACKEND="log", PYTHONUNBUFFERED="1", **extra_env)
-
-    with log_path.open("w", encoding="utf-8") as log_file:
-        process = subprocess.Popen(
-            [str(BIANMIN), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=data_dir,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    server = LiveServer(url=url, data_dir=data_dir, env=env)
+    server = Server(env, data_dir / "server.log", cwd=data_dir)
+    server.start()
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not _healthy(url):
-            if process.poll() is not None:
-                pytest.fail(f"bianmin serve exited with {process.returncode}:\n{server.log()[-3000:]}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"bianmin serve did not answer /healthz in {STARTUP_TIMEOUT_S} s:\n{server.log()[-3000:]}")
-            time.sleep(0.2)
-        yield server
+        server.wait_until_healthy()
+        yield LiveServer(url=server.url, data_dir=data_dir, env=env)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.stop()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "own_server(why): the module's tests get a `live_server` of their own, started for the module"
+        " and stopped after it, instead of the one the e2e tests share",
+    )
+    expect.set_options(timeout=STEP_TIMEOUT_MS)
 
 
 # Package scope, not session: the server and browser stop when the e2e tests are
 # done. Playwright's sync API keeps an event loop marked as running while it is
 # open, which would break asyncio.run() in any test collected after these.
 @pytest.fixture(scope="package")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with run_server(tmp_path_factory.mktemp("bianmin-data")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def live_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The server the module's tests talk to: the one the e2e tests share, or in a module
+    marked ``pytest.mark.own_server("why")`` one of its own (e.g. so its screenshots show
+    only the data it made, the same every run)."""
+    if request.node.get_closest_marker("own_server") is None:
+        yield request.getfixturevalue("shared_server")
+        return
+    with run_server(tmp_path_factory.mktemp(f"bianmin-{request.module.__name__.rsplit('.', 1)[-1]}")) as server:
         yield server
 
 
@@ -188,14 +168,21 @@ def browser_locale() -> str:
 
 
 @pytest.fixture
-def context(browser: Browser, browser_locale: str) -> Iterator[BrowserContext]:
+def service_workers() -> str:
+    """Whether the page may run the app's service worker ("allow") or not ("block");
+    override in a test with parametrize."""
+    return "allow"
+
+
+@pytest.fixture
+def context(browser: Browser, browser_locale: str, service_workers: str) -> Iterator[BrowserContext]:
     context = browser.new_context(
         viewport=VIEWPORT,
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
         locale=browser_locale,
-        service_workers="allow",
+        service_workers=service_workers,
     )
     yield context
     context.close()
@@ -204,7 +191,7 @@ def context(browser: Browser, browser_locale: str) -> Iterator[BrowserContext]:
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(STEP_TIMEOUT_MS)
     return page
 
 

@@ -4,22 +4,27 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 from playwright.sync_api import Page
 
+from tests.processes import BIANMIN
+
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = REPO / "docs" / "screenshots"
-BIANMIN = Path(sys.executable).parent / "bianmin"
 
 RESIDENT = "13800000001"  # 王秀英, elderly + lives_alone, grid 990101001001001
 GRID_WORKER = "13800000002"
 STAFF = "13800000003"
 HOME_GRID = "990101001001001"
+#: How long one step may take before a test fails: generous, so the suite passes while
+#: other work keeps the machine's CPUs busy (Playwright's defaults: 5 s for expect, 30 s for actions).
+STEP_TIMEOUT_MS = 30_000
+#: A phone the size of a cheap Android handset.
+VIEWPORT = {"width": 390, "height": 844}
 
 
 class Api:
@@ -81,14 +86,46 @@ def open_app(
     return api
 
 
-def wait_until(condition, timeout: float = 10.0, message: str = ""):
+def wait_until(condition, timeout: float = STEP_TIMEOUT_MS / 1000, message: str = "", *, page: Page | None = None):
+    """``condition()``'s first true value, checked every 0.2 s. With ``page``, the pauses go
+    through Playwright, so its handlers (``page.route``, ``page.on``) run meanwhile and
+    a condition on what they record can become true."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
         if value:
             return value
         assert time.monotonic() < deadline, message or "condition not met in time"
-        time.sleep(0.2)
+        if page is None:
+            time.sleep(0.2)
+        else:
+            page.wait_for_timeout(200)
+
+
+def wait_for_empty_outbox(page: Page) -> None:
+    """Until the app's outbox (IndexedDB) holds no request: each was answered by the server,
+    so nothing is left that a restart or the service worker's Background Sync could send again."""
+    page.wait_for_function(
+        """async () => {
+            if (!(await indexedDB.databases()).some((db) => db.name === 'bianmin')) return true;
+            const db = await new Promise((resolve, reject) => {
+                const request = indexedDB.open('bianmin');
+                request.onsuccess = () => resolve(request.result);
+                request.onerror = () => reject(request.error);
+            });
+            try {
+                if (!db.objectStoreNames.contains('outbox')) return true;
+                return await new Promise((resolve, reject) => {
+                    const count = db.transaction('outbox').objectStore('outbox').count();
+                    count.onsuccess = () => resolve(count.result === 0);
+                    count.onerror = () => reject(count.error);
+                });
+            } finally {
+                db.close();
+            }
+        }""",
+        polling=200,
+    )
 
 
 def axe_violations(page: Page) -> list[dict]:
@@ -106,7 +143,7 @@ def axe_violations(page: Page) -> list[dict]:
 
 def add_user(live_server, phone: str, *, flags: str = "", name: str = "") -> None:
     """A resident made with `bianmin users add` (like an admin would)."""
-    command = [str(BIANMIN), "users", "add", "--phone", phone, "--role", "resident", "--region", HOME_GRID]
+    command = [BIANMIN, "users", "add", "--phone", phone, "--role", "resident", "--region", HOME_GRID]
     if name:
         command += ["--name", name]
     if flags:

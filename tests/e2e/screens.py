@@ -9,14 +9,14 @@ from contextlib import contextmanager
 
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.resident import SCREENSHOTS, axe_violations
+from tests.e2e.resident import SCREENSHOTS, STEP_TIMEOUT_MS, axe_violations
 
 SCREEN_SIZE = {"width": 360, "height": 740}
 
 
 @contextmanager
 def screen_page(
-    browser: Browser, size: dict = SCREEN_SIZE, *, mobile: bool = True, timeout: float = 10_000
+    browser: Browser, size: dict = SCREEN_SIZE, *, mobile: bool = True, timeout: float = STEP_TIMEOUT_MS
 ) -> Iterator[Page]:
     """A page in a fresh context of ``size`` (a phone's, at twice the pixels, unless ``mobile`` is False)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -29,6 +29,32 @@ def screen_page(
         yield page
     finally:
         context.close()
+
+
+def wait_settled(page: Page) -> None:
+    """Until the screen is drawn as it will stay: its web fonts and images loaded, and the
+    page unchanged for three frames in a row (frames come slower on a busy machine, so
+    this waits longer there, where a fixed pause would not)."""
+    page.wait_for_function(
+        """() => new Promise((resolve) => {
+            document.fonts.ready.then(() => {
+                let quiet = 0;
+                const observer = new MutationObserver(() => { quiet = 0; });
+                observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+                const frame = () => {
+                    const images = [...document.images].every((image) => image.complete);
+                    quiet = images ? quiet + 1 : 0;
+                    if (quiet >= 3) {
+                        observer.disconnect();
+                        resolve(true);
+                    } else {
+                        requestAnimationFrame(frame);
+                    }
+                };
+                requestAnimationFrame(frame);
+            });
+        })"""
+    )
 
 
 def photograph(page: Page, name: str, width: int = SCREEN_SIZE["width"], *, full_page: bool = True) -> list[dict]:

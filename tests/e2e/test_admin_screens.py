@@ -9,20 +9,12 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import run_server
 from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, STAFF, api_as, open_app
-from tests.e2e.screens import check_screen, screen_page
+from tests.e2e.screens import check_screen, screen_page, wait_settled
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.own_server("the screenshots show the same data every run")]
 
 ADMIN = "13800000004"
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """A server of this module's own, so the screenshots show the same data every run."""
-    with run_server(tmp_path_factory.mktemp("bianmin-admin-screens")) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +69,7 @@ def test_admin_screens_have_no_axe_violations_are_large_enough_and_are_saved(
 ):
     text = messages[locale]
     found = {}
-    with screen_page(browser, timeout=20_000) as page:
+    with screen_page(browser) as page:
         open_app(page, live_server, ADMIN, locale=locale, elder=elder, route="/admin")
         for name, route, press in screens(text):
             page.goto(f"{live_server.url}/#{route}")
@@ -85,9 +77,9 @@ def test_admin_screens_have_no_axe_violations_are_large_enough_and_are_saved(
             expect(page.locator("main [role=status]", has_text=text["app"]["loading"])).to_have_count(0)
             if press:
                 button = page.get_by_role("button", name=press).first
-                expect(button).to_be_visible(timeout=30_000)
+                expect(button).to_be_visible()
                 button.click()
-            page.wait_for_timeout(300)
+            wait_settled(page)
             violations, problems = check_screen(page, name, locale, elder, prefix="admin-")
             if violations or problems:
                 found[name] = (violations, problems)

@@ -7,12 +7,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import run_server
 from tests.e2e.desk import age_handover, assigned_case, move_clock, new_case, resolved_case
 from tests.e2e.resident import GRID_WORKER, RESIDENT, STAFF, api_as, open_app
-from tests.e2e.screens import SCREEN_SIZE, photograph, screen_page
+from tests.e2e.screens import SCREEN_SIZE, photograph, screen_page, wait_settled
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.own_server("the screenshots show only the cases made here")]
 
 PHONE = SCREEN_SIZE
 TABLET = {"width": 1024, "height": 768}
@@ -23,13 +22,6 @@ IMPORT_CSV = (
     "QH-301,民政事务,困难群众临时救助,遇到突发困难的家庭申请临时救助。,身份证；户口簿,5,网上办理,990101001\n"
     "QH-302,民政事务,残疾人两项补贴,,身份证,很快,网上办理,990101001\n"
 )
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """A server of this module's own, so the screenshots show only the cases made here."""
-    with run_server(tmp_path_factory.mktemp("bianmin-desk-screens")) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +91,7 @@ def test_every_desk_screen_has_no_axe_violations_and_is_saved_as_a_screenshot(
                     )
                     page.locator("form button[type=submit]").click()
                     page.locator(".import-report table").wait_for()
-                page.wait_for_timeout(300)
+                wait_settled(page)
                 violations = photograph(
                     page, f"desk-{name}{size_name}-{locale}-{mode}", size["width"], full_page=size is TABLET
                 )
@@ -130,7 +122,7 @@ def test_desk_text_and_tap_targets_are_large_enough(page, live_server, messages,
     for name, route in screens(cases):
         page.goto(f"{live_server.url}/#{route}")
         expect(page.locator("main [role=status]", has_text=messages["zh-Hans"]["app"]["loading"])).to_have_count(0)
-        page.wait_for_timeout(300)
+        wait_settled(page)
         sizes = _sizes(page)
         assert sizes["body"] >= text_px, (name, sizes["body"])
         small = [t for t in sizes["targets"] if t["w"] < target_px - 0.5 or t["h"] < target_px - 0.5]

@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.desk import ADMIN, assigned_case, new_case, wait_loaded
 from tests.e2e.resident import STAFF, api_as, open_app
+from tests.e2e.screens import wait_settled
 
 pytestmark = pytest.mark.e2e
 
@@ -77,7 +78,7 @@ def test_the_chart_chunk_loads_only_on_the_statistics_screen(page: Page, live_se
     assert text["stats"]["sheet"]["totals"] in workbook.sheetnames
     assert text["stats"]["sheet"]["village"] in workbook.sheetnames
 
-    page.wait_for_timeout(300)
+    wait_settled(page)
     assert refused == []
 
 
@@ -93,7 +94,7 @@ def test_the_statistics_screen_runs_under_the_strict_csp(page: Page, live_server
     page.get_by_role("link", name=messages["zh-Hans"]["ui"]["nav"]["desk_stats"], exact=True).click()
     wait_loaded(page, messages)
     page.locator(".chart canvas").first.wait_for()
-    page.wait_for_timeout(500)
+    wait_settled(page)
     violations = page.evaluate("window.__refused")
     assert violations == [] and refused == []
 

@@ -8,9 +8,17 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import VIEWPORT
 from tests.e2e.field import actions, assigned_case, photo_png
-from tests.e2e.resident import GRID_WORKER, RESIDENT, api_as, open_app, wait_until
+from tests.e2e.resident import (
+    GRID_WORKER,
+    RESIDENT,
+    STEP_TIMEOUT_MS,
+    VIEWPORT,
+    api_as,
+    open_app,
+    wait_for_empty_outbox,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +35,7 @@ def test_a_case_started_and_resolved_offline_is_resolved_on_the_server_exactly_o
         service_workers="allow",
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(STEP_TIMEOUT_MS)
     text = messages["zh-Hans"]
     field = text["ui"]["field"]
     try:
@@ -103,8 +111,9 @@ def test_a_case_started_and_resolved_offline_is_resolved_on_the_server_exactly_o
             timeout=30,
             message="the queued steps were not sent when the network came back",
         )
-        expect(page.locator("nav .badge")).to_have_count(0, timeout=15_000)
-        page.wait_for_timeout(1500)  # a second sender (the service worker's Background Sync) has had its chance
+        expect(page.locator("nav .badge")).to_have_count(0)
+        # Nothing is left for a second sender (the service worker's Background Sync) to send again.
+        wait_for_empty_outbox(page)
         stored = worker.get(f"/cases/{case['id']}")
         steps = actions(stored)
         assert steps.count("resolve") == 1 and steps.count("start") == 1, steps
@@ -127,7 +136,7 @@ def test_a_step_waiting_after_a_server_error_holds_back_the_next_step_of_the_sam
     # Without the service worker: the page is the only sender, and page.route sees every request.
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", service_workers="block")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(STEP_TIMEOUT_MS)
     field = messages["zh-Hans"]["ui"]["field"]
     sent: list[str] = []
 
@@ -147,14 +156,14 @@ def test_a_step_waiting_after_a_server_error_holds_back_the_next_step_of_the_sam
         page.get_by_label(field["case"]["resolve_note"]).fill("已处理")
         page.get_by_role("button", name=field["case"]["resolve"], exact=True).click()
         expect(page.locator("p.notice", has_text=field["outbox_kind"]["resolve"])).to_be_visible()
-        page.wait_for_timeout(500)
         # Start was tried (and tried again when resolve was queued); resolve waited its turn.
+        wait_until(lambda: len(sent) >= 2, page=page)
         assert sent and set(sent) == {"start"}, sent
 
         page.unroute(f"**/api/v1/cases/{case['id']}/transitions")
         context.set_offline(True)
         context.set_offline(False)  # the `online` event sends everything at once, in order
-        wait_until(lambda: worker.get(f"/cases/{case['id']}")["status"] == "resolved", timeout=20)
+        wait_until(lambda: worker.get(f"/cases/{case['id']}")["status"] == "resolved")
         steps = actions(worker.get(f"/cases/{case['id']}"))
         assert steps[-2:] == ["start", "resolve"] and steps.count("resolve") == 1
         expect(page.locator("p.notice, p.message-error")).to_have_count(0)

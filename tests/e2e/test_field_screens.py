@@ -7,19 +7,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import run_server
 from tests.e2e.field import assigned_case, booked_visit, put
 from tests.e2e.resident import GRID_WORKER, api_as, open_app
-from tests.e2e.screens import assert_large_enough, photograph, screen_page
+from tests.e2e.screens import assert_large_enough, photograph, screen_page, wait_settled
 
-pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """A server of this module's own, so the screenshots show a worker's ordinary day."""
-    with run_server(tmp_path_factory.mktemp("bianmin-field-screens")) as server:
-        yield server
+pytestmark = [pytest.mark.e2e, pytest.mark.own_server("the screenshots show a worker's ordinary day")]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +45,7 @@ def screens(world: dict) -> list[tuple[str, str]]:
 
 def _wait_loaded(page: Page, messages: dict, locale: str) -> None:
     expect(page.locator("main [role=status]", has_text=messages[locale]["app"]["loading"])).to_have_count(0)
-    page.wait_for_timeout(300)
+    wait_settled(page)
 
 
 @pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])

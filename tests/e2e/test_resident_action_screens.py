@@ -9,19 +9,12 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import run_server
 from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, STAFF, add_user, api_as, open_app
-from tests.e2e.screens import check_screen, screen_page
+from tests.e2e.screens import check_screen, screen_page, wait_settled
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.own_server("the screenshots show the same data every run")]
 
 SON = "13900000077"
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    with run_server(tmp_path_factory.mktemp("bianmin-action-screens")) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")
@@ -92,17 +85,17 @@ def test_action_screens_have_no_axe_violations_are_large_enough_and_are_saved(
 ):
     text = messages[locale]
     found = {}
-    with screen_page(browser, timeout=20_000) as page:
+    with screen_page(browser) as page:
         open_app(page, live_server, locale=locale, elder=elder)
         for name, route, press in signed_in_screens(states, text):
             page.goto(f"{live_server.url}/#{route}")
             expect(page.locator("main [role=status]", has_text=text["app"]["loading"])).to_have_count(0)
-            page.wait_for_timeout(300)
+            wait_settled(page)
             if press:
                 # The screen may still be fetching when the loading note has not shown yet
                 # (a busy CI machine): wait for the button itself.
                 button = page.get_by_role("button", name=press).first
-                expect(button).to_be_visible(timeout=30_000)
+                expect(button).to_be_visible()
                 button.click()
                 expect(page.locator(".confirm-step")).to_be_visible()
             violations, problems = check_screen(page, name, locale, elder)

@@ -20,10 +20,12 @@ from tests.e2e.resident import (
     RESIDENT,
     SCREENSHOTS,
     STAFF,
+    STEP_TIMEOUT_MS,
     add_user,
     api_as,
     axe_violations,
     open_app,
+    wait_for_empty_outbox,
     wait_until,
 )
 from tests.e2e.screens import SCREEN_SIZE
@@ -160,7 +162,7 @@ def test_resident_rates_again_after_the_bad_rating_was_followed_up_and_fixed(pag
     expect(page.get_by_role("heading", name=text["ui"]["rating"]["title_again"])).to_have_count(0)
     # Both ratings are listed once the second one has been sent.
     yours = page.get_by_role("region", name=text["ui"]["rating"]["yours"])
-    expect(yours.get_by_text(text["rating"]["level"]["4"], exact=True)).to_be_visible(timeout=15_000)
+    expect(yours.get_by_text(text["rating"]["level"]["4"], exact=True)).to_be_visible()
     ratings = api.get(f"/cases/{case['id']}/rating")
     assert [(r["kind"], r["score"]) for r in ratings["ratings"]] == [("first", 1), ("again", 4)]
     assert ratings["can_rate"] is False
@@ -197,9 +199,9 @@ def test_handover_confirmed_offline_waits_in_the_outbox_and_is_sent_once(page: P
     assert api.get(f"/cases/{booking['case_id']}/handovers")["items"][0]["confirmed_at"] is None
 
     context.set_offline(False)
-    expect(section.get_by_text(text["case"]["handover_confirmed"].split("（")[0])).to_be_visible(timeout=15_000)
+    expect(section.get_by_text(text["case"]["handover_confirmed"].split("（")[0])).to_be_visible()
     page.reload()
-    page.wait_for_timeout(1500)  # a restart sends the outbox again: it must be empty by now
+    wait_for_empty_outbox(page)  # a restart sends what the outbox still holds: nothing by now
     timeline = api.get(f"/cases/{booking['case_id']}")["timeline"]
     assert [e["action"] for e in timeline].count("handover_confirmed") == 1
     assert api.get(f"/cases/{booking['case_id']}/handovers")["items"][0]["id"] == handover["id"]
@@ -297,7 +299,7 @@ def test_service_worker_resubscribes_on_pushsubscriptionchange_and_tells_the_ser
     server = start_server(BIANMIN_PUSH_ALLOW_INSECURE="1")
     context = browser.new_context(locale="zh-CN", service_workers="allow")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(STEP_TIMEOUT_MS)
     try:
         open_app(page, server, route="/settings")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
@@ -341,7 +343,7 @@ def test_signing_out_drops_this_browsers_push_subscription(browser, start_server
     server = start_server(BIANMIN_PUSH_ALLOW_INSECURE="1")
     context = browser.new_context(locale="zh-CN", service_workers="allow")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(STEP_TIMEOUT_MS)
     try:
         api = open_app(page, server, route="/settings")
         endpoint = "http://127.0.0.1:9/push/shared-phone-" + uuid.uuid4().hex[:8]
@@ -390,7 +392,7 @@ def test_on_an_iphone_the_settings_explain_add_to_home_screen_before_offering_pu
         device_scale_factor=2,
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(STEP_TIMEOUT_MS)
     try:
         open_app(page, live_server, locale=locale, route="/settings")
         push = page.get_by_role("region", name=text["push"]["title"])

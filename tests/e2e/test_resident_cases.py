@@ -7,8 +7,17 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import VIEWPORT
-from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, STAFF, api_as, open_app
+from tests.e2e.resident import (
+    GRID_WORKER,
+    HOME_GRID,
+    RESIDENT,
+    STAFF,
+    STEP_TIMEOUT_MS,
+    VIEWPORT,
+    api_as,
+    open_app,
+    wait_for_empty_outbox,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -75,10 +84,10 @@ def test_request_made_offline_waits_and_is_sent_exactly_once_when_back_online(
     assert cases_titled(api, title) == []
 
     context.set_offline(False)
-    expect(page.get_by_role("link", name=title)).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("link", name=title)).to_be_visible()
     expect(page.get_by_text(text["ui"]["outbox"]["waiting"].format(count=1))).to_have_count(0)
     page.reload()
-    page.wait_for_timeout(1500)  # a restart sends the outbox again: it must be empty by now
+    wait_for_empty_outbox(page)  # a restart sends what the outbox still holds: nothing by now
     assert len(cases_titled(api, title)) == 1
     assert page.evaluate("indexedDB.databases().then(d => d.length)") >= 1
 
@@ -87,7 +96,7 @@ def test_server_error_keeps_the_request_waiting_and_a_refusal_is_shown_not_dropp
     # Without the service worker: its Background Sync would send the request past the test's routes.
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", service_workers="block")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(STEP_TIMEOUT_MS)
     text = messages["zh-Hans"]
     api = open_app(page, live_server, route="/submit?kind=suggestion")
     answers = {"count": 0}
@@ -110,7 +119,7 @@ def test_server_error_keeps_the_request_waiting_and_a_refusal_is_shown_not_dropp
     assert cases_titled(api, title) == []
 
     page.evaluate("window.dispatchEvent(new Event('online'))")  # the network "returns": send now
-    expect(page.get_by_role("link", name=title)).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("link", name=title)).to_be_visible()
     assert len(cases_titled(api, title)) == 1
 
     # A 4xx is not retried: the record stays, marked failed with the server's words, until deleted.

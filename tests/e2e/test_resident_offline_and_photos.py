@@ -10,8 +10,16 @@ import pytest
 from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import VIEWPORT
-from tests.e2e.resident import HOME_GRID, RESIDENT, STAFF, api_as, open_app, wait_until
+from tests.e2e.resident import (
+    HOME_GRID,
+    RESIDENT,
+    STAFF,
+    STEP_TIMEOUT_MS,
+    VIEWPORT,
+    api_as,
+    open_app,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -55,7 +63,7 @@ def test_photo_is_shrunk_in_the_browser_uploaded_and_attached_to_the_case(browse
     # first, and a worker's requests are not the page's to count.
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", service_workers="block")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(STEP_TIMEOUT_MS)
     text = messages["zh-Hans"]
     api = open_app(page, live_server, route="/submit?kind=complaint")
     title = f"垃圾没人清{uuid.uuid4().hex[:6]}"
@@ -71,7 +79,7 @@ def test_photo_is_shrunk_in_the_browser_uploaded_and_attached_to_the_case(browse
         "request", lambda r: uploads.append(len(r.post_data_buffer or b"")) if r.url.endswith("/api/v1/media") else None
     )
     page.get_by_role("button", name=text["ui"]["submit"]["send"], exact=True).click()
-    expect(page.get_by_role("link", name=title)).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("link", name=title)).to_be_visible()
 
     [item] = [c for c in api.get("/cases")["items"] if c["title"] == title]
     case = api.get(f"/cases/{item['id']}")
@@ -122,7 +130,7 @@ def test_push_opt_in_is_explained_and_its_outcome_said_plainly(
     outcome = page.get_by_role("status").filter(
         has_text=re.compile(f"{re.escape(text['ui']['push']['on_done'])}|{re.escape(text['ui']['push']['failed'])}")
     )
-    expect(outcome).to_be_visible(timeout=20_000)
+    expect(outcome).to_be_visible()
 
 
 def test_service_worker_shows_a_push_message_as_sent_by_the_server(page: Page, live_server, messages):
@@ -133,7 +141,7 @@ def test_service_worker_shows_a_push_message_as_sent_by_the_server(page: Page, l
     versions = []
     session.on("ServiceWorker.workerRegistrationUpdated", lambda event: versions.extend(event["registrations"]))
     session.send("ServiceWorker.enable")
-    page.wait_for_timeout(500)
+    wait_until(lambda: [r for r in versions if r["scopeURL"].startswith(live_server.url)], page=page)
     [reg] = [r for r in versions if r["scopeURL"].startswith(live_server.url)] or [None]
     assert reg, versions
     payload = '{"title": "您的事项已受理", "body": "村口路灯不亮", "url": "/#/cases/1", "tag": "case-1", "case_id": 1}'

@@ -8,18 +8,10 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import run_server
 from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, STAFF, api_as, open_app
-from tests.e2e.screens import assert_large_enough, photograph, screen_page
+from tests.e2e.screens import assert_large_enough, photograph, screen_page, wait_settled
 
-pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """A server of this module's own, so the screenshots show demo data and not other tests' cases."""
-    with run_server(tmp_path_factory.mktemp("bianmin-screens")) as server:
-        yield server
+pytestmark = [pytest.mark.e2e, pytest.mark.own_server("the screenshots show demo data and not other tests' cases")]
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +66,7 @@ def test_every_screen_has_no_axe_violations_and_is_saved_as_a_screenshot(
         for name, route in screens(resolved_case["id"]):
             page.goto(f"{live_server.url}/#{route}")
             expect(page.locator("main [role=status]", has_text=messages[locale]["app"]["loading"])).to_have_count(0)
-            page.wait_for_timeout(300)
+            wait_settled(page)
             if name == "home":  # show one category opened, as a villager would
                 page.locator("details.category summary").first.click()
             violations = photograph(page, f"{name}-{locale}-{mode}", full_page=False)
@@ -89,12 +81,13 @@ def test_every_screen_has_no_axe_violations_and_is_saved_as_a_screenshot(
     ids=["elder", "standard"],
 )
 def test_text_and_tap_targets_are_large_enough(
-    page: Page, live_server, resolved_case, elder, text_px, heading_px, target_px
+    page: Page, live_server, messages, resolved_case, elder, text_px, heading_px, target_px
 ):
     open_app(page, live_server, elder=elder)
     for _, route in screens(resolved_case["id"]):
         page.goto(f"{live_server.url}/#{route}")
-        page.wait_for_timeout(500)
+        expect(page.locator("main [role=status]", has_text=messages["zh-Hans"]["app"]["loading"])).to_have_count(0)
+        wait_settled(page)
         assert_large_enough(page, route, text_px, heading_px, target_px)
 
 

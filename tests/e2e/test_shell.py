@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.resident import open_app
+from tests.e2e.screens import wait_settled
 
 pytestmark = pytest.mark.e2e
 
@@ -225,5 +226,5 @@ def test_the_app_runs_under_its_content_security_policy(page: Page, live_server,
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     page.goto(live_server.url + "/#/settings")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    page.wait_for_timeout(500)
+    wait_settled(page)
     assert refused == []

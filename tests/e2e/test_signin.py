@@ -7,10 +7,11 @@ of one test never gets in the way of another.
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.e2e.resident import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -130,10 +131,11 @@ def test_script_and_elder_mode_chosen_while_signed_in_are_saved_to_the_profile(p
         )
         return answer.json()
 
-    deadline = time.monotonic() + 5
-    while (saved := profile())["locale"] != "zh-Hant" or not saved["elder_mode"]:
-        assert time.monotonic() < deadline, saved
-        time.sleep(0.1)
+    def saved_choices() -> dict | None:
+        saved = profile()
+        return saved if saved["locale"] == "zh-Hant" and saved["elder_mode"] else None
+
+    saved = wait_until(saved_choices, message="the script and elder mode were not saved to the profile")
     # The region's name comes from the server, now in Traditional script.
     assert saved["region"] is not None
     expect(page.get_by_text(saved["region"]["name"])).to_be_visible()

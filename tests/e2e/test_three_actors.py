@@ -11,9 +11,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import VIEWPORT
 from tests.e2e.field import photo_png
-from tests.e2e.resident import GRID_WORKER, RESIDENT, STAFF, api_as, open_app, wait_until
+from tests.e2e.resident import GRID_WORKER, RESIDENT, STAFF, STEP_TIMEOUT_MS, VIEWPORT, api_as, open_app, wait_until
 from tests.e2e.test_resident_cases import fill_case_form, unique
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +23,7 @@ TABLET = {"width": 1024, "height": 768}
 def _device(browser: Browser, viewport: dict) -> Page:
     context = browser.new_context(viewport=viewport, locale="zh-CN", service_workers="block")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(STEP_TIMEOUT_MS)
     return page
 
 

@@ -1,44 +1,26 @@
 """`bianmin worker` processes delivering the outbox: killed mid-batch, or two at once."""
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from backend.notifications.tables import Notification
 from tests.api.cases.helpers import user_id
 from tests.api.notifications.helpers import INSECURE, browser, queue, subscribe
-from tests.conftest import DEMO, SECRET
-from tests.pushservice import PushService
+from tests.conftest import DEMO
+from tests.processes import BIANMIN, process_env
 
-BIANMIN = str(Path(sys.executable).parent / "bianmin")
 pytestmark = pytest.mark.parametrize("settings", INSECURE, indirect=True)
 
 
-@pytest.fixture
-def push_service():
-    service = PushService().start()
-    yield service
-    service.stop()
-
-
 def _worker(settings, **extra: str) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BIANMIN_", "DATABASE_URL"))}
-    env.update(
-        DATABASE_URL=settings.effective_database_url,
-        BIANMIN_SECRET_KEY=SECRET,
-        # The app's data dir: the worker signs with the key the browsers subscribed with.
-        BIANMIN_DATA_DIR=str(settings.data_dir),
-        BIANMIN_DELIVERY_INTERVAL="1",
-        **extra,
-    )
+    # The app's data dir: the worker signs with the key the browsers subscribed with.
+    env = process_env(settings, settings.data_dir, BIANMIN_DELIVERY_INTERVAL="1", **extra)
     return subprocess.Popen([BIANMIN, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 

@@ -18,8 +18,8 @@ import pytest
 from backend.bookings.tables import Booking, Slot
 from backend.cases.tables import Case, CaseEvent
 from tests.api.cases.helpers import GRID_A
-from tests.faults.servers import Server, Tally, send_until_answered
-from tests.unit.cli.processes import process_env
+from tests.faults.clients import Tally, send_until_answered
+from tests.processes import Server, process_env
 
 CLIENTS = 200
 #: Kill the server after this many acknowledgements, then again after the second number.

@@ -26,8 +26,8 @@ import httpx
 import pytest
 
 from tests.conftest import PG_URL, SECRET
-from tests.faults.servers import RETRY_STATUSES, Server, Tally, free_port
-from tests.unit.cli.processes import BIANMIN
+from tests.faults.clients import RETRY_STATUSES, Tally
+from tests.processes import BIANMIN, Server, free_port
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="runs in the PostgreSQL pass (BIANMIN_TEST_DATABASE_URL)")
 
@@ -139,9 +139,16 @@ async def test_the_service_reports_a_database_crash_and_recovers_by_itself(clust
     try:
         await server.wait_healthy()
         pid = server.process.pid
-        token = subprocess.run(
-            [BIANMIN, "token", RESIDENT], env=env, cwd=data_dir, capture_output=True, text=True, check=True
-        ).stdout.strip()
+        issued = await asyncio.to_thread(
+            subprocess.run,
+            [BIANMIN, "token", RESIDENT],
+            env=env,
+            cwd=data_dir,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        token = issued.stdout.strip()
         headers = {"Authorization": f"Bearer {token}"}
 
         async def load(http: httpx.AsyncClient, lane: int) -> None:
@@ -178,10 +185,8 @@ async def test_the_service_reports_a_database_crash_and_recovers_by_itself(clust
             cluster.crash()
             down.set()
             to_unhealthy = await _wait_for_health(http, 503, 15)
-            # While the database is away, answers come quickly and say so.
-            started = time.monotonic()
-            answer = await http.get("/api/v1/cases", headers=headers)
-            assert time.monotonic() - started < 15
+            # While the database is away, requests are answered (never left hanging) and say so.
+            answer = await http.get("/api/v1/cases", headers=headers, timeout=15)
             assert answer.status_code == 503, answer.text
             assert answer.json()["error"]["code"] == "service_unavailable"
             await asyncio.sleep(2)

@@ -1,7 +1,8 @@
 """Slowloris against a real `bianmin serve`: a client that sends its headers and then
 trickles the body a byte at a time is cut off after ``BIANMIN_BODY_TIMEOUT`` (408 in
 the error shape, then the connection closes), nothing it sent is stored, and the
-server answers everyone else meanwhile."""
+server answers everyone else meanwhile. How soon it cuts the client off and how fast it
+answers the others is measured in bench/responsiveness.py."""
 
 import asyncio
 import json
@@ -10,22 +11,24 @@ import time
 import httpx
 
 from tests.api.cases.helpers import GRID_A
-from tests.faults.servers import Server
-from tests.unit.cli.processes import process_env
+from tests.processes import Server, process_env
 
 TIMEOUT = 2  # seconds, BIANMIN_BODY_TIMEOUT for this server
 
 
-async def _trickle(port: int, headers: dict[str, str], body: bytes, every: float) -> tuple[bytes, float, int, bool]:
-    """Send the headers at once, then one body byte every ``every`` seconds until
-    the server answers or hangs up. Returns what came back, after how long, how many
-    body bytes went out, and whether the server then closed the connection."""
+async def _trickle(
+    port: int, headers: dict[str, str], body: bytes, every: float, headers_sent: asyncio.Event
+) -> tuple[bytes, float, int, bool]:
+    """Send the headers at once (then set ``headers_sent``), then one body byte every
+    ``every`` seconds until the server answers or hangs up. Returns what came back, after
+    how long, how many body bytes went out, and whether the server then closed the connection."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
     writer.write(
         f"POST /api/v1/cases HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}Content-Length: {len(body)}\r\n\r\n".encode()
     )
     await writer.drain()
+    headers_sent.set()
     started, sent, answer, closed = time.monotonic(), 0, b"", False
     try:
         while sent < len(body):
@@ -37,7 +40,7 @@ async def _trickle(port: int, headers: dict[str, str], body: bytes, every: float
                 await writer.drain()
                 sent += 1
         elapsed = time.monotonic() - started
-        while chunk := await asyncio.wait_for(reader.read(65536), 5):
+        while chunk := await asyncio.wait_for(reader.read(65536), 30):  # a generous deadline for the hang-up
             answer += chunk
         closed = True
     except (ConnectionError, TimeoutError):
@@ -65,23 +68,23 @@ async def test_a_body_trickled_byte_by_byte_is_cut_off_and_stores_nothing(client
             ensure_ascii=False,
         ).encode()
         headers = {**resident, "Content-Type": "application/json"}
-        slow = asyncio.create_task(_trickle(server.port, headers, body, every=0.25))
+        headers_sent = asyncio.Event()
+        slow = asyncio.create_task(_trickle(server.port, headers, body, 0.25, headers_sent))
         # Meanwhile the server answers others without waiting for the slow client.
         async with httpx.AsyncClient(base_url=server.url, timeout=5) as http:
-            await asyncio.sleep(0.5)
-            quick_started = time.monotonic()
+            await headers_sent.wait()
             assert (await http.get("/api/v1/services/AST-001")).status_code == 200
-            quick = time.monotonic() - quick_started
+            answered_before_the_slow_client = not slow.done()
             answer, elapsed, sent, closed = await slow
             listed = (await http.get("/api/v1/cases", headers=resident)).json()["items"]
     finally:
         server.stop()
-    assert quick < 1.5
+    assert answered_before_the_slow_client
     status_line, _, rest = answer.partition(b"\r\n")
     assert status_line.startswith(b"HTTP/1.1 408"), answer[:500]
     error = json.loads(rest.partition(b"\r\n\r\n")[2])["error"]
     assert error["code"] == "request.too_slow"
     assert error["message"] == f"提交的内容传得太慢，{TIMEOUT}秒内没有收完，请检查网络后重试。"
-    assert TIMEOUT - 0.5 <= elapsed < TIMEOUT + 3, elapsed
+    assert TIMEOUT - 0.5 <= elapsed, elapsed  # the client had its whole allowance
     assert sent < len(body) and closed
     assert [case for case in listed if case["title"] == "慢慢发"] == []

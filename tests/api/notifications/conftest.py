@@ -1,4 +1,5 @@
-"""A real push service and SMS gateway on 127.0.0.1, and a deliverer wired to them like `bianmin worker`."""
+"""A deliverer wired like `bianmin worker` to the real push service and SMS gateway on
+127.0.0.1; here the push service keeps the test clock's time."""
 
 from collections.abc import AsyncIterator, Iterator
 

@@ -2,14 +2,11 @@
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import jwt
 
 from tests.conftest import PG_URL, SECRET
-
-BIANMIN = str(Path(sys.executable).parent / "bianmin")
+from tests.processes import BIANMIN
 
 
 def run(args, env_extra, timeout=60):

@@ -5,19 +5,15 @@ The development SMS sender (``log``, the default) prints codes to the log on pur
 this test proves the log of a production configuration is clean.
 """
 
-import asyncio
 import json
 import re
-import subprocess
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 
 from tests.api.cases.helpers import GRID_A
-from tests.unit.cli.processes import BIANMIN, process_env
-from tests.unit.cli.test_serve_workers import _free_port
+from tests.processes import Server, process_env
 from tests.unit.media.pictures import jpeg
 
 PHONE = "13912348765"
@@ -44,18 +40,6 @@ class _Bridge(BaseHTTPRequestHandler):
 
     def log_message(self, *args) -> None:
         return None
-
-
-async def _wait_healthy(http: httpx.AsyncClient) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if (await http.get("/healthz")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.3)
-    raise AssertionError("the server did not come up")
 
 
 async def _flow(http: httpx.AsyncClient, gateway: Gateway, staff: dict[str, str]) -> list[str]:
@@ -109,7 +93,6 @@ async def test_the_production_log_holds_no_token_code_phone_or_id_number(client,
     staff = await auth.role("staff")  # the demo clerk, in the shared database
     gateway = Gateway()
     threading.Thread(target=gateway.serve_forever, daemon=True).start()
-    port = _free_port()
     env = process_env(
         settings,
         tmp_path / "serve-data",
@@ -117,17 +100,16 @@ async def test_the_production_log_holds_no_token_code_phone_or_id_number(client,
         BIANMIN_SMS_BACKEND="webhook",
         BIANMIN_SMS_WEBHOOK_URL=f"http://127.0.0.1:{gateway.server_address[1]}/sms?key={GATEWAY_KEY}",
     )
-    server = subprocess.Popen(
-        [BIANMIN, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    server = Server(env, tmp_path / "server.log")
+    server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-            await _wait_healthy(http)
+        await server.wait_healthy()
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
             secrets = await _flow(http, gateway, staff)
     finally:
-        server.terminate()
-        log = server.communicate(timeout=30)[0].decode()
+        server.stop()
         gateway.shutdown()
+    log = server.log()
     assert "/api/v1/cases/lookup" in log and "/api/v1/auth/login" in log  # the requests were logged
     found = [secret for secret in [*secrets, GATEWAY_KEY] if secret in log]
     assert not found, f"in the log: {found}\n{log}"

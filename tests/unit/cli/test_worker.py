@@ -10,7 +10,7 @@ import pytest
 
 from backend.cases.tables import CaseEvent
 from tests.api.cases.helpers import move, submit, user_id
-from tests.unit.cli.processes import BIANMIN, process_env
+from tests.processes import BIANMIN, process_env
 
 
 async def _overdue_case(client, auth, clock) -> int:
