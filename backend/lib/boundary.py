@@ -113,7 +113,14 @@ class BodyDeadlineMiddleware:
                 async with asyncio.timeout_at(deadline):
                     message = await receive()
             except TimeoutError:
-                raise AppError(HTTP_408_REQUEST_TIMEOUT, "request.too_slow", seconds=f"{self.seconds:g}") from None
+                # The rest of the body may still trickle in: close the connection after the
+                # answer instead of keeping it alive for a next request that cannot be framed.
+                raise AppError(
+                    HTTP_408_REQUEST_TIMEOUT,
+                    "request.too_slow",
+                    headers={"Connection": "close"},
+                    seconds=f"{self.seconds:g}",
+                ) from None
             if message["type"] != "http.request" or not message.get("more_body", False):
                 body_done = True
             return message
