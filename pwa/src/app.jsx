@@ -9,7 +9,7 @@ import { applyToDocument, storeElderMode, storeLocale, storedElderMode, storedLo
 import { NavBar } from './nav.jsx';
 import { startOutbox } from './outbox-client.js';
 import { syncPush, unsubscribePush } from './push.js';
-import { ROUTES, matchRoute, navigate, useRoute } from './router.js';
+import { PATHS, ROUTES, matchRoute, navigate, routeTo, useRoute } from './router.js';
 import { BookScreen } from './screens/book.jsx';
 import { BookingsScreen } from './screens/bookings.jsx';
 import { CaseScreen } from './screens/case.jsx';
@@ -131,26 +131,24 @@ export function App({ initialLocale, initialMessages }) {
       <UpdateBanner />
       {session && <NavBar matched={matched} />}
       <main id="main" class="main" tabIndex={-1} ref={mainRef}>
-        {session ? renderScreen(matched) : <SignInScreen />}
+        {session ? routeTo(route, SCREENS, () => <HomeScreen />) : <SignInScreen />}
       </main>
     </AppContext.Provider>
   );
 }
 
-function renderScreen({ name, param, rest }) {
-  switch (name) {
-    case 'area': return <AreaScreen key={param} area={param} path={rest} />;
-    case 'service': return <ServiceScreen key={param} code={param} />;
-    case 'submit': return <SubmitScreen />;
-    case 'book': return <BookScreen />;
-    case 'cases': return <CasesScreen />;
-    case 'bookings': return <BookingsScreen />;
-    case 'case': return <CaseScreen key={param} id={param} />;
-    case 'inbox': return <InboxScreen />;
-    case 'settings': return <SettingsScreen />;
-    default: return <HomeScreen />;
-  }
-}
+// The resident area's route table (routeTo, as in every role area), with the doors to those areas.
+const SCREENS = [
+  [PATHS.area, (area, rest) => <AreaScreen key={area} area={area} path={rest || '/'} />],
+  [PATHS.service, (code) => <ServiceScreen key={code} code={code} />],
+  [PATHS.submit, () => <SubmitScreen />],
+  [PATHS.book, () => <BookScreen />],
+  [PATHS.cases, () => <CasesScreen />],
+  [PATHS.bookings, () => <BookingsScreen />],
+  [PATHS.case, (id) => <CaseScreen key={id} id={id} />],
+  [PATHS.inbox, () => <InboxScreen />],
+  [PATHS.settings, () => <SettingsScreen />],
+];
 
 /** Best effort: the choice already applies on this device; the server uses it for SMS and push. */
 function saveProfile(changes, locale, token) {

@@ -33,19 +33,23 @@ export function useRoute() {
   return route;
 }
 
-const PATTERNS = [
-  // The role areas (areas.js): #/field/…, #/desk/…, #/admin/…; the rest of the path is theirs.
-  ['area', /^\/(field|desk|admin)(\/.*)?$/],
-  ['service', /^\/services\/([^/]+)$/],
-  ['submit', /^\/submit$/],
-  ['book', /^\/book$/],
-  ['cases', /^\/cases$/],
-  ['bookings', /^\/bookings$/],
-  ['case', /^\/cases\/(\d+)$/],
-  ['inbox', /^\/inbox$/],
-  ['settings', /^\/settings$/],
-  ['home', /^\/$/],
-];
+/**
+ * The app's own paths, in the order they are tried: the resident screens and the doors
+ * to the role areas (areas.js: #/field/…, #/desk/…, #/admin/…; the rest of the path is
+ * theirs). app.jsx's route table renders them; matchRoute() names them for the nav bar.
+ */
+export const PATHS = {
+  area: /^\/(field|desk|admin)(\/.*)?$/,
+  service: /^\/services\/([^/]+)$/,
+  submit: /^\/submit$/,
+  book: /^\/book$/,
+  cases: /^\/cases$/,
+  bookings: /^\/bookings$/,
+  case: /^\/cases\/(\d+)$/,
+  inbox: /^\/inbox$/,
+  settings: /^\/settings$/,
+  home: /^\/$/,
+};
 
 /**
  * The one route table helper, for the app and every role area: the first row of
@@ -66,7 +70,7 @@ export function routeTo(path, table, fallback) {
 export function matchRoute(path) {
   return routeTo(
     path,
-    PATTERNS.map(([name, pattern]) => [pattern, (param, rest) => ({ name, param: param || null, rest: rest || '/' })]),
+    Object.entries(PATHS).map(([name, pattern]) => [pattern, (param, rest) => ({ name, param: param || null, rest: rest || '/' })]),
     () => ({ name: 'home', param: null, rest: '/' }),
   );
 }

@@ -4,7 +4,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 
-import { describeError, Feedback } from '../action.jsx';
+import { Feedback, useAction } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { navigate } from '../router.js';
@@ -107,18 +107,18 @@ function toBody(form) {
 // "Saved" for the entry's own page, which replaces the new-entry page after a create.
 let savedNote = null;
 
+function takeSavedNote() {
+  const note = savedNote;
+  savedNote = null;
+  return note ? { error: false, text: note } : null;
+}
+
 export function ServiceEditScreen({ code }) {
   const { t, api, session } = useApp();
   const records = useApi(code ? '/services/manage' : null);
   const township = (session.user.region && session.user.region.code.slice(0, 9)) || null;
   const [form, setForm] = useState(() => (code ? null : emptyForm(session.user.role === 'admin' ? null : township)));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
-  const [saved, setSaved] = useState(() => {
-    const note = savedNote;
-    savedNote = null;
-    return note;
-  });
+  const { busy, error, done, run } = useAction({ offline: t('ui.common.network_error'), initial: takeSavedNote });
   const record = code && records.data ? records.data.items.find((item) => item.code === code) : null;
   useEffect(() => {
     if (record && !form) setForm(toForm(record));
@@ -129,36 +129,22 @@ export function ServiceEditScreen({ code }) {
   });
   async function save(event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setSaved(null);
-    try {
-      const result = code
-        ? await api(`/services/${encodeURIComponent(code)}`, { method: 'PUT', body: toBody(form) })
-        : await api('/services', { method: 'POST', body: toBody(form) });
-      setBusy(false);
-      setForm(toForm(result));
-      setSaved(t('ui.desk.catalog.saved'));
-      if (!code) {
-        savedNote = t('ui.desk.catalog.saved');
-        navigate(`/desk/manage/services/${encodeURIComponent(result.code)}`, { replace: true });
-      }
-    } catch (failure) {
-      setBusy(false);
-      setError(describeError(t, failure));
+    const result = await run(
+      () => (code
+        ? api(`/services/${encodeURIComponent(code)}`, { method: 'PUT', body: toBody(form) })
+        : api('/services', { method: 'POST', body: toBody(form) })),
+      t('ui.desk.catalog.saved'),
+    );
+    if (!result) return;
+    setForm(toForm(result));
+    if (!code) {
+      savedNote = t('ui.desk.catalog.saved');
+      navigate(`/desk/manage/services/${encodeURIComponent(result.code)}`, { replace: true });
     }
   }
   async function retire() {
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await api(`/services/${encodeURIComponent(code)}`, { method: 'DELETE' });
-      setForm(toForm(result));
-      setSaved(t('ui.desk.catalog.retired_done'));
-    } catch (failure) {
-      setError(describeError(t, failure));
-    }
-    setBusy(false);
+    const result = await run(() => api(`/services/${encodeURIComponent(code)}`, { method: 'DELETE' }), t('ui.desk.catalog.retired_done'));
+    if (result) setForm(toForm(result));
   }
   const title = code ? t('ui.desk.catalog.edit_title', { code }) : t('ui.desk.catalog.new');
   return (
@@ -167,7 +153,7 @@ export function ServiceEditScreen({ code }) {
       <ScreenTitle>{title}</ScreenTitle>
       {code && <LoadState state={records} />}
       {code && records.data && !record && <p class="message message-error">{t('ui.desk.catalog.not_found')}</p>}
-      <div role="status" class={saved ? 'notice' : undefined}>{saved || ''}</div>
+      <Feedback done={done} />
       {form && (
         <form class="form" onSubmit={save} noValidate>
           <div class="field">

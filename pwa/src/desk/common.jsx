@@ -3,7 +3,7 @@
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
 
-import { Feedback } from '../action.jsx';
+import { Feedback, useAction } from '../action.jsx';
 import { ApiError, apiRequest } from '../http.js';
 import { useApp } from '../context.js';
 import { formatDate, formatDeadline } from '../ui.jsx';
@@ -116,18 +116,8 @@ export async function download(session, locale, path, filename) {
 /** A button that downloads `path`, with its own busy and error lines. */
 export function DownloadButton({ path, filename, label }) {
   const { t, session, locale } = useApp();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
-  async function onClick() {
-    setBusy(true);
-    setError(null);
-    try {
-      await download(session, locale, path, filename);
-    } catch {
-      setError(t('ui.desk.download_failed'));
-    }
-    setBusy(false);
-  }
+  const { busy, error, run } = useAction({ describe: () => t('ui.desk.download_failed') });
+  const onClick = () => run(() => download(session, locale, path, filename));
   return (
     <>
       <button type="button" class="button button-secondary" disabled={busy} onClick={onClick}>{label}</button>

@@ -4,7 +4,7 @@
 
 import { useState } from 'preact/hooks';
 
-import { describeError, Feedback } from '../action.jsx';
+import { Feedback, useAction } from '../action.jsx';
 import { useApp } from '../context.js';
 import { formatDate } from '../ui.jsx';
 
@@ -27,24 +27,17 @@ function RatingEntry({ rating, onDone }) {
   const { t, locale, api } = useApp();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
+  const { busy, error, run, fail } = useAction({ offline: t('ui.common.network_error') });
   const onSubmit = async (event) => {
     event.preventDefault();
     if (!reason.trim()) {
-      setError(t('ui.desk.rating.reason_required'));
+      fail(t('ui.desk.rating.reason_required'));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await api(`/ratings/${rating.id}/flag`, { method: 'POST', body: { reason: reason.trim() } });
+    if (await run(() => api(`/ratings/${rating.id}/flag`, { method: 'POST', body: { reason: reason.trim() } }))) {
       setOpen(false);
       onDone();
-    } catch (failure) {
-      setError(describeError(t, failure));
     }
-    setBusy(false);
   };
   return (
     <li class="rating">
@@ -77,25 +70,18 @@ function FollowUp({ followUp, onDone }) {
   const next = !followUp.callback_at ? 'callback' : !followUp.fixed_at ? 'fix' : null;
   const [outcome, setOutcome] = useState('');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
+  const { busy, error, run, fail } = useAction({ offline: t('ui.common.network_error') });
   const onSubmit = async (event) => {
     event.preventDefault();
     if (!outcome || !note.trim()) {
-      setError(t('ui.desk.followup.required'));
+      fail(t('ui.desk.followup.required'));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await api(`/follow-ups/${followUp.id}/steps`, { method: 'POST', body: { step: next, outcome, note: note.trim() } });
+    if (await run(() => api(`/follow-ups/${followUp.id}/steps`, { method: 'POST', body: { step: next, outcome, note: note.trim() } }))) {
       setOutcome('');
       setNote('');
       onDone();
-    } catch (failure) {
-      setError(describeError(t, failure));
     }
-    setBusy(false);
   };
   return (
     <div class="followup">

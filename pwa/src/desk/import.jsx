@@ -4,7 +4,7 @@
 
 import { useState } from 'preact/hooks';
 
-import { describeError, Feedback } from '../action.jsx';
+import { Feedback, useAction } from '../action.jsx';
 import { useApp } from '../context.js';
 import { ScreenTitle } from '../ui.jsx';
 import { DownloadButton } from './common.jsx';
@@ -13,27 +13,20 @@ export function ImportScreen() {
   const { t, api } = useApp();
   const [file, setFile] = useState(null);
   const [dryRun, setDryRun] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
+  const { busy, error, run, fail } = useAction({ offline: t('ui.common.network_error') });
   const [report, setReport] = useState(null);
   async function onSubmit(event) {
     event.preventDefault();
     if (!file) {
-      setError(t('ui.desk.import.choose_file'));
+      fail(t('ui.desk.import.choose_file'));
       return;
     }
     const body = new FormData();
     body.append('file', file, file.name);
     body.append('dry_run', dryRun ? 'true' : 'false');
-    setBusy(true);
-    setError(null);
     setReport(null);
-    try {
-      setReport(await api('/services/import', { method: 'POST', body }));
-    } catch (failure) {
-      setError(describeError(t, failure));
-    }
-    setBusy(false);
+    const answer = await run(() => api('/services/import', { method: 'POST', body }));
+    if (answer) setReport(answer);
   }
   return (
     <section class="screen" aria-labelledby="screen-title">

@@ -3,7 +3,7 @@
 
 import { useState } from 'preact/hooks';
 
-import { describeError, Feedback } from '../action.jsx';
+import { Feedback, useAction } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { LoadState, ScreenTitle, formatDate } from '../ui.jsx';
@@ -47,31 +47,21 @@ function NoticeForm({ scope, onDone }) {
   const below = useApi(`/regions?parent=${scope.code}`);
   const [region, setRegion] = useState(scope.township ? scope.code : '');
   const [fields, setFields] = useState({ title_hans: '', body_hans: '', title_hant: '', body_hant: '' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
-  const [done, setDone] = useState(null);
+  const { busy, error, done, run, fail } = useAction({ offline: t('ui.common.network_error') });
   const set = (name) => (event) => setFields({ ...fields, [name]: event.currentTarget.value });
   async function onSubmit(event) {
     event.preventDefault();
     if (!region || !fields.title_hans.trim() || !fields.body_hans.trim()) {
-      setError(t('ui.desk.notices.required'));
+      fail(t('ui.desk.notices.required'));
       return;
     }
     const body = { region, title_hans: fields.title_hans.trim(), body_hans: fields.body_hans.trim() };
     if (fields.title_hant.trim()) body.title_hant = fields.title_hant.trim();
     if (fields.body_hant.trim()) body.body_hant = fields.body_hant.trim();
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
-      await api('/notices', { method: 'POST', body });
+    if (await run(() => api('/notices', { method: 'POST', body }), t('ui.desk.notices.done'))) {
       setFields({ title_hans: '', body_hans: '', title_hant: '', body_hant: '' });
-      setDone(t('ui.desk.notices.done'));
       onDone();
-    } catch (failure) {
-      setError(describeError(t, failure));
     }
-    setBusy(false);
   }
   return (
     <form class="form card" onSubmit={onSubmit} noValidate aria-labelledby="notice-form-title">
@@ -98,7 +88,7 @@ function NoticeForm({ scope, onDone }) {
         )}
       </Bilingual>
       <Feedback error={error} />
-      <div role="status" class={done ? 'notice' : undefined}>{done || ''}</div>
+      <Feedback done={done} />
       <button type="submit" class="button button-primary" disabled={busy}>{t('ui.desk.notices.publish')}</button>
     </form>
   );

@@ -121,24 +121,22 @@ function useNoteStep(id, action) {
   const { t } = useApp();
   const [note, setNote] = useState('');
   const [photos, setPhotos] = useState([]);
-  const [error, setError] = useState(null);
-  const { busy, message, send } = useFieldSend(() => {
+  const { busy, message, send, fail } = useFieldSend(() => {
     setNote('');
     setPhotos([]);
   });
   const onSubmit = (event) => {
     event.preventDefault();
     if (!note.trim()) {
-      setError(t('ui.field.case.note_required'));
+      fail(t('ui.field.case.note_required'));
       return;
     }
-    setError(null);
     send({
       path: `/cases/${id}/transitions`, body: { action, note: note.trim() }, photos,
       chain: caseChain(id), kind: action, label: note.trim(),
     });
   };
-  return { note, setNote, photos, setPhotos, busy, feedback: error ? { error: true, text: error } : message, onSubmit };
+  return { note, setNote, photos, setPhotos, busy, feedback: message, onSubmit };
 }
 
 function ResolveCase({ id }) {

@@ -38,9 +38,8 @@ export function HandoverForm({ caseId }) {
   const { t } = useApp();
   const [direction, setDirection] = useState('received');
   const [rows, setRows] = useState([EMPTY_ROW]);
-  const [error, setError] = useState(null);
   const queued = useChain(caseChain(caseId)).filter((row) => row.kind === 'handover');
-  const { busy, message, send } = useFieldSend(() => setRows([EMPTY_ROW]));
+  const { busy, message, send, fail } = useFieldSend(() => setRows([EMPTY_ROW]));
   const change = (index, field, value) => setRows((current) => current.map((row, i) => (i === index ? { ...row, [field]: value } : row)));
   const onSubmit = (event) => {
     event.preventDefault();
@@ -48,10 +47,9 @@ export function HandoverForm({ caseId }) {
       .map((row) => ({ name: row.name.trim(), count: Math.max(1, Math.min(99, Number(row.count) || 1)) }))
       .filter((row) => row.name);
     if (!items.length) {
-      setError(t('ui.field.handover.required'));
+      fail(t('ui.field.handover.required'));
       return;
     }
-    setError(null);
     const label = items.map((item) => t('ui.case.handover_item', item)).join(t('ui.common.list_separator'));
     send({
       path: `/cases/${caseId}/handovers`, body: { items, direction }, chain: caseChain(caseId), kind: 'handover',
@@ -97,7 +95,7 @@ export function HandoverForm({ caseId }) {
       <button type="button" class="button button-secondary" onClick={() => setRows((current) => [...current, EMPTY_ROW])}>
         {t('ui.field.handover.add_row')}
       </button>
-      <Feedback message={error ? { error: true, text: error } : message} />
+      <Feedback message={message} />
       <button type="submit" class="button button-primary button-wide" disabled={busy}>{t('ui.field.handover.send')}</button>
     </form>
   );

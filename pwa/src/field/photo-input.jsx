@@ -1,8 +1,7 @@
 // Photos for a step (a resolved case, a visit): shrunk on the phone at once,
 // kept as Blobs until the outbox uploads them.
 
-import { useState } from 'preact/hooks';
-
+import { Feedback, useAction } from '../action.jsx';
 import { useApp } from '../context.js';
 import { shrinkPhoto } from '../photos.js';
 
@@ -11,22 +10,15 @@ export const MAX_PHOTOS = 9;
 /** A file input whose chosen photos are shrunk and handed to `onChange([Blob])`. */
 export function PhotoInput({ id, photos, onChange }) {
   const { t } = useApp();
-  const [shrinking, setShrinking] = useState(false);
-  const [failed, setFailed] = useState(false);
+  const { busy: shrinking, error, run } = useAction({ describe: () => t('ui.submit.photo_failed') });
   async function onPick(event) {
     const files = Array.from(event.currentTarget.files || []).slice(0, MAX_PHOTOS - photos.length);
     event.currentTarget.value = '';
-    setShrinking(true);
-    setFailed(false);
-    try {
+    await run(async () => {
       const shrunk = [];
       for (const file of files) shrunk.push(await shrinkPhoto(file));
       onChange([...photos, ...shrunk]);
-    } catch {
-      setFailed(true);
-    } finally {
-      setShrinking(false);
-    }
+    });
   }
   return (
     <div class="field">
@@ -35,7 +27,7 @@ export function PhotoInput({ id, photos, onChange }) {
       <p class="meta" role="status">
         {shrinking ? t('ui.submit.photos_preparing') : t('ui.submit.photos_count', { count: photos.length, max: MAX_PHOTOS })}
       </p>
-      {failed && <p class="message message-error" role="alert">{t('ui.submit.photo_failed')}</p>}
+      {error && <Feedback error={error} />}
       {photos.length > 0 && (
         <button type="button" class="button button-secondary" onClick={() => onChange([])}>{t('ui.submit.photos_clear')}</button>
       )}

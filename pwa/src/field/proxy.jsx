@@ -39,9 +39,8 @@ export function ProxyScreen() {
   const [phone, setPhone] = useState('');
   const [name, setName] = useState('');
   const [photos, setPhotos] = useState([]);
-  const [error, setError] = useState(null);
   // Sent or kept for later, the form is done: back to the queue, which says which (a second tap cannot file it twice).
-  const { busy, message, send } = useFieldSend((result) => navigate(result.state === 'sent' ? '/field?sent=1' : '/field?queued=1'));
+  const { busy, message, send, fail } = useFieldSend((result) => navigate(result.state === 'sent' ? '/field?sent=1' : '/field?queued=1'));
 
   function check() {
     if (!residentId && normalizePhone(phone).length !== 11) return t('ui.field.proxy.phone_required');
@@ -55,8 +54,10 @@ export function ProxyScreen() {
   function onSubmit(event) {
     event.preventDefault();
     const problem = check();
-    setError(problem);
-    if (problem) return;
+    if (problem) {
+      fail(problem);
+      return;
+    }
     const body = { kind, title: title.trim(), description: description.trim(), region: grid, identity_check: identity };
     if (kind === 'request') body.service_code = service;
     if (residentId) body.resident_id = residentId;
@@ -130,7 +131,7 @@ export function ProxyScreen() {
         </fieldset>
         {!known && <RegionPicker value={picked} onChange={setPicked} legend={t('ui.submit.region')} offerHome />}
         <PhotoInput id="proxy-photos" photos={photos} onChange={setPhotos} />
-        <Feedback message={error ? { error: true, text: error } : message} />
+        <Feedback message={message} />
         <button type="submit" class="button button-primary button-wide" disabled={busy}>{t('ui.field.proxy.send')}</button>
         <p class="meta">{t('ui.submit.offline_hint')}</p>
       </form>

@@ -3,12 +3,11 @@
 
 import { useState } from 'preact/hooks';
 
-import { NetworkError } from '../http.js';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { newKey } from '../outbox.js';
 import { navigate, routeQuery } from '../router.js';
-import { describeError } from '../action.jsx';
+import { Feedback, useAction } from '../action.jsx';
 import { LoadState, ScreenTitle, formatDay } from '../ui.jsx';
 import { ServiceList } from './home.jsx';
 
@@ -27,8 +26,8 @@ export function BookScreen() {
   const [kind, setKind] = useState(KINDS.includes(query.get('kind')) ? query.get('kind') : 'visit');
   const [who, setWho] = useState('self');
   const [slotId, setSlotId] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
+  // Booking needs the network (it takes a place there and then); offline, the screen says so.
+  const { busy, error, run, fail } = useAction({ offline: t('ui.book.offline') });
   const today = new Date();
   const from = isoDay(today);
   const to = isoDay(new Date(today.getTime() + DAYS_AHEAD * 86400000));
@@ -43,20 +42,13 @@ export function BookScreen() {
   async function onSubmit(event) {
     event.preventDefault();
     if (!slotId) {
-      setError(t('ui.book.choose_slot'));
+      fail(t('ui.book.choose_slot'));
       return;
     }
-    setBusy(true);
-    setError(null);
     const body = { slot_id: slotId, kind, service_code: serviceCode };
     if (who !== 'self') body.resident_id = Number(who);
-    try {
-      const booking = await api('/bookings', { method: 'POST', body, headers: { 'Idempotency-Key': newKey() } });
-      navigate(booking && booking.case_id ? `/cases/${booking.case_id}` : '/cases');
-    } catch (failure) {
-      setBusy(false);
-      setError(failure instanceof NetworkError ? t('ui.book.offline') : describeError(t, failure));
-    }
+    const booking = await run(() => api('/bookings', { method: 'POST', body, headers: { 'Idempotency-Key': newKey() } }));
+    if (booking) navigate(booking.case_id ? `/cases/${booking.case_id}` : '/cases');
   }
 
   if (!serviceCode) {
@@ -115,7 +107,7 @@ export function BookScreen() {
             <p>{t('ui.book.no_slots')}</p>
           ))}
         </fieldset>
-        <div role="alert" class={error ? 'message message-error' : undefined}>{error || ''}</div>
+        <Feedback error={error} />
         <button type="submit" class="button button-primary button-wide" disabled={busy}>{t('ui.book.send')}</button>
       </form>
     </section>

@@ -4,10 +4,9 @@
 
 import { useState } from 'preact/hooks';
 
-import { NetworkError } from '../http.js';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
-import { describeError } from '../action.jsx';
+import { Feedback, useAction } from '../action.jsx';
 import { ConfirmStep, LoadState, ScreenTitle, formatDay } from '../ui.jsx';
 
 const CANCELLABLE = new Set(['booked', 'needs_slot']);
@@ -23,7 +22,7 @@ export function BookingsScreen() {
   return (
     <section class="screen" aria-labelledby="screen-title">
       <ScreenTitle>{t('ui.bookings.title')}</ScreenTitle>
-      <div role="status" class={notice ? 'notice' : undefined}>{notice || ''}</div>
+      <Feedback done={notice} />
       <LoadState state={bookings} />
       {bookings.data && (bookings.data.items.length ? (
         <ul class="list">
@@ -41,22 +40,13 @@ export function BookingsScreen() {
 
 function BookingItem({ booking, onCancelled }) {
   const { t, api, locale, session } = useApp();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
+  const { busy, error, run } = useAction();
   const when = t('ui.bookings.when', {
     day: formatDay(booking.slot.date, locale), half: t(`booking.half_day.${booking.slot.half_day}`), worker: booking.slot.worker_name,
   });
   const titleId = `booking-${booking.id}`;
   async function cancel() {
-    setBusy(true);
-    setError(null);
-    try {
-      await api(`/bookings/${booking.id}/cancel`, { method: 'POST' });
-      onCancelled();
-    } catch (failure) {
-      setBusy(false);
-      setError(failure instanceof NetworkError ? t('ui.case.offline_action') : describeError(t, failure));
-    }
+    if (await run(() => api(`/bookings/${booking.id}/cancel`, { method: 'POST' }))) onCancelled();
   }
   return (
     <li class="card">
@@ -64,7 +54,7 @@ function BookingItem({ booking, onCancelled }) {
       <p class={`status status-booking-${booking.status}`}>{booking.status_label}</p>
       {booking.resident_id !== session.user.id && <p class="meta">{t('ui.bookings.for', { name: booking.resident_name })}</p>}
       <p><a class="list-link" href={`#/cases/${booking.case_id}`}>{t('ui.bookings.case', { receipt: booking.receipt_no })}</a></p>
-      <div role="alert" class={error ? 'message message-error' : undefined}>{error || ''}</div>
+      <Feedback error={error} />
       {CANCELLABLE.has(booking.status) && (
         <ConfirmStep
           action={t('ui.bookings.cancel')}

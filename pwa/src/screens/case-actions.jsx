@@ -5,10 +5,8 @@
 
 import { useState } from 'preact/hooks';
 
-import { Feedback, useMove } from '../action.jsx';
+import { Feedback, useMove, useSend } from '../action.jsx';
 import { useApp } from '../context.js';
-import { newKey } from '../outbox.js';
-import { queueRequest } from '../outbox-client.js';
 import { ConfirmStep, formatDate } from '../ui.jsx';
 
 // The server's REOPEN_DAYS, for the explanation only (the server offers `reopen` while it may be made).
@@ -63,20 +61,11 @@ export function ReopenCase({ id, status, onDone }) {
 
 /** Documents the grid worker took or gave back; the resident confirms each one. */
 export function Handovers({ id, handovers, queued, onDone }) {
-  const { t, locale, session } = useApp();
-  const [busyId, setBusyId] = useState(null);
-  const [message, setMessage] = useState(null);
-  async function confirm(handover, label) {
-    setBusyId(handover.id);
-    setMessage(null);
-    const result = await queueRequest({
-      key: newKey(), path: `/cases/${id}/handovers/${handover.id}/confirm`, body: {},
-      token: session.access_token, locale, kind: 'handover_confirm', label,
-    }, { wait: true });
-    setBusyId(null);
-    if (result.state === 'sent') onDone();
-    else if (result.state === 'failed') setMessage({ error: true, text: result.error });
-    // Waiting: the outbox line for it shows on this screen.
+  const { t, locale } = useApp();
+  // Sent: the case is reloaded; waiting: the outbox line for it shows on this screen.
+  const { busy, error, send } = useSend((result) => result.state === 'sent' && onDone(), { waiting: null });
+  function confirm(handover, label) {
+    send({ path: `/cases/${id}/handovers/${handover.id}/confirm`, body: {}, kind: 'handover_confirm', label }, handover.id);
   }
   return (
     <section class="card" aria-labelledby="handovers-title">
@@ -102,7 +91,7 @@ export function Handovers({ id, handovers, queued, onDone }) {
                     type="button"
                     class="button button-primary"
                     aria-describedby={`handover-hint-${handover.id}`}
-                    disabled={busyId === handover.id}
+                    disabled={busy === handover.id}
                     onClick={() => confirm(handover, t('ui.case.handover_label', { direction: handover.direction_label, items: label }))}
                   >
                     {t('ui.case.handover_confirm')}
@@ -113,7 +102,7 @@ export function Handovers({ id, handovers, queued, onDone }) {
           );
         })}
       </ul>
-      <Feedback error={message ? message.text : null} />
+      <Feedback error={error} />
     </section>
   );
 }

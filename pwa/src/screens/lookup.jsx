@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../http.js';
 import { useApp } from '../context.js';
 import { normalizePhone } from '../phone.js';
-import { describeError } from '../action.jsx';
+import { Feedback, useAction } from '../action.jsx';
 import { formatDate, formatDeadline } from '../ui.jsx';
 
 const PHONE_PATTERN = /^1\d{10}$/;
@@ -15,8 +15,10 @@ export function CaseLookup() {
   const { t, api, locale } = useApp();
   const [receipt, setReceipt] = useState('');
   const [phone, setPhone] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
+  const { busy, error, run, fail } = useAction({
+    offline: t('ui.common.network_error'),
+    describe: (failure) => failure instanceof ApiError && failure.status === 404 && t('ui.lookup.not_found'),
+  });
   const [found, setFound] = useState(null);
 
   async function onSubmit(event) {
@@ -24,24 +26,17 @@ export function CaseLookup() {
     const receiptNo = receipt.trim().toUpperCase();
     const number = normalizePhone(phone);
     if (!receiptNo) {
-      setError(t('ui.lookup.receipt_required'));
+      fail(t('ui.lookup.receipt_required'));
       return;
     }
     if (!PHONE_PATTERN.test(number)) {
-      setError(t('error.auth.phone_invalid'));
+      fail(t('error.auth.phone_invalid'));
       return;
     }
-    setBusy(true);
-    setError(null);
     setFound(null);
-    try {
-      const query = new URLSearchParams({ receipt_no: receiptNo, phone: number });
-      setFound(await api(`/cases/lookup?${query}`));
-    } catch (failure) {
-      setError(failure instanceof ApiError && failure.status === 404 ? t('ui.lookup.not_found') : describeError(t, failure));
-    } finally {
-      setBusy(false);
-    }
+    const query = new URLSearchParams({ receipt_no: receiptNo, phone: number });
+    const answer = await run(() => api(`/cases/lookup?${query}`));
+    if (answer) setFound(answer);
   }
 
   return (
@@ -60,7 +55,7 @@ export function CaseLookup() {
             value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
         </div>
         {/* Only while there is something to say: the sign-in form above keeps its own alert. */}
-        {error && <div role="alert" class="message message-error">{error}</div>}
+        {error && <Feedback error={error} />}
         <button type="submit" class="button button-secondary button-wide" disabled={busy}>{t('ui.lookup.send')}</button>
       </form>
       <div role="status">

@@ -2,13 +2,12 @@
 
 import { useEffect, useState } from 'preact/hooks';
 
-import { NetworkError } from '../http.js';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { LOCALES } from '../i18n.js';
 import { normalizePhone } from '../phone.js';
 import { currentSubscription, iosNeedsInstall, pushSupported, subscribePush, unsubscribePush } from '../push.js';
-import { describeError } from '../action.jsx';
+import { Feedback, useAction } from '../action.jsx';
 import { ConfirmStep, LoadState, ScreenTitle } from '../ui.jsx';
 
 export function SettingsScreen() {
@@ -43,29 +42,16 @@ function PushSettings() {
   const { t, api, locale } = useApp();
   const supported = pushSupported();
   const [subscribed, setSubscribed] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState(null);
+  const { busy, message, error, run } = useAction({ describe: (failure) => (failure && failure.message === 'denied' ? t('ui.push.denied') : t('ui.push.failed')) });
   useEffect(() => {
     currentSubscription().then((sub) => setSubscribed(Boolean(sub)), () => {});
   }, []);
   async function turnOn() {
-    setBusy(true);
-    setMessage(null);
-    try {
-      await subscribePush(api, locale);
-      setSubscribed(true);
-      setMessage({ error: false, text: t('ui.push.on_done') });
-    } catch (failure) {
-      setMessage({ error: true, text: failure.message === 'denied' ? t('ui.push.denied') : t('ui.push.failed') });
-    } finally {
-      setBusy(false);
-    }
+    if (await run(() => subscribePush(api, locale), t('ui.push.on_done'))) setSubscribed(true);
   }
   async function turnOff() {
-    setBusy(true);
-    await unsubscribePush(api).catch(() => {});
+    await run(() => unsubscribePush(api).catch(() => {}));
     setSubscribed(false);
-    setBusy(false);
   }
   return (
     <section class="card" aria-labelledby="push-title">
@@ -83,10 +69,8 @@ function PushSettings() {
       ) : (
         <button type="button" class="button button-primary" disabled={busy} onClick={turnOn}>{t('ui.push.turn_on')}</button>
       )}
-      <div role="status" class={message ? (message.error ? 'message message-error' : 'notice') : undefined}>
-        {message ? message.text : ''}
-        {message && message.error && <> <a href="#/inbox">{t('ui.nav.inbox')}</a></>}
-      </div>
+      {/* An outcome to be told, refused or not; refused, the inbox still has the news. */}
+      <Feedback message={message} polite>{error && <> <a href="#/inbox">{t('ui.nav.inbox')}</a></>}</Feedback>
     </section>
   );
 }
@@ -97,65 +81,41 @@ function FamilyLinks() {
   const [phone, setPhone] = useState('');
   const [relation, setRelation] = useState('');
   const [name, setName] = useState('');
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  // Adding (and confirming) a link answers under the form; revoking one, above the list.
+  const add = useAction({ offline: t('ui.common.network_error') });
+  const list = useAction();
   async function onSubmit(event) {
     event.preventDefault();
     const number = normalizePhone(phone);
     if (!/^1\d{10}$/.test(number)) {
-      setError(t('error.auth.phone_invalid'));
+      add.fail(t('error.auth.phone_invalid'));
       return;
     }
     if (!relation.trim()) {
-      setError(t('ui.family.relation_required'));
+      add.fail(t('ui.family.relation_required'));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await api('/family-links', { method: 'POST', body: { phone: number, relation: relation.trim(), relative_name: name.trim() } });
+    const body = { phone: number, relation: relation.trim(), relative_name: name.trim() };
+    if (await add.run(() => api('/family-links', { method: 'POST', body }))) {
       setPhone('');
       setRelation('');
       setName('');
       links.reload();
-    } catch (failure) {
-      setError(describeError(t, failure));
-    } finally {
-      setBusy(false);
     }
   }
-  const [notice, setNotice] = useState(null);
-  const [listError, setListError] = useState(null);
-  const [revoking, setRevoking] = useState(null);
   async function confirm(id) {
-    try {
-      await api(`/family-links/${id}/confirm`, { method: 'POST', body: {} });
-      links.reload();
-    } catch (failure) {
-      setError(describeError(t, failure));
-    }
+    if (await add.run(() => api(`/family-links/${id}/confirm`, { method: 'POST', body: {} }), { busy: false })) links.reload();
   }
   async function revoke(id) {
-    setRevoking(id);
-    setListError(null);
-    setNotice(null);
-    try {
-      await api(`/family-links/${id}`, { method: 'DELETE' });
-      setNotice(t('ui.family.revoked'));
-      links.reload();
-    } catch (failure) {
-      setListError(failure instanceof NetworkError ? t('ui.case.offline_action') : describeError(t, failure));
-    } finally {
-      setRevoking(null);
-    }
+    if (await list.run(() => api(`/family-links/${id}`, { method: 'DELETE' }), { done: t('ui.family.revoked'), busy: id })) links.reload();
   }
   return (
     <section class="card" aria-labelledby="family-title">
       <h2 id="family-title">{t('ui.family.title')}</h2>
       <p>{t('ui.family.explain')}</p>
       <LoadState state={links} />
-      <div role="status" class={notice ? 'notice' : undefined}>{notice || ''}</div>
-      <div role="alert" class={listError ? 'message message-error' : undefined}>{listError || ''}</div>
+      <Feedback done={list.done} />
+      <Feedback error={list.error} />
       {links.data && (links.data.items.length ? (
         <ul class="list">
           {links.data.items.map((link) => {
@@ -176,7 +136,7 @@ function FamilyLinks() {
                     question={t('ui.family.revoke_confirm', { name: other.name })}
                     yes={t('ui.family.revoke_yes')}
                     no={t('ui.family.revoke_no')}
-                    busy={revoking === link.id}
+                    busy={list.busy === link.id}
                     describedBy={`family-link-${link.id}`}
                     onConfirm={() => revoke(link.id)}
                   />
@@ -201,8 +161,8 @@ function FamilyLinks() {
           <label for="family-relation">{t('ui.family.relation')}</label>
           <input id="family-relation" class="input" value={relation} placeholder={t('ui.family.relation_placeholder')} onInput={(e) => setRelation(e.currentTarget.value)} />
         </div>
-        <div role="alert" class={error ? 'message message-error' : undefined}>{error || ''}</div>
-        <button type="submit" class="button button-primary" disabled={busy}>{t('ui.family.add')}</button>
+        <Feedback error={add.error} />
+        <button type="submit" class="button button-primary" disabled={add.busy}>{t('ui.family.add')}</button>
       </form>
     </section>
   );

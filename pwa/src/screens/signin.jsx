@@ -6,6 +6,7 @@ import { ApiError, NetworkError } from '../http.js';
 import { useApp, useDocumentTitle } from '../context.js';
 import { formatPhone, normalizeDigits, normalizePhone } from '../phone.js';
 import { CaseLookup } from './lookup.jsx';
+import { Feedback, useAction } from '../action.jsx';
 
 const PHONE_PATTERN = /^1\d{10}$/;
 const CODE_PATTERN = /^\d{6}$/;
@@ -19,8 +20,8 @@ export function SignInScreen() {
   const [step, setStep] = useState('phone'); // 'phone' → 'code'
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(null); // null | 'send' | 'login'
-  const [error, setError] = useState(null); // {field: 'phone' | 'code', message}
+  // One answer line, under the field of the step on screen; busy: 'send' or 'login'.
+  const { busy, message, error, run, fail } = useAction({ describe: describeFailure });
   const [sentTo, setSentTo] = useState(null); // {phone, minutes} for the 验证码已发送 line
   const [cooldown, setCooldown] = useState(null); // {phone, until}: when a new code may be asked for
   const secondsLeft = useCountdown(cooldown ? cooldown.until : 0);
@@ -30,7 +31,7 @@ export function SignInScreen() {
   useEffect(() => {
     const input = step === 'code' ? codeInput.current : phoneInput.current;
     if (input && (step === 'code' || error)) input.focus();
-  }, [step, error]);
+  }, [step, message]); // eslint-disable-line react-hooks/exhaustive-deps -- each new line (even the same words again) brings the eyes back to the field
 
   const waitFor = (number) => (cooldown && cooldown.phone === number && secondsLeft > 0 ? secondsLeft : 0);
 
@@ -46,28 +47,26 @@ export function SignInScreen() {
   }
 
   async function requestCode(number) {
-    setBusy('send');
-    setError(null);
-    try {
-      const result = (await api('/auth/otp', { method: 'POST', body: { phone: number } })) || {};
-      setPhone(number);
-      setCode('');
-      setSentTo({ phone: number, minutes: Math.ceil((result.expires_in || DEFAULT_EXPIRES_IN) / 60) });
-      startCooldown(number, result.resend_after || DEFAULT_RESEND_AFTER);
-      setStep('code');
-    } catch (failure) {
-      if (failure instanceof ApiError && failure.status === 429) startCooldown(number, failure.retryAfter || 0);
-      setError({ field: step, message: describeFailure(failure) });
-    } finally {
-      setBusy(null);
-    }
+    const result = await run(
+      () => api('/auth/otp', { method: 'POST', body: { phone: number } }).catch((failure) => {
+        if (failure instanceof ApiError && failure.status === 429) startCooldown(number, failure.retryAfter || 0);
+        throw failure;
+      }),
+      { busy: 'send' },
+    );
+    if (!result) return;
+    setPhone(number);
+    setCode('');
+    setSentTo({ phone: number, minutes: Math.ceil((result.expires_in || DEFAULT_EXPIRES_IN) / 60) });
+    startCooldown(number, result.resend_after || DEFAULT_RESEND_AFTER);
+    setStep('code');
   }
 
   function onSubmitPhone(event) {
     event.preventDefault();
     const number = normalizePhone(phone);
     if (!PHONE_PATTERN.test(number)) {
-      setError({ field: 'phone', message: t('error.auth.phone_invalid') });
+      fail(t('error.auth.phone_invalid'));
       return;
     }
     requestCode(number);
@@ -77,37 +76,27 @@ export function SignInScreen() {
     event.preventDefault();
     const digits = normalizeDigits(code).replace(/\D/g, '');
     if (!CODE_PATTERN.test(digits)) {
-      setError({ field: 'code', message: t('signin.code_invalid') });
+      fail(t('signin.code_invalid'));
       return;
     }
-    setBusy('login');
-    setError(null);
-    try {
-      const result = await api('/auth/login', { method: 'POST', body: { phone, code: digits } });
-      signIn(result);
-    } catch (failure) {
-      setError({ field: 'code', message: describeFailure(failure) });
-      setBusy(null);
-    }
+    const result = await run(() => api('/auth/login', { method: 'POST', body: { phone, code: digits } }), { busy: 'login' });
+    if (result) signIn(result);
   }
 
   function onChangePhone() {
     setStep('phone');
     setCode('');
-    setError(null);
+    fail(null);
     setSentTo(null);
   }
 
-  const phoneError = error && error.field === 'phone';
-  const codeError = error && error.field === 'code';
+  // The line is always about the step on screen (a failed resend: the code step's).
+  const phoneError = Boolean(error) && step === 'phone';
+  const codeError = Boolean(error) && step === 'code';
   const phoneWait = waitFor(normalizePhone(phone));
   const resendWait = waitFor(phone);
   // Right under the field, where eyes are; role=alert reads it out at once.
-  const errorRegion = (
-    <div id="signin-error" class={error ? 'message message-error' : undefined} role="alert">
-      {error ? error.message : ''}
-    </div>
-  );
+  const errorRegion = <Feedback id="signin-error" error={error} />;
 
   return (
     <section class="screen signin" aria-labelledby="signin-title">
@@ -135,7 +124,7 @@ export function SignInScreen() {
             />
           </div>
           {errorRegion}
-          <button type="submit" class="button button-primary button-wide" disabled={busy !== null || phoneWait > 0}>
+          <button type="submit" class="button button-primary button-wide" disabled={Boolean(busy) || phoneWait > 0}>
             {busy === 'send' ? t('signin.sending') : phoneWait > 0 ? t('signin.resend_in', { seconds: phoneWait }) : t('signin.send_code')}
           </button>
         </form>
@@ -164,19 +153,19 @@ export function SignInScreen() {
             />
           </div>
           {errorRegion}
-          <button type="submit" class="button button-primary button-wide" disabled={busy !== null}>
+          <button type="submit" class="button button-primary button-wide" disabled={Boolean(busy)}>
             {busy === 'login' ? t('signin.signing_in') : t('signin.submit')}
           </button>
           <div class="actions">
             <button
               type="button"
               class="button button-secondary"
-              disabled={busy !== null || resendWait > 0}
+              disabled={Boolean(busy) || resendWait > 0}
               onClick={() => requestCode(phone)}
             >
               {busy === 'send' ? t('signin.sending') : resendWait > 0 ? t('signin.resend_in', { seconds: resendWait }) : t('signin.resend')}
             </button>
-            <button type="button" class="button button-link" onClick={onChangePhone} disabled={busy !== null}>
+            <button type="button" class="button button-link" onClick={onChangePhone} disabled={Boolean(busy)}>
               {t('signin.change_phone')}
             </button>
           </div>

@@ -3,6 +3,7 @@
 
 import { useState } from 'preact/hooks';
 
+import { Feedback, useAction } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { newKey } from '../outbox.js';
@@ -28,47 +29,36 @@ export function SubmitScreen() {
   const home = session.user.region;
   const [region, setRegion] = useState(home && home.level === 'grid' ? { code: home.code, name: home.name } : null);
   const [photos, setPhotos] = useState([]);
-  const [shrinking, setShrinking] = useState(false);
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  // One line for the form: busy 'photos' while they are shrunk, 'send' while it is stored.
+  const { busy, error, run, fail } = useAction();
+  const shrinking = busy === 'photos';
 
   async function onPhotos(event) {
     const files = Array.from(event.currentTarget.files || []).slice(0, MAX_PHOTOS - photos.length);
     event.currentTarget.value = '';
-    setShrinking(true);
-    try {
+    await run(async () => {
       const shrunk = [];
       for (const file of files) shrunk.push(await shrinkPhoto(file));
       setPhotos((current) => [...current, ...shrunk]);
-    } catch {
-      setError(t('ui.submit.photo_failed'));
-    } finally {
-      setShrinking(false);
-    }
+    }, { busy: 'photos', describe: () => t('ui.submit.photo_failed') });
   }
 
   async function onSubmit(event) {
     event.preventDefault();
     if (!title.trim() || !description.trim()) {
-      setError(t('ui.submit.required'));
+      fail(t('ui.submit.required'));
       return;
     }
     if (!region) {
-      setError(t('ui.submit.region_required'));
+      fail(t('ui.submit.region_required'));
       return;
     }
-    setBusy(true);
     const body = { kind, title: title.trim(), description: description.trim(), region: region.code };
     if (kind === 'request' && serviceCode) body.service_code = serviceCode;
-    try {
-      await queueRequest({
-        key: newKey(), path: '/cases', body, token: session.access_token, locale, kind: 'case', label: body.title, photos,
-      });
-      navigate('/cases?sent=1');
-    } catch {
-      setBusy(false);
-      setError(t('ui.submit.store_failed'));
-    }
+    const stored = await run(() => queueRequest({
+      key: newKey(), path: '/cases', body, token: session.access_token, locale, kind: 'case', label: body.title, photos,
+    }), { busy: 'send', describe: () => t('ui.submit.store_failed') });
+    if (stored) navigate('/cases?sent=1');
   }
 
   return (
@@ -113,8 +103,8 @@ export function SubmitScreen() {
             <button type="button" class="button button-secondary" onClick={() => setPhotos([])}>{t('ui.submit.photos_clear')}</button>
           )}
         </div>
-        <div role="alert" class={error ? 'message message-error' : undefined}>{error || ''}</div>
-        <button type="submit" class="button button-primary button-wide" disabled={busy || shrinking}>{t('ui.submit.send')}</button>
+        <Feedback error={error} />
+        <button type="submit" class="button button-primary button-wide" disabled={Boolean(busy)}>{t('ui.submit.send')}</button>
         <p class="meta">{t('ui.submit.offline_hint')}</p>
       </form>
     </section>
