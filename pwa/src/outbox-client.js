@@ -44,7 +44,32 @@ export async function queueRequest(entry, { wait = false } = {}) {
     await flushNow(true);
     row = await findRow(record.key);
   }
+  // Still untouched but leased: the worker took it on Background Sync and its request is
+  // on the wire (on a slow server or a busy phone that takes a while). Its answer is this
+  // record's answer, so wait for it rather than calling a request in flight "saved for later".
+  if (row && row.state === 'waiting' && row.attempts === 0 && (row.lease_until || 0) > Date.now()) {
+    row = await outcomeOf(record.key, row.lease_until);
+  }
   return row || { state: 'sent' };
+}
+
+/** The record once another sender is through with it (sent, failed or retried), or when its lease ends. */
+function outcomeOf(key, leaseUntil) {
+  return new Promise((resolve) => {
+    let stop = () => {};
+    let timer = null;
+    const check = async () => {
+      const row = await findRow(key);
+      const settled = !row || row.state !== 'waiting' || row.attempts > 0 || !((row.lease_until || 0) > Date.now());
+      if (!settled) return;
+      stop();
+      clearTimeout(timer);
+      resolve(row);
+    };
+    stop = onOutboxChange(check);
+    timer = setTimeout(check, Math.max(0, leaseUntil - Date.now()) + 100);
+    check();
+  });
 }
 
 async function findRow(key) {

@@ -100,10 +100,9 @@ def test_worker_checks_in_and_out_of_todays_visit_with_a_note_and_a_photo(page: 
     assert actions(case).count("visit_check_in") == 1
 
 
-# Without the service worker: its Background Sync may take the request from the page's
-# outbox and still have it on the wire when the page looks (slow on a busy machine); the
-# page then says it is kept on the phone, which is not what this test is about.
-@pytest.mark.parametrize("service_workers", ["block"])
+# With the service worker: its Background Sync may take the request from the page's outbox
+# and still have it on the wire when the page looks (slow on a busy machine); the page then
+# waits for the worker's answer (outbox-client.js, queueRequest) instead of calling it queued.
 def test_worker_finds_a_resident_by_the_last_digits_and_submits_for_them_with_the_identity_check(
     page: Page, live_server, messages
 ):
