@@ -287,8 +287,8 @@ def main() -> None:
     env.update(DATABASE_URL=url, BIANMIN_DATA_DIR=str(workdir / "data"), BIANMIN_SECRET_KEY=SECRET, BIANMIN_DEMO="off")
     ns.port = ns.port or free_port()
     base = f"http://127.0.0.1:{ns.port}"
-    resident = issue_token(seeded.resident_id, SECRET, 1)
-    staff = issue_token(seeded.staff_id, SECRET, 1)
+    resident = issue_token(seeded.resident_id, SECRET, 1, now=datetime.now(UTC))
+    staff = issue_token(seeded.staff_id, SECRET, 1, now=datetime.now(UTC))
     body = (
         '{"kind":"request","service_code":"%s","title":"基准测试申请","description":"压测时提交的事项。","region":"%s"}'
         % (seeded.service_code, seeded.grid)

@@ -174,7 +174,7 @@ async def run(ns: argparse.Namespace) -> None:
             stderr=subprocess.DEVNULL,
         )
         processes.append(api)
-        headers = {"Authorization": f"Bearer {issue_token(first_user, SECRET, 1)}"}
+        headers = {"Authorization": f"Bearer {issue_token(first_user, SECRET, 1, now=datetime.now(UTC))}"}
         async with (
             httpx.AsyncClient(base_url=f"http://127.0.0.1:{ns.port}", timeout=30) as client,
             httpx.AsyncClient(base_url=push_url) as push,

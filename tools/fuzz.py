@@ -49,7 +49,8 @@ async def fuzz(database_url: str, data_dir: Path, positive: int, negative: int, 
     finally:
         await close_engine(engine)
     settings = Settings(data_dir=data_dir, database_url=database_url, secret_key=SECRET, pwa_dir=data_dir / "no-pwa")
-    app = create_app(settings, sms=RecordingSms(), clock=TravelClock())
+    clock = TravelClock()
+    app = create_app(settings, sms=RecordingSms(), clock=clock)
     async with running(app):
         await regions.seed()
         await catalog_service.seed()
@@ -58,7 +59,9 @@ async def fuzz(database_url: str, data_dir: Path, positive: int, negative: int, 
         headers: dict[str, dict[str, str]] = {"anonymous": {}}
         for role, phone in DEMO.items():
             user = await accounts.find_by_phone(phone)
-            headers[role] = {"Authorization": f"Bearer {issue_token(user['id'], SECRET, 1)}"}
+            assert user is not None, phone
+            token = issue_token(user.id, SECRET, 1, now=clock.now())
+            headers[role] = {"Authorization": f"Bearer {token}"}
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             schema = harness.load((await client.get("/schema/openapi.json")).json())

@@ -262,7 +262,14 @@ async def can_see(actor: CurrentUser, case_id: int) -> bool:
 
 
 async def get(actor: CurrentUser, case_id: int, now: datetime, ctx: Context, audit_reveal: bool = True) -> Case:
-    case = await record_for(actor, case_id)
+    return await detail_of(actor, await record_for(actor, case_id), now, ctx, audit_reveal=audit_reveal)
+
+
+async def detail_of(
+    actor: CurrentUser, case: CaseRecord, now: datetime, ctx: Context, *, audit_reveal: bool = True
+) -> Case:
+    """The case as ``actor`` reads it, from its record (``record_for``), with its timeline."""
+    case_id = case.id
     if audit_reveal and case.resident_id != actor.id:
         # A worker opening a case sees the resident's phone: that is a read of personal data.
         await audit(actor.id, "case.read_personal", "case", case_id, at=now)

@@ -9,13 +9,13 @@ allow, answers 409 naming the current state.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import msgspec
 
 from backend.accounts import service as accounts
 from backend.cases import _calendar as calendar
-from backend.cases._cases import Context, add_event, get, record_for
+from backend.cases._cases import Context, add_event, detail_of, get, record_for
 from backend.cases.structs import OPEN_STATUSES, Case, CaseRecord, Step, Transition
 from backend.cases.tables import Case as Row
 from backend.lib.audit import audit
@@ -58,31 +58,11 @@ RULES: dict[str, Rule] = {
 }
 
 
-class _Parties(Protocol):
-    """Who plays which part in a case: all ``_plays`` reads (a ``CaseRecord`` has it)."""
-
-    @property
-    def region_code(self) -> str: ...
-    @property
-    def resident_id(self) -> int: ...
-    @property
-    def owner_id(self) -> int | None: ...
-    @property
-    def assignee_id(self) -> int | None: ...
-
-
-class _CaseParties(msgspec.Struct, frozen=True):
-    region_code: str
-    resident_id: int
-    owner_id: int | None
-    assignee_id: int | None
-
-
-def _is_staff_in_scope(actor: CurrentUser, case: _Parties) -> bool:
+def _is_staff_in_scope(actor: CurrentUser, case: CaseRecord) -> bool:
     return actor.role in ("staff", "admin") and actor.scope.covers(case.region_code)
 
 
-def _plays(actor: CurrentUser, party: Party, case: _Parties, *, acting_for: bool = False) -> bool:
+def _plays(actor: CurrentUser, party: Party, case: CaseRecord, *, acting_for: bool = False) -> bool:
     """Whether ``actor`` plays ``party`` in ``case``; ``acting_for``: a confirmed family
     member acting for the resident (looked up only for the resident's moves)."""
     if party == "staff":
@@ -115,39 +95,40 @@ def steps() -> list[Step]:
     ]
 
 
-async def allowed_actions(actor: CurrentUser, case: Case, now: datetime) -> list[str]:
+async def detail(actor: CurrentUser, case_id: int, now: datetime, ctx: Context) -> Case:
+    """The case as ``actor`` reads it, with ``actions``: the moves ``apply`` would let them make
+    now, from the same record and the same rules (no query of its own but a relative's link)."""
+    record = await record_for(actor, case_id)
+    case = await detail_of(actor, record, now, ctx)
+    return msgspec.structs.replace(case, actions=await allowed_actions(actor, record, now))
+
+
+async def allowed_actions(actor: CurrentUser, case: CaseRecord, now: datetime) -> list[str]:
     """The moves ``apply`` would let ``actor`` make on ``case`` now (its status and the caller's
-    part, and the reopen deadline), so a screen offers exactly those; the move still checks again.
+    part, and the reopen limits), so a screen offers exactly those; the move still checks again.
     """
-    parties = _CaseParties(
-        region_code=case.region.code,
-        resident_id=case.resident.id,
-        owner_id=case.owner.id if case.owner else None,
-        assignee_id=case.assignee.id if case.assignee else None,
-    )
     # Only residents can ask for a family link (family.request), so only they may act for a relative.
     acting_for = (
         actor.role == "resident"
-        and actor.id != case.resident.id
+        and actor.id != case.resident_id
         and any(case.status in rule.sources for rule in RULES.values() if rule.party == "resident")
-        and await accounts.acts_for(actor.id, case.resident.id)
+        and await accounts.acts_for(actor.id, case.resident_id)
     )
     allowed = [
         action
         for action, rule in RULES.items()
-        if case.status in rule.sources and _plays(actor, rule.party, parties, acting_for=acting_for)
+        if case.status in rule.sources and _plays(actor, rule.party, case, acting_for=acting_for)
     ]
-    if "reopen" in allowed and not await _may_reopen(case, now):
+    if "reopen" in allowed and not _may_reopen(case, now):
         allowed.remove("reopen")
     return allowed
 
 
-async def _may_reopen(case: Case, now: datetime) -> bool:
+def _may_reopen(case: CaseRecord, now: datetime) -> bool:
     """The two limits ``_effects`` puts on a reopen: 15 days after resolving, or a low last rating."""
     if case.status == "resolved":
         return case.resolved_at is None or now - case.resolved_at <= timedelta(days=REOPEN_DAYS)
-    low = await Row.select(Row.low_rated).where(Row.id == case.id).first()
-    return bool(low and low["low_rated"])
+    return case.low_rated
 
 
 async def _worker_for(case_region: str, user_id: int | None, roles: tuple[str, ...]) -> int:

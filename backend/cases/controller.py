@@ -1,7 +1,6 @@
 from datetime import datetime
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
@@ -111,8 +110,7 @@ class CaseController(Controller):
         case_ctx: NamedDependency[Context],
         now: NamedDependency[datetime],
     ) -> Case:
-        case = await service.get(request.user, case_id, now, case_ctx)
-        return msgspec.structs.replace(case, actions=await service.allowed_actions(request.user, case, now))
+        return await service.detail(request.user, case_id, now, case_ctx)
 
     @get("/steps", operation_id="ListCaseSteps", summary="The case moves: from which statuses, to which, by whom")
     async def list_steps(self) -> StepPage:

@@ -25,19 +25,19 @@ from backend.cases._cases import (
     resident_of,
 )
 from backend.cases._queries import person_names_sql, stats_cases_sql
-from backend.cases._transitions import RULES, allowed_actions, apply, cancel_for_booking, record_rating, steps
+from backend.cases._transitions import RULES, apply, cancel_for_booking, detail, record_rating, steps
 
 __all__ = [
     "RULES",
     "Context",
     "Filters",
     "add_event",
-    "allowed_actions",
     "apply",
     "calendar",
     "can_see",
     "cancel_for_booking",
     "create",
+    "detail",
     "get",
     "list_cases",
     "lookup",
