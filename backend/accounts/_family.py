@@ -60,7 +60,8 @@ def _view(row: dict[str, Any], actor: CurrentUser) -> Link:
 def relatives_sql(user_id: int) -> QueryString:
     """A subquery of the users ``user_id`` may act for: ``… resident IN ({})`` in cases and bookings."""
     return QueryString(
-        "SELECT family_link.relative FROM family_link WHERE family_link.requester = {} AND family_link.status = 'active'",
+        "SELECT family_link.relative FROM family_link "
+        "WHERE family_link.requester = {} AND family_link.status = 'active'",
         user_id,
     )
 

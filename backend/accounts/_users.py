@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import anyio
 import msgspec
 from piccolo.columns import Column
 from piccolo.custom_types import Combinable
@@ -16,7 +17,7 @@ from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser, Role
 from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
-from backend.lib.db import is_unique_violation, write_transaction
+from backend.lib.db import existing, is_unique_violation, write_transaction
 from backend.lib.errors import AppError, Invalid, NotFound
 from backend.lib.i18n import Locale, to_script
 from backend.lib.privacy import FULL_WIDTH_DIGITS, mask_id_number, normalize_phone, valid_id_number
@@ -224,18 +225,16 @@ async def get_or_create_resident(phone: str, locale: Locale, now: datetime) -> i
     Not to be called inside another transaction: on PostgreSQL the insert that loses
     a race aborts the transaction, and the lookup after it needs a live one.
     """
-    existing = await find_by_phone(phone)
-    if existing:
-        return existing.id
+    found = await find_by_phone(phone)
+    if found:
+        return found.id
     try:
         created = await create_user(UserCreate(phone=phone, locale=locale), now=now)
     except AppError as exc:
         if exc.key != "user.phone_taken":
             raise
         # Someone else created it between our check and our insert.
-        again = await find_by_phone(phone)
-        assert again is not None
-        return again.id
+        return existing(await find_by_phone(phone)).id
     return created.id
 
 
@@ -260,7 +259,7 @@ DEMO_USERS = Path(__file__).parent / "seed" / "demo_users.json"
 
 async def seed_demo_users(cipher: FieldCipher, path: Path = DEMO_USERS) -> list[User]:
     """Create the demo users whose phones are not taken yet; return all of them."""
-    wanted = msgspec.json.decode(path.read_bytes(), type=list[UserCreate])
+    wanted = msgspec.json.decode(await anyio.Path(path).read_bytes(), type=list[UserCreate])
     for data in wanted:
         if await find_by_phone(data.phone) is None:
             await create_user(data, cipher)

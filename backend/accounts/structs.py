@@ -87,7 +87,7 @@ class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
 class LoginResult(msgspec.Struct):
     access_token: str
     user: User
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth 2 token type, not a secret
 
 
 class UserUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):

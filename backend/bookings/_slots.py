@@ -165,7 +165,7 @@ async def _move_to_backup(actor: CurrentUser, slot: SlotRecord, now: datetime) -
     if not bookings:
         return
     profile = await WorkerProfile.select(WorkerProfile.backup).where(WorkerProfile.worker == slot.worker_id).first()
-    backup = profile["backup"] if profile else None
+    backup: int | None = profile["backup"] if profile else None
     target = await _backup_slot(backup, slot, len(bookings)) if backup else None
     for booking in bookings:
         if target is not None:
@@ -182,7 +182,7 @@ async def _move_to_backup(actor: CurrentUser, slot: SlotRecord, now: datetime) -
             await Booking.update({Booking.status: "needs_slot"}).where(Booking.id == booking["id"])
             await cases.add_event(booking["case_id"], now, actor.id, "booking_needs_slot", None, None, "")
     await SlotRow.update({SlotRow.booked: 0}).where(SlotRow.id == slot.id)
-    if target is not None:
+    if backup and target is not None:  # a target slot is made only for a backup
         await notifications.notify(backup, "booking.covering", now, None, count=len(bookings))
 
 
@@ -281,7 +281,7 @@ async def generate(today: date, worker_id: int | None = None, days: int = HORIZO
         WeeklyPattern.half_day,
         WeeklyPattern.kind,
         WeeklyPattern.capacity,
-        WeeklyPattern.worker.region.code,
+        WeeklyPattern.worker._.region.code,
     )
     if worker_id is not None:
         query = query.where(WeeklyPattern.worker == worker_id)

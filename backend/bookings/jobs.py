@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from backend.bookings import _slots as slots
 from backend.bookings.tables import Booking
 from backend.cases import service as cases
-from backend.lib.db import write_transaction
+from backend.lib.db import existing, write_transaction
 from backend.notifications import service as notifications
 
 
@@ -27,7 +27,7 @@ async def remind_tomorrow(now: datetime, tz: ZoneInfo) -> int:
             )
             if claimed:
                 booking = claimed[0]
-                about = (
+                about = existing(
                     await Booking.select(Booking.slot.half_day, Booking.case_id.title)
                     .where(Booking.id == booking["id"])
                     .first()

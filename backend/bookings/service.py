@@ -37,9 +37,9 @@ from backend.cases.structs import CaseCreate
 from backend.catalog import service as catalog
 from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
-from backend.lib.db import json_list, write_transaction
+from backend.lib.db import existing, json_list, write_transaction
 from backend.lib.errors import AppError, Conflict, Invalid, NotFound
-from backend.lib.i18n import to_script
+from backend.lib.i18n import Locale, to_script
 from backend.lib.pages import Page, paginate
 from backend.lib.privacy import redact_id_numbers
 from backend.media import service as media
@@ -62,8 +62,8 @@ _COLUMNS = (
     Row.checked_in_at,
     Row.checked_out_at,
     Row.slot.id,
-    Row.slot.worker.id,
-    Row.slot.worker.name,
+    Row.slot._.worker.id,
+    Row.slot._.worker.name,
     Row.slot.grid_code,
     Row.slot.day,
     Row.slot.half_day,
@@ -98,7 +98,7 @@ def _record(row: dict[str, Any]) -> BookingRecord:
     return msgspec.convert(row, BookingRecord, strict=False)
 
 
-def _view(booking: BookingRecord, locale: str, ctx: Context) -> Booking:
+def _view(booking: BookingRecord, locale: Locale, ctx: Context) -> Booking:
     return Booking(
         id=booking.id,
         case_id=booking.case_id,
@@ -140,7 +140,7 @@ async def eligible(resident_id: int) -> bool:
     if user.flags:
         return True
     return await EligibilityOverride.exists().where(
-        (EligibilityOverride.resident == resident_id) & (EligibilityOverride.active == True)  # noqa: E712
+        (EligibilityOverride.resident == resident_id) & EligibilityOverride.active.eq(True)
     )
 
 
@@ -149,9 +149,8 @@ async def _resident(actor: CurrentUser, data: BookingCreate) -> int:
         if actor.role != "resident":
             raise Invalid("case.resident_required", field="resident_id")
         return actor.id
-    if actor.role == "resident":
-        if not await accounts.acts_for(actor.id, data.resident_id):
-            raise Invalid("booking.not_linked", field="resident_id")
+    if actor.role == "resident" and not await accounts.acts_for(actor.id, data.resident_id):
+        raise Invalid("booking.not_linked", field="resident_id")
     return data.resident_id
 
 
@@ -291,7 +290,7 @@ async def grant_override(actor: CurrentUser, data: OverrideCreate, now: datetime
         await audit(actor.id, "booking.eligibility_override", "user", data.resident_id, {"reason": data.reason}, at=now)
 
 
-def _handover_view(row: dict[str, Any], locale: str, ctx: Context) -> Handover:
+def _handover_view(row: dict[str, Any], locale: Locale, ctx: Context) -> Handover:
     items = json_list(row["items"])
     return Handover(
         id=row["id"],
@@ -344,7 +343,7 @@ async def record_handover(
         await notifications.notify(case.resident_id, "handover.confirm", now, case_id, receipt_no=case.receipt_no)
         await audit(actor.id, f"handover.{data.direction}", "case", case_id, {"handover": row.id}, at=now)
     found = await HandoverRow.select(*_HANDOVER_COLUMNS).where(HandoverRow.id == row.id).first()
-    return _handover_view(found, actor.locale, ctx)
+    return _handover_view(existing(found), actor.locale, ctx)
 
 
 async def confirm_handover(actor: CurrentUser, case_id: int, handover_id: int, now: datetime, ctx: Context) -> Handover:
@@ -367,7 +366,7 @@ async def confirm_handover(actor: CurrentUser, case_id: int, handover_id: int, n
             raise Conflict("handover.already_confirmed") if exists else NotFound()
         await cases.add_event(case_id, now, actor.id, "handover_confirmed", None, None, "")
     found = await HandoverRow.select(*_HANDOVER_COLUMNS).where(HandoverRow.id == handover_id).first()
-    return _handover_view(found, actor.locale, ctx)
+    return _handover_view(existing(found), actor.locale, ctx)
 
 
 async def handovers_of_case(actor: CurrentUser, case_id: int, ctx: Context) -> HandoverPage:

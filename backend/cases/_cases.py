@@ -74,9 +74,13 @@ async def _resident_for(actor: CurrentUser, data: CaseCreate) -> tuple[int, str 
     """Who the case is for, and the identity check when someone files for them."""
     proxied = data.resident_id is not None or data.resident_phone is not None
     if actor.role == "resident":
-        if data.resident_id is not None and data.resident_phone is None and data.identity_check is None:
-            if await accounts.acts_for(actor.id, data.resident_id):
-                return data.resident_id, None  # a linked family member filing for the relative
+        if (
+            data.resident_id is not None
+            and data.resident_phone is None
+            and data.identity_check is None
+            and await accounts.acts_for(actor.id, data.resident_id)
+        ):
+            return data.resident_id, None  # a linked family member filing for the relative
         if proxied or data.identity_check is not None:
             raise AppError(403, "case.proxy_not_allowed")
         return actor.id, None
@@ -135,8 +139,8 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
         [row] = await Row.raw(
             "INSERT INTO app_case (receipt_no, kind, service_code, title, description, region, region_code, address, "
             "lat, lng, resident, submitted_by, identity_check, status, time_limit_days, response_due, low_rated, "
-            "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'submitted', {}, {}, {}, "
-            "{}, {}) RETURNING id",
+            "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'submitted', "
+            "{}, {}, {}, {}, {}) RETURNING id",
             receipt,
             data.kind,
             service_code,

@@ -12,11 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import anyio
 import msgspec
 
 from backend.catalog.structs import (
     CATEGORIES,
     CHANNELS,
+    Channel,
     Service,
     ServiceRecord,
     ServiceTerms,
@@ -33,7 +35,8 @@ from backend.regions import service as regions
 SEED = Path(__file__).parent / "seed" / "services.json"
 ALIASES = Path(__file__).parent / "seed" / "search_aliases.json"
 _CATEGORY_ORDER = {slug: i for i, slug in enumerate(CATEGORIES)}
-_COLUMNS = (
+#: What an entry is read with, its township joined in (the staff list reads the same).
+COLUMNS = (
     *(c for c in Row._meta.columns if c._meta.name not in {"township", "search_name", "search_text"}),
     Row.township.code,
     Row.township.name_hans,
@@ -48,7 +51,7 @@ def _list(value: Any) -> list[str]:
     return list(value or [])
 
 
-def _channels(row: dict[str, Any]) -> list[str]:
+def _channels(row: dict[str, Any]) -> list[Channel]:
     return [channel for channel in CHANNELS if row[channel]]
 
 
@@ -68,7 +71,7 @@ def to_public(row: dict[str, Any], locale: Locale, texts: Texts) -> Service:
         target_groups=_list(row[f"target_groups_{script}"]),
         materials=_list(row[f"materials_{script}"]),
         time_limit_days=row["time_limit_days"],
-        channels=_channels(row),  # type: ignore[arg-type]
+        channels=_channels(row),
         fee=row[f"fee_{script}"],
         active=row["active"],
         township=township,
@@ -76,26 +79,28 @@ def to_public(row: dict[str, Any], locale: Locale, texts: Texts) -> Service:
 
 
 def to_record(row: dict[str, Any]) -> ServiceRecord:
-    text_fields = {
-        f"{field}_{script}": row[f"{field}_{script}"]
-        for field in ("name", "description", "policy_basis", "implementing_body", "fee")
-        for script in ("hans", "hant")
-    }
-    lists = {
-        f"{field}_{script}": _list(row[f"{field}_{script}"])
-        for field in ("target_groups", "materials")
-        for script in ("hans", "hant")
-    }
     return ServiceRecord(
         code=row["code"],
         category=row["category"],
+        name_hans=row["name_hans"],
+        name_hant=row["name_hant"],
+        description_hans=row["description_hans"],
+        description_hant=row["description_hant"],
+        policy_basis_hans=row["policy_basis_hans"],
+        policy_basis_hant=row["policy_basis_hant"],
+        implementing_body_hans=row["implementing_body_hans"],
+        implementing_body_hant=row["implementing_body_hant"],
+        target_groups_hans=_list(row["target_groups_hans"]),
+        target_groups_hant=_list(row["target_groups_hant"]),
+        materials_hans=_list(row["materials_hans"]),
+        materials_hant=_list(row["materials_hant"]),
         time_limit_days=row["time_limit_days"],
-        channels=_channels(row),  # type: ignore[arg-type]
+        channels=_channels(row),
+        fee_hans=row["fee_hans"],
+        fee_hant=row["fee_hant"],
         active=row["active"],
         township=row["township.code"],
         updated_at=row["updated_at"],
-        **text_fields,
-        **lists,
     )
 
 
@@ -209,7 +214,7 @@ async def _active_entries() -> list[_Entry]:
     [version] = await Row.raw("SELECT count(*) AS n, max(updated_at) AS at FROM service")
     key = (id(Row._meta.db), version["n"], str(version["at"]))
     if _loaded["version"] != key or time.monotonic() - _loaded["at"] > _RELOAD_SECONDS:
-        rows = await Row.select(*_COLUMNS, Row.search_name, Row.search_text).where(Row.active == True)  # noqa: E712
+        rows = await Row.select(*COLUMNS, Row.search_name, Row.search_text).where(Row.active.eq(True))
         _loaded.update(
             version=key,
             entries=[_Entry(row=row, name_form=search_form(row["name_hans"])) for row in rows],
@@ -249,7 +254,7 @@ async def list_services(
 
 async def get_row(code: str) -> dict[str, Any] | None:
     """One entry as stored, active or not (for this domain only: others get ``terms``)."""
-    return await Row.select(*_COLUMNS).where(Row.code == code.upper()).first()
+    return await Row.select(*COLUMNS).where(Row.code == code.upper()).first()
 
 
 async def get_service(code: str, locale: Locale, texts: Texts) -> Service:
@@ -280,7 +285,7 @@ async def seed(path: Path = SEED, *, now: datetime | None = None) -> int:
     ``now`` (the command line's and the tests' seeding, which have no clock of their
     own), the real clock's.
     """
-    entries = msgspec.json.decode(path.read_bytes())
+    entries = msgspec.json.decode(await anyio.Path(path).read_bytes())
     existing = {row["code"] for row in await Row.select(Row.code)}
     created = now or Clock().now()
     new_rows = []

@@ -7,7 +7,7 @@ An entry is never deleted (cases keep referring to its code); it is retired by
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -105,7 +105,7 @@ async def retire(actor: CurrentUser, code: str, now: datetime) -> ServiceRecord:
 
 async def records(actor: CurrentUser) -> list[ServiceRecord]:
     """Every entry the actor may edit, retired ones included, in both scripts."""
-    query = Row.select(*service._COLUMNS).order_by(Row.code)
+    query = Row.select(*service.COLUMNS).order_by(Row.code)
     if actor.role == "staff":
         query = query.where(Row.township.code == (_own_township(actor) or "-"))
     return [service.to_record(row) for row in await query]
@@ -123,6 +123,10 @@ def _same(
     return all(current[key] == incoming[key] for key in current if key != "updated_at")
 
 
+#: What importing a valid row does to its entry.
+_Change = Literal["created", "updated", "unchanged"]
+
+
 async def import_rows(
     actor: CurrentUser, rows: list[ImportRow], dry_run: bool, texts: Texts, now: datetime
 ) -> ImportReport:
@@ -133,10 +137,10 @@ async def import_rows(
     transaction fails.
     """
     reports: list[ImportRowReport] = []
-    planned: list[tuple[str, ServiceWrite, int | None]] = []
+    planned: list[tuple[_Change, ServiceWrite, int | None]] = []
     for row in rows:
         error, params = row.error, dict(row.params)
-        kind = None
+        kind: _Change | None = None
         if error is None and row.data is not None:
             try:
                 township, township_id = await _township_id(actor, row.data)
@@ -164,7 +168,7 @@ async def import_rows(
                 )
             )
         else:
-            reports.append(ImportRowReport(line=row.line, code=row.code, status=kind))  # type: ignore[arg-type]
+            reports.append(ImportRowReport(line=row.line, code=row.code, status=kind))
     applied = False
     if not dry_run and any(kind != "unchanged" for kind, _, _ in planned):
         async with write_transaction(Row):

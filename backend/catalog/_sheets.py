@@ -29,9 +29,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.worksheet import Worksheet
 
 from backend.catalog import _cells as parse
-from backend.catalog.structs import Code, ImportRow, ServiceRecord, ServiceWrite
+from backend.catalog.structs import CODE_PATTERN, ImportRow, ServiceRecord, ServiceWrite
 from backend.lib.errors import AppError
 
 MAX_ROWS = 2000
@@ -114,7 +115,7 @@ FEE_WORDS = {
     "是": ("按规定收费", "按規定收費"),
 }
 
-_CODE = re.compile(Code.__metadata__[0].pattern)
+_CODE = re.compile(CODE_PATTERN)
 _HEADER_DROP = re.compile(r"[\s*_\-:]")
 _HANT_SUFFIX = re.compile(r"\(?(?:繁体|繁體|hant|traditional)\)?$")
 _HANS_SUFFIX = re.compile(r"\(?(?:简体|簡體|hans|simplified)\)?$")
@@ -164,6 +165,8 @@ def write_xlsx(records: Iterable[ServiceRecord]) -> bytes:
     ``read_rows`` gives the same entries back."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    if not isinstance(sheet, Worksheet):  # a new workbook starts with one worksheet, active
+        raise TypeError(f"a new workbook's active sheet is {sheet!r}")
     sheet.title = "服务事项目录"
     sheet.append(list(COLUMNS.values()))
     for record in records:
@@ -247,7 +250,7 @@ def _xlsx_grids(content: bytes, filename: str) -> Iterator[list[_Line]]:
             # Warnings about the file's styles or extensions say nothing about its data.
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=False, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl fails on a corrupt upload in many ways
+    except Exception as exc:  # openpyxl fails on a corrupt upload in many ways
         raise SheetError("catalog.import.unreadable", name=filename) from exc
     for sheet in sorted(workbook.worksheets, key=lambda ws: ws is not workbook.active):
         yield _sheet_grid(sheet)
@@ -274,7 +277,7 @@ def _sheet_grid(sheet: Any) -> list[_Line]:
     rows: dict[int, dict[int, Any]] = {}
     # The public row iterators create every empty cell up to the last used row, so a
     # stray mark in row 1,048,576 would build millions; _cells holds the stored ones.
-    for (row, col), cell in sheet._cells.items():
+    for (row, col), cell in sheet._cells.items():  # noqa: SLF001 - openpyxl's store of written cells
         if not parse.blank(cell.value):
             rows.setdefault(row, {})[col] = cell.value
     origins: dict[int, dict[int, CellRange]] = {}
@@ -395,9 +398,13 @@ def _fields(code: str, values: dict[str, Any], label: Callable[[str], str]) -> d
         fields["fee_hans"] = FEE_WORDS.get(fee, (fee,))[0]
     for base in BILINGUAL:
         raw = values.get(f"{base}_hant")
-        hant = parse.items(raw) if base in LIST_FIELDS else parse.clean(raw)
-        if base == "fee" and hant:
-            hant = FEE_WORDS.get(hant, (hant, hant))[1]
+        hant: list[str] | str
+        if base in LIST_FIELDS:
+            hant = parse.items(raw)
+        else:
+            hant = parse.clean(raw)
+            if base == "fee" and hant:
+                hant = FEE_WORDS.get(hant, (hant, hant))[1]
         hans = fields.get(f"{base}_hans", "免费")
         # A blank Traditional cell is left for the service to convert, unless there is
         # nothing to convert: then it is as empty as the Simplified one.

@@ -7,7 +7,7 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, Schema
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
@@ -57,8 +57,9 @@ class SpreadsheetOperation(Operation):
 
     def __post_init__(self) -> None:
         sheet = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY))
-        if self.responses and "200" in self.responses:
-            self.responses["200"].content = {XLSX: sheet, CSV: sheet}  # type: ignore[union-attr]
+        answer = (self.responses or {}).get("200")
+        if isinstance(answer, OpenAPIResponse):  # not a Reference: Litestar writes the response out
+            answer.content = {XLSX: sheet, CSV: sheet}
 
 
 class ServiceController(Controller):

@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import msgspec
 
@@ -20,11 +20,13 @@ Category = Literal[
     "agriculture",
     "civil_affairs",
 ]
-CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+CATEGORIES: tuple[Category, ...] = get_args(Category)
 Channel = Literal["online", "door_to_door", "proxy"]
-CHANNELS: tuple[str, ...] = Channel.__args__  # type: ignore[attr-defined]
+CHANNELS: tuple[Channel, ...] = get_args(Channel)
 
-Code = Annotated[str, msgspec.Meta(pattern=r"^[A-Z][A-Z0-9]{1,9}-\d{3,4}$")]
+#: A catalog code, e.g. "JY-001": the spreadsheet reader matches cells with it too.
+CODE_PATTERN = r"^[A-Z][A-Z0-9]{1,9}-\d{3,4}$"
+Code = Annotated[str, msgspec.Meta(pattern=CODE_PATTERN)]
 TimeLimit = Annotated[int, msgspec.Meta(ge=1, le=365)]
 ShortText = Annotated[str, msgspec.Meta(max_length=200)]
 LongText = Annotated[str, msgspec.Meta(max_length=4000)]

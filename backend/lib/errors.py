@@ -258,7 +258,7 @@ def handle_unexpected(request: Request, exc: Exception) -> Response:
             "service_unavailable",
             headers={"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)},
         )
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR, "internal")
 
 

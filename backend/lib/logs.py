@@ -13,7 +13,7 @@ import re
 
 #: Query parameters whose values never reach the log.
 SECRET_PARAMETERS = ("phone", "t", "code", "token", "access_token", "id_number", "resident_phone")
-_SECRET_VALUE = re.compile(r"([?&](?:%s)=)[^&#\s]*" % "|".join(SECRET_PARAMETERS), re.IGNORECASE)
+_SECRET_VALUE = re.compile(rf"([?&](?:{'|'.join(SECRET_PARAMETERS)})=)[^&#\s]*", re.IGNORECASE)
 
 
 def redact_query(target: str) -> str:

@@ -27,6 +27,7 @@ one per test) gets a fresh pool, and ``close()`` closes whatever is open.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -163,16 +164,14 @@ class PooledTransaction(SQLiteTransaction):
         return exception is None
 
     async def _force_rollback(self) -> None:
-        try:
+        with contextlib.suppress(sqlite3.Error):
             await self.connection.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
 
 
 class PooledSQLiteEngine(SQLiteEngine):
     """``SQLiteEngine`` with kept connections; ``readers`` read-only ones plus one writer."""
 
-    __slots__ = ("readers", "_pools")
+    __slots__ = ("_pools", "readers")
 
     def __init__(self, path: str, readers: int = 4, **connection_kwargs: Any) -> None:
         super().__init__(path=path, **connection_kwargs)

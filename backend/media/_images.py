@@ -121,9 +121,14 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     icc = image.info.get("icc_profile")
     if icc and image.mode in ("RGB", "CMYK"):
         try:
-            return ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB, outputMode="RGB")
+            converted = ImageCms.profileToProfile(
+                image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB, outputMode="RGB"
+            )
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             pass  # a broken profile: keep the numbers as they are, as a browser would
+        else:
+            if converted is not None:  # None is for a conversion in place, not asked for here
+                return converted
     return image if image.mode in ("RGB", "L") else image.convert("RGB")
 
 

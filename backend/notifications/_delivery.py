@@ -119,7 +119,7 @@ class Deliverer:
     ) -> Outcome:
         try:
             return await self._try(item, targets, person, now, tally)
-        except Exception as exc:  # noqa: BLE001 - one bad row must not sink its batch
+        except Exception as exc:  # one bad row must not sink its batch
             log.exception("delivering notification %s failed", item.id)
             error = f"{type(exc).__name__}: {exc}"
             if item.attempts >= self.policy.max_attempts:
@@ -225,7 +225,7 @@ class Deliverer:
                 report = await self.run_once(clock_now())
                 if report.claimed:
                     log.info("delivery: %s", msgspec.json.encode(report).decode())
-            except Exception:  # noqa: BLE001 - the next round retries; the database may be restarting
+            except Exception:  # the next round retries; the database may be restarting
                 log.exception("delivery round failed")
                 report = DeliveryReport()
             if report.claimed < self.policy.batch:

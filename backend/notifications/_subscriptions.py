@@ -8,9 +8,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
+from piccolo.columns import Column
 
 from backend.lib.auth import CurrentUser
-from backend.lib.db import is_unique_violation, write_transaction
+from backend.lib.db import existing, is_unique_violation, write_transaction
 from backend.lib.errors import Invalid
 from backend.notifications._push import decode_key
 from backend.notifications.structs import PushSubscription, PushSubscriptionCreate
@@ -82,26 +83,41 @@ async def subscribe(
     endpoint = check_endpoint(data.endpoint, allow_insecure)
     p256dh, auth = data.keys.p256dh.strip().rstrip("="), data.keys.auth.strip().rstrip("=")
     check_keys(p256dh, auth)
-    values = {"user": user.id, "p256dh": p256dh, "auth": auth, "locale": data.locale, "failures": 0}
     for _ in range(2):
         try:
             async with write_transaction(Row):
                 old = await Row.select(Row.id, Row.user, Row.p256dh, Row.auth).where(Row.endpoint == endpoint).first()
                 if old is None:
-                    await Row.insert(Row(endpoint=endpoint, created_at=now, **values))
+                    await Row.insert(
+                        Row(
+                            endpoint=endpoint,
+                            user=user.id,
+                            p256dh=p256dh,
+                            auth=auth,
+                            locale=data.locale,
+                            failures=0,
+                            created_at=now,
+                        )
+                    )
                 else:
-                    same = (old["user"], old["p256dh"], old["auth"]) == (user.id, p256dh, auth)
-                    # New keys or a new owner: nothing has reached this device as it is now.
-                    extra = {} if same else {"last_success_at": None, "created_at": now}
-                    await Row.update({**values, **extra}).where(Row.id == old["id"])
+                    values: dict[Column | str, Any] = {
+                        Row.user: user.id,
+                        Row.p256dh: p256dh,
+                        Row.auth: auth,
+                        Row.locale: data.locale,
+                        Row.failures: 0,
+                    }
+                    if (old["user"], old["p256dh"], old["auth"]) != (user.id, p256dh, auth):
+                        # New keys or a new owner: nothing has reached this device as it is now.
+                        values |= {Row.last_success_at: None, Row.created_at: now}
+                    await Row.update(values).where(Row.id == old["id"])
                 await _keep_newest(user.id)
             break
         except Exception as exc:
             # Two first subscriptions of one endpoint at once (PostgreSQL): the loser updates.
             if not is_unique_violation(exc):
                 raise
-    row = await Row.select(*_COLUMNS).where(Row.endpoint == endpoint).first()
-    return _struct(row)
+    return _struct(existing(await Row.select(*_COLUMNS).where(Row.endpoint == endpoint).first()))
 
 
 async def _keep_newest(user_id: int) -> None:

@@ -49,9 +49,10 @@ class Vapid:
 
     def __init__(self, private_pem: bytes, subject: str) -> None:
         self.private_pem = private_pem
-        self._key = serialization.load_pem_private_key(private_pem, password=None)
-        if not isinstance(self._key, ec.EllipticCurvePrivateKey) or self._key.curve.name != "secp256r1":
+        key = serialization.load_pem_private_key(private_pem, password=None)
+        if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
             raise ValueError("the VAPID key must be a P-256 private key")
+        self._key: ec.EllipticCurvePrivateKey = key
         self.public_pem = self._key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )

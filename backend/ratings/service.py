@@ -20,9 +20,9 @@ from backend.cases.service import Context as CaseContext
 from backend.cases.structs import CaseRecord
 from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
-from backend.lib.db import is_unique_violation, json_list, write_transaction
+from backend.lib.db import existing, is_unique_violation, json_list, write_transaction
 from backend.lib.errors import Conflict, Invalid, NotFound
-from backend.lib.i18n import to_script
+from backend.lib.i18n import Locale, to_script
 from backend.lib.pages import Page, paginate
 from backend.lib.privacy import redact_id_numbers
 from backend.notifications import service as notifications
@@ -81,7 +81,7 @@ def tags_for_score(score: int) -> tuple[str, ...]:
     return _allowed_tags(score)
 
 
-def _view(row: dict[str, Any], locale: str, ctx: CaseContext) -> RatingView:
+def _view(row: dict[str, Any], locale: Locale, ctx: CaseContext) -> RatingView:
     tags = json_list(row["tags"])
     return RatingView(
         id=row["id"],
@@ -106,7 +106,7 @@ def _follow_ups() -> Any:
     return FollowUp.select(*FollowUp._meta.columns, FollowUp.rating.score, FollowUp.case_id.receipt_no)
 
 
-async def _follow_up_view(row: dict[str, Any], locale: str, ctx: CaseContext, now: datetime) -> FollowUpView:
+async def _follow_up_view(row: dict[str, Any], locale: Locale, ctx: CaseContext, now: datetime) -> FollowUpView:
     steps = (
         await FollowUpStep.select(
             FollowUpStep.step, FollowUpStep.outcome, FollowUpStep.note, FollowUpStep.at, FollowUpStep.actor.name
@@ -217,7 +217,7 @@ async def rate(
                 )
             )
     created = await Rating.select().where(Rating.id == row.id).first()
-    return _view(created, actor.locale, ctx)
+    return _view(existing(created), actor.locale, ctx)
 
 
 def _staff_scope(actor: CurrentUser) -> Any:
@@ -298,7 +298,7 @@ async def flag(actor: CurrentUser, rating_id: int, data: FlagCreate, now: dateti
             }
         ).where(Rating.id == rating_id)
         await audit(actor.id, "rating.flag", "rating", rating_id, {"reason": data.reason.strip()}, at=now)
-    return _view(await Rating.select().where(Rating.id == rating_id).first(), actor.locale, ctx)
+    return _view(existing(await Rating.select().where(Rating.id == rating_id).first()), actor.locale, ctx)
 
 
 async def decide(actor: CurrentUser, rating_id: int, data: Decision, now: datetime, ctx: CaseContext) -> RatingView:
@@ -316,10 +316,10 @@ async def decide(actor: CurrentUser, rating_id: int, data: Decision, now: dateti
             }
         ).where(Rating.id == rating_id)
         await audit(actor.id, f"rating.flag_{status}", "rating", rating_id, {"note": data.note.strip()}, at=now)
-    return _view(await Rating.select().where(Rating.id == rating_id).first(), actor.locale, ctx)
+    return _view(existing(await Rating.select().where(Rating.id == rating_id).first()), actor.locale, ctx)
 
 
-def _flag_view(row: dict[str, Any], locale: str, ctx: CaseContext) -> FlagView:
+def _flag_view(row: dict[str, Any], locale: Locale, ctx: CaseContext) -> FlagView:
     tags = json_list(row["tags"])
     return FlagView(
         rating_id=row["id"],

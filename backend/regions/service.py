@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import get_args
 
+import anyio
 import msgspec
 
 from backend.lib.auth import CODE_LENGTH
@@ -64,7 +65,7 @@ async def seed(path: Path = DEMO_REGIONS) -> int:
     Traditional names are produced from the Simplified ones, and stored so they can be
     corrected by hand later.
     """
-    roots = msgspec.json.decode(path.read_bytes(), type=list[RegionSeed])
+    roots = msgspec.json.decode(await anyio.Path(path).read_bytes(), type=list[RegionSeed])
     existing = {row["code"] for row in await RegionRow.select(RegionRow.code)}
     added = 0
 

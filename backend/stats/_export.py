@@ -56,7 +56,7 @@ def _sheet(book: openpyxl.Workbook, title: str, header: list[str], rows: list[li
 def workbook(totals: Summary, grouped: list[Summary], locale: Locale, texts: Texts) -> bytes:
     """Sheet one: the totals with the period and region; then one sheet per grouping."""
     book = openpyxl.Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the blank sheet a new workbook starts with
     header = [texts.t(locale, "stats.column.group")] + [texts.t(locale, f"stats.column.{c}") for c in COLUMNS]
     period = texts.t(
         locale, "stats.period", region=totals.region_name, start=totals.from_.isoformat(), end=totals.to.isoformat()

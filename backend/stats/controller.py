@@ -76,7 +76,7 @@ class StatsController(Controller):
     ) -> Response[bytes]:
         actor = request.user
         totals = await _summary(period, None, actor, case_ctx)
-        grouped = [await _summary(period, g, actor, case_ctx) for g in GROUPINGS]  # type: ignore[arg-type]
+        grouped = [await _summary(period, g, actor, case_ctx) for g in GROUPINGS]
         content = await anyio.to_thread.run_sync(export.workbook, totals, grouped, actor.locale, case_ctx.texts)
         name = f"stats-{period.region}-{period.start}-{period.end}.xlsx"
         return Response(
