@@ -11,6 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 from tests.processes import BIANMIN
+from tests.waiting import eventually_sync
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
@@ -90,16 +91,17 @@ def wait_until(condition, timeout: float = STEP_TIMEOUT_MS / 1000, message: str 
     """``condition()``'s first true value, checked every 0.2 s. With ``page``, the pauses go
     through Playwright, so its handlers (``page.route``, ``page.on``) run meanwhile and
     a condition on what they record can become true."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, message or "condition not met in time"
-        if page is None:
-            time.sleep(0.2)
-        else:
-            page.wait_for_timeout(200)
+    try:
+        return eventually_sync(
+            condition,
+            timeout=timeout,
+            interval=0.2,
+            pause=time.sleep if page is None else lambda seconds: page.wait_for_timeout(seconds * 1000),
+        )
+    except AssertionError:
+        if not message:
+            raise
+        raise AssertionError(message) from None
 
 
 def wait_for_empty_outbox(page: Page) -> None:
