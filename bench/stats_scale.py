@@ -17,8 +17,6 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from benchlib import recreate_postgres
-
 from backend.cases.tables import Case
 from backend.catalog import service as catalog
 from backend.lib.db import close_engine, migrate, open_engine
@@ -26,6 +24,7 @@ from backend.lib.i18n import Texts
 from backend.regions import service as regions
 from backend.settings import PROJECT_ROOT
 from backend.stats import service as stats
+from benchlib import recreate_postgres
 
 TZ = ZoneInfo("Asia/Shanghai")
 GRIDS = [

@@ -34,20 +34,20 @@ class Api:
     def __init__(self, page: Page, base: str, token: str, locale: str = "zh-Hans"):
         self.page, self.base, self.token, self.locale = page, base, token, locale
 
-    def _headers(self, key: str | None = None) -> dict[str, str]:
+    def headers(self, key: str | None = None) -> dict[str, str]:
         headers = {"Authorization": f"Bearer {self.token}", "Accept-Language": self.locale}
         if key:
             headers["Idempotency-Key"] = key
         return headers
 
     def get(self, path: str) -> dict:
-        answer = self.page.request.get(f"{self.base}/api/v1{path}", headers=self._headers())
+        answer = self.page.request.get(f"{self.base}/api/v1{path}", headers=self.headers())
         assert answer.ok, (path, answer.status, answer.text())
         return answer.json()
 
     def post(self, path: str, body: dict, expect: int | None = None) -> dict:
         answer = self.page.request.post(
-            f"{self.base}/api/v1{path}", data=body, headers=self._headers(str(uuid.uuid4()))
+            f"{self.base}/api/v1{path}", data=body, headers=self.headers(str(uuid.uuid4()))
         )
         if expect is None:
             assert answer.ok, (path, answer.status, answer.text())
@@ -69,7 +69,7 @@ def open_app(
     """Opens the app signed in as ``phone`` (as after an earlier sign-in), in ``locale``, at ``route``."""
     api = api_as(page, live_server, phone, locale)
     user = page.request.patch(
-        f"{live_server.url}/api/v1/me", data={"locale": locale, "elder_mode": elder}, headers=api._headers()
+        f"{live_server.url}/api/v1/me", data={"locale": locale, "elder_mode": elder}, headers=api.headers()
     ).json()
     page.goto(live_server.url)
     page.evaluate(
