@@ -44,7 +44,8 @@ async def seed(n: int) -> None:
     await regions.seed()
     await catalog.seed()
     await Case.raw(
-        "INSERT INTO app_user (phone, name, role, locale, elder_mode, elderly, disabled, lives_alone, active, created_at) "
+        "INSERT INTO app_user"
+        " (phone, name, role, locale, elder_mode, elderly, disabled, lives_alone, active, created_at) "
         "VALUES ('13800000009', '基准居民', 'resident', 'zh-Hans', false, false, false, false, true, {})",
         datetime.now(UTC),
     )
@@ -74,7 +75,8 @@ async def seed(n: int) -> None:
         )
         if len(batch) == 2000 or i == n - 1:
             values = ", ".join(
-                "({}, 'request', {}, '标题', '描述', {}, {}, '', 1, 1, 'resolved', 10, {}, {}, {}, {}, {}, {}, {}, false)"
+                "({}, 'request', {}, '标题', '描述', {}, {}, '', 1, 1, 'resolved', 10,"
+                " {}, {}, {}, {}, {}, {}, {}, false)"
                 for _ in batch
             )
             params = [

@@ -46,9 +46,7 @@ class Api:
         return answer.json()
 
     def post(self, path: str, body: dict, expect: int | None = None) -> dict:
-        answer = self.page.request.post(
-            f"{self.base}/api/v1{path}", data=body, headers=self.headers(str(uuid.uuid4()))
-        )
+        answer = self.page.request.post(f"{self.base}/api/v1{path}", data=body, headers=self.headers(str(uuid.uuid4())))
         if expect is None:
             assert answer.ok, (path, answer.status, answer.text())
         else:
@@ -137,7 +135,8 @@ def axe_violations(page: Page) -> list[dict]:
         # app's Content-Security-Policy refuses inline scripts, rightly.
         page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     return page.evaluate(
-        """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
+        """() => axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
             .then(result => result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"""
     )
