@@ -290,8 +290,8 @@ def main() -> None:
     resident = issue_token(seeded.resident_id, SECRET, 1, now=datetime.now(UTC))
     staff = issue_token(seeded.staff_id, SECRET, 1, now=datetime.now(UTC))
     body = (
-        '{"kind":"request","service_code":"%s","title":"基准测试申请","description":"压测时提交的事项。","region":"%s"}'
-        % (seeded.service_code, seeded.grid)
+        f'{{"kind":"request","service_code":"{seeded.service_code}","title":"基准测试申请",'
+        f'"description":"压测时提交的事项。","region":"{seeded.grid}"}}'
     )
     lua = workdir / "post.lua"
     lua.write_text(LUA_POST.replace("{body}", body))

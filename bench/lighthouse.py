@@ -33,6 +33,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import sync_playwright
+
 from benchlib import free_port
 
 REPO = Path(__file__).resolve().parents[1]
@@ -77,8 +79,6 @@ def session_for(url: str, env: dict, data_dir: Path) -> dict:
 
 def signed_in_profile(url: str, session: dict, profile: Path) -> None:
     """A Chromium profile whose localStorage holds the session, and nothing else of the app."""
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(profile), executable_path=CHROMIUM, headless=True, args=CHROME_FLAGS

@@ -17,8 +17,6 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from benchlib import recreate_postgres
-
 from backend.cases.tables import Case
 from backend.catalog import service as catalog
 from backend.lib.db import close_engine, migrate, open_engine
@@ -26,6 +24,7 @@ from backend.lib.i18n import Texts
 from backend.regions import service as regions
 from backend.settings import PROJECT_ROOT
 from backend.stats import service as stats
+from benchlib import recreate_postgres
 
 TZ = ZoneInfo("Asia/Shanghai")
 GRIDS = [
@@ -45,7 +44,8 @@ async def seed(n: int) -> None:
     await regions.seed()
     await catalog.seed()
     await Case.raw(
-        "INSERT INTO app_user (phone, name, role, locale, elder_mode, elderly, disabled, lives_alone, active, created_at) "
+        "INSERT INTO app_user"
+        " (phone, name, role, locale, elder_mode, elderly, disabled, lives_alone, active, created_at) "
         "VALUES ('13800000009', '基准居民', 'resident', 'zh-Hans', false, false, false, false, true, {})",
         datetime.now(UTC),
     )
@@ -75,7 +75,8 @@ async def seed(n: int) -> None:
         )
         if len(batch) == 2000 or i == n - 1:
             values = ", ".join(
-                "({}, 'request', {}, '标题', '描述', {}, {}, '', 1, 1, 'resolved', 10, {}, {}, {}, {}, {}, {}, {}, false)"
+                "({}, 'request', {}, '标题', '描述', {}, {}, '', 1, 1, 'resolved', 10,"
+                " {}, {}, {}, {}, {}, {}, {}, false)"
                 for _ in batch
             )
             params = [

@@ -92,7 +92,8 @@ class Device:
     def decrypt(self, body: bytes) -> bytes:
         return http_ece.decrypt(body, private_key=self.private_key, auth_secret=self.auth, version="aes128gcm")
 
-    def _arrive(self, message: dict[str, Any], ttl: int, topic: str | None) -> None:
+    def arrive(self, message: dict[str, Any], ttl: int, topic: str | None) -> None:
+        """A message the push service decrypted for this device: shown now, or kept for its TTL while offline."""
         if self.online:
             self.received.append(message)
         elif ttl > 0:
@@ -286,7 +287,7 @@ class PushService:
             except Exception as exc:  # noqa: BLE001 - a browser would drop it; the test must see it
                 return self._refuse(wire, 400, f"cannot decrypt: {exc!r}")
             if device is not None:
-                device._arrive(message, int(ttl), topic)
+                device.arrive(message, int(ttl), topic)
         return 201, {"location": f"/m/{count}", "ttl": ttl}
 
     def _check_vapid(self, wire: Wire, device: Device | None) -> str | None:

@@ -2,9 +2,9 @@
 out of each place, and one of every kind of object on each side, built through the API.
 
 The authorization tests (``test_authz_matrix.py``, ``test_authz_leaks.py``) share it per
-module as the ``world`` fixture (``tests/api/conftest.py``): building it takes a few seconds, and each of their hundreds of cases is then a
-single request. Side "a" lives in grid A of 清河镇 (the demo resident's); side "c" in
-白石乡, the other township.
+module as the ``world`` fixture (``tests/api/conftest.py``): building it takes a few seconds,
+and each of their hundreds of cases is then a single request. Side "a" lives in grid A of
+清河镇 (the demo resident's); side "c" in 白石乡, the other township.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Every failure has the one error shape, in the reader's script."""
 
+from backend.regions import service as regions
 from tests.conftest import error_code
 
 
@@ -27,12 +28,10 @@ async def test_bad_query_parameter_names_it(client):
 
 
 async def test_unexpected_failure_is_a_localized_500_without_internals(client, monkeypatch):
-    from backend.regions import service
-
     async def explode(*_args, **_kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(service, "list_children", explode)
+    monkeypatch.setattr(regions, "list_children", explode)
     response = await client.get("/api/v1/regions", headers={"Accept-Language": "zh-TW"})
     assert response.status_code == 500
     assert error_code(response) == "internal"

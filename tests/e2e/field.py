@@ -58,7 +58,7 @@ def photo_png(size: tuple[int, int] = (1200, 900)) -> bytes:
 
 def put(api, path: str, body: dict) -> dict:
     """PUT as ``api``'s user (the resident helpers have GET and POST only)."""
-    answer = api.page.request.put(f"{api.base}/api/v1{path}", data=body, headers=api._headers())
+    answer = api.page.request.put(f"{api.base}/api/v1{path}", data=body, headers=api.headers())
     assert answer.ok, (path, answer.status, answer.text())
     return answer.json()
 

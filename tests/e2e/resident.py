@@ -11,6 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 from tests.processes import BIANMIN
+from tests.waiting import eventually_sync
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
@@ -33,21 +34,19 @@ class Api:
     def __init__(self, page: Page, base: str, token: str, locale: str = "zh-Hans"):
         self.page, self.base, self.token, self.locale = page, base, token, locale
 
-    def _headers(self, key: str | None = None) -> dict[str, str]:
+    def headers(self, key: str | None = None) -> dict[str, str]:
         headers = {"Authorization": f"Bearer {self.token}", "Accept-Language": self.locale}
         if key:
             headers["Idempotency-Key"] = key
         return headers
 
     def get(self, path: str) -> dict:
-        answer = self.page.request.get(f"{self.base}/api/v1{path}", headers=self._headers())
+        answer = self.page.request.get(f"{self.base}/api/v1{path}", headers=self.headers())
         assert answer.ok, (path, answer.status, answer.text())
         return answer.json()
 
     def post(self, path: str, body: dict, expect: int | None = None) -> dict:
-        answer = self.page.request.post(
-            f"{self.base}/api/v1{path}", data=body, headers=self._headers(str(uuid.uuid4()))
-        )
+        answer = self.page.request.post(f"{self.base}/api/v1{path}", data=body, headers=self.headers(str(uuid.uuid4())))
         if expect is None:
             assert answer.ok, (path, answer.status, answer.text())
         else:
@@ -68,7 +67,7 @@ def open_app(
     """Opens the app signed in as ``phone`` (as after an earlier sign-in), in ``locale``, at ``route``."""
     api = api_as(page, live_server, phone, locale)
     user = page.request.patch(
-        f"{live_server.url}/api/v1/me", data={"locale": locale, "elder_mode": elder}, headers=api._headers()
+        f"{live_server.url}/api/v1/me", data={"locale": locale, "elder_mode": elder}, headers=api.headers()
     ).json()
     page.goto(live_server.url)
     page.evaluate(
@@ -90,16 +89,17 @@ def wait_until(condition, timeout: float = STEP_TIMEOUT_MS / 1000, message: str 
     """``condition()``'s first true value, checked every 0.2 s. With ``page``, the pauses go
     through Playwright, so its handlers (``page.route``, ``page.on``) run meanwhile and
     a condition on what they record can become true."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, message or "condition not met in time"
-        if page is None:
-            time.sleep(0.2)
-        else:
-            page.wait_for_timeout(200)
+    try:
+        return eventually_sync(
+            condition,
+            timeout=timeout,
+            interval=0.2,
+            pause=time.sleep if page is None else lambda seconds: page.wait_for_timeout(seconds * 1000),
+        )
+    except AssertionError:
+        if not message:
+            raise
+        raise AssertionError(message) from None
 
 
 def wait_for_empty_outbox(page: Page) -> None:
@@ -135,7 +135,8 @@ def axe_violations(page: Page) -> list[dict]:
         # app's Content-Security-Policy refuses inline scripts, rightly.
         page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     return page.evaluate(
-        """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
+        """() => axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
             .then(result => result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"""
     )

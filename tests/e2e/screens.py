@@ -40,7 +40,8 @@ def wait_settled(page: Page) -> None:
             document.fonts.ready.then(() => {
                 let quiet = 0;
                 const observer = new MutationObserver(() => { quiet = 0; });
-                observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+                observer.observe(document.body,
+                    {subtree: true, childList: true, attributes: true, characterData: true});
                 const frame = () => {
                     const images = [...document.images].every((image) => image.complete);
                     quiet = images ? quiet + 1 : 0;
@@ -73,9 +74,14 @@ def measure(page: Page) -> dict:
           const px = (el, prop) => parseFloat(getComputedStyle(el)[prop]);
           const body = document.querySelector('main p, main li, main dd') || document.querySelector('main');
           const targets = [...document.querySelectorAll(
-              'main button, main a.button, main .list-link, main .card-link, main .choice, main summary, main input:not([type=radio]):not([type=checkbox]), main select, .navbar-link, header button, .settings button')]
+              'main button, main a.button, main .list-link, main .card-link, main .choice, main summary, '
+              + 'main input:not([type=radio]):not([type=checkbox]), main select, .navbar-link, header button, '
+              + '.settings button')]
             .filter(el => el.offsetParent !== null)
-            .map(el => { const r = el.getBoundingClientRect(); return {text: el.textContent.trim().slice(0, 20), w: r.width, h: r.height}; });
+            .map(el => {
+              const r = el.getBoundingClientRect();
+              return {text: el.textContent.trim().slice(0, 20), w: r.width, h: r.height};
+            });
           return {
             body: px(body, 'fontSize'),
             lineHeight: px(body, 'lineHeight') / px(body, 'fontSize'),

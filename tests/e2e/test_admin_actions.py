@@ -167,7 +167,7 @@ def test_staff_get_no_admin_area_and_the_server_refuses_their_admin_calls(page: 
     expect(page.locator("main h1")).not_to_have_text(messages["zh-Hans"]["ui"]["admin"]["regions"]["title"])
     assert not page.locator('nav.navbar a[href="#/admin"]').count()
     # … and the server refuses the calls themselves, whatever the app shows.
-    headers = staff._headers()
+    headers = staff.headers()
     base = f"{live_server.url}/api/v1"
     region = {"parent": "990101001", "code": "990101001008", "level": "village", "name_hans": "试", "name_hant": "試"}
     assert page.request.post(f"{base}/regions", data=region, headers=headers).status == 403

@@ -37,7 +37,7 @@ def appeal(browser: Browser, live_server) -> dict:
     year = dt.date.today().year
     answer = page.request.put(
         f"{live_server.url}/api/v1/holidays",
-        headers=admin._headers(),
+        headers=admin.headers(),
         data={"year": year, "items": [{"date": f"{year}-12-31", "is_workday": False, "note": "年末休息"}]},
     )
     assert answer.ok, answer.text()

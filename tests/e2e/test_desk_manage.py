@@ -79,7 +79,7 @@ def test_import_shows_each_rows_fate_in_a_dry_run_then_imports(page: Page, live_
             "township": TOWNSHIP,
         },
     )
-    exported = page.request.get(f"{live_server.url}/api/v1/services/export?format=csv", headers=staff._headers())
+    exported = page.request.get(f"{live_server.url}/api/v1/services/export?format=csv", headers=staff.headers())
     rows = list(csv.reader(io.StringIO(exported.text().lstrip("\ufeff"))))
     header, existing = rows[0], next(row for row in rows[1:] if row[0] == "QH-201")
     added = list(existing)

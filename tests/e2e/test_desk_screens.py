@@ -106,9 +106,13 @@ def _sizes(page) -> dict:
           const px = (el, prop) => parseFloat(getComputedStyle(el)[prop]);
           const body = document.querySelector('main p, main li, main dd') || document.querySelector('main');
           const targets = [...document.querySelectorAll(
-              'main button, main a.button, main .card-link, main .desk-case a.card-title, main .choice, main input:not([type=radio]):not([type=checkbox]), main select, .navbar-link')]
+              'main button, main a.button, main .card-link, main .desk-case a.card-title, main .choice, '
+              + 'main input:not([type=radio]):not([type=checkbox]), main select, .navbar-link')]
             .filter(el => el.offsetParent !== null)
-            .map(el => { const r = el.getBoundingClientRect(); return {text: el.textContent.trim().slice(0, 20), w: r.width, h: r.height}; });
+            .map(el => {
+              const r = el.getBoundingClientRect();
+              return {text: el.textContent.trim().slice(0, 20), w: r.width, h: r.height};
+            });
           return {body: px(body, 'fontSize'), targets};
         }"""
     )

@@ -89,7 +89,8 @@ def test_the_statistics_screen_runs_under_the_strict_csp(page: Page, live_server
     assert "style-src 'self'" in policy and "script-src 'self'" in policy
     open_app(page, live_server, STAFF, route="/desk")
     page.evaluate(
-        "() => { window.__refused = []; document.addEventListener('securitypolicyviolation', e => window.__refused.push(e.violatedDirective + ' ' + e.blockedURI)); }"
+        "() => { window.__refused = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__refused.push(e.violatedDirective + ' ' + e.blockedURI)); }"
     )
     page.get_by_role("link", name=messages["zh-Hans"]["ui"]["nav"]["desk_stats"], exact=True).click()
     wait_loaded(page, messages)

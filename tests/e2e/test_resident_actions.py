@@ -285,7 +285,7 @@ def test_resident_revokes_a_family_link_after_an_inline_confirmation(page: Page,
     item.get_by_role("button", name=text["revoke_yes"]).click()
     expect(page.get_by_role("status").filter(has_text=text["revoked"])).to_be_visible()
     expect(page.locator("li.family-link").filter(has_text="李小明")).to_have_count(0)
-    assert [l for l in son.get("/family-links")["items"] if l["id"] == link["id"]] == []
+    assert [item for item in son.get("/family-links")["items"] if item["id"] == link["id"]] == []
 
 
 def _p256dh() -> str:
@@ -353,7 +353,8 @@ def test_signing_out_drops_this_browsers_push_subscription(browser, start_server
         page.evaluate(
             """(endpoint) => {
                 window.__unsubscribed = false;
-                const subscription = {endpoint, unsubscribe: async () => { window.__unsubscribed = true; return true; }};
+                const subscription = {
+                    endpoint, unsubscribe: async () => { window.__unsubscribed = true; return true; }};
                 PushManager.prototype.getSubscription = async () => subscription;
             }""",
             endpoint,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -131,7 +132,9 @@ def test_server_error_keeps_the_request_waiting_and_a_refusal_is_shown_not_dropp
             route.fulfill(
                 status=422,
                 content_type="application/json",
-                body='{"error": {"code": "validation", "message": "%s", "details": {}}}' % refusal,
+                body=json.dumps(
+                    {"error": {"code": "validation", "message": refusal, "details": {}}}, ensure_ascii=False
+                ),
             )
             if route.request.method == "POST"
             else route.continue_()

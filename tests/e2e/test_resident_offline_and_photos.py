@@ -151,7 +151,8 @@ def test_service_worker_shows_a_push_message_as_sent_by_the_server(page: Page, l
     )
     shown = wait_until(
         lambda: page.evaluate(
-            "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.map(x => [x.title, x.body, x.tag]))"
+            "navigator.serviceWorker.ready.then(r => r.getNotifications())"
+            ".then(n => n.map(x => [x.title, x.body, x.tag]))"
         ),
         message="no notification shown",
     )

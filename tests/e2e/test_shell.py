@@ -208,7 +208,8 @@ def test_new_version_waits_for_the_user_then_takes_over(page: Page, start_server
     with page.expect_navigation():
         page.get_by_role("button", name=messages["zh-Hans"]["app"]["update"]).click()
     page.wait_for_function(
-        "(old) => caches.keys().then((names) => !names.includes(old) && names.some((n) => n.startsWith('bianmin-precache-')))",
+        "(old) => caches.keys()"
+        ".then((names) => !names.includes(old) && names.some((n) => n.startsWith('bianmin-precache-')))",
         arg=old_cache,
     )
     expect(page.get_by_text(messages["zh-Hans"]["app"]["update_ready"])).to_have_count(0)

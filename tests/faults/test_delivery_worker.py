@@ -1,9 +1,8 @@
 """`bianmin worker` processes delivering the outbox: killed mid-batch, or two at once."""
 
-import asyncio
+import contextlib
 import signal
 import subprocess
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +13,7 @@ from tests.api.cases.helpers import user_id
 from tests.api.notifications.helpers import INSECURE, browser, queue, subscribe
 from tests.conftest import DEMO
 from tests.processes import BIANMIN, process_env
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.parametrize("settings", INSECURE, indirect=True)
 
@@ -39,9 +39,9 @@ async def _outbox(client, auth, push_service, per_user: int):
 
 
 async def _wait(condition, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not await condition() and time.monotonic() < deadline:
-        await asyncio.sleep(0.2)
+    """Until ``condition()`` holds or ``seconds`` pass; the assertions after it say what is missing."""
+    with contextlib.suppress(AssertionError):
+        await eventually(condition, timeout=seconds, interval=0.2)
 
 
 async def _undelivered() -> int:

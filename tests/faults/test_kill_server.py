@@ -20,6 +20,7 @@ from backend.cases.tables import Case, CaseEvent
 from tests.api.cases.helpers import GRID_A
 from tests.faults.clients import Tally, send_until_answered
 from tests.processes import Server, process_env
+from tests.waiting import eventually
 
 CLIENTS = 200
 #: Kill the server after this many acknowledgements, then again after the second number.
@@ -34,12 +35,20 @@ async def _run_with_kills(server: Server, tally: Tally, clients: list) -> list[i
     tasks = [asyncio.create_task(client) for client in clients]
     try:
         for threshold in KILL_AT:
-            while tally.acknowledged < threshold and not all(task.done() for task in tasks):
-                await asyncio.sleep(0.005)
+            await eventually(
+                lambda: tally.acknowledged >= threshold or all(task.done() for task in tasks),  # noqa: B023 - called before the loop moves on
+                timeout=DEADLINE_SECONDS,
+                what=f"{threshold} acknowledgements",
+                interval=0.005,
+            )
             # Kill while requests are on the wire (after a kill, every client may be in its
             # back-off pause for a moment).
-            while _in_flight(tally) == 0 and not all(task.done() for task in tasks):
-                await asyncio.sleep(0.001)
+            await eventually(
+                lambda: _in_flight(tally) > 0 or all(task.done() for task in tasks),
+                timeout=DEADLINE_SECONDS,
+                what="a request on the wire",
+                interval=0.001,
+            )
             if all(task.done() for task in tasks):
                 break
             interrupted.append(_in_flight(tally))

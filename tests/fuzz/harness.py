@@ -246,7 +246,7 @@ async def objects(client: httpx.AsyncClient, headers: Mapping[str, Mapping[str, 
     users = [item["id"] for item in (await call("GET", "/api/v1/users", headers["admin"]))["items"]]
     notes = [item["id"] for item in (await call("GET", "/api/v1/notifications", resident))["items"]]
     return {
-        "case_id": cases + [booking["case_id"]],
+        "case_id": [*cases, booking["case_id"]],
         "rating_id": [rating],
         "follow_up_id": follow_ups,
         "slot_id": [slot["id"]],

@@ -157,7 +157,7 @@ async def test_an_eligibility_exception_whose_audit_row_fails_is_not_granted(cli
 async def test_leave_whose_last_write_fails_moves_no_booking(client, auth, monkeypatch):
     """Closing a slot with bookings and no backup: the bookings wait for staff, the
     counter goes to 0; the counter's reset fails."""
-    lone_id, lone = await add_user(client, auth, "grid_worker", GRID_A, name="无备岗")
+    _lone_id, lone = await add_user(client, auth, "grid_worker", GRID_A, name="无备岗")
     slot = await _slot(client, lone, capacity=2)
     booking = await _book(client, await auth.role("resident"), slot["id"], await _service_code(client))
     assert booking.status_code == 201

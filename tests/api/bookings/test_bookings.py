@@ -1,7 +1,10 @@
 """上门服务 / 全程代办: capacity, eligibility, family links, leave, the document ledger."""
 
 import asyncio
+import io
 from datetime import UTC, datetime
+
+from PIL import Image
 
 from backend.bookings.jobs import remind_tomorrow
 from backend.notifications import service as notifications
@@ -62,7 +65,7 @@ async def test_twenty_people_racing_for_the_last_place_leaves_one_booking(client
     service = await _service_code(client)
     slot = await _slot(client, worker, capacity=1)
     residents = []
-    for i in range(20):
+    for _ in range(20):
         _, headers = await add_user(client, auth, "resident", GRID_A)
         resident_id = await user_id(client, headers)
         await client.patch(f"/api/v1/users/{resident_id}", json={"flags": ["elderly"]}, headers=staff)
@@ -164,7 +167,7 @@ async def test_relative_confirms_the_link_herself(client, auth):
 async def test_leave_moves_bookings_to_the_backup_or_flags_them(client, auth):
     resident, worker, staff = await auth.role("resident"), await auth.role("grid_worker"), await auth.role("staff")
     service = await _service_code(client)
-    backup_id, backup = await add_user(client, auth, "grid_worker", "990101001001002", name="AB岗赵敏")
+    backup_id, _backup = await add_user(client, auth, "grid_worker", "990101001001002", name="AB岗赵敏")
     pattern = await client.put("/api/v1/slots/pattern", json={"items": [], "backup_id": backup_id}, headers=worker)
     assert pattern.status_code == 200, pattern.text
     slot = await _slot(client, worker, capacity=2)
@@ -179,7 +182,7 @@ async def test_leave_moves_bookings_to_the_backup_or_flags_them(client, auth):
     case = (await client.get(f"/api/v1/cases/{booking['case_id']}", headers=resident)).json()
     assert case["timeline"][-1]["action"] == "booking_moved"
     # Without a backup, the booking waits for staff.
-    lone_id, lone = await add_user(client, auth, "grid_worker", GRID_A, name="无备岗")
+    _lone_id, lone = await add_user(client, auth, "grid_worker", GRID_A, name="无备岗")
     lone_slot = await _slot(client, lone, capacity=1, half="pm")
     lone_booking = (await _book(client, resident, lone_slot["id"], service)).json()
     await client.patch(f"/api/v1/slots/{lone_slot['id']}", json={"status": "closed"}, headers=lone)
@@ -288,10 +291,6 @@ async def test_grid_worker_books_for_a_resident_recording_the_identity_check(cli
 
 
 async def test_check_out_carries_the_visit_photos_onto_the_timeline(client, auth):
-    import io
-
-    from PIL import Image
-
     resident, worker = await auth.role("resident"), await auth.role("grid_worker")
     service = await _service_code(client)
     slot = await _slot(client, worker, capacity=1)
@@ -317,15 +316,13 @@ async def test_check_out_carries_the_visit_photos_onto_the_timeline(client, auth
 
 
 async def test_reminder_text_names_the_service_and_the_half_day(client, auth, clock, sms):
-    from backend.notifications.service import for_user
-
     resident = await auth.role("resident")
     service = await _service_code(client)
     slot = await _slot(client, await auth.role("grid_worker"), capacity=1, half="pm")
     booking = (await _book(client, resident, slot["id"], service)).json()
     clock.set(datetime(2026, 11, 24, 1, 0, tzinfo=UTC))
     await remind_tomorrow(clock.now(), __import__("zoneinfo").ZoneInfo("Asia/Shanghai"))
-    payload = (await for_user(booking["resident_id"], "booking.reminder"))[0]["payload"]
+    payload = (await notifications.for_user(booking["resident_id"], "booking.reminder"))[0]["payload"]
     assert '"when":"2026-11-25 下午"' in payload.replace(" ", " ") and '"title"' in payload
     inbox = (await client.get("/api/v1/notifications", headers=resident)).json()["items"]
     assert inbox[0]["body"].startswith("事项 BM-") and "2026-11-25" in inbox[0]["body"]

@@ -1,5 +1,6 @@
 """The whole 一窗受理 → 派单 → 办理 → 办结 → 完结 path, by the right people only."""
 
+from backend.accounts.tables import Audit
 from backend.cases.jobs import run_timers
 from backend.notifications import service as notifications
 from tests.conftest import error_code
@@ -119,9 +120,9 @@ async def test_dispatch_to_a_department_lets_the_township_back_office_handle_it(
     await move(client, staff, case["id"], "accept")
     assigned = (await move(client, staff, case["id"], "assign", department="民政办")).json()
     assert assigned["department"] == "民政办" and assigned["assignee"] is None
-    other_staff_id, other_staff = await add_user(client, auth, "staff", "990101001")
+    _other_staff_id, other_staff = await add_user(client, auth, "staff", "990101001")
     assert (await move(client, other_staff, case["id"], "start")).json()["status"] == "in_progress"
-    outside_id, outside = await add_user(client, auth, "staff", "990101002")
+    _outside_id, outside = await add_user(client, auth, "staff", "990101002")
     assert (await move(client, outside, case["id"], "resolve", note="x")).status_code == 404
 
 
@@ -181,8 +182,6 @@ async def test_staff_can_remind_the_assignee_without_changing_the_case(client, a
 
 
 async def test_every_state_change_is_audited(client, auth):
-    from backend.accounts.tables import Audit
-
     resident, staff = await auth.role("resident"), await auth.role("staff")
     case = (await submit(client, resident)).json()
     await move(client, staff, case["id"], "accept")

@@ -150,7 +150,7 @@ async def test_overdue_cases_fill_the_supervision_list_and_escalate_once(client,
 async def test_two_timer_runners_at_once_fire_each_reminder_once(client, auth, clock):
     cases = []
     for _ in range(3):
-        case, worker_id = await _assigned_case(client, auth, clock)
+        case, _worker_id = await _assigned_case(client, auth, clock)
         cases.append(case)
     clock.set(datetime(2026, 12, 2, 0, 0, tzinfo=UTC))
     reports = await asyncio.gather(run_timers(clock.now()), run_timers(clock.now()))

@@ -36,10 +36,13 @@ async def test_an_upload_rolls_back_with_the_transaction_it_runs_in(client, auth
     class LaterWriteFailed(Exception):
         pass
 
-    with pytest.raises(LaterWriteFailed):
+    async def upload_then_fail() -> None:
         async with write_transaction(Media):
             await media.create(owner, image, clock.now(), ctx)
             raise LaterWriteFailed
+
+    with pytest.raises(LaterWriteFailed):
+        await upload_then_fail()
     assert await Media.count() == before
 
 
@@ -53,7 +56,7 @@ async def test_a_stale_upload_whose_file_cannot_be_deleted_is_kept(client, auth,
 
     monkeypatch.setattr(storage, "delete", failing_delete)
     clock.travel(days=2)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="read-only file system"):
         await media.remove_unattached(clock.now(), storage)
     assert await Media.exists().where(Media.id == abandoned["id"])
     assert len(stored_files(settings)) == 2

@@ -1,14 +1,12 @@
 """Uploads never attached to a case go after a day; attached ones stay."""
 
-import asyncio
-import contextlib
-
 import pytest
 
 from backend.media._storage import from_settings
 from backend.media.jobs import remove_stale
 from tests.api.cases.helpers import submit
 from tests.unit.media.pictures import jpeg
+from tests.waiting import eventually
 
 from .helpers import photo, stored_files
 
@@ -39,9 +37,6 @@ async def test_single_process_server_removes_stale_uploads_itself(client, auth, 
     abandoned = await photo(client, resident)
     clock.travel(days=2)
     # The timer runs every second on its own task: wait for it, but not forever.
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(6):
-            while stored_files(settings):
-                await asyncio.sleep(0.05)
+    await eventually(lambda: not stored_files(settings), timeout=6, what="removal of the stale upload")
     assert stored_files(settings) == set()
     assert (await client.get(f"/api/v1/media/{abandoned['id']}", headers=resident)).status_code == 404

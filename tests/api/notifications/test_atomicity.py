@@ -19,7 +19,7 @@ def push_service():
     """Endpoints and keys only; nothing is sent in these tests."""
     service = PushService()
     yield service
-    service._socket.close()
+    service.stop()
 
 
 def _body(push_service, endpoint):

@@ -1,11 +1,9 @@
 """`bianmin serve` with one process delivers notifications itself."""
 
-import asyncio
-import contextlib
-
 import pytest
 
 from tests.api.notifications.helpers import accepted_case, browser, subscribe
+from tests.waiting import eventually
 
 
 @pytest.mark.parametrize(
@@ -18,8 +16,5 @@ async def test_a_single_process_server_delivers_by_itself(client, auth, push_ser
     await subscribe(client, await auth.role("resident"), device)
     await accepted_case(client, auth)
     # Delivery runs every second on its own task: wait for it, but not forever.
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(5):
-            while not device.received:
-                await asyncio.sleep(0.05)
+    await eventually(lambda: device.received, timeout=5, what="delivery to the browser")
     assert [m["kind"] for m in device.received] == ["case.accept"], push_service.errors

@@ -20,7 +20,7 @@ def push_service():
     """Endpoints only; nothing is sent in these tests."""
     service = PushService()
     yield service
-    service._socket.close()
+    service.stop()
 
 
 def _body(push_service, endpoint=ENDPOINT, **keys):

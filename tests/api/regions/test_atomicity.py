@@ -55,6 +55,6 @@ async def test_a_seed_file_that_fails_part_way_adds_no_region(client, tmp_path):
     ]}]}]  # fmt: skip
     path = tmp_path / "regions.json"
     path.write_bytes(msgspec.json.encode(tree))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="does not fit under"):
         await regions.seed(path)
     assert not await Region.exists().where(Region.code.like("770101%"))

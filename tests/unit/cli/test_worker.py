@@ -1,9 +1,7 @@
 """`bianmin worker` as real processes: two at once fire each timer once."""
 
-import asyncio
 import os
 import subprocess
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +9,7 @@ import pytest
 from backend.cases.tables import CaseEvent
 from tests.api.cases.helpers import move, submit, user_id
 from tests.processes import BIANMIN, process_env
+from tests.waiting import eventually, eventually_sync
 
 
 async def _overdue_case(client, auth, clock) -> int:
@@ -38,10 +37,10 @@ async def test_two_worker_processes_escalate_an_overdue_case_once(client, auth, 
         for _ in range(2)
     ]
     try:
-        deadline = time.monotonic() + 30
-        while await _escalations(case_id) == 0 and time.monotonic() < deadline:
-            await asyncio.sleep(0.3)
-        await asyncio.sleep(2.5)  # both have run further rounds by now
+        await eventually(lambda: _escalations(case_id), what="the overdue case's escalation")
+        # A second overdue case escalated after the first: further rounds ran, and none escalated the first again.
+        second_id = await _overdue_case(client, auth, clock)
+        await eventually(lambda: _escalations(second_id), what="the second overdue case's escalation")
         assert all(w.poll() is None for w in workers), "a worker died"
     finally:
         for w in workers:
@@ -57,10 +56,7 @@ async def test_two_worker_processes_escalate_an_overdue_case_once(client, auth, 
 async def test_single_process_server_runs_the_timers_itself(client, auth, clock):
     case_id = await _overdue_case(client, auth, clock)
     clock.set(datetime(2026, 2, 1, 0, 0, tzinfo=UTC))
-    for _ in range(30):
-        if await _escalations(case_id):
-            break
-        await asyncio.sleep(0.2)
+    await eventually(lambda: _escalations(case_id), timeout=6, what="the in-process timer's escalation")
     assert await _escalations(case_id) == 1
 
 
@@ -69,10 +65,12 @@ def test_the_worker_lowers_its_own_cpu_priority(settings, tmp_path):
     own = os.getpriority(os.PRIO_PROCESS, 0)
     worker = subprocess.Popen([BIANMIN, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 20
-        while os.getpriority(os.PRIO_PROCESS, worker.pid) == own and time.monotonic() < deadline:
+
+        def reniced() -> bool:
             assert worker.poll() is None, worker.communicate()[0].decode()
-            time.sleep(0.1)
+            return os.getpriority(os.PRIO_PROCESS, worker.pid) != own
+
+        eventually_sync(reniced, timeout=20, what="the worker's renice")
         assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(19, own + 7)
     finally:
         worker.terminate()

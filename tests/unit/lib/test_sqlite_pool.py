@@ -86,10 +86,13 @@ async def test_a_reader_connection_refuses_to_write(engine):
 
 
 async def test_a_failed_transaction_rolls_back_and_frees_the_writer(engine):
-    with pytest.raises(sqlite3.IntegrityError):
+    async def insert_twice() -> None:
         async with engine.transaction():
             await q(engine, "INSERT INTO entry (n) VALUES (1)")
             await q(engine, "INSERT INTO entry (n) VALUES (1)")
+
+    with pytest.raises(sqlite3.IntegrityError):
+        await insert_twice()
     assert (await q(engine, "SELECT count(*) AS n FROM entry"))[0]["n"] == 0
     await asyncio.wait_for(q(engine, "INSERT INTO entry (n) VALUES (2)"), timeout=2)
 
@@ -101,7 +104,7 @@ async def test_a_cancelled_transaction_frees_the_writer(engine):
         async with engine.transaction():
             await q(engine, "INSERT INTO entry (n) VALUES (7)")
             started.set()
-            await asyncio.sleep(60)
+            await asyncio.Event().wait()
 
     task = asyncio.create_task(long_transaction())
     await started.wait()
@@ -119,7 +122,7 @@ async def test_every_connection_has_foreign_keys_busy_timeout_and_normal_sync(en
             (await (await reader.execute(f"PRAGMA {name}")).fetchone())
             for name in ("foreign_keys", "busy_timeout", "synchronous", "journal_mode")
         ]
-    assert [list(s.values())[0] for s in settings] == [1, 30000, 1, "wal"]
+    assert [next(iter(s.values())) for s in settings] == [1, 30000, 1, "wal"]
 
 
 def test_two_processes_writing_at_once_never_see_database_is_locked(tmp_path: Path):

@@ -174,23 +174,24 @@ def test_due_soon_for_a_real_deadline_falls_between_acceptance_and_deadline():
 
 @pytest.mark.parametrize("days", [0, -1])
 def test_limit_below_one_working_day_is_refused(days):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="days must be at least 1"):
         WorkCalendar().add_workdays(at(2026, 11, 17), days, SHANGHAI)
 
 
 def test_naive_times_are_refused():
     calendar = WorkCalendar()
-    with pytest.raises(ValueError):
-        calendar.add_workdays(datetime(2026, 11, 17, 10), 1, SHANGHAI)
-    with pytest.raises(ValueError):
-        calendar.workdays_between(datetime(2026, 11, 17, 10), at(2026, 11, 18), SHANGHAI)
-    with pytest.raises(ValueError):
-        calendar.workdays_between(at(2026, 11, 17), datetime(2026, 11, 18, 10), SHANGHAI)
+    naive = datetime(2026, 11, 17, 10)  # noqa: DTZ001 - naive on purpose: the test is that it is refused
+    with pytest.raises(ValueError, match="must be a timezone-aware datetime"):
+        calendar.add_workdays(naive, 1, SHANGHAI)
+    with pytest.raises(ValueError, match="must be a timezone-aware datetime"):
+        calendar.workdays_between(naive, at(2026, 11, 18), SHANGHAI)
+    with pytest.raises(ValueError, match="must be a timezone-aware datetime"):
+        calendar.workdays_between(at(2026, 11, 17), naive.replace(day=18), SHANGHAI)
 
 
 def test_due_soon_fraction_outside_zero_to_one_is_refused():
     accepted = datetime(2026, 11, 17, 2, tzinfo=UTC)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="fraction must be between 0 and 1"):
         due_soon_at(accepted, accepted + timedelta(days=1), 1.5)
 
 
@@ -202,5 +203,5 @@ def test_is_workday_refuses_a_datetime_whose_date_depends_on_the_time_zone():
 def test_overrides_that_close_every_day_give_up_instead_of_looping():
     first = date(2026, 11, 18)
     closed = {first + timedelta(days=n): False for n in range(4000)}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="working days within"):
         WorkCalendar(closed).add_workdays(at(2026, 11, 17), 1, SHANGHAI)

@@ -30,7 +30,7 @@ async def test_missing_keys_read_as_none_and_delete_quietly(tmp_path):
 @pytest.mark.parametrize("key", ["../../etc/passwd", "ab/../../secret_key", "/etc/passwd", "e3/short.jpg", ""])
 async def test_anything_but_a_content_key_is_refused(tmp_path, key):
     storage = LocalStorage(tmp_path / "media")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a media key"):
         await storage.get(key)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a media key"):
         await storage.delete(key)

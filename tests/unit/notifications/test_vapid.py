@@ -1,5 +1,6 @@
 """The VAPID key: created once in the data dir, private, shared by every process."""
 
+import asyncio
 import os
 import stat
 import subprocess
@@ -47,5 +48,6 @@ async def test_the_app_serves_the_key_the_command_prints(tmp_path, database_url)
             served = (await client.get("/api/v1/push/key")).json()["public_key"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BIANMIN_", "DATABASE_URL"))}
     env.update(BIANMIN_DATA_DIR=str(tmp_path / "data"), BIANMIN_SECRET_KEY=SECRET)
-    printed = subprocess.run([BIANMIN, "vapid"], env=env, capture_output=True, check=True).stdout.decode()
+    done = await asyncio.to_thread(subprocess.run, [BIANMIN, "vapid"], env=env, capture_output=True, check=True)
+    printed = done.stdout.decode()
     assert printed == served + "\n"
