@@ -25,7 +25,6 @@ from typing import Any
 import msgspec
 import openpyxl
 from litestar.status_codes import HTTP_400_BAD_REQUEST
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
@@ -34,6 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from backend.catalog import _cells as parse
 from backend.catalog.structs import CODE_PATTERN, ImportRow, ServiceRecord, ServiceWrite
 from backend.lib.errors import AppError
+from backend.lib.xlsx import xlsx_value
 
 MAX_ROWS = 2000
 #: A title and a blank line or two come before the header in most lists.
@@ -170,7 +170,7 @@ def write_xlsx(records: Iterable[ServiceRecord]) -> bytes:
     sheet.title = "服务事项目录"
     sheet.append(list(COLUMNS.values()))
     for record in records:
-        sheet.append([_xlsx_safe(_export_value(record, key, "\n")) for key in COLUMNS])
+        sheet.append([xlsx_value(_export_value(record, key, "\n")) for key in COLUMNS])
     wrap = Alignment(wrap_text=True, vertical="top")
     for column in sheet.iter_cols():
         for cell in column:
@@ -449,11 +449,6 @@ def _export_value(record: ServiceRecord, key: str, separator: str) -> Any:
         return getattr(record, key)
     value = getattr(record, key if key.endswith("_hant") else f"{key}_hans")
     return separator.join(value) if isinstance(value, list) else value
-
-
-def _xlsx_safe(value: Any) -> Any:
-    # openpyxl refuses control characters, which pasted text sometimes carries.
-    return (ILLEGAL_CHARACTERS_RE.sub("", value) or None) if isinstance(value, str) else value
 
 
 def _csv_safe(value: Any) -> Any:

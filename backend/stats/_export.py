@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from backend.lib.i18n import Locale, Texts
+from backend.lib.xlsx import xlsx_value
 from backend.stats.service import Metrics, Summary
 
 COUNTS = (
@@ -34,12 +35,12 @@ def _row(label: str, metrics: Metrics) -> list[object]:
 
 def _sheet(book: openpyxl.Workbook, title: str, header: list[str], rows: list[list[object]]) -> None:
     sheet = book.create_sheet(title=title[:31])
-    sheet.append(header)
+    sheet.append([xlsx_value(text) for text in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for values in rows:
-        sheet.append(values)
+        sheet.append([xlsx_value(value) for value in values])
     first_rate = 2 + len(COUNTS)
     for row in sheet.iter_rows(min_row=2):
         for index, cell in enumerate(row, start=1):

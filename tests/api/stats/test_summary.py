@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
+from backend.accounts.tables import User
 from tests.api.cases.helpers import GRID_A, GRID_B, add_user, move, submit, user_id
 from tests.api.ratings.helpers import rate
 
@@ -253,3 +254,15 @@ async def test_spreadsheet_opens_and_matches_the_json(client, auth, dataset):
     assert book["汇总"].cell(row=2, column=header.index("响应率") + 1).number_format == "0.0%"
     villages = {row[0].value: row[1].value for row in book["按村"].iter_rows(min_row=2)}
     assert villages == {"东山村": 4, "西塘村": 2}
+
+
+async def test_spreadsheet_drops_control_characters_a_name_carries(client, auth, dataset):
+    # A name pasted from a chat may carry a control character; openpyxl refuses those, and
+    # the whole workbook used to fail (found by tests/fuzz).
+    await User.update({User.name: "王\x07网格员"}).where(User.role == "grid_worker")
+    staff = await auth.role("staff")
+    response = await client.get("/api/v1/stats/export.xlsx", params=PERIOD, headers=staff)
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    labels = {row[0].value for sheet in book.worksheets for row in sheet.iter_rows(min_row=2)}
+    assert "王网格员" in labels
