@@ -28,6 +28,9 @@ export function useRoute() {
   useEffect(() => {
     const onHashChange = () => setRoute(currentRoute());
     window.addEventListener('hashchange', onHashChange);
+    // The hash may have changed between the first render and now (a link followed while a
+    // busy phone was still starting the app): catch up, or that screen would never show.
+    onHashChange();
     return () => window.removeEventListener('hashchange', onHashChange);
   }, []);
   return route;
