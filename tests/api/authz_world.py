@@ -167,7 +167,8 @@ class World:
         title = f"{side}方的案件标题"
         case = (await submit(self.client, self.headers[resident], region=grid, title=title, media=[photo["id"]])).json()
         self.put("case", side, case["id"])
-        self.put("media", side, photo["id"])
+        # A photo's path names its id and its own key (as in its url).
+        self.put("media", side, (photo["id"], photo["url"].split("?")[0].rsplit("/", 1)[1]))
         self.secrets[side] |= {case["receipt_no"], title}
         # Taken to a bad rating: a rating, a follow-up, and notifications for the resident.
         rated = (await submit(self.client, self.headers[resident], region=grid, title=f"{side}方的差评案件")).json()
