@@ -96,9 +96,10 @@ export function App({ initialLocale, initialMessages }) {
     if (signedIn) startOutbox();
   }, [signedIn]);
 
+  const userId = session ? session.user.id : null;
   useEffect(() => {
-    if (token) syncPush(api, token, locale).catch(reportPushSyncFailure);
-  }, [token, locale, api]);
+    if (token) syncPush(api, token, locale, userId).catch(reportPushSyncFailure);
+  }, [token, locale, api, userId]);
 
   // Signed out, every route leads to sign-in; signed in, sign-in leads home.
   const matched = matchRoute(route);
