@@ -215,14 +215,14 @@ def _route_handlers(settings: Settings, texts: Texts) -> list[ControllerRouterHa
 
 
 def _middleware(services: _Services) -> list[DefineMiddleware]:
-    """A body must arrive in time; a bearer token, when sent, must be good (401 otherwise)."""
+    """A body must arrive in time; a bearer token, when sent, must name a live session (401 otherwise)."""
     settings = services.settings
     return [
         DefineMiddleware(BodyDeadlineMiddleware, seconds=settings.body_timeout_seconds),
         DefineMiddleware(
             BearerAuthMiddleware,
             tokens=VerifiedTokens(settings.secret_key, clock=services.clock),
-            load_user=accounts.load_current_user,
+            load_session=accounts.load_session,
         ),
     ]
 

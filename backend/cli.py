@@ -16,7 +16,7 @@ from backend import jobs
 from backend.accounts import service as accounts
 from backend.accounts.structs import FLAGS, Flag, UserCreate
 from backend.catalog import service as catalog_service
-from backend.lib.auth import ROLES, CurrentUser, Role, issue_token
+from backend.lib.auth import ROLES, CurrentUser, Role
 from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import DatabaseUnavailable, close_engine, migrate, open_engine
@@ -221,19 +221,33 @@ def users_add(phone: str, role: Role, region_code: str | None, name: str, flags:
 @main.command()
 @click.argument("phone")
 def token(phone: str) -> None:
-    """Print an access token for the user with PHONE, alone on stdout."""
+    """Print an access token for the user with PHONE, alone on stdout.
+
+    It names a new session, as long as a sign-in that asked to stay signed in, listed
+    among the user's devices as the command line.
+    """
     ctx = _load()
     normalized = normalize_phone(phone) or phone
 
-    async def work():
-        return await accounts.find_by_phone(normalized)
+    async def work() -> str | None:
+        found = await accounts.find_by_phone(normalized)
+        if found is None or not found.active:
+            return None
+        idle, lifetime = accounts.session_lifetimes(ctx.settings, found.role, True)
+        return await accounts.start_session(
+            found.id,
+            ctx.settings.secret_key,
+            idle=idle,
+            lifetime=lifetime,
+            remembered=True,
+            device="cli/other",
+            now=Clock().now(),
+        )
 
-    found = _with_database(ctx, work)
-    if found is None or not found.active:
+    issued = _with_database(ctx, work)
+    if issued is None:
         raise click.ClickException(ctx.texts.t("zh-Hans", "cli.user_not_found", phone=phone))
-    sys.stdout.write(
-        issue_token(found.id, ctx.settings.secret_key, ctx.settings.token_ttl_days, now=Clock().now()) + "\n"
-    )
+    sys.stdout.write(issued + "\n")
 
 
 @main.group("catalog")

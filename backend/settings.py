@@ -89,7 +89,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
     otp_ttl_seconds: int = 300
     otp_limit: int = 5
     otp_window_seconds: int = 900
-    token_ttl_days: int = 30
+    #: Sign-in sessions (``accounts/_sessions.py``, docs/DESIGN.md "Sessions"). Each use
+    #: moves a session's end out by its idle time, up to its lifetime from sign-in.
+    #: A resident who asked to stay signed in on her own phone: half a year idle, two years in all.
+    session_idle_days_kept: int = 180
+    session_lifetime_days_kept: int = 730
+    #: A grid worker, clerk or admin who asked the same: their accounts reach many residents.
+    session_idle_days_official: int = 7
+    session_lifetime_days_official: int = 30
+    #: Anyone who did not ask (a shared or borrowed phone): half a day idle, the same lifetime.
+    session_idle_hours_shared: int = 12
     #: Failed receipt lookups per IP in ``otp_window_seconds``.
     lookup_limit: int = 10
 
@@ -134,7 +143,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
 
 #: Fields the environment does not set: policy, changed with the code (and by tests).
 FIXED = frozenset(
-    {"locales_dir", "otp_ttl_seconds", "otp_limit", "otp_window_seconds", "token_ttl_days", "lookup_limit"}
+    {
+        "locales_dir",
+        "otp_ttl_seconds",
+        "otp_limit",
+        "otp_window_seconds",
+        "session_idle_days_kept",
+        "session_lifetime_days_kept",
+        "session_idle_days_official",
+        "session_lifetime_days_official",
+        "session_idle_hours_shared",
+        "lookup_limit",
+    }
 )
 
 

@@ -12,10 +12,10 @@ import secrets
 from datetime import datetime, timedelta
 
 from backend.accounts import _limits as limits
+from backend.accounts import _sessions as sessions
 from backend.accounts import _users as service
 from backend.accounts.structs import LoginResult, OtpSent
 from backend.accounts.tables import OtpCode
-from backend.lib.auth import issue_token
 from backend.lib.crypto import keyed_hash, same
 from backend.lib.db import write_transaction
 from backend.lib.errors import AppError, Invalid
@@ -79,8 +79,21 @@ async def send_code(
     return OtpSent(expires_in=settings.otp_ttl_seconds, resend_after=RESEND_AFTER_SECONDS)
 
 
-async def login(raw_phone: str, code: str, ip: str, locale: Locale, settings: Settings, now: datetime) -> LoginResult:
+async def login(
+    raw_phone: str,
+    code: str,
+    ip: str,
+    locale: Locale,
+    settings: Settings,
+    now: datetime,
+    *,
+    remember: bool = True,
+    user_agent: str = "",
+) -> LoginResult:
     """Trade a phone's current code for an access token; a new phone becomes a resident.
+
+    The token names a new session (``_sessions``): long when ``remember`` (her own
+    phone), half a day otherwise; labelled with the browser ``user_agent`` names.
 
     Failed checks are recorded (and committed) before the refusal, so they count
     against the limit. Claiming the code and creating the resident are separate
@@ -115,5 +128,5 @@ async def login(raw_phone: str, code: str, ip: str, locale: Locale, settings: Se
         raise AppError(401, "auth.invalid_token")
     user_id = await service.get_or_create_resident(phone, locale, now)
     user = await service.get_user(user_id, existing.locale if existing is not None else locale)
-    token = issue_token(user_id, settings.secret_key, settings.token_ttl_days, now=now)
+    token = await sessions.sign_in(user_id, user.role, settings, remembered=remember, user_agent=user_agent, now=now)
     return LoginResult(access_token=token, user=user)

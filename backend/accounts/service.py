@@ -1,4 +1,4 @@
-"""The accounts domain's one door: users, sign-in limits and family links.
+"""The accounts domain's one door: users, sign-in limits, sessions and family links.
 
 Other domains import this module (and ``accounts.structs``) only; the modules
 behind it are private. Personal-data helpers live in ``backend.lib.privacy`` and
@@ -10,6 +10,10 @@ from __future__ import annotations
 from backend.accounts._family import acts_for, relative_ids, relatives_sql
 from backend.accounts._limits import check as check_limit
 from backend.accounts._limits import record as record_attempt
+from backend.accounts._sessions import end_all as end_sessions
+from backend.accounts._sessions import lifetimes as session_lifetimes
+from backend.accounts._sessions import load as load_session
+from backend.accounts._sessions import start as start_session
 from backend.accounts._users import (
     HOME_LEVELS,
     contacts,
@@ -32,15 +36,19 @@ __all__ = [
     "contacts",
     "count_users",
     "create_user",
+    "end_sessions",
     "find_by_phone",
     "get_or_create_resident",
     "get_user",
     "load_current_user",
+    "load_session",
     "read_id_number",
     "record_attempt",
     "relative_ids",
     "relatives_sql",
     "seed_demo_users",
+    "session_lifetimes",
+    "start_session",
     "update_me",
     "user_search",
 ]

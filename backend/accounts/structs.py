@@ -82,12 +82,48 @@ class OtpSent(msgspec.Struct):
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
     phone: str
     code: str
+    #: Stay signed in on this phone (a long session that each use extends); false on a
+    #: shared or borrowed phone (half a day). Officials' sessions are shorter either way.
+    remember: bool = True
 
 
 class LoginResult(msgspec.Struct):
     access_token: str
     user: User
     token_type: str = "bearer"  # noqa: S105 - the OAuth 2 token type, not a secret
+
+
+SessionBrowser = Literal[
+    "wechat", "qq", "uc", "huawei", "miui", "samsung", "edge", "opera", "firefox", "chrome", "safari", "cli", "other"
+]
+SessionSystem = Literal["harmonyos", "android", "ios", "windows", "chromeos", "macos", "linux", "other"]
+
+
+class SessionInfo(msgspec.Struct):
+    """One signed-in device (a session), as its owner sees it in the list."""
+
+    id: int
+    #: Read off the browser's User-Agent at sign-in; the app shows it in words.
+    browser: SessionBrowser
+    system: SessionSystem
+    #: The person asked to stay signed in on this phone.
+    remembered: bool
+    #: The session this request came with (signing out here ends it).
+    current: bool
+    created_at: datetime
+    #: Updated at most once an hour.
+    last_used_at: datetime
+    #: When it lapses unless used again.
+    expires_at: datetime
+
+
+class SessionList(msgspec.Struct):
+    items: list[SessionInfo]
+
+
+class SessionsEnded(msgspec.Struct):
+    #: How many sessions were live and are now ended.
+    ended: int
 
 
 class UserUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):

@@ -38,6 +38,32 @@ class User(Table, tablename="app_user"):
     created_at = Timestamptz()
 
 
+class Session(Table, tablename="user_session"):
+    """One signed-in device: what a token names, so it can be listed and ended.
+
+    The token carries a random session id; only its SHA-256 is kept here, so a copy
+    of the database names no live token. A session lapses after ``idle_seconds``
+    without use (each use, at most hourly, moves ``expires_at`` on) and at
+    ``ends_by`` however often it is used.
+    """
+
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
+    user = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), index=True)
+    sid_hash = Varchar(length=64, unique=True)
+    #: "chrome/android": the browser and system read off the User-Agent at sign-in, as codes.
+    device = Varchar(length=40, default="")
+    #: True when the person asked to stay signed in on this phone.
+    remembered = Boolean(default=False)
+    idle_seconds = Integer()
+    created_at = Timestamptz()
+    last_used_at = Timestamptz()
+    expires_at = Timestamptz()
+    ends_by = Timestamptz()
+    ended_at = Timestamptz(null=True, default=None)
+    #: signed_out | ended_elsewhere | signed_out_everywhere | account_changed
+    end_reason = Varchar(length=24, null=True, default=None)
+
+
 class OtpCode(Table):
     id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     phone = Varchar(length=20, index=True)

@@ -360,7 +360,7 @@ def test_signing_out_drops_this_browsers_push_subscription(browser, start_server
             endpoint,
         )
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-        page.get_by_role("button", name=messages["zh-Hans"]["signin"]["sign_out"]).click()
+        page.get_by_role("button", name=messages["zh-Hans"]["signin"]["sign_out"], exact=True).click()
         wait_until(lambda: page.evaluate("() => window.__unsubscribed"), message="the browser subscription was kept")
         database = server.data_dir / "bianmin.sqlite3"
 

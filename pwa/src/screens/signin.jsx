@@ -20,6 +20,8 @@ export function SignInScreen() {
   const [step, setStep] = useState('phone'); // 'phone' → 'code'
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
+  // Her own phone stays signed in for months; a shared one forgets her by the next day.
+  const [remember, setRemember] = useState(true);
   // One answer line, under the field of the step on screen; busy: 'send' or 'login'.
   const { busy, message, error, run, fail } = useAction({ describe: describeFailure });
   const [sentTo, setSentTo] = useState(null); // {phone, minutes} for the 验证码已发送 line
@@ -79,7 +81,7 @@ export function SignInScreen() {
       fail(t('signin.code_invalid'));
       return;
     }
-    const result = await run(() => api('/auth/login', { method: 'POST', body: { phone, code: digits } }), { busy: 'login' });
+    const result = await run(() => api('/auth/login', { method: 'POST', body: { phone, code: digits, remember } }), { busy: 'login' });
     if (result) signIn(result);
   }
 
@@ -151,6 +153,19 @@ export function SignInScreen() {
               aria-invalid={String(Boolean(codeError))}
               aria-describedby={codeError ? 'signin-error' : undefined}
             />
+          </div>
+          <div class="choices">
+            <label class="choice">
+              <input
+                id="signin-remember"
+                type="checkbox"
+                checked={remember}
+                onChange={(event) => setRemember(event.currentTarget.checked)}
+                aria-describedby="signin-remember-hint"
+              />
+              {t('signin.remember')}
+            </label>
+            <p id="signin-remember-hint" class="meta">{t('signin.remember_hint')}</p>
           </div>
           {errorRegion}
           <button type="submit" class="button button-primary button-wide" disabled={Boolean(busy)}>
