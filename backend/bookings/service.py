@@ -118,7 +118,10 @@ def _view(booking: BookingRecord, locale: Locale, ctx: Context) -> Booking:
 
 
 def _visible(actor: CurrentUser) -> Any:
-    mine = (Row.resident == actor.id) | (Row.booked_by == actor.id)
+    """Residents: their own bookings and those of the relatives they act for now (an
+    active family link: whoever booked keeps nothing once it ends). Grid workers: their
+    grids' and their slots'; staff and admins: their region's."""
+    mine = Row.resident == actor.id
     if actor.role == "resident":
         return mine | WhereRaw(f"{Row._meta.tablename}.resident IN ({{}})", accounts.relatives_sql(actor.id))
     in_area = actor.scope.region_filter(Row.slot.grid_code)

@@ -56,19 +56,20 @@ _TIMELINE = """SELECT case_event.at, case_event.action, case_event.from_status, 
 def visible_sql(actor: CurrentUser) -> QueryString:
     """The condition on ``app_case`` for the cases ``actor`` may see.
 
-    Residents: their own, those filed by them, and their confirmed relatives'.
-    Grid workers: their grids', those assigned to them, their own. Staff and
-    admins: everything under their region.
+    Residents: their own and those of the relatives they act for now (an active
+    family link). Grid workers: their grids', those assigned to them, their own.
+    Staff and admins: everything under their region.
+
+    Having filed a case gives no lasting access: a relative who filed for an elder
+    reads it through the link, and loses it when the link ends; an official reads it
+    through their scope (the audit keeps who filed).
     """
-    mine = QueryString("app_case.resident = {} OR app_case.submitted_by = {}", actor.id, actor.id)
     if actor.role == "resident":
-        # A union of three index lookups: an OR with a subquery in it makes PostgreSQL
+        # A union of two index lookups: an OR with a subquery in it makes PostgreSQL
         # scan the whole table.
         return QueryString(
             "app_case.id IN (SELECT own.id FROM app_case AS own WHERE own.resident = {} "
-            "UNION SELECT own.id FROM app_case AS own WHERE own.submitted_by = {} "
             "UNION SELECT own.id FROM app_case AS own WHERE own.resident IN ({}))",
-            actor.id,
             actor.id,
             accounts.relatives_sql(actor.id),
         )
@@ -84,7 +85,7 @@ def visible_sql(actor: CurrentUser) -> QueryString:
         else QueryString("1 = 0")
     )
     if actor.role == "grid_worker":
-        return QueryString("({} OR app_case.assignee = {} OR {})", in_region, actor.id, mine)
+        return QueryString("({} OR app_case.assignee = {} OR app_case.resident = {})", in_region, actor.id, actor.id)
     return in_region
 
 
