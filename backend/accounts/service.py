@@ -10,6 +10,7 @@ from __future__ import annotations
 from backend.accounts._family import acts_for, relative_ids, relatives_sql
 from backend.accounts._limits import check as check_limit
 from backend.accounts._limits import record as record_attempt
+from backend.accounts._proxy import resident_for
 from backend.accounts._users import (
     HOME_LEVELS,
     contacts,
@@ -40,6 +41,7 @@ __all__ = [
     "record_attempt",
     "relative_ids",
     "relatives_sql",
+    "resident_for",
     "seed_demo_users",
     "update_me",
     "user_search",

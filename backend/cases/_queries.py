@@ -26,7 +26,7 @@ _SUMMARY_COLUMNS = """
     app_case.status, app_case.region_code,
     case_region.name_hans AS "region.name_hans", case_region.name_hant AS "region.name_hant",
     case_resident.id AS "resident.id", case_resident.name AS "resident.name",
-    case_resident.phone AS "resident.phone",
+    case_resident.phone AS "resident.phone", case_resident.region AS "resident.region", app_case.identity_check,
     case_assignee.id AS "assignee.id", case_assignee.name AS "assignee.name", case_assignee.role AS "assignee.role",
     app_case.deadline, app_case.due_soon_at, app_case.created_at, app_case.updated_at"""
 _SUMMARY_JOINS = """
@@ -37,7 +37,6 @@ _DETAIL = f"""SELECT {_SUMMARY_COLUMNS},
     app_case.description, app_case.address, app_case.lat, app_case.lng,
     case_submitter.id AS "submitted_by.id", case_submitter.name AS "submitted_by.name",
     case_submitter.role AS "submitted_by.role",
-    app_case.identity_check,
     case_owner.id AS "owner.id", case_owner.name AS "owner.name", case_owner.role AS "owner.role",
     app_case.department, app_case.time_limit_days, app_case.accepted_at, app_case.resolved_at,
     app_case.closed_at, resident_region.code AS "resident.region.code", app_case.low_rated
