@@ -10,6 +10,7 @@ from __future__ import annotations
 from backend.accounts._family import acts_for, relative_ids, relatives_sql
 from backend.accounts._limits import check as check_limit
 from backend.accounts._limits import record as record_attempt
+from backend.accounts._proxy import resident_for
 from backend.accounts._sessions import end_all as end_sessions
 from backend.accounts._sessions import lifetimes as session_lifetimes
 from backend.accounts._sessions import load as load_session
@@ -46,6 +47,7 @@ __all__ = [
     "record_attempt",
     "relative_ids",
     "relatives_sql",
+    "resident_for",
     "seed_demo_users",
     "session_lifetimes",
     "start_session",

@@ -168,10 +168,12 @@ IdentityCheck = Literal["home_visit", "phone", "smartphone", "in_person"]
 
 
 class LinkCreate(msgspec.Struct, forbid_unknown_fields=True):
-    #: The relative's phone; an account is made for a relative who has none.
+    #: The relative's phone; an account (without a name) is made for a relative who has none.
     phone: str
     relation: str
-    relative_name: str = ""
+    #: What the requester calls the relative: kept on the link for the requester's eyes,
+    #: never an account's name.
+    relative_name: Annotated[str, msgspec.Meta(max_length=50)] = ""
 
 
 class LinkConfirm(msgspec.Struct, forbid_unknown_fields=True):
@@ -188,6 +190,8 @@ class Person(msgspec.Struct):
 class Link(msgspec.Struct):
     id: int
     requester: Person
+    #: To the requester, until the relative confirms: id 0, the name they gave
+    #: (``relative_name``) and the number they typed — nothing of whose number it is.
     relative: Person
     relation: str
     status: str

@@ -108,6 +108,9 @@ class FamilyLink(Table):
     requester = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), index=True)
     relative = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), index=True)
     relation = Varchar(length=20)
+    #: What the requester calls the relative ("妈妈"), as they typed it: shown to the
+    #: requester alone, and never made anyone's account name.
+    label = Varchar(length=50, default="")
     #: pending | active | revoked
     status = Varchar(length=8, default="pending", index=True)
     #: "<requester>:<relative>", unique: one link per pair.

@@ -122,10 +122,12 @@ function FamilyLinks() {
           {links.data.items.map((link) => {
             const mine = link.requester.id === session.user.id;
             const other = mine ? link.relative : link.requester;
+            // Until confirmed, the relative is the name and number the requester typed.
+            const name = other.name || other.phone;
             return (
               <li key={link.id} class="family-link">
                 <p id={`family-link-${link.id}`}>
-                  <strong>{t('ui.book.relative', { name: other.name, relation: link.relation })}</strong>{' '}
+                  <strong>{t('ui.book.relative', { name, relation: link.relation })}</strong>{' '}
                   {t(`ui.family.status.${link.status === 'active' ? 'confirmed' : 'pending'}`)}
                 </p>
                 <div class="actions">
@@ -134,7 +136,7 @@ function FamilyLinks() {
                   )}
                   <ConfirmStep
                     action={t('ui.family.revoke')}
-                    question={t('ui.family.revoke_confirm', { name: other.name })}
+                    question={t('ui.family.revoke_confirm', { name })}
                     yes={t('ui.family.revoke_yes')}
                     no={t('ui.family.revoke_no')}
                     busy={list.busy === link.id}
