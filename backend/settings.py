@@ -52,7 +52,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
     push_allow_insecure: bool = False
     timezone: str = "Asia/Shanghai"
     pwa_dir: Path = PROJECT_ROOT / "pwa" / "dist"
-    #: Trust the first X-Forwarded-For address (only behind your own reverse proxy).
+    #: Count the address your proxy puts last in X-Forwarded-For (only behind your own reverse proxy).
     trust_forwarded_for: bool = False
     pg_pool_max: int = 10
     #: Limit for complaints and suggestions without a catalog entry (working days).
@@ -89,6 +89,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
     otp_ttl_seconds: int = 300
     otp_limit: int = 5
     otp_window_seconds: int = 900
+    #: Code requests, and code checks, per phone (or known device) in a day: with the
+    #: 15-minute limit alone a patient guesser gets 480 checks a day (docs/DESIGN.md, "Sign-in limits").
+    otp_daily_limit: int = 20
     token_ttl_days: int = 30
     #: Failed receipt lookups per IP in ``otp_window_seconds``.
     lookup_limit: int = 10
@@ -134,7 +137,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
 
 #: Fields the environment does not set: policy, changed with the code (and by tests).
 FIXED = frozenset(
-    {"locales_dir", "otp_ttl_seconds", "otp_limit", "otp_window_seconds", "token_ttl_days", "lookup_limit"}
+    {
+        "locales_dir",
+        "otp_ttl_seconds",
+        "otp_limit",
+        "otp_window_seconds",
+        "otp_daily_limit",
+        "token_ttl_days",
+        "lookup_limit",
+    }
 )
 
 

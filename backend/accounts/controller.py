@@ -56,7 +56,9 @@ class AuthController(Controller):
         now: NamedDependency[datetime],
     ) -> OtpSent:
         ip = client_ip(request, settings.trust_forwarded_for)
-        return await signin.send_code(data.phone, ip, request_locale(request), settings, sms, texts, now)
+        return await signin.send_code(
+            data.phone, ip, request_locale(request), settings, sms, texts, now, data.device_key
+        )
 
     @post("/login", operation_id="Login", status_code=HTTP_200_OK)
     async def login(
@@ -67,7 +69,7 @@ class AuthController(Controller):
         now: NamedDependency[datetime],
     ) -> LoginResult:
         ip = client_ip(request, settings.trust_forwarded_for)
-        return await signin.login(data.phone, data.code, ip, request_locale(request), settings, now)
+        return await signin.login(data.phone, data.code, ip, request_locale(request), settings, now, data.device_key)
 
 
 class MeController(Controller):
