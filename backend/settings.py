@@ -52,7 +52,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
     push_allow_insecure: bool = False
     timezone: str = "Asia/Shanghai"
     pwa_dir: Path = PROJECT_ROOT / "pwa" / "dist"
-    #: Trust the first X-Forwarded-For address (only behind your own reverse proxy).
+    #: Count the address your proxy puts last in X-Forwarded-For (only behind your own reverse proxy).
     trust_forwarded_for: bool = False
     pg_pool_max: int = 10
     #: Limit for complaints and suggestions without a catalog entry (working days).
@@ -99,6 +99,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
     session_lifetime_days_official: int = 30
     #: Anyone who did not ask (a shared or borrowed phone): half a day idle, the same lifetime.
     session_idle_hours_shared: int = 12
+    #: Code requests, and code checks, per phone (or known device) in a day: with the
+    #: 15-minute limit alone a patient guesser gets 480 checks a day (docs/DESIGN.md, "Sign-in limits").
+    otp_daily_limit: int = 20
     #: Failed receipt lookups per IP in ``otp_window_seconds``.
     lookup_limit: int = 10
 
@@ -153,6 +156,7 @@ FIXED = frozenset(
         "session_idle_days_official",
         "session_lifetime_days_official",
         "session_idle_hours_shared",
+        "otp_daily_limit",
         "lookup_limit",
     }
 )

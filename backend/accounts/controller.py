@@ -59,7 +59,9 @@ class AuthController(Controller):
         now: NamedDependency[datetime],
     ) -> OtpSent:
         ip = client_ip(request, settings.trust_forwarded_for)
-        return await signin.send_code(data.phone, ip, request_locale(request), settings, sms, texts, now)
+        return await signin.send_code(
+            data.phone, ip, request_locale(request), settings, sms, texts, now, data.device_key
+        )
 
     @post("/login", operation_id="Login", status_code=HTTP_200_OK)
     async def login(
@@ -77,6 +79,7 @@ class AuthController(Controller):
             request_locale(request),
             settings,
             now,
+            data.device_key,
             remember=data.remember,
             user_agent=request.headers.get("user-agent", ""),
         )

@@ -8,8 +8,8 @@ the audit trail in ``backend.lib.audit``.
 from __future__ import annotations
 
 from backend.accounts._family import acts_for, relative_ids, relatives_sql
-from backend.accounts._limits import check as check_limit
-from backend.accounts._limits import record as record_attempt
+from backend.accounts._limits import give_back as give_back_attempt
+from backend.accounts._limits import take_attempt
 from backend.accounts._proxy import resident_for
 from backend.accounts._sessions import end_all as end_sessions
 from backend.accounts._sessions import lifetimes as session_lifetimes
@@ -33,7 +33,6 @@ from backend.accounts._users import (
 __all__ = [
     "HOME_LEVELS",
     "acts_for",
-    "check_limit",
     "contacts",
     "count_users",
     "create_user",
@@ -41,16 +40,17 @@ __all__ = [
     "find_by_phone",
     "get_or_create_resident",
     "get_user",
+    "give_back_attempt",
     "load_current_user",
     "load_session",
     "read_id_number",
-    "record_attempt",
     "relative_ids",
     "relatives_sql",
     "resident_for",
     "seed_demo_users",
     "session_lifetimes",
     "start_session",
+    "take_attempt",
     "update_me",
     "user_search",
 ]

@@ -68,8 +68,14 @@ class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
     locale: LocaleName = "zh-Hans"
 
 
+#: A browser's own random key (the PWA makes 32 bytes, base64url), see ``accounts._devices``.
+DeviceKey = Annotated[str, msgspec.Meta(min_length=22, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
 class OtpRequest(msgspec.Struct, forbid_unknown_fields=True):
     phone: str
+    #: Sent by a device that may have signed in to this phone's account before.
+    device_key: DeviceKey | None = None
 
 
 class OtpSent(msgspec.Struct):
@@ -85,6 +91,8 @@ class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
     #: Stay signed in on this phone (a long session that each use extends); false on a
     #: shared or borrowed phone (half a day). Officials' sessions are shorter either way.
     remember: bool = True
+    #: The same key as with the code request; after this sign-in the device is known.
+    device_key: DeviceKey | None = None
 
 
 class LoginResult(msgspec.Struct):

@@ -9,6 +9,7 @@ change, or a token from before sessions, which names none) answers 401.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, Literal, TypeAlias
@@ -237,15 +238,43 @@ def require_roles(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], 
 
 
 def client_ip(connection: ASGIConnection, trust_forwarded_for: bool) -> str:
-    """The address limits are counted against.
+    """The address limits are counted against: an IPv4 address, or an IPv6 client's /64.
 
-    Behind our own proxy, that is the last ``X-Forwarded-For`` entry: the one the
-    proxy added. Entries before it come from the client, who may write anything
-    there to dodge the per-address limits.
+    Behind our own proxy, that is the last ``X-Forwarded-For`` entry: the one the proxy
+    added, at the end of the last line. Entries and whole lines before it come from the
+    client, who may write anything there to dodge the per-address limits. An IPv6
+    client is counted by its /64, the block one subscriber line gets and can rotate
+    through freely; an IPv4-mapped IPv6 address is the IPv4 address. When the proxy's
+    entry is missing or unreadable, the socket peer is counted.
     """
     if trust_forwarded_for:
-        forwarded = connection.headers.get("x-forwarded-for", "")
-        if forwarded.strip():
-            return forwarded.rsplit(",", 1)[-1].strip()
-    client = connection.client
-    return client.host if client else "unknown"
+        lines = connection.headers.getall("x-forwarded-for", [])
+        counted = limited_address(",".join(lines).rsplit(",", 1)[-1])
+        if counted:
+            return counted
+    peer = connection.client.host if connection.client else ""
+    return limited_address(peer) or peer[:64] or "unknown"
+
+
+def limited_address(text: str) -> str | None:
+    """The key a client address is limited by; None when ``text`` is no address.
+
+    >>> limited_address("203.0.113.7"), limited_address("::ffff:203.0.113.7"), limited_address("203.0.113.7:4711")
+    ('203.0.113.7', '203.0.113.7', '203.0.113.7')
+    >>> limited_address("2001:db8:1:2:aaaa::1"), limited_address("[2001:db8:1:2::9]:443"), limited_address("unknown")
+    ('2001:db8:1:2::/64', '2001:db8:1:2::/64', None)
+    """
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # [IPv6]:port
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:  # IPv4:port
+        text = text.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(text.partition("%")[0])
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)

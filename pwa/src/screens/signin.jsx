@@ -7,6 +7,7 @@ import { useApp, useDocumentTitle } from '../context.js';
 import { formatPhone, normalizeDigits, normalizePhone } from '../phone.js';
 import { CaseLookup } from './lookup.jsx';
 import { Feedback, useAction } from '../action.jsx';
+import { deviceKey } from '../device.js';
 
 const PHONE_PATTERN = /^1\d{10}$/;
 const CODE_PATTERN = /^\d{6}$/;
@@ -50,7 +51,7 @@ export function SignInScreen() {
 
   async function requestCode(number) {
     const result = await run(
-      () => api('/auth/otp', { method: 'POST', body: { phone: number } }).catch((failure) => {
+      () => api('/auth/otp', { method: 'POST', body: { phone: number, device_key: deviceKey() } }).catch((failure) => {
         if (failure instanceof ApiError && failure.status === 429) startCooldown(number, failure.retryAfter || 0);
         throw failure;
       }),
@@ -81,7 +82,8 @@ export function SignInScreen() {
       fail(t('signin.code_invalid'));
       return;
     }
-    const result = await run(() => api('/auth/login', { method: 'POST', body: { phone, code: digits, remember } }), { busy: 'login' });
+    const body = { phone, code: digits, device_key: deviceKey(), remember };
+    const result = await run(() => api('/auth/login', { method: 'POST', body }), { busy: 'login' });
     if (result) signIn(result);
   }
 
