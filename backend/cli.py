@@ -16,6 +16,7 @@ from backend import jobs
 from backend.accounts import service as accounts
 from backend.accounts.structs import FLAGS, Flag, UserCreate
 from backend.catalog import service as catalog_service
+from backend.lib import serving
 from backend.lib.auth import ROLES, CurrentUser, Role, issue_token
 from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
@@ -130,6 +131,8 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
+        # httptools with a size limit and a deadline on request headers (backend/lib/serving.py).
+        http=serving.protocol(settings, ctx.texts),
         proxy_headers=settings.trust_forwarded_for,
         log_level="info",
     )
