@@ -16,7 +16,7 @@ from backend import jobs
 from backend.accounts import service as accounts
 from backend.accounts.structs import FLAGS, Flag, UserCreate
 from backend.catalog import service as catalog_service
-from backend.lib import serving
+from backend.lib import private_files, serving
 from backend.lib.auth import ROLES, CurrentUser, Role, issue_token
 from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
@@ -46,11 +46,17 @@ class Context(msgspec.Struct):
 
 
 def _load() -> Context:
+    """The settings and texts; the data directory made private first (files 0600, directories 0700)."""
     try:
-        settings = resolve_secret(Settings.from_env())
+        settings = Settings.from_env()
+        texts = Texts.load(settings.locales_dir)
+        changed = private_files.tighten(settings.data_dir)
+        if changed:
+            click.echo(texts.t("zh-Hans", "cli.data_dir_tightened", path=settings.data_dir, count=changed), err=True)
+        settings = resolve_secret(settings)
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
-    return Context(settings=settings, texts=Texts.load(settings.locales_dir))
+    return Context(settings=settings, texts=texts)
 
 
 def _with_database(
@@ -93,6 +99,9 @@ async def _seed(ctx: Context, demo: bool) -> list:
 @click.group()
 def main() -> None:
     """Bianmin 便民 — township service desk."""
+    # Before any command creates anything: the database, photos and keys are for this user
+    # alone, and so is whatever a worker process forked or spawned from here creates.
+    os.umask(private_files.UMASK)
 
 
 @main.command()
