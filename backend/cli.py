@@ -16,7 +16,7 @@ from backend import jobs
 from backend.accounts import service as accounts
 from backend.accounts.structs import FLAGS, Flag, UserCreate
 from backend.catalog import service as catalog_service
-from backend.lib import private_files, serving
+from backend.lib import private_files
 from backend.lib.auth import ROLES, CurrentUser, Role, issue_token
 from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
@@ -111,6 +111,8 @@ def main() -> None:
 def serve(host: str | None, port: int | None, workers: int) -> None:
     """Migrate, seed demo data into an empty database, and serve the API and the PWA."""
     import uvicorn  # noqa: PLC0415 - only this command needs the server
+
+    from backend.lib import serving  # noqa: PLC0415 - uvicorn's protocol, likewise
 
     ctx = _load()
     settings = ctx.settings

@@ -47,8 +47,11 @@ def tighten(root: Path) -> int:
 
 
 def _tighten(path: Path, mode: int) -> int:
-    info = path.lstat()
-    if stat.S_ISLNK(info.st_mode) or not info.st_mode & _SHARED:
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode) or not info.st_mode & _SHARED:
+            return 0
+        path.chmod(mode)
+    except FileNotFoundError:  # another process's temporary file, gone meanwhile
         return 0
-    path.chmod(mode)
     return 1
