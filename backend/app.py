@@ -49,7 +49,7 @@ from backend.lib.errors import EXCEPTION_HANDLERS
 from backend.lib.health import healthz
 from backend.lib.i18n import Texts
 from backend.lib.logs import redact_access_log
-from backend.lib.openapi import StrictStructSchemaPlugin, document_errors
+from backend.lib.openapi import SchemaFileOnly, StrictStructSchemaPlugin, document_errors
 from backend.lib.security import security_headers
 from backend.lib.sms import SmsSender, make_sender
 from backend.media import service as media_service
@@ -247,10 +247,17 @@ def _lifespan(services: _Services) -> Callable[[Litestar], AbstractAsyncContextM
 
 
 def _openapi() -> OpenAPIConfig:
+    """The schema as ``/schema/openapi.json`` and nothing else.
+
+    Litestar's viewer pages (Scalar, Swagger UI, ReDoc, Elements, RapiDoc) load unpinned
+    scripts from a CDN into the origin that holds the user's token, and need inline
+    scripts the CSP refuses; read the schema with a viewer of your own instead.
+    """
     return OpenAPIConfig(
         title="Bianmin 便民 API",
         version="1",
         path="/schema",
+        render_plugins=[SchemaFileOnly()],
         components=Components(
             security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
         ),

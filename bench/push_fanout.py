@@ -154,6 +154,7 @@ async def run(ns: argparse.Namespace) -> None:
         BIANMIN_DELIVERY_IN_PROCESS="off",
         BIANMIN_DELIVERY_INTERVAL="1",
         BIANMIN_PUSH_CONCURRENCY=str(ns.concurrency),
+        BIANMIN_PUSH_ALLOW_INSECURE="127.0.0.1",  # the push service below runs there
     )
     processes: list[subprocess.Popen] = []
     try:

@@ -23,6 +23,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
+from backend.lib.private_files import create_private
 from backend.lib.sqlite import PooledSQLiteEngine
 
 
@@ -50,7 +51,7 @@ def engine_for_url(url: str) -> Engine:
         path = url.removeprefix("sqlite:///")
         if not path:
             raise DatabaseURLError("a sqlite URL needs a file path: sqlite:///path/to/file")
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         return PooledSQLiteEngine(path=path, readers=SQLITE_READERS, timeout=SQLITE_BUSY_TIMEOUT)
     parts = urlsplit(url)
     if parts.scheme in {"postgres", "postgresql"}:
@@ -137,6 +138,7 @@ async def open_engine(url: str, pool_max: int = 10) -> Engine:
     bind_engine(engine)
     try:
         if isinstance(engine, SQLiteEngine):
+            create_private(Path(engine.path))
             await engine.run_ddl("PRAGMA journal_mode=WAL")
         elif isinstance(engine, PostgresEngine):
             await engine.start_connection_pool(min_size=1, max_size=pool_max, timeout=10)

@@ -19,6 +19,7 @@ from litestar import Litestar
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.plugins import JsonRenderPlugin
 
 from backend.lib.errors import ErrorBody
 
@@ -37,6 +38,17 @@ class StrictStructSchemaPlugin(StructSchemaPlugin):
         if isinstance(info, msgspec.inspect.StructType) and info.forbid_unknown_fields:
             schema.additional_properties = False
         return schema
+
+
+class SchemaFileOnly(JsonRenderPlugin):
+    """``/schema/openapi.json``, and no page at all: not even the schema again at ``/schema``.
+
+    Litestar mounts its first render plugin at the root of ``/schema`` too, unless the
+    plugin says it has that path; this one says so, and serves only the file.
+    """
+
+    def has_path(self, path: str) -> bool:
+        return path == "/" or super().has_path(path)
 
 
 #: What any API request may be answered with besides its success (DESIGN.md, "HTTP API").

@@ -238,7 +238,7 @@ async def deliverer(
     settings: Settings, texts: Texts, vapid: Vapid, sms: SmsSender | None = None
 ) -> AsyncIterator[Deliverer]:
     """A deliverer configured by ``settings``; its HTTP clients (and ``sms`` if it made it) close on exit."""
-    push = PushClient(vapid, settings.push_concurrency)
+    push = PushClient(vapid, settings.push_concurrency, allowance=settings.push_allowance)
     own_sms = sms is None
     sms = sms or make_sender(settings.sms_backend, settings.sms_webhook_url)
     try:
