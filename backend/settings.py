@@ -92,6 +92,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
     token_ttl_days: int = 30
     #: Failed receipt lookups per IP in ``otp_window_seconds``.
     lookup_limit: int = 10
+    #: Statistics exports running at once: per person, and in one process (429 beyond).
+    stats_exports_per_user: int = 1
+    stats_exports_per_process: int = 2
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
