@@ -119,11 +119,11 @@ def _statement(groupings: Sequence[GroupBy | None], tz: ZoneInfo) -> str:
     """One statement for the figures of every grouping in ``groupings`` (None: the totals).
 
     The period's cases are read and joined to their ratings once (``picked`` and
-    ``base``, materialized), each case then appears once per grouping in ``keyed``
-    under that grouping's key, and one GROUP BY counts them all; the medians come from
-    one window over the same rows. Rows: ``grp`` (the grouping), ``gkey``, the counts, ``mean_hours``,
-    ``median_hours``. (Before, each grouping read and joined the period twice, and the
-    export asked for the totals nine times: 34 passes over the cases instead of one.)
+    ``base``, materialized, one row per case with every grouping's key); each grouping
+    is then one GROUP BY and one median window over those rows. Rows: ``grp`` (the
+    grouping), ``gkey``, the counts, ``mean_hours``, ``median_hours``. (Before, each
+    grouping read and joined the period twice, and the export asked for the totals nine
+    times: 34 passes over the cases instead of one; bench/stats_export.py.)
 
     The cases come from ``cases.service.stats_cases_sql`` and their ratings and
     follow-ups from the SQL ``ratings.service`` owns: this module only counts.
@@ -131,10 +131,9 @@ def _statement(groupings: Sequence[GroupBy | None], tz: ZoneInfo) -> str:
     on_time_follow_up = "f.callback_at <= f.callback_due AND f.fixed_at <= f.fix_due"
     decided = "f.fixed_at IS NOT NULL OR f.fix_due < {} OR (f.callback_at IS NULL AND f.callback_due < {})"
     keys = ", ".join(f"{_group_key(g, tz)} AS k_{_name(g)}" for g in groupings)
-    keyed = " UNION ALL ".join(
-        f"SELECT '{_name(g)}' AS grp, k_{_name(g)} AS gkey, {_FIGURES} FROM base"  # noqa: S608 - names from GroupBy, no values
-        for g in groupings
-    )
+    # Per grouping: its figures, and its median from a window over its resolved cases.
+    figures = " UNION ALL ".join(_AGGREGATE.format(name=_name(g)) for g in groupings)
+    medians = " UNION ALL ".join(_MEDIAN.format(name=_name(g)) for g in groupings)
     return f"""WITH
     counted AS ({cases.stats_cases_sql()}),
     picked AS MATERIALIZED (
@@ -160,30 +159,15 @@ def _statement(groupings: Sequence[GroupBy | None], tz: ZoneInfo) -> str:
       FROM picked p
       LEFT JOIN ({ratings.stats_follow_ups_sql()}) f ON f.rating_id = p.first_id
     ),
-    keyed AS MATERIALIZED ({keyed}),
-    figures AS ({_AGGREGATE}),
-    ranked AS (
-      SELECT grp, gkey, hours,
-        ROW_NUMBER() OVER (PARTITION BY grp, gkey ORDER BY hours) AS position,
-        COUNT(*) OVER (PARTITION BY grp, gkey) AS total
-      FROM keyed WHERE hours IS NOT NULL
-    ),
-    medians AS (
-      SELECT grp, gkey, AVG(hours) AS median_hours FROM ranked
-      WHERE position IN ((total + 1) / 2, (total + 2) / 2) GROUP BY grp, gkey
-    )
+    figures AS MATERIALIZED ({figures}),
+    medians AS MATERIALIZED ({medians})
     SELECT figures.*, medians.median_hours FROM figures
     LEFT JOIN medians ON medians.grp = figures.grp AND medians.gkey = figures.gkey
     ORDER BY figures.grp, figures.gkey"""  # noqa: S608 - fixed SQL text from this module, cases and ratings; values are {} parameters
 
 
-#: What each case carries into every grouping it is counted in.
-_FIGURES = (
-    "responded, accepted, resolved, on_time, hours, effective_score, bad, "
-    "follow_up, follow_up_decided, follow_up_on_time"
-)
 _AGGREGATE = """
-SELECT grp, gkey,
+SELECT '{name}' AS grp, k_{name} AS gkey,
   COUNT(*) AS submitted, SUM(responded) AS responded, SUM(accepted) AS accepted,
   SUM(resolved) AS resolved, SUM(on_time) AS resolved_on_time,
   COUNT(effective_score) AS rated,
@@ -191,7 +175,15 @@ SELECT grp, gkey,
   SUM(bad) AS bad_ratings, SUM(follow_up) AS follow_ups,
   SUM(follow_up_decided) AS follow_ups_decided, SUM(follow_up_on_time) AS follow_ups_on_time,
   AVG(hours) AS mean_hours
-FROM keyed GROUP BY grp, gkey
+FROM base GROUP BY k_{name}
+"""
+_MEDIAN = """
+SELECT '{name}' AS grp, gkey, AVG(hours) AS median_hours FROM (
+  SELECT k_{name} AS gkey, hours,
+    ROW_NUMBER() OVER (PARTITION BY k_{name} ORDER BY hours) AS position,
+    COUNT(*) OVER (PARTITION BY k_{name}) AS total
+  FROM base WHERE hours IS NOT NULL
+) ranked_{name} WHERE position IN ((total + 1) / 2, (total + 2) / 2) GROUP BY gkey
 """
 
 
