@@ -43,6 +43,7 @@ from backend.catalog.controller import ServiceController
 from backend.lib.auth import BearerAuthMiddleware, VerifiedTokens, actor
 from backend.lib.boundary import ApiRequest, BodyDeadlineMiddleware, check_url_and_headers
 from backend.lib.clock import Clock
+from backend.lib.concurrency import Slots
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import close_engine, open_engine
 from backend.lib.errors import EXCEPTION_HANDLERS
@@ -116,6 +117,8 @@ class _Services(msgspec.Struct, frozen=True):
     rating_policy: RatingPolicy
     media_ctx: media_service.Context
     case_ctx: CaseContext
+    #: The statistics exports running now (at most so many per person and per process).
+    export_slots: Slots
 
 
 def _services(settings: Settings, sms: SmsSender | None, clock: Clock | None) -> _Services:
@@ -141,6 +144,7 @@ def _services(settings: Settings, sms: SmsSender | None, clock: Clock | None) ->
             default_time_limit_days=settings.default_time_limit_days,
             photo_links=media_ctx.links,
         ),
+        export_slots=Slots(per_key=settings.stats_exports_per_user, total=settings.stats_exports_per_process),
     )
 
 

@@ -72,6 +72,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
     delivery_lease_seconds: int = msgspec.field(default=120, name="BIANMIN_DELIVERY_LEASE")
     #: Push messages in flight at once per process.
     push_concurrency: int = 32
+    #: Statistics exports running at once: per person, and in one process (429 beyond).
+    stats_exports_per_user: Annotated[int, msgspec.Meta(ge=1)] = 1
+    stats_exports_per_process: Annotated[int, msgspec.Meta(ge=1)] = 2
     #: CPU priority ``bianmin worker`` lowers itself by (0–19): delivery and timers can
     #: wait a moment, a person waiting for a page cannot (bench/README.md, push fan-out).
     worker_nice: Annotated[int, msgspec.Meta(ge=0, le=19)] = 10

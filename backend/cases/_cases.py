@@ -132,7 +132,7 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
         time_limit = terms.time_limit_days
     elif data.kind not in ("complaint", "suggestion"):
         raise Invalid("case.service_required", field="service_code")
-    work = await calendar.calendar()
+    work = await calendar.calendar(data.region)
     async with write_transaction(Row):
         resident_id, identity_check = await _resident_for(actor, data)
         receipt = await _receipt_no(now, ctx.tz)

@@ -151,9 +151,13 @@ class HolidayController(Controller):
     guards = [require_roles("admin")]
 
     @get(operation_id="GetHolidays")
-    async def get_year(self, year: Annotated[int, QueryParameter(ge=2000, le=2100)]) -> HolidayYear:
-        return await service.year(year)
+    async def get_year(
+        self, request: UserRequest, year: Annotated[int, QueryParameter(ge=2000, le=2100)]
+    ) -> HolidayYear:
+        """The admin's own county's overrides."""
+        return await service.year(service.county_of(request.user.region_code), year)
 
     @put(operation_id="ReplaceHolidays")
-    async def replace_year(self, data: JSONBody[HolidayYear]) -> HolidayYear:
-        return await service.replace_year(data)
+    async def replace_year(self, request: UserRequest, data: JSONBody[HolidayYear]) -> HolidayYear:
+        """Replace the year's overrides of the admin's county; other counties keep theirs."""
+        return await service.replace_year(service.county_of(request.user.region_code), data)
