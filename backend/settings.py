@@ -92,6 +92,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
     token_ttl_days: int = 30
     #: Failed receipt lookups per IP in ``otp_window_seconds``.
     lookup_limit: int = 10
+    #: Searches for people by phone digits (GET /users, /residents) per user in ``otp_window_seconds``.
+    search_limit: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -134,7 +136,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
 
 #: Fields the environment does not set: policy, changed with the code (and by tests).
 FIXED = frozenset(
-    {"locales_dir", "otp_ttl_seconds", "otp_limit", "otp_window_seconds", "token_ttl_days", "lookup_limit"}
+    {
+        "locales_dir",
+        "otp_ttl_seconds",
+        "otp_limit",
+        "otp_window_seconds",
+        "token_ttl_days",
+        "lookup_limit",
+        "search_limit",
+    }
 )
 
 

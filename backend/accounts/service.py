@@ -22,7 +22,6 @@ from backend.accounts._users import (
     read_id_number,
     seed_demo_users,
     update_me,
-    user_search,
 )
 
 __all__ = [
@@ -42,5 +41,4 @@ __all__ = [
     "relatives_sql",
     "seed_demo_users",
     "update_me",
-    "user_search",
 ]
