@@ -165,7 +165,9 @@ def _describe_validation(exc: ValidationException) -> tuple[str, dict[str, Any],
         field = ".".join(filter(None, [_path(message), m.group(1)]))
         return "request.missing_field", {"field": field}, field
     if m := _INVISIBLE.search(message):
-        field = ".".join(filter(None, [_path(message), m.group(2)]))
+        # Raised in a nested struct (a handover's item): Litestar gives its path as the key.
+        where = _path(message) or (str(key) if key and key not in ("body", "data") else "")
+        field = ".".join(filter(None, [where, m.group(2)]))
         return "request.invisible_character", {"field": field, "character": m.group(1)}, field
     if source in {"query", "path", "header", "cookie"} and key:
         return "request.invalid_parameter", {"field": key, "source": source}, str(key)
