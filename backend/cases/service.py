@@ -11,6 +11,7 @@ the statistics read cases through ``stats_cases_sql``, the SELECT this domain ow
 from __future__ import annotations
 
 from backend.cases._calendar import calendar, replace_year, year
+from backend.cases._naming import naming
 from backend.cases._cases import (
     Context,
     Filters,
@@ -41,6 +42,7 @@ __all__ = [
     "get",
     "list_cases",
     "lookup",
+    "naming",
     "person_names_sql",
     "receipt_no",
     "record_for",
