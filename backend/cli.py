@@ -211,7 +211,9 @@ def users_add(phone: str, role: Role, region_code: str | None, name: str, flags:
         data = UserCreate(phone=phone, role=role, region=region_code, name=name, flags=cast("list[Flag]", flag_list))
     except TextRefused as refused:
         texts = ctx.texts
-        message = texts.t("zh-Hans", "error.request.invisible_character", field=refused.field, character=refused.character)
+        message = texts.t(
+            "zh-Hans", "error.request.invisible_character", field=refused.field, character=refused.character
+        )
         raise click.ClickException(message) from None
 
     async def work():

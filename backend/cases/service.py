@@ -11,7 +11,6 @@ the statistics read cases through ``stats_cases_sql``, the SELECT this domain ow
 from __future__ import annotations
 
 from backend.cases._calendar import calendar, replace_year, year
-from backend.cases._naming import naming
 from backend.cases._cases import (
     Context,
     Filters,
@@ -25,6 +24,7 @@ from backend.cases._cases import (
     record_for,
     resident_of,
 )
+from backend.cases._naming import naming
 from backend.cases._queries import person_names_sql, stats_cases_sql
 from backend.cases._transitions import RULES, apply, cancel_for_booking, detail, record_rating, steps
 

@@ -36,7 +36,9 @@ async def test_a_photo_keeps_its_own_caching(client, auth):
     picture = io.BytesIO()
     Image.new("RGB", (64, 48), "green").save(picture, "JPEG")
     photo = (
-        await client.post("/api/v1/media", files={"file": ("a.jpg", picture.getvalue(), "image/jpeg")}, headers=resident)
+        await client.post(
+            "/api/v1/media", files={"file": ("a.jpg", picture.getvalue(), "image/jpeg")}, headers=resident
+        )
     ).json()
     served = await client.get(photo["url"])
     assert served.status_code == 200 and served.headers["cache-control"] == "private, max-age=31536000, immutable"

@@ -97,7 +97,9 @@ async def _typed_into_every_other_field(client, auth, people: dict) -> None:
     created = await ok("POST", "/users", staff, {"phone": "13955550002", "name": f"李{STAFF_ID}", "region": GRID_A})
     await ok("PATCH", f"/users/{created['id']}", admin, {"name": f"李{TYPED_ID}"})
     await ok("POST", "/family-links", resident, {"phone": "13955550003", "relation": f"儿子{TYPED_ID}"})
-    await ok("POST", "/notices", staff, {"region": "990101001001", "title_hans": f"通知{TYPED_ID}", "body_hans": STAFF_ID})
+    await ok(
+        "POST", "/notices", staff, {"region": "990101001001", "title_hans": f"通知{TYPED_ID}", "body_hans": STAFF_ID}
+    )
     case = (await submit(client, resident)).json()
     await move(client, staff, case["id"], "accept")
     moved = await move(
@@ -110,18 +112,32 @@ async def _typed_into_every_other_field(client, auth, people: dict) -> None:
     slot = await ok("POST", "/slots", worker, {"date": "2026-11-25", "half_day": "am", "kind": "visit", "capacity": 2})
     service = (await client.get("/api/v1/services", params={"channel": "door_to_door"})).json()["items"][0]["code"]
     booking = await ok(
-        "POST", "/bookings", resident, {"slot_id": slot["id"], "kind": "visit", "service_code": service, "note": TYPED_ID}
+        "POST",
+        "/bookings",
+        resident,
+        {"slot_id": slot["id"], "kind": "visit", "service_code": service, "note": TYPED_ID},
     )
     await ok("POST", f"/bookings/{booking['id']}/check-in", worker, {"note": f"已核对{TYPED_ID}"})
     await ok("PATCH", f"/slots/{slot['id']}", worker, {"status": "closed", "reason": f"请假{STAFF_ID}"})
     young = (await ok("POST", "/users", staff, {"phone": "13955550004", "region": GRID_A}))["id"]
     await ok("POST", "/bookings/eligibility-overrides", staff, {"resident_id": young, "reason": f"残疾证{TYPED_ID}"})
-    await ok("PUT", "/holidays", admin, {"year": 2027, "items": [{"date": "2027-01-01", "is_workday": False, "note": TYPED_ID}]})
+    await ok(
+        "PUT",
+        "/holidays",
+        admin,
+        {"year": 2027, "items": [{"date": "2027-01-01", "is_workday": False, "note": TYPED_ID}]},
+    )
     await ok(
         "POST",
         "/regions",
         admin,
-        {"parent": "990101", "code": "990101003", "level": "township", "name_hans": f"新安镇{TYPED_ID}", "name_hant": "新安鎮"},
+        {
+            "parent": "990101",
+            "code": "990101003",
+            "level": "township",
+            "name_hans": f"新安镇{TYPED_ID}",
+            "name_hant": "新安鎮",
+        },
     )
     await ok(
         "POST",
@@ -163,9 +179,7 @@ async def test_no_id_number_is_stored_in_plain_text_in_any_column(client, auth, 
     # Still there, encrypted: the one reader that needs it gets it back, and that read is audited.
     found_user = await accounts.find_by_phone("13955550001")
     assert await accounts.read_id_number(found_user.id, FieldCipher(SECRET), actor=7, now=clock.now()) == STAFF_ID
-    assert await Audit.exists().where(
-        (Audit.action == "user.read_id_number") & (Audit.object_id == str(found_user.id))
-    )
+    assert await Audit.exists().where((Audit.action == "user.read_id_number") & (Audit.object_id == str(found_user.id)))
 
 
 async def test_an_id_number_typed_into_any_field_is_masked_before_it_is_stored(client, auth):

@@ -43,9 +43,7 @@ def _attack_queries() -> list[str]:
 
 @pytest.mark.parametrize("settings", [{"search_limit": 1000}], indirect=True)
 @pytest.mark.parametrize(("path", "role"), SEARCHES)
-async def test_digits_that_are_not_the_whole_number_or_its_last_four_never_find_the_person(
-    client, auth, path, role
-):
+async def test_digits_that_are_not_the_whole_number_or_its_last_four_never_find_the_person(client, auth, path, role):
     await _resident(client, auth)
     headers = await auth.role(role)
     narrowed, answered = [], []
@@ -84,8 +82,10 @@ async def test_a_search_by_digits_that_finds_someone_is_audited_as_a_reveal(clie
     assert _names(await client.get(path, params={"q": PHONE}, headers=headers)) == [NAME]
     assert NAME in _names(await client.get(path, params={"q": "1234"}, headers=headers))
     rows = await _reveals(resident)
-    assert [(row["actor"], msgspec.json.decode(row["detail"]) if isinstance(row["detail"], str) else row["detail"])
-            for row in rows] == [(searcher, {"by": "phone"}), (searcher, {"by": "last4"})]
+    assert [
+        (row["actor"], msgspec.json.decode(row["detail"]) if isinstance(row["detail"], str) else row["detail"])
+        for row in rows
+    ] == [(searcher, {"by": "phone"}), (searcher, {"by": "last4"})]
 
 
 @pytest.mark.parametrize("settings", [{"search_limit": 30}], indirect=True)

@@ -138,7 +138,12 @@ async def test_the_last_attempt_falls_back_to_sms_when_push_keeps_failing(client
 async def test_a_long_service_name_is_cut_short_in_the_sms(client, auth, clock, push_service, deliverer):
     resident_id = await user_id(client, await auth.role("resident"))
     await queue(
-        resident_id, "case.accept", clock.now(), 1, receipt_no="BM-1", service="村口道路坑洼积水严重请尽快修复一下谢谢大家"
+        resident_id,
+        "case.accept",
+        clock.now(),
+        1,
+        receipt_no="BM-1",
+        service="村口道路坑洼积水严重请尽快修复一下谢谢大家",
     )
     await deliverer.run_once(clock.now())
     [sms] = push_service.sms
@@ -155,7 +160,12 @@ async def test_a_case_filed_for_someone_texts_them_nothing_the_filer_wrote(
     bait = "您的补贴已到账请点击bm.example领取"
     proxied = await submit(client, worker, title=bait, resident_phone=DEMO["resident"], identity_check="home_visit")
     complaint = await submit(
-        client, worker, kind="complaint", service_code=None, title=bait, resident_phone=DEMO["resident"],
+        client,
+        worker,
+        kind="complaint",
+        service_code=None,
+        title=bait,
+        resident_phone=DEMO["resident"],
         identity_check="home_visit",
     )
     for case in (proxied, complaint):

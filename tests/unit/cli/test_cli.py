@@ -77,7 +77,9 @@ def test_bad_flag_is_refused(tmp_path):
 
 
 def test_a_name_with_a_bidi_override_is_refused(tmp_path):
-    result = run(["users", "add", "--phone", "13911112222", "--role", "resident", "--name", "王\u202e芳"], cli_env(tmp_path))
+    result = run(
+        ["users", "add", "--phone", "13911112222", "--role", "resident", "--name", "王\u202e芳"], cli_env(tmp_path)
+    )
     assert result.returncode != 0 and "U+202E" in result.stderr and "Traceback" not in result.stderr
 
 

@@ -12,7 +12,10 @@ from backend.lib.logs import redact_query
         ("/api/v1/users?Q=13800000001&role=resident", "/api/v1/users?Q=***&role=resident"),
         ("/api/v1/x?note=138-0000-0001", "/api/v1/x?note=***"),
         ("/api/v1/x?note=%2B86%20138%200000%200001", "/api/v1/x?note=***"),
-        ("/api/v1/x?note=%EF%BC%91%EF%BC%93%EF%BC%98%EF%BC%90%EF%BC%90%EF%BC%90%EF%BC%90%EF%BC%90%EF%BC%90%EF%BC%90%EF%BC%91", "/api/v1/x?note=***"),
+        (
+            "/api/v1/x?note=%EF%BC%91%EF%BC%93%EF%BC%98%EF%BC%90%EF%BC%90%EF%BC%90%EF%BC%90%EF%BC%90%EF%BC%90%EF%BC%90%EF%BC%91",
+            "/api/v1/x?note=***",
+        ),
         ("/api/v1/x?a=1&b=call+13800000001+now", "/api/v1/x?a=1&b=call+***+now"),
     ],
 )

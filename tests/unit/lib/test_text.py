@@ -52,7 +52,11 @@ class _Form(Input, forbid_unknown_fields=True):
 
 def test_input_masks_id_numbers_in_text_and_keeps_exact_fields():
     form = msgspec.convert(
-        {"name": "王110101199003070011", "notes": ["身份证１１０１０１１９９００３０７００１１"], "id_number": "110101199003070011"},
+        {
+            "name": "王110101199003070011",
+            "notes": ["身份证１１０１０１１９９００３０７００１１"],
+            "id_number": "110101199003070011",
+        },
         _Form,
     )
     assert form.name == "王110***********0011"
