@@ -24,6 +24,7 @@ from backend.lib.db import DatabaseUnavailable, close_engine, migrate, open_engi
 from backend.lib.errors import AppError
 from backend.lib.i18n import Texts
 from backend.lib.privacy import normalize_phone
+from backend.lib.structs import TextRefused
 from backend.media import service as media_service
 from backend.notifications import service as notifications
 from backend.regions import service as regions
@@ -227,7 +228,14 @@ def users_add(phone: str, role: Role, region_code: str | None, name: str, flags:
         if flag not in FLAGS:
             raise click.ClickException(ctx.texts.t("zh-Hans", "cli.bad_flag", flag=flag))
     # Each flag was checked against FLAGS above (and the role by click.Choice).
-    data = UserCreate(phone=phone, role=role, region=region_code, name=name, flags=cast("list[Flag]", flag_list))
+    try:
+        data = UserCreate(phone=phone, role=role, region=region_code, name=name, flags=cast("list[Flag]", flag_list))
+    except TextRefused as refused:
+        texts = ctx.texts
+        message = texts.t(
+            "zh-Hans", "error.request.invisible_character", field=refused.field, character=refused.character
+        )
+        raise click.ClickException(message) from None
 
     async def work():
         return await accounts.create_user(data, FieldCipher(ctx.settings.secret_key))

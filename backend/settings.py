@@ -119,6 +119,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
     otp_daily_limit: int = 20
     #: Failed receipt lookups per IP in ``otp_window_seconds``.
     lookup_limit: int = 10
+    #: Searches for people by phone digits (GET /users, /residents) per user in ``otp_window_seconds``.
+    search_limit: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -222,6 +224,7 @@ FIXED = frozenset(
         "session_idle_hours_shared",
         "otp_daily_limit",
         "lookup_limit",
+        "search_limit",
     }
 )
 

@@ -13,13 +13,13 @@ from typing import Any
 import msgspec
 
 from backend.accounts import _sessions as sessions
+from backend.accounts._search import audit_found, search_for
 from backend.accounts._users import (
     USER_COLUMNS,
     create_user,
     get_user,
     region_id_for,
     to_struct,
-    user_search,
 )
 from backend.accounts.structs import User, UserCreate, UserPage, UserUpdate
 from backend.accounts.tables import User as UserRow
@@ -30,6 +30,7 @@ from backend.lib.db import write_transaction
 from backend.lib.errors import AppError, NotFound
 from backend.lib.pages import paginate
 from backend.lib.privacy import mask_phone
+from backend.settings import Settings
 
 PAGE_SIZE = 50
 
@@ -54,15 +55,21 @@ def _may_manage(actor: CurrentUser, role: str, region_code: str | None) -> bool:
     return actor.scope.covers(region_code)
 
 
-async def list_users(actor: CurrentUser, cursor: int | None, role: str | None, q: str | None = None) -> UserPage:
+async def list_users(
+    actor: CurrentUser, cursor: int | None, role: str | None, q: str | None, settings: Settings, now: datetime
+) -> UserPage:
+    """``q``: see ``_search`` (searches by digits are limited and audited)."""
+    search = await search_for(actor, q, settings, now)
     query = UserRow.select(*USER_COLUMNS).where(_visible(actor)).order_by(UserRow.id).limit(PAGE_SIZE + 1)
     if cursor is not None:
         query = query.where(UserRow.id > cursor)
     if role is not None:
         query = query.where(UserRow.role == role)
-    if q and (matching := user_search(q)) is not None:
-        query = query.where(matching)
-    return paginate(await query, PAGE_SIZE, lambda row: _masked(to_struct(row, actor.locale)))
+    if search is not None:
+        query = query.where(search.where)
+    page = paginate(await query, PAGE_SIZE, lambda row: _masked(to_struct(row, actor.locale)))
+    await audit_found(actor, search, [user.id for user in page.items], now)
+    return page
 
 
 async def add_user(actor: CurrentUser, data: UserCreate, cipher: FieldCipher, now: datetime) -> User:

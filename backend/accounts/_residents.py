@@ -1,6 +1,6 @@
 """Finding residents within one's grids, for proxy submission (代办) and visits.
 
-A grid worker looks a villager up by phone (the whole number, or its last digits)
+A grid worker looks a villager up by phone (the whole number, or its last four digits)
 or by name, and sees only residents whose home region lies inside their own scope;
 anyone else does not exist for them (an empty list, never an error that tells).
 What comes back is what identifies a person at the door, nothing more: the name,
@@ -9,25 +9,30 @@ the home region, the care flags and a masked phone (138****0001).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from backend.accounts._users import user_search
+from backend.accounts._search import audit_found, search_for
 from backend.accounts.structs import FLAGS, RegionRef, ResidentCard, ResidentPage
 from backend.accounts.tables import User as UserRow
 from backend.lib.auth import CurrentUser
 from backend.lib.i18n import Locale
 from backend.lib.pages import paginate
 from backend.lib.privacy import mask_phone
+from backend.settings import Settings
 
 MAX_PAGE = 200
 
 
-async def find_residents(actor: CurrentUser, query: str, cursor: int | None, limit: int) -> ResidentPage:
-    """Active residents inside ``actor``'s scope, by id, matching ``query`` if given."""
+async def find_residents(
+    actor: CurrentUser, query: str, cursor: int | None, limit: int, settings: Settings, now: datetime
+) -> ResidentPage:
+    """Active residents inside ``actor``'s scope, by id, matching ``query`` if given
+    (see ``_search``: searches by digits are limited and audited)."""
+    search = await search_for(actor, query, settings, now)
     clause = (UserRow.role == "resident") & UserRow.active.eq(True) & actor.scope.region_filter(UserRow.region.code)
-    matching = user_search(query, phone_tail=True)
-    if matching is not None:
-        clause &= matching
+    if search is not None:
+        clause &= search.where
     if cursor is not None:
         clause &= UserRow.id > cursor
     limit = max(1, min(limit, MAX_PAGE))
@@ -48,7 +53,9 @@ async def find_residents(actor: CurrentUser, query: str, cursor: int | None, lim
         .order_by(UserRow.id)
         .limit(limit + 1)
     )
-    return paginate(rows, limit, lambda row: _card(row, actor.locale))
+    page = paginate(rows, limit, lambda row: _card(row, actor.locale))
+    await audit_found(actor, search, [card.id for card in page.items], now)
+    return page
 
 
 def _card(row: dict[str, Any], locale: Locale) -> ResidentCard:

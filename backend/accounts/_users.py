@@ -9,7 +9,6 @@ from typing import Any
 import anyio
 import msgspec
 from piccolo.columns import Column
-from piccolo.custom_types import Combinable
 
 from backend.accounts.structs import FLAGS, Contact, Flag, MeUpdate, RegionRef, User, UserCreate, UserRef
 from backend.accounts.tables import User as UserRow
@@ -19,8 +18,8 @@ from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import existing, is_unique_violation, write_transaction
 from backend.lib.errors import AppError, Invalid, NotFound
-from backend.lib.i18n import Locale, to_script
-from backend.lib.privacy import FULL_WIDTH_DIGITS, mask_id_number, normalize_phone, valid_id_number
+from backend.lib.i18n import Locale
+from backend.lib.privacy import mask_id_number, normalize_phone, valid_id_number
 from backend.regions import service as regions
 
 #: Which region levels a role's home region may be.
@@ -48,34 +47,6 @@ USER_COLUMNS = (
     UserRow.region.name_hans,
     UserRow.region.name_hant,
 )
-
-
-def user_search(query: str, *, phone_tail: bool = False) -> Any | None:
-    """The WHERE clause for what someone typed into a user search, or None for nothing typed.
-
-    A whole phone number matches that phone; other digits (spaces, dashes and full-width
-    digits allowed) match phones containing them, or ending in them with ``phone_tail``
-    (a grid worker reads the last digits off a card); anything else matches part of the
-    name, in either script. LIKE's wildcards typed by the user are dropped, so ``%``
-    finds nobody rather than everybody.
-    """
-    typed = query.strip()
-    if not typed:
-        return None
-    phone = normalize_phone(typed)
-    if phone is not None:
-        return UserRow.phone == phone
-    text = "".join(ch for ch in typed if ch not in "%_\\").translate(FULL_WIDTH_DIGITS)[:50]
-    digits = text.replace(" ", "").replace("-", "")
-    if digits.isascii() and digits.isdigit():
-        return UserRow.phone.like(f"%{digits}" if phone_tail else f"%{digits}%")
-    if not text:
-        return UserRow.id < 0
-    clause: Combinable | None = None
-    for variant in {text, to_script(text, "zh-Hans"), to_script(text, "zh-Hant")}:
-        part = UserRow.name.like(f"%{variant}%")
-        clause = part if clause is None else clause | part
-    return clause
 
 
 def to_struct(row: dict[str, Any], locale: Locale) -> User:

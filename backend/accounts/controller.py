@@ -134,11 +134,15 @@ class UserController(Controller):
     async def list_users(
         self,
         request: UserRequest,
+        settings: NamedDependency[Settings],
+        now: NamedDependency[datetime],
         cursor: Annotated[int | None, QueryParameter(ge=0, le=MAX_ID)] = None,
         role: Annotated[Role | None, QueryParameter()] = None,
         q: Annotated[str | None, QueryParameter(max_length=50)] = None,
     ) -> UserPage:
-        return await admin.list_users(request.user, cursor, role, q)
+        """``q``: a whole phone number, its last four digits, or part of the name (searches by digits are
+        limited per user and audited)."""
+        return await admin.list_users(request.user, cursor, role, q, settings, now)
 
     @get("/assignees", operation_id="ListAssignees", summary="Grid workers and staff a case may be dispatched to")
     async def list_assignees(
@@ -221,9 +225,12 @@ class ResidentController(Controller):
     async def find(
         self,
         request: UserRequest,
+        settings: NamedDependency[Settings],
+        now: NamedDependency[datetime],
         q: Annotated[str, QueryParameter(max_length=50)] = "",
         cursor: Annotated[int | None, QueryParameter(ge=0, le=MAX_ID)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=residents.MAX_PAGE)] = 50,
     ) -> ResidentPage:
-        """Outside the caller's grids nobody matches: the list is empty."""
-        return await residents.find_residents(request.user, q, cursor, limit)
+        """Outside the caller's grids nobody matches: the list is empty. ``q``: a whole phone number, its
+        last four digits, or part of the name (searches by digits are limited per user and audited)."""
+        return await residents.find_residents(request.user, q, cursor, limit, settings, now)

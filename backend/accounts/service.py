@@ -27,7 +27,6 @@ from backend.accounts._users import (
     read_id_number,
     seed_demo_users,
     update_me,
-    user_search,
 )
 
 __all__ = [
@@ -52,5 +51,4 @@ __all__ = [
     "start_session",
     "take_attempt",
     "update_me",
-    "user_search",
 ]

@@ -5,6 +5,7 @@ import msgspec
 
 from backend.lib.auth import Role
 from backend.lib.pages import Page, page_name
+from backend.lib.structs import Input
 
 Flag = Literal["elderly", "disabled", "lives_alone"]
 FLAGS: tuple[Flag, ...] = ("elderly", "disabled", "lives_alone")
@@ -52,13 +53,16 @@ class Contact(msgspec.Struct, frozen=True):
     locale: LocaleName
 
 
-class MeUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class MeUpdate(Input, forbid_unknown_fields=True, omit_defaults=True):
     name: str | msgspec.UnsetType = msgspec.UNSET
     locale: LocaleName | msgspec.UnsetType = msgspec.UNSET
     elder_mode: bool | msgspec.UnsetType = msgspec.UNSET
 
 
-class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
+class UserCreate(Input, forbid_unknown_fields=True):
+    #: The id number goes whole to its encrypted column (and is masked there).
+    exact = frozenset({"id_number"})
+
     phone: str
     role: Role = "resident"
     region: str | None = None
@@ -72,7 +76,7 @@ class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
 DeviceKey = Annotated[str, msgspec.Meta(min_length=22, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
-class OtpRequest(msgspec.Struct, forbid_unknown_fields=True):
+class OtpRequest(Input, forbid_unknown_fields=True):
     phone: str
     #: Sent by a device that may have signed in to this phone's account before.
     device_key: DeviceKey | None = None
@@ -85,7 +89,7 @@ class OtpSent(msgspec.Struct):
     resend_after: int
 
 
-class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
+class LoginRequest(Input, forbid_unknown_fields=True):
     phone: str
     code: str
     #: Stay signed in on this phone (a long session that each use extends); false on a
@@ -134,7 +138,7 @@ class SessionsEnded(msgspec.Struct):
     ended: int
 
 
-class UserUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class UserUpdate(Input, forbid_unknown_fields=True, omit_defaults=True):
     """What admins (and staff, for residents) may change about a user."""
 
     name: str | msgspec.UnsetType = msgspec.UNSET
@@ -175,7 +179,7 @@ class RolePage(msgspec.Struct):
 IdentityCheck = Literal["home_visit", "phone", "smartphone", "in_person"]
 
 
-class LinkCreate(msgspec.Struct, forbid_unknown_fields=True):
+class LinkCreate(Input, forbid_unknown_fields=True):
     #: The relative's phone; an account (without a name) is made for a relative who has none.
     phone: str
     relation: str
@@ -184,7 +188,7 @@ class LinkCreate(msgspec.Struct, forbid_unknown_fields=True):
     relative_name: Annotated[str, msgspec.Meta(max_length=50)] = ""
 
 
-class LinkConfirm(msgspec.Struct, forbid_unknown_fields=True):
+class LinkConfirm(Input, forbid_unknown_fields=True):
     #: Required when a grid worker confirms on the relative's behalf.
     identity_check: IdentityCheck | None = None
 

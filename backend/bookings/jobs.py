@@ -28,7 +28,9 @@ async def remind_tomorrow(now: datetime, tz: ZoneInfo) -> int:
             if claimed:
                 booking = claimed[0]
                 about = existing(
-                    await Booking.select(Booking.slot.half_day, Booking.case_id.title)
+                    await Booking.select(
+                        Booking.slot.half_day, Booking.case_id.title, Booking.case_id.kind, Booking.case_id.service_code
+                    )
                     .where(Booking.id == booking["id"])
                     .first()
                 )
@@ -43,6 +45,7 @@ async def remind_tomorrow(now: datetime, tz: ZoneInfo) -> int:
                     date=tomorrow.isoformat(),
                     title=about["case_id.title"],
                     when=when,
+                    **await cases.naming(about["case_id.kind"], about["case_id.service_code"]),
                 )
                 fired += 1
     return fired

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from backend.lib.pages import Page, page_name
-from backend.lib.structs import Id
+from backend.lib.structs import Id, Input
 
 HalfDay = Literal["am", "pm"]
 Kind = Literal["visit", "proxy"]
@@ -13,7 +13,7 @@ Capacity = Annotated[int, msgspec.Meta(ge=0, le=50)]
 Note = Annotated[str, msgspec.Meta(max_length=1000)]
 
 
-class SlotCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class SlotCreate(Input, forbid_unknown_fields=True, kw_only=True):
     date: date
     half_day: HalfDay
     kind: Kind
@@ -24,7 +24,7 @@ class SlotCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     worker_id: Id | None = None
 
 
-class SlotUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class SlotUpdate(Input, forbid_unknown_fields=True, kw_only=True):
     capacity: Capacity | msgspec.UnsetType = msgspec.UNSET
     #: "closed": the worker is on leave; bookings move to the backup (AB岗) or go to staff.
     status: Literal["open", "closed"] | msgspec.UnsetType = msgspec.UNSET
@@ -48,20 +48,20 @@ class Slot(msgspec.Struct, kw_only=True):
 SlotPage = Annotated[Page[Slot], page_name("SlotPage")]
 
 
-class PatternItem(msgspec.Struct, forbid_unknown_fields=True):
+class PatternItem(Input, forbid_unknown_fields=True):
     weekday: Annotated[int, msgspec.Meta(ge=0, le=6)]
     half_day: HalfDay
     kind: Kind
     capacity: Annotated[int, msgspec.Meta(ge=1, le=50)]
 
 
-class Pattern(msgspec.Struct, forbid_unknown_fields=True):
+class Pattern(Input, forbid_unknown_fields=True):
     items: Annotated[list[PatternItem], msgspec.Meta(max_length=28)]
     #: The AB岗 colleague who takes over during leave.
     backup_id: Id | None = None
 
 
-class BookingCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class BookingCreate(Input, forbid_unknown_fields=True, kw_only=True):
     slot_id: Id
     kind: Kind
     service_code: str
@@ -95,23 +95,23 @@ BookingPage = Annotated[Page[Booking], page_name("BookingPage")]
 VISIT_STEPS: dict[str, tuple[str, str]] = {"check_in": ("booked", "checked_in"), "check_out": ("checked_in", "done")}
 
 
-class VisitNote(msgspec.Struct, forbid_unknown_fields=True):
+class VisitNote(Input, forbid_unknown_fields=True):
     note: Note = ""
     #: Photos of the visit (ids from POST /media), shown on the timeline.
     media: Annotated[list[int], msgspec.Meta(max_length=9)] = []
 
 
-class OverrideCreate(msgspec.Struct, forbid_unknown_fields=True):
+class OverrideCreate(Input, forbid_unknown_fields=True):
     resident_id: Id
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
 
-class HandoverItem(msgspec.Struct, forbid_unknown_fields=True):
+class HandoverItem(Input, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
     count: Annotated[int, msgspec.Meta(ge=1, le=99)] = 1
 
 
-class HandoverCreate(msgspec.Struct, forbid_unknown_fields=True):
+class HandoverCreate(Input, forbid_unknown_fields=True):
     items: Annotated[list[HandoverItem], msgspec.Meta(min_length=1, max_length=30)]
     direction: Literal["received", "returned"]
 

@@ -17,6 +17,7 @@ from backend.accounts import service as accounts
 from backend.accounts.structs import UserCreate
 from backend.cases import _calendar as calendar
 from backend.cases import _queries as queries
+from backend.cases._naming import naming
 from backend.cases.structs import (
     OPEN_STATUSES,
     Case,
@@ -166,7 +167,8 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
         await add_event(case_id, now, actor.id, "submit", None, "submitted", media=media_ids)
         await audit(actor.id, "case.submit", "case", case_id, {"to": "submitted"}, at=now)
         if resident_id != actor.id:
-            await notifications.notify(resident_id, "case.filed_for_you", now, case_id, receipt_no=receipt)
+            about = await naming(data.kind, service_code)
+            await notifications.notify(resident_id, "case.filed_for_you", now, case_id, receipt_no=receipt, **about)
     return await get(actor, case_id, now, ctx, audit_reveal=False)
 
 

@@ -16,6 +16,7 @@ import msgspec
 from backend.accounts import service as accounts
 from backend.cases import _calendar as calendar
 from backend.cases._cases import Context, add_event, detail_of, get, record_for
+from backend.cases._naming import naming
 from backend.cases.structs import OPEN_STATUSES, Case, CaseRecord, Step, Transition
 from backend.cases.tables import Case as Row
 from backend.lib.audit import audit
@@ -171,8 +172,9 @@ async def apply(actor: CurrentUser, case_id: int, move: Transition, now: datetim
         await add_event(case_id, now, actor.id, move.action, status, target, note, media_ids)
         recipient = _recipient(rule, case, named, values)
         if recipient is not None and recipient != actor.id:
+            about = await naming(case.kind, case.service_code)
             await notifications.notify(
-                recipient, f"case.{move.action}", now, case_id, receipt_no=case.receipt_no, title=case.title
+                recipient, f"case.{move.action}", now, case_id, receipt_no=case.receipt_no, title=case.title, **about
             )
         await audit(actor.id, f"case.{move.action}", "case", case_id, {"from": status, "to": target}, at=now)
     return await get(actor, case_id, now, ctx, audit_reveal=False)

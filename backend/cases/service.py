@@ -24,6 +24,7 @@ from backend.cases._cases import (
     record_for,
     resident_of,
 )
+from backend.cases._naming import naming
 from backend.cases._queries import person_names_sql, stats_cases_sql
 from backend.cases._transitions import RULES, apply, cancel_for_booking, detail, record_rating, steps
 
@@ -42,6 +43,7 @@ __all__ = [
     "get",
     "list_cases",
     "lookup",
+    "naming",
     "person_names_sql",
     "receipt_no",
     "record_for",

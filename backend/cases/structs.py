@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from backend.lib.pages import Page, page_name
-from backend.lib.structs import Id
+from backend.lib.structs import Id, Input
 from backend.media.structs import MediaIds, Photo
 
 Kind = Literal["request", "complaint", "suggestion", "visit", "proxy"]
@@ -40,7 +40,7 @@ OPEN_STATUSES: tuple[str, ...] = ("accepted", "assigned", "in_progress", "waitin
 Note = Annotated[str, msgspec.Meta(max_length=2000)]
 
 
-class CaseCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class CaseCreate(Input, forbid_unknown_fields=True, kw_only=True):
     kind: Kind
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     description: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
@@ -59,7 +59,7 @@ class CaseCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     media: MediaIds = []
 
 
-class Transition(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class Transition(Input, forbid_unknown_fields=True, kw_only=True):
     action: Action
     note: Note = ""
     #: assign / reassign: the grid worker or staff member; handover: the new owner.
@@ -234,13 +234,13 @@ class CaseLookup(msgspec.Struct):
     timeline: list[LookupEvent]
 
 
-class HolidayItem(msgspec.Struct, forbid_unknown_fields=True):
+class HolidayItem(Input, forbid_unknown_fields=True):
     date: date
     is_workday: bool
     note: Annotated[str, msgspec.Meta(max_length=100)] = ""
 
 
-class HolidayYear(msgspec.Struct, forbid_unknown_fields=True):
+class HolidayYear(Input, forbid_unknown_fields=True):
     """Every override of one year; PUT replaces the year's list."""
 
     year: Annotated[int, msgspec.Meta(ge=2000, le=2100)]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from backend.catalog.structs import CATEGORIES
+from backend.lib.structs import without_invisible
 
 
 class Rejected(Exception):
@@ -194,7 +195,10 @@ def text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).replace("\u200b", "").replace("\ufeff", "")
+    # Invisible characters come with copy and paste (zero-width spaces, a BOM, soft hyphens,
+    # bidi marks); in a sheet nobody can see them to delete them, so they go here, where an
+    # entry typed into the app is refused with them instead (``lib.structs.Input``).
+    return without_invisible(str(value))
 
 
 def clean(value: Any) -> str:

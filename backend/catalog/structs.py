@@ -4,6 +4,7 @@ from typing import Annotated, Literal, get_args
 import msgspec
 
 from backend.lib.pages import Page, page_name
+from backend.lib.structs import Input
 
 Category = Literal[
     "education",
@@ -87,7 +88,7 @@ class ServiceTerms(msgspec.Struct, frozen=True, kw_only=True):
         return bool(getattr(self, channel))
 
 
-class ServiceWrite(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class ServiceWrite(Input, forbid_unknown_fields=True, kw_only=True):
     """What staff send to create or replace an entry.
 
     Each ``*_hant`` field may be left out: it is then produced from the Simplified

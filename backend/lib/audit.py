@@ -12,6 +12,7 @@ from datetime import datetime
 import msgspec
 
 from backend.lib.db import execute
+from backend.lib.privacy import redact_id_numbers
 
 
 async def audit(
@@ -24,6 +25,8 @@ async def audit(
         action,
         object_type,
         str(object_id),
-        msgspec.json.encode(detail or {}).decode(),
+        # A reason or note in the detail was masked on the way in (``lib.structs.Input``);
+        # this keeps an id number out even of a detail that code puts together.
+        redact_id_numbers(msgspec.json.encode(detail or {}).decode()),
         at,
     )

@@ -147,6 +147,8 @@ def error_response(
 _MSGSPEC_PATH = re.compile(r"at `\$\.?([^`]*)`")
 _UNKNOWN_FIELD = re.compile(r"unknown field `([^`]*)`")
 _MISSING_FIELD = re.compile(r"missing required field `([^`]*)`")
+#: ``lib.structs.TextRefused``'s message.
+_INVISIBLE = re.compile(r"invisible character (U\+[0-9A-F]{4,6}) in `([^`]*)`")
 
 
 def _describe_validation(exc: ValidationException) -> tuple[str, dict[str, Any], str]:
@@ -162,6 +164,11 @@ def _describe_validation(exc: ValidationException) -> tuple[str, dict[str, Any],
     if m := _MISSING_FIELD.search(message):
         field = ".".join(filter(None, [_path(message), m.group(1)]))
         return "request.missing_field", {"field": field}, field
+    if m := _INVISIBLE.search(message):
+        # Raised in a nested struct (a handover's item): Litestar gives its path as the key.
+        where = _path(message) or (str(key) if key and key not in ("body", "data") else "")
+        field = ".".join(filter(None, [where, m.group(2)]))
+        return "request.invisible_character", {"field": field, "character": m.group(1)}, field
     if source in {"query", "path", "header", "cookie"} and key:
         return "request.invalid_parameter", {"field": key, "source": source}, str(key)
     field = _path(message) or (str(key) if key and key != "body" else "")
@@ -181,7 +188,7 @@ def handle_app_error(request: Request, exc: AppError) -> Response:
 
 def handle_validation(request: Request, exc: ValidationException) -> Response:
     key, details, field = _describe_validation(exc)
-    return error_response(request, HTTP_400_BAD_REQUEST, key, details=details, field=field)
+    return error_response(request, HTTP_400_BAD_REQUEST, key, details=details, **{**details, "field": field})
 
 
 _STATUS_KEYS = {

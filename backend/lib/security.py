@@ -14,6 +14,11 @@ route handled (404, 405, errors raised before a handler).
   allowing only the camera (photo capture) for this origin.
 - ``Strict-Transport-Security`` when the request came over https (directly, or
   through a proxy we were told to trust).
+- ``Cache-Control: no-store`` on every API answer that does not say otherwise: they carry
+  names, phones and cases, and a shared or village-office computer's disk cache, or a
+  proxy, must not keep them. The photo answers keep their own (``private``, a year:
+  the bytes behind an id never change); the PWA's files revalidate (``no-cache``) and
+  the PWA's offline copies live in the service worker's cache, which this does not touch.
 
 CORS stays closed: no ``Access-Control-Allow-*`` header is ever sent, so
 browsers refuse cross-origin reads of the API.
@@ -41,6 +46,7 @@ CSP = "; ".join(
 )
 PERMISSIONS = "camera=(self), geolocation=(), microphone=(), payment=(), usb=(), interest-cohort=()"
 HSTS = "max-age=31536000"
+API_PREFIX = "/api/"
 
 
 def _over_https(scope: Scope, trust_forwarded_for: bool) -> bool:
@@ -66,5 +72,7 @@ def security_headers(trust_forwarded_for: bool) -> BeforeMessageSendHookHandler:
         headers["Permissions-Policy"] = PERMISSIONS
         if _over_https(scope, trust_forwarded_for):
             headers["Strict-Transport-Security"] = HSTS
+        if scope.get("path", "").startswith(API_PREFIX) and headers.get("Cache-Control") is None:
+            headers["Cache-Control"] = "no-store"
 
     return add

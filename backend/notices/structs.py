@@ -4,6 +4,7 @@ from typing import Annotated
 import msgspec
 
 from backend.lib.pages import Page, page_name
+from backend.lib.structs import Input
 
 
 class NoticeRegion(msgspec.Struct):
@@ -23,7 +24,7 @@ class Notice(msgspec.Struct):
 NoticePage = Annotated[Page[Notice], page_name("NoticePage")]
 
 
-class NoticeCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class NoticeCreate(Input, forbid_unknown_fields=True, kw_only=True):
     """A notice from staff; Traditional text is converted from the Simplified when left out."""
 
     region: Annotated[str, msgspec.Meta(pattern=r"^\d{9}(\d{3})?$")]

@@ -28,10 +28,10 @@ import msgspec
 
 from backend.accounts import service as accounts
 from backend.accounts.structs import Contact
-from backend.lib.i18n import Locale, Texts, to_script
+from backend.lib.i18n import Locale, Texts
 from backend.lib.sms import SmsFailed, SmsSender, make_sender
 from backend.notifications import _outbox as outbox
-from backend.notifications._inbox import text
+from backend.notifications._inbox import in_script, text
 from backend.notifications._outbox import Outcome, Tally
 from backend.notifications._push import PushClient, PushResult, Urgency, encode_fitting, topic_for
 from backend.notifications._vapid import Vapid
@@ -48,8 +48,12 @@ IMPORTANT = frozenset({"case.accept", "case.request_info", "case.resolve", "book
 TTL_SECONDS = {"booking.reminder": 12 * 3600, "case.due_soon": 86400, "case.overdue": 86400, "case.remind": 86400}
 DEFAULT_TTL = 7 * 86400
 URGENCY: dict[str, Urgency] = {"case.request_info": "high", "booking.reminder": "high"}
-#: Characters of a case title kept in an SMS (one SMS holds 70 Chinese characters).
-SMS_TITLE_CHARS = 20
+#: What an SMS may say: never a text someone typed (a case title, a note), only what the
+#: county wrote or the system made. A resident gets texts about cases others filed for
+#: them (代办), and the official sender must not carry another person's words.
+SMS_PARAMS = ("receipt_no", "service", "when")
+#: Characters of a service name kept in an SMS (one SMS holds 70 Chinese characters).
+SMS_NAME_CHARS = 20
 
 
 class Policy(msgspec.Struct, frozen=True):
@@ -199,9 +203,10 @@ class Deliverer:
 
     async def _sms(self, item: Outgoing, person: Contact, now: datetime) -> str | None:
         """Send the SMS and record it at once (so a crash cannot send it twice); the error, if any."""
-        params = dict(item.params)
-        title = to_script(str(params.get("title", "")), person.locale)
-        params["title"] = title if len(title) <= SMS_TITLE_CHARS else title[: SMS_TITLE_CHARS - 1] + "…"
+        shown = in_script(item.params, person.locale, self.texts)
+        params = {key: shown[key] for key in SMS_PARAMS if key in shown}
+        name = str(params["service"])
+        params["service"] = name if len(name) <= SMS_NAME_CHARS else name[: SMS_NAME_CHARS - 1] + "…"
         try:
             await self.sms.send(person.phone, self.texts.t(person.locale, f"sms.{item.kind}", **params), "notification")
         except SmsFailed as exc:

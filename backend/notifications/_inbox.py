@@ -39,14 +39,18 @@ def params_of(value: Any) -> dict[str, Any]:
     return msgspec.json.decode(value) if isinstance(value, str) else dict(value or {})
 
 
-def in_script(params: dict[str, Any], locale: Locale) -> dict[str, Any]:
-    """Parameters people typed (a case title) shown in the reader's script."""
-    return {key: to_script(value, locale) if isinstance(value, str) else value for key, value in params.items()}
+def in_script(params: dict[str, Any], locale: Locale, texts: Texts) -> dict[str, Any]:
+    """Parameters people typed (a case title) shown in the reader's script, and ``service``
+    (what the case is, see ``cases._naming``) as the kind of case when it names no service."""
+    shown = {key: to_script(value, locale) if isinstance(value, str) else value for key, value in params.items()}
+    if not shown.get("service"):
+        shown["service"] = texts.t(locale, f"case.kind.{params.get('case_kind') or 'request'}")
+    return shown
 
 
 def text(kind: str, params: dict[str, Any], locale: Locale, texts: Texts) -> tuple[str, str]:
     """Title and body of a notification in ``locale``, for the inbox and for push alike."""
-    shown = in_script(params, locale)
+    shown = in_script(params, locale, texts)
     return texts.t(locale, f"notification.{kind}.title", **shown), texts.t(locale, f"notification.{kind}.body", **shown)
 
 

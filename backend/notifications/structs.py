@@ -3,6 +3,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from backend.lib.structs import Input
+
 LocaleName = Literal["zh-Hans", "zh-Hant"]
 #: What finally carried a notification: a push, an SMS, or only the in-app inbox.
 Channel = Literal["push", "sms", "inbox"]
@@ -31,13 +33,17 @@ class PushKey(msgspec.Struct):
     public_key: str
 
 
-class SubscriptionKeys(msgspec.Struct, forbid_unknown_fields=True):
+class SubscriptionKeys(Input, forbid_unknown_fields=True):
+    exact = frozenset({"p256dh", "auth"})  # keys, kept byte for byte
+
     p256dh: Annotated[str, msgspec.Meta(max_length=200)]
     auth: Annotated[str, msgspec.Meta(max_length=100)]
 
 
-class PushSubscriptionCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class PushSubscriptionCreate(Input, forbid_unknown_fields=True, kw_only=True):
     """What ``PushSubscription.toJSON()`` gives in the browser, plus the device's script."""
+
+    exact = frozenset({"endpoint"})  # the push service's address, kept byte for byte
 
     endpoint: Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
     keys: SubscriptionKeys
@@ -46,7 +52,9 @@ class PushSubscriptionCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only
     locale: LocaleName | None = None
 
 
-class PushSubscriptionRemove(msgspec.Struct, forbid_unknown_fields=True):
+class PushSubscriptionRemove(Input, forbid_unknown_fields=True):
+    exact = frozenset({"endpoint"})
+
     endpoint: Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
 
 

@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from backend.lib.pages import Page, page_name
+from backend.lib.structs import Input
 
 Tag = Literal[
     "efficient",
@@ -24,7 +25,7 @@ Outcome = Literal["verified", "rectified", "explained", "not_responsible"]
 Step = Literal["callback", "fix"]
 
 
-class RatingCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class RatingCreate(Input, forbid_unknown_fields=True, kw_only=True):
     score: Annotated[int, msgspec.Meta(ge=1, le=5)]
     tags: Annotated[list[Tag], msgspec.Meta(max_length=6)] = []
     comment: Annotated[str, msgspec.Meta(max_length=1000)] = ""
@@ -78,17 +79,17 @@ class CaseRatings(msgspec.Struct):
 FollowUpPage = Annotated[Page[FollowUpView], page_name("FollowUpPage")]
 
 
-class StepCreate(msgspec.Struct, forbid_unknown_fields=True):
+class StepCreate(Input, forbid_unknown_fields=True):
     step: Step
     outcome: Outcome
     note: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 
 
-class FlagCreate(msgspec.Struct, forbid_unknown_fields=True):
+class FlagCreate(Input, forbid_unknown_fields=True):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 
 
-class Decision(msgspec.Struct, forbid_unknown_fields=True):
+class Decision(Input, forbid_unknown_fields=True):
     uphold: bool
     note: Annotated[str, msgspec.Meta(max_length=1000)] = ""
 

@@ -3,6 +3,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from backend.lib.pages import Page, page_name
+from backend.lib.structs import Input
 
 Level = Literal["county", "township", "village", "grid"]
 
@@ -18,7 +19,7 @@ class Region(msgspec.Struct):
 RegionPage = Annotated[Page[Region], page_name("RegionPage")]
 
 
-class RegionSeed(msgspec.Struct, forbid_unknown_fields=True):
+class RegionSeed(Input, forbid_unknown_fields=True):
     """One node of the region tree as kept in ``data/*.json``."""
 
     code: str
@@ -42,7 +43,7 @@ class RegionRecord(msgspec.Struct):
 RegionRecordPage = Annotated[Page[RegionRecord], page_name("RegionRecordPage")]
 
 
-class RegionCreate(msgspec.Struct, forbid_unknown_fields=True):
+class RegionCreate(Input, forbid_unknown_fields=True):
     """A new region directly below ``parent``; its code extends the parent's by 3 digits."""
 
     parent: Annotated[str, msgspec.Meta(max_length=15)]
@@ -52,7 +53,7 @@ class RegionCreate(msgspec.Struct, forbid_unknown_fields=True):
     name_hant: Name
 
 
-class RegionUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class RegionUpdate(Input, forbid_unknown_fields=True, omit_defaults=True):
     """A new name (either script or both); the code and place in the tree never change."""
 
     name_hans: Name | msgspec.UnsetType = msgspec.UNSET

@@ -77,12 +77,87 @@ async def _flow_that_stores_id_numbers(client, auth) -> dict[str, dict[str, str]
     )
     assert handover.status_code == 201, handover.text
     assert handover.json()["items"][0]["name"] == "身份证复印件110***********0037"
-    return {"resident": resident, "staff": staff, "worker": worker, "case": case}
+    return {"resident": resident, "staff": staff, "worker": worker, "case": case, "rating": rated.json()}
 
 
-async def test_no_id_number_is_stored_in_plain_text_in_any_column(client, auth, clock):
-    await _flow_that_stores_id_numbers(client, auth)
-    scanned = 0
+async def _typed_into_every_other_field(client, auth, people: dict) -> None:
+    """An id number typed into each remaining field a person writes: names, a relation, a
+    notice, a department, flag and decision notes, slot and override reasons, booking and
+    visit notes, a holiday's note, a region's and a catalog entry's names (finding 14)."""
+    resident, staff, worker = people["resident"], people["staff"], people["worker"]
+    admin = await auth.role("admin")
+
+    async def ok(method: str, path: str, headers: dict, body: dict) -> dict:
+        response = await client.request(method, f"/api/v1{path}", json=body, headers=headers)
+        assert response.status_code < 300, (path, response.text)
+        return response.json() if response.content else {}
+
+    me = await ok("PATCH", "/me", resident, {"name": f"王{TYPED_ID}"})
+    assert me["name"] == "王110***********0011"
+    created = await ok("POST", "/users", staff, {"phone": "13955550002", "name": f"李{STAFF_ID}", "region": GRID_A})
+    await ok("PATCH", f"/users/{created['id']}", admin, {"name": f"李{TYPED_ID}"})
+    await ok("POST", "/family-links", resident, {"phone": "13955550003", "relation": f"儿子{TYPED_ID}"})
+    await ok(
+        "POST", "/notices", staff, {"region": "990101001001", "title_hans": f"通知{TYPED_ID}", "body_hans": STAFF_ID}
+    )
+    case = (await submit(client, resident)).json()
+    await move(client, staff, case["id"], "accept")
+    moved = await move(
+        client, staff, case["id"], "assign", assignee_id=await user_id(client, worker), department=f"民政办{TYPED_ID}"
+    )
+    assert moved.status_code == 200, moved.text
+    rating = people["rating"]
+    await ok("POST", f"/ratings/{rating['id']}/flag", staff, {"reason": f"恶意评价{TYPED_ID}"})
+    await ok("POST", f"/ratings/{rating['id']}/decision", admin, {"uphold": True, "note": f"核实{STAFF_ID}"})
+    slot = await ok("POST", "/slots", worker, {"date": "2026-11-25", "half_day": "am", "kind": "visit", "capacity": 2})
+    service = (await client.get("/api/v1/services", params={"channel": "door_to_door"})).json()["items"][0]["code"]
+    booking = await ok(
+        "POST",
+        "/bookings",
+        resident,
+        {"slot_id": slot["id"], "kind": "visit", "service_code": service, "note": TYPED_ID},
+    )
+    await ok("POST", f"/bookings/{booking['id']}/check-in", worker, {"note": f"已核对{TYPED_ID}"})
+    await ok("PATCH", f"/slots/{slot['id']}", worker, {"status": "closed", "reason": f"请假{STAFF_ID}"})
+    young = (await ok("POST", "/users", staff, {"phone": "13955550004", "region": GRID_A}))["id"]
+    await ok("POST", "/bookings/eligibility-overrides", staff, {"resident_id": young, "reason": f"残疾证{TYPED_ID}"})
+    await ok(
+        "PUT",
+        "/holidays",
+        admin,
+        {"year": 2027, "items": [{"date": "2027-01-01", "is_workday": False, "note": TYPED_ID}]},
+    )
+    await ok(
+        "POST",
+        "/regions",
+        admin,
+        {
+            "parent": "990101",
+            "code": "990101003",
+            "level": "township",
+            "name_hans": f"新安镇{TYPED_ID}",
+            "name_hant": "新安鎮",
+        },
+    )
+    await ok(
+        "POST",
+        "/services",
+        staff,
+        {
+            "code": "QH-001",
+            "category": "civil_affairs",
+            "name_hans": f"老年食堂{TYPED_ID}",
+            "description_hans": f"凭{STAFF_ID}就餐",
+            "materials_hans": [f"身份证{TYPED_ID}"],
+            "time_limit_days": 3,
+            "channels": ["door_to_door"],
+        },
+    )
+
+
+async def _plain_id_numbers_at_rest() -> tuple[list[str], int]:
+    """Every text and JSON column of every table, read with raw SQL: where a full id number sits."""
+    found, scanned = [], 0
     for table in all_tables():
         columns = [c for c in table._meta.columns if isinstance(c, (Text, Varchar, JSON, JSONB))]
         if not columns:
@@ -91,12 +166,33 @@ async def test_no_id_number_is_stored_in_plain_text_in_any_column(client, auth, 
         for row in await table.raw(f'SELECT {names} FROM "{table._meta.tablename}"'):
             for name, value in row.items():
                 scanned += 1
-                assert not _id_numbers_in(str(value)), f"{table._meta.tablename}.{name}: {value}"
+                if _id_numbers_in(str(value)):
+                    found.append(f"{table._meta.tablename}.{name}: {value}")
+    return found, scanned
+
+
+async def test_no_id_number_is_stored_in_plain_text_in_any_column(client, auth, clock):
+    await _flow_that_stores_id_numbers(client, auth)
+    found, scanned = await _plain_id_numbers_at_rest()
+    assert not found, found
     assert scanned > 100
     # Still there, encrypted: the one reader that needs it gets it back, and that read is audited.
-    found = await accounts.find_by_phone("13955550001")
-    assert await accounts.read_id_number(found.id, FieldCipher(SECRET), actor=7, now=clock.now()) == STAFF_ID
-    assert await Audit.exists().where((Audit.action == "user.read_id_number") & (Audit.object_id == str(found.id)))
+    found_user = await accounts.find_by_phone("13955550001")
+    assert await accounts.read_id_number(found_user.id, FieldCipher(SECRET), actor=7, now=clock.now()) == STAFF_ID
+    assert await Audit.exists().where((Audit.action == "user.read_id_number") & (Audit.object_id == str(found_user.id)))
+
+
+async def test_an_id_number_typed_into_any_field_is_masked_before_it_is_stored(client, auth):
+    people = await _flow_that_stores_id_numbers(client, auth)
+    await _typed_into_every_other_field(client, auth, people)
+    found, scanned = await _plain_id_numbers_at_rest()
+    assert not found, found
+    assert scanned > 300
+    typed = [
+        await Audit.select(Audit.detail).where(Audit.action == action)
+        for action in ("rating.flag", "rating.flag_upheld", "booking.eligibility_override")
+    ]
+    assert all(typed), typed  # the reasons and notes reached the audit trail, masked
 
 
 async def test_answers_and_exports_show_id_numbers_masked_only(client, auth):

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from backend.notifications._delivery import Policy
-from tests.api.cases.helpers import submit, user_id
+from tests.api.cases.helpers import move, submit, user_id
 from tests.api.notifications.helpers import INSECURE, accepted_case, browser, queue, row, subscribe
 from tests.conftest import DEMO
 
@@ -19,7 +19,7 @@ async def test_an_accepted_case_goes_out_as_one_sms_when_there_is_no_push(client
     assert push_service.sms == [
         {
             "phone": DEMO["resident"],
-            "text": f"【便民】您的事项“申请低保”（{case['receipt_no']}）已受理，我们会按时办理。",
+            "text": f"【便民】您办理的“最低生活保障申请”（{case['receipt_no']}）已受理，我们会按时办理。",
             "kind": "notification",
         }
     ]
@@ -36,7 +36,7 @@ async def test_the_sms_is_in_the_recipients_script(client, auth, clock, push_ser
     case = await accepted_case(client, auth, title="申请低保")
     await deliverer.run_once(clock.now())
     [sms] = push_service.sms
-    assert sms["text"] == f"【便民】您的事項“申請低保”（{case['receipt_no']}）已受理，我們會按時辦理。"
+    assert sms["text"] == f"【便民】您辦理的“最低生活保障申請”（{case['receipt_no']}）已受理，我們會按時辦理。"
 
 
 async def test_a_recent_push_success_means_no_sms_even_while_push_is_failing(
@@ -49,7 +49,7 @@ async def test_a_recent_push_success_means_no_sms_even_while_push_is_failing(
     await deliverer.run_once(clock.now())  # delivered by push: the device works
     push_service.answer(device, 503)
     clock.travel(days=29)
-    await queue(await user_id(client, resident), "case.request_info", clock.now(), 1, receipt_no="BM-1", title="甲")
+    await queue(await user_id(client, resident), "case.request_info", clock.now(), 1, receipt_no="BM-1", service="甲")
     assert (await deliverer.run_once(clock.now())).retried == 1
     clock.travel(minutes=1)
     assert (await deliverer.run_once(clock.now())).push == 1
@@ -66,10 +66,10 @@ async def test_a_device_silent_for_30_days_gets_an_sms_as_well(client, auth, clo
     push_service.answer(device, 503)
     clock.travel(days=31)
     notification = await queue(
-        await user_id(client, resident), "case.resolve", clock.now(), 1, receipt_no="BM-1", title="甲"
+        await user_id(client, resident), "case.resolve", clock.now(), 1, receipt_no="BM-1", service="甲"
     )
     assert (await deliverer.run_once(clock.now())).sms == 1
-    assert [s["text"] for s in push_service.sms] == ["【便民】您的事项“甲”（BM-1）已办结，请打开便民评价。"]
+    assert [s["text"] for s in push_service.sms] == ["【便民】您办理的“甲”（BM-1）已办结，请打开便民评价。"]
     assert (await row(notification))["channel"] == "sms"
 
 
@@ -96,11 +96,11 @@ async def test_unimportant_events_never_go_by_sms(client, auth, clock, push_serv
 async def test_a_booking_reminder_falls_back_to_sms(client, auth, clock, push_service, deliverer):
     resident_id = await user_id(client, await auth.role("resident"))
     await queue(
-        resident_id, "booking.reminder", clock.now(), 9, receipt_no="BM-9", title="上门代办", when="11月24日上午"
+        resident_id, "booking.reminder", clock.now(), 9, receipt_no="BM-9", service="高龄津贴申领", when="11月24日上午"
     )
     await deliverer.run_once(clock.now())
     assert [s["text"] for s in push_service.sms] == [
-        "【便民】提醒：您预约的“上门代办”（BM-9）服务时间是11月24日上午，请留意。"
+        "【便民】提醒：您预约的“高龄津贴申领”（BM-9）服务时间是11月24日上午，请留意。"
     ]
 
 
@@ -135,7 +135,7 @@ async def test_the_last_attempt_falls_back_to_sms_when_push_keeps_failing(client
     assert (done["channel"], done["attempts"]) == ("sms", Policy().max_attempts)
 
 
-async def test_a_long_title_is_cut_short_in_the_sms(client, auth, clock, push_service, deliverer):
+async def test_a_long_service_name_is_cut_short_in_the_sms(client, auth, clock, push_service, deliverer):
     resident_id = await user_id(client, await auth.role("resident"))
     await queue(
         resident_id,
@@ -143,7 +143,7 @@ async def test_a_long_title_is_cut_short_in_the_sms(client, auth, clock, push_se
         clock.now(),
         1,
         receipt_no="BM-1",
-        title="村口道路坑洼积水严重请尽快修复一下谢谢大家",
+        service="村口道路坑洼积水严重请尽快修复一下谢谢大家",
     )
     await deliverer.run_once(clock.now())
     [sms] = push_service.sms
@@ -159,3 +159,41 @@ async def test_a_case_filed_in_someones_name_reaches_her_by_sms(client, auth, cl
     [sms] = push_service.sms
     assert sms["phone"] == "13912340003" and filed.json()["receipt_no"] in sms["text"]
     assert "申请低保" not in sms["text"]  # no words the resident did not write
+
+
+async def test_a_case_filed_for_someone_texts_them_nothing_the_filer_wrote(
+    client, auth, clock, push_service, deliverer
+):
+    """A worker files in a resident's name with a title of their choosing; the official sender
+    used to text its first 20 characters to the resident. Now: the receipt number and the
+    catalog's name of the service, and a complaint is called a complaint."""
+    worker, staff, resident = await auth.role("grid_worker"), await auth.role("staff"), await auth.role("resident")
+    bait = "您的补贴已到账请点击bm.example领取"
+    proxied = await submit(client, worker, title=bait, resident_phone=DEMO["resident"], identity_check="home_visit")
+    complaint = await submit(
+        client,
+        worker,
+        kind="complaint",
+        service_code=None,
+        title=bait,
+        resident_phone=DEMO["resident"],
+        identity_check="home_visit",
+    )
+    for case in (proxied, complaint):
+        assert case.status_code == 201, case.text
+        assert (await move(client, staff, case.json()["id"], "accept")).status_code == 200
+    await deliverer.run_once(clock.now())
+    accepted = [sms["text"] for sms in push_service.sms if "已受理" in sms["text"]]
+    assert accepted == [
+        f"【便民】您办理的“最低生活保障申请”（{proxied.json()['receipt_no']}）已受理，我们会按时办理。",
+        f"【便民】您办理的“投诉”（{complaint.json()['receipt_no']}）已受理，我们会按时办理。",
+    ]
+    assert not [sms for sms in push_service.sms if "补贴" in sms["text"] or "example" in sms["text"]]
+    # The inbox says the same, and no placeholder is left in it.
+    inbox = (await client.get("/api/v1/notifications", headers=resident)).json()["items"]
+    filed = [item["body"] for item in inbox if item["kind"] == "case.filed_for_you"]
+    assert filed == [
+        f"已为您登记“投诉”，受理编号 {complaint.json()['receipt_no']}。",
+        f"已为您登记“最低生活保障申请”，受理编号 {proxied.json()['receipt_no']}。",
+    ]
+    assert not [item for item in inbox if "{" in item["title"] + item["body"]]

@@ -76,6 +76,13 @@ def test_bad_flag_is_refused(tmp_path):
     assert result.returncode != 0 and "rich" in result.stderr
 
 
+def test_a_name_with_a_bidi_override_is_refused(tmp_path):
+    result = run(
+        ["users", "add", "--phone", "13911112222", "--role", "resident", "--name", "王\u202e芳"], cli_env(tmp_path)
+    )
+    assert result.returncode != 0 and "U+202E" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_unreachable_database_stops_with_a_clear_message(tmp_path):
     env = cli_env(tmp_path) | {"DATABASE_URL": "postgres://postgres@127.0.0.1:1/nothing"}
     result = run(["migrate"], env)

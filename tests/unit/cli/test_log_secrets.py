@@ -9,9 +9,11 @@ import json
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote_plus
 
 import httpx
 
+from backend.lib.privacy import FULL_WIDTH_DIGITS
 from tests.api.cases.helpers import GRID_A
 from tests.processes import Server, process_env
 from tests.unit.media.pictures import jpeg
@@ -85,6 +87,13 @@ async def _flow(http: httpx.AsyncClient, gateway: Gateway, staff: dict[str, str]
     )
     assert created.status_code == 201, created.text
     assert (await http.get("/api/v1/me", headers={"Authorization": "Bearer not-a-token"})).status_code == 401
+    # Searches by phone, as a clerk types them, and a phone in a parameter no route reads.
+    for typed in ("13912340001", "139 1234 0001", "+86 139-1234-0001", "１３９１２３４０００１"):
+        assert (await http.get("/api/v1/users", params={"q": typed}, headers=staff)).status_code == 200
+    assert (await http.get("/api/v1/residents", params={"q": PHONE}, headers=staff)).status_code == 200
+    assert (
+        await http.get("/api/v1/services", params={"channel": "online", "x": "电话139-1234-0001"})
+    ).status_code == 200
     link_token = photo["url"].split("t=")[1]
     return [token, code, PHONE, "13912340001", "13800000003", ID_NUMBER, "110101198001010037", link_token]
 
@@ -113,3 +122,12 @@ async def test_the_production_log_holds_no_token_code_phone_or_id_number(client,
     assert "/api/v1/cases/lookup" in log and "/api/v1/auth/login" in log  # the requests were logged
     found = [secret for secret in [*secrets, GATEWAY_KEY] if secret in log]
     assert not found, f"in the log: {found}\n{log}"
+    # Nor a phone number spelled any other way in a request line (spaces, dashes, +86, full width).
+    targets = re.findall(r'"(?:GET|POST|PATCH|PUT|DELETE) (\S+) HTTP', log)
+    assert "/api/v1/users?q=***" in targets and "/api/v1/residents?q=***" in targets
+    spelled = [
+        t
+        for t in targets
+        if re.search(r"1[3-9]\d{9}", re.sub(r"[\s+.-]", "", unquote_plus(t).translate(FULL_WIDTH_DIGITS)))
+    ]
+    assert not spelled, spelled
