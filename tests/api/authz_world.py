@@ -164,6 +164,10 @@ class World:
         title = f"{side}方的案件标题"
         case = (await submit(self.client, self.headers[resident], region=grid, title=title, media=[photo["id"]])).json()
         self.put("case", side, case["id"])
+        # Another signed-in device of the resident's: a session only its owner may end.
+        device = {"Authorization": f"Bearer {await session_token(self.ids[resident], self.clock.now())}"}
+        sessions = (await self.client.get("/api/v1/me/sessions", headers=device)).json()["items"]
+        self.put("session", side, next(session["id"] for session in sessions if session["current"]))
         # A photo's path names its id and its own key (as in its url).
         self.put("media", side, (photo["id"], photo["url"].split("?")[0].rsplit("/", 1)[1]))
         self.secrets[side] |= {case["receipt_no"], title}

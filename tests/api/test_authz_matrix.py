@@ -77,6 +77,7 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/media/{media_id:int}/{key:str}"): Entry((("media", CASE),)),
     ("GET", "/api/v1/media/{media_id:int}/{key:str}/thumb"): Entry((("media", CASE),)),
     ("PATCH", "/api/v1/regions/{code:str}"): Entry((("region", COUNTY_ADMIN),), {}),
+    ("DELETE", "/api/v1/me/sessions/{session_id:int}"): Entry((("session", OWNER),)),
 }
 #: Paths with a parameter that is not an object of anyone's (the schema viewer's files).
 NOT_OBJECTS = {"/schema/{path:str}"}

@@ -23,6 +23,7 @@ from tests.api.cases.helpers import (
     current_user,
     fail_write,
     snapshot,
+    tables_written,
     user_id,
 )
 
@@ -43,10 +44,6 @@ TABLES = (
 )
 
 
-def _tables_written(writes: list[str]) -> list[str]:
-    return [sql.split()[1 if sql.startswith("UPDATE") else 2].strip('"') for sql in writes]
-
-
 async def _booking(client, auth) -> dict:
     resident, worker = await auth.role("resident"), await auth.role("grid_worker")
     slot = await _slot(client, worker, capacity=2)
@@ -62,7 +59,7 @@ async def test_a_booking_whose_row_fails_takes_no_place_and_registers_no_case(cl
     before = await snapshot(*TABLES)
     writes = fail_write(monkeypatch, r'^INSERT INTO "?booking\b')
     assert (await _book(client, resident, slot["id"], service, key="book-once")).status_code == 500
-    assert _tables_written(writes)[:4] == ["idempotent_request", "slot", "receipt_counter", "app_case"]
+    assert tables_written(writes)[:4] == ["idempotent_request", "slot", "receipt_counter", "app_case"]
     assert await snapshot(*TABLES) == before
     assert (await _book(client, resident, slot["id"], service, key="book-once")).status_code == 201
 
@@ -74,7 +71,7 @@ async def test_a_cancel_whose_third_write_fails_keeps_the_booking_the_place_and_
     before = await snapshot(*TABLES)
     writes = fail_write(monkeypatch, r'^UPDATE "?app_case\b')
     assert (await client.post(f"/api/v1/bookings/{booking['id']}/cancel", headers=resident)).status_code == 500
-    assert _tables_written(writes) == ["booking", "slot", "app_case"]
+    assert tables_written(writes) == ["booking", "slot", "app_case"]
     assert await snapshot(*TABLES) == before
     cancelled = await client.post(f"/api/v1/bookings/{booking['id']}/cancel", headers=resident)
     assert cancelled.status_code == 200 and cancelled.json()["slot"]["booked"] == 0
@@ -86,7 +83,7 @@ async def test_a_cancel_whose_audit_row_fails_keeps_everything(client, auth, mon
     writes = fail_write(monkeypatch, r"^INSERT INTO \"?audit\b")
     cancel = await client.post(f"/api/v1/bookings/{booking['id']}/cancel", headers=await auth.role("resident"))
     assert cancel.status_code == 500
-    assert _tables_written(writes) == ["booking", "slot", "app_case", "case_event", "audit"]
+    assert tables_written(writes) == ["booking", "slot", "app_case", "case_event", "audit"]
     assert await snapshot(*TABLES) == before
 
 
@@ -101,7 +98,7 @@ async def test_a_visit_step_whose_timeline_event_fails_keeps_the_booking_where_i
     writes = fail_write(monkeypatch, r"^INSERT INTO \"?case_event\b")
     url = f"/api/v1/bookings/{booking['id']}/{step}"
     assert (await client.post(url, json={"note": "到家"}, headers=worker)).status_code == 500
-    assert _tables_written(writes) == ["booking", "case_event"]
+    assert tables_written(writes) == ["booking", "case_event"]
     assert await snapshot(*TABLES) == before
 
 
@@ -116,7 +113,7 @@ async def test_a_handover_whose_audit_row_fails_is_not_in_the_ledger(client, aut
         headers=worker,
     )
     assert recorded.status_code == 500
-    assert _tables_written(writes) == ["handover", "case_event", "notification", "audit"]
+    assert tables_written(writes) == ["handover", "case_event", "notification", "audit"]
     assert await snapshot(*TABLES) == before
 
 
@@ -134,7 +131,7 @@ async def test_a_confirmation_whose_timeline_event_fails_leaves_the_handover_unc
     writes = fail_write(monkeypatch, r"^INSERT INTO \"?case_event\b")
     url = f"/api/v1/cases/{booking['case_id']}/handovers/{handover['id']}/confirm"
     assert (await client.post(url, headers=resident)).status_code == 500
-    assert _tables_written(writes) == ["handover", "case_event"]
+    assert tables_written(writes) == ["handover", "case_event"]
     assert await snapshot(*TABLES) == before
     assert (await client.post(url, headers=resident)).status_code == 200
 
@@ -150,7 +147,7 @@ async def test_an_eligibility_exception_whose_audit_row_fails_is_not_granted(cli
         headers=await auth.role("staff"),
     )
     assert granted.status_code == 500
-    assert _tables_written(writes) == ["eligibility_override", "audit"]
+    assert tables_written(writes) == ["eligibility_override", "audit"]
     assert await snapshot(*TABLES) == before
 
 
@@ -165,7 +162,7 @@ async def test_leave_whose_last_write_fails_moves_no_booking(client, auth, monke
     writes = fail_write(monkeypatch, r'^UPDATE "?slot"? SET "?booked"? = 0')
     closed = await client.patch(f"/api/v1/slots/{slot['id']}", json={"status": "closed"}, headers=lone)
     assert closed.status_code == 500
-    assert _tables_written(writes) == ["slot", "booking", "case_event", "slot"]
+    assert tables_written(writes) == ["slot", "booking", "case_event", "slot"]
     assert await snapshot(*TABLES) == before
 
 
@@ -178,7 +175,7 @@ async def test_leave_whose_backup_notification_fails_moves_no_booking(client, au
     writes = fail_write(monkeypatch, r'^INSERT INTO "?notification"?.*booking\.covering')
     closed = await client.patch(f"/api/v1/slots/{booking['slot']['id']}", json={"status": "closed"}, headers=worker)
     assert closed.status_code == 500
-    assert _tables_written(writes) == ["slot", "slot", "booking", "case_event", "notification", "slot", "notification"]
+    assert tables_written(writes) == ["slot", "slot", "booking", "case_event", "notification", "slot", "notification"]
     assert await snapshot(*TABLES) == before
 
 
@@ -190,7 +187,7 @@ async def test_a_weekly_pattern_whose_backup_row_fails_keeps_the_old_pattern(cli
     writes = fail_write(monkeypatch, r'^INSERT INTO "?worker_profile\b')
     new = {"items": [{"weekday": 2, "half_day": "pm", "kind": "proxy", "capacity": 1}]}
     assert (await client.put("/api/v1/slots/pattern", json=new, headers=worker)).status_code == 500
-    assert _tables_written(writes) == ["weekly_pattern", "weekly_pattern", "worker_profile", "worker_profile"]
+    assert tables_written(writes) == ["weekly_pattern", "weekly_pattern", "worker_profile", "worker_profile"]
     assert await snapshot(*TABLES) == before
 
 

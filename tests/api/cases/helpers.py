@@ -86,6 +86,13 @@ def fail_write(monkeypatch, pattern: str) -> list[str]:
     return writes
 
 
+def tables_written(writes: list[str]) -> list[str]:
+    """The tables ``writes`` (from ``fail_write``) wrote to, in order, leaving out the
+    token check's own bookkeeping (a session's last use, in a transaction of its own)."""
+    tables = [sql.split()[1 if sql.startswith("UPDATE") else 2].strip('"') for sql in writes]
+    return [table for table in tables if table != "user_session"]
+
+
 async def snapshot(*tables: str) -> dict[str, list[dict]]:
     """Every row of ``tables``: equal before and after a failed call when nothing of it remains."""
     return {table: [dict(row) for row in await execute(f"SELECT * FROM {table} ORDER BY id")] for table in tables}

@@ -17,11 +17,10 @@ import pytest
 from backend.accounts import service as accounts
 from backend.accounts.structs import UserCreate
 from backend.cases.tables import Case
-from backend.lib.auth import issue_token
 from backend.regions import service as regions
 from tests.api.authz_world import OTHER_COUNTY
 from tests.api.cases.helpers import GRID_A, GRID_B, GRID_OTHER_TOWN, add_user, submit, user_id
-from tests.conftest import DEMO, SECRET, TOKEN_DAYS
+from tests.conftest import DEMO, session_token
 
 MISSING = 987654321
 GRID_X = "990102001001001"  # 远山县: another county
@@ -38,7 +37,7 @@ async def _other_county_admin(settings, clock) -> dict[str, str]:
     admin = await accounts.create_user(
         UserCreate(phone="13600009999", role="admin", region="990102", name="远山管理员")
     )
-    return {"Authorization": f"Bearer {issue_token(admin.id, SECRET, TOKEN_DAYS, now=clock.now())}"}
+    return {"Authorization": f"Bearer {await session_token(admin.id, clock.now())}"}
 
 
 async def _outsiders(client, auth, settings, clock) -> dict[str, tuple[dict[str, str], str]]:

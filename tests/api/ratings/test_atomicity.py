@@ -11,15 +11,11 @@ import pytest
 from backend.ratings import service as ratings
 from backend.ratings.service import Policy
 from backend.ratings.structs import RatingCreate
-from tests.api.cases.helpers import Boom, case_context, current_user, fail_write, snapshot
+from tests.api.cases.helpers import Boom, case_context, current_user, fail_write, snapshot, tables_written
 
 from .helpers import rate, resolved_case
 
 TABLES = ("rating", "follow_up", "follow_up_step", "app_case", "case_event", "notification", "audit")
-
-
-def _tables_written(writes: list[str]) -> list[str]:
-    return [sql.split()[1 if sql.startswith("UPDATE") else 2].strip('"') for sql in writes]
 
 
 async def test_a_bad_rating_whose_follow_up_fails_leaves_the_case_resolved_and_unrated(client, auth, monkeypatch):
@@ -28,7 +24,7 @@ async def test_a_bad_rating_whose_follow_up_fails_leaves_the_case_resolved_and_u
     before = await snapshot(*TABLES, "idempotent_request")
     writes = fail_write(monkeypatch, r'^INSERT INTO "?follow_up\b')
     assert (await rate(client, resident, case["id"], key="rate-once", score=1, comment="跑了三趟")).status_code == 500
-    assert _tables_written(writes) == [
+    assert tables_written(writes) == [
         "idempotent_request",
         "rating",
         "app_case",
@@ -49,7 +45,7 @@ async def test_a_rating_whose_case_event_fails_does_not_close_the_case(client, a
     before = await snapshot(*TABLES)
     writes = fail_write(monkeypatch, r"^INSERT INTO \"?case_event\b")
     assert (await rate(client, resident, case["id"], score=5)).status_code == 500
-    assert _tables_written(writes) == ["rating", "app_case", "case_event"]
+    assert tables_written(writes) == ["rating", "app_case", "case_event"]
     assert await snapshot(*TABLES) == before
 
 
@@ -74,7 +70,7 @@ async def test_a_follow_up_step_whose_audit_row_fails_is_not_recorded(client, au
     failed = await client.post(url, json={"step": step, "outcome": "rectified", "note": "记录"}, headers=staff)
     assert failed.status_code == 500
     told = ["notification"] if step == "fix" else []
-    assert _tables_written(writes) == ["follow_up", "follow_up_step", "case_event", *told, "audit"]
+    assert tables_written(writes) == ["follow_up", "follow_up_step", "case_event", *told, "audit"]
     assert await snapshot(*TABLES) == before
 
 
@@ -86,7 +82,7 @@ async def test_a_flag_whose_audit_row_fails_leaves_the_rating_unflagged(client, 
         f"/api/v1/ratings/{rating['id']}/flag", json={"reason": "与事实不符"}, headers=await auth.role("staff")
     )
     assert flagged.status_code == 500
-    assert _tables_written(writes) == ["rating", "audit"]
+    assert tables_written(writes) == ["rating", "audit"]
     assert await snapshot(*TABLES) == before
 
 
@@ -102,7 +98,7 @@ async def test_a_decision_whose_audit_row_fails_leaves_the_flag_pending(client, 
         f"/api/v1/ratings/{rating['id']}/decision", json={"uphold": True}, headers=await auth.role("admin")
     )
     assert decided.status_code == 500
-    assert _tables_written(writes) == ["rating", "audit"]
+    assert tables_written(writes) == ["rating", "audit"]
     assert await snapshot(*TABLES) == before
 
 
