@@ -5,10 +5,14 @@ import msgspec
 
 from backend.lib.auth import Role
 from backend.lib.pages import Page, page_name
+from backend.lib.structs import PersonName, Phone, RegionCode
 
 Flag = Literal["elderly", "disabled", "lives_alone"]
 FLAGS: tuple[Flag, ...] = ("elderly", "disabled", "lives_alone")
 LocaleName = Literal["zh-Hans", "zh-Hant"]
+FlagList = Annotated[list[Flag], msgspec.Meta(max_length=len(FLAGS))]
+#: An identity card number: 18 characters, with room for spaces around it.
+IdNumber = Annotated[str, msgspec.Meta(max_length=24)]
 
 
 class RegionRef(msgspec.Struct):
@@ -53,23 +57,23 @@ class Contact(msgspec.Struct, frozen=True):
 
 
 class MeUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    name: str | msgspec.UnsetType = msgspec.UNSET
+    name: PersonName | msgspec.UnsetType = msgspec.UNSET
     locale: LocaleName | msgspec.UnsetType = msgspec.UNSET
     elder_mode: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
-    phone: str
+    phone: Phone
     role: Role = "resident"
-    region: str | None = None
-    name: str = ""
-    flags: list[Flag] = []
-    id_number: str | None = None
+    region: RegionCode | None = None
+    name: PersonName = ""
+    flags: FlagList = []
+    id_number: IdNumber | None = None
     locale: LocaleName = "zh-Hans"
 
 
 class OtpRequest(msgspec.Struct, forbid_unknown_fields=True):
-    phone: str
+    phone: Phone
 
 
 class OtpSent(msgspec.Struct):
@@ -80,8 +84,9 @@ class OtpSent(msgspec.Struct):
 
 
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
-    phone: str
-    code: str
+    phone: Phone
+    #: The six digits of the text, with room for spaces pasted around them.
+    code: Annotated[str, msgspec.Meta(max_length=10)]
 
 
 class LoginResult(msgspec.Struct):
@@ -93,10 +98,10 @@ class LoginResult(msgspec.Struct):
 class UserUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """What admins (and staff, for residents) may change about a user."""
 
-    name: str | msgspec.UnsetType = msgspec.UNSET
+    name: PersonName | msgspec.UnsetType = msgspec.UNSET
     role: Role | msgspec.UnsetType = msgspec.UNSET
-    region: str | msgspec.UnsetType = msgspec.UNSET
-    flags: list[Flag] | msgspec.UnsetType = msgspec.UNSET
+    region: RegionCode | msgspec.UnsetType = msgspec.UNSET
+    flags: FlagList | msgspec.UnsetType = msgspec.UNSET
     active: bool | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -133,9 +138,9 @@ IdentityCheck = Literal["home_visit", "phone", "smartphone", "in_person"]
 
 class LinkCreate(msgspec.Struct, forbid_unknown_fields=True):
     #: The relative's phone; an account is made for a relative who has none.
-    phone: str
-    relation: str
-    relative_name: str = ""
+    phone: Phone
+    relation: Annotated[str, msgspec.Meta(max_length=20)]
+    relative_name: PersonName = ""
 
 
 class LinkConfirm(msgspec.Struct, forbid_unknown_fields=True):

@@ -5,11 +5,12 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import FromPath, HeaderParameter, QueryParameter
+from litestar.params import HeaderParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from backend.idempotency.service import run_once
 from backend.lib.auth import CurrentUser, UserRequest, require_user
+from backend.lib.structs import PathId
 from backend.media import _upload as upload
 from backend.media import service
 from backend.media.service import Context
@@ -27,7 +28,7 @@ SERVED_HEADERS = {
 
 async def _viewer(
     request: Request,
-    media_id: FromPath[int],
+    media_id: PathId,
     media_ctx: NamedDependency[Context],
     now: NamedDependency[datetime],
     t: LinkToken = None,
@@ -83,7 +84,7 @@ class MediaController(Controller):
         media_type="image/jpeg",
     )
     async def image(
-        self, media_id: FromPath[int], viewer: NamedDependency[CurrentUser], media_ctx: NamedDependency[Context]
+        self, media_id: PathId, viewer: NamedDependency[CurrentUser], media_ctx: NamedDependency[Context]
     ) -> Response[bytes]:
         return _served(*await service.content(viewer, media_id, False, media_ctx))
 
@@ -94,6 +95,6 @@ class MediaController(Controller):
         media_type="image/jpeg",
     )
     async def thumb(
-        self, media_id: FromPath[int], viewer: NamedDependency[CurrentUser], media_ctx: NamedDependency[Context]
+        self, media_id: PathId, viewer: NamedDependency[CurrentUser], media_ctx: NamedDependency[Context]
     ) -> Response[bytes]:
         return _served(*await service.content(viewer, media_id, True, media_ctx))
