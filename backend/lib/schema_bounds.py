@@ -93,6 +93,9 @@ class BoundedOperation(Operation):
                     if value.format == OpenAPIFormat.DATE and value.max_length is None:
                         value.max_length = DATE_LENGTH
                     _put(value)
+        # A handler's own operation class (catalog's spreadsheet export) does its part too.
+        if (after := getattr(super(), "__post_init__", None)) is not None:
+            after()
 
 
 def show_parameter_bounds(app: Litestar, prefix: str = "/api/") -> None:
@@ -101,7 +104,16 @@ def show_parameter_bounds(app: Litestar, prefix: str = "/api/") -> None:
         if route.path.startswith(prefix):
             for handler in getattr(route, "route_handlers", []):
                 if isinstance(handler, HTTPRouteHandler):
-                    handler.operation_class = BoundedOperation
+                    handler.operation_class = _bounded(handler.operation_class)
+
+
+def _bounded(operation_class: type[Operation]) -> type[Operation]:
+    """``operation_class`` that also shows its parameters' bounds."""
+    if issubclass(operation_class, BoundedOperation):
+        return operation_class
+    if operation_class is Operation:
+        return BoundedOperation
+    return dataclass(type(f"Bounded{operation_class.__name__}", (BoundedOperation, operation_class), {}))
 
 
 class UploadSizeSchemaPlugin(OpenAPISchemaPlugin):
