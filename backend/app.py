@@ -43,13 +43,14 @@ from backend.catalog.controller import ServiceController
 from backend.lib.auth import BearerAuthMiddleware, VerifiedTokens, actor
 from backend.lib.boundary import ApiRequest, BodyDeadlineMiddleware, check_url_and_headers
 from backend.lib.clock import Clock
+from backend.lib.concurrency import Slots
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import close_engine, open_engine
 from backend.lib.errors import EXCEPTION_HANDLERS
 from backend.lib.health import healthz
 from backend.lib.i18n import Texts
 from backend.lib.logs import redact_access_log
-from backend.lib.openapi import StrictStructSchemaPlugin, document_errors
+from backend.lib.openapi import SchemaFileOnly, StrictStructSchemaPlugin, document_errors
 from backend.lib.schema_bounds import UploadSizeSchemaPlugin, show_parameter_bounds
 from backend.lib.security import security_headers
 from backend.lib.sms import SmsSender, make_sender
@@ -118,6 +119,8 @@ class _Services(msgspec.Struct, frozen=True):
     rating_policy: RatingPolicy
     media_ctx: media_service.Context
     case_ctx: CaseContext
+    #: The statistics exports running now (at most so many per person and per process).
+    export_slots: Slots
 
 
 def _services(settings: Settings, sms: SmsSender | None, clock: Clock | None) -> _Services:
@@ -143,6 +146,7 @@ def _services(settings: Settings, sms: SmsSender | None, clock: Clock | None) ->
             default_time_limit_days=settings.default_time_limit_days,
             photo_links=media_ctx.links,
         ),
+        export_slots=Slots(per_key=settings.stats_exports_per_user, total=settings.stats_exports_per_process),
     )
 
 
@@ -217,14 +221,14 @@ def _route_handlers(settings: Settings, texts: Texts) -> list[ControllerRouterHa
 
 
 def _middleware(services: _Services) -> list[DefineMiddleware]:
-    """A body must arrive in time; a bearer token, when sent, must be good (401 otherwise)."""
+    """A body must arrive in time; a bearer token, when sent, must name a live session (401 otherwise)."""
     settings = services.settings
     return [
         DefineMiddleware(BodyDeadlineMiddleware, seconds=settings.body_timeout_seconds),
         DefineMiddleware(
             BearerAuthMiddleware,
             tokens=VerifiedTokens(settings.secret_key, clock=services.clock),
-            load_user=accounts.load_current_user,
+            load_session=accounts.load_session,
         ),
     ]
 
@@ -249,10 +253,17 @@ def _lifespan(services: _Services) -> Callable[[Litestar], AbstractAsyncContextM
 
 
 def _openapi() -> OpenAPIConfig:
+    """The schema as ``/schema/openapi.json`` and nothing else.
+
+    Litestar's viewer pages (Scalar, Swagger UI, ReDoc, Elements, RapiDoc) load unpinned
+    scripts from a CDN into the origin that holds the user's token, and need inline
+    scripts the CSP refuses; read the schema with a viewer of your own instead.
+    """
     return OpenAPIConfig(
         title="Bianmin 便民 API",
         version="1",
         path="/schema",
+        render_plugins=[SchemaFileOnly()],
         components=Components(
             security_schemes={
                 "BearerToken": SecurityScheme(

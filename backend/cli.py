@@ -16,7 +16,8 @@ from backend import jobs
 from backend.accounts import service as accounts
 from backend.accounts.structs import FLAGS, Flag, UserCreate
 from backend.catalog import service as catalog_service
-from backend.lib.auth import ROLES, CurrentUser, Role, issue_token
+from backend.lib import private_files
+from backend.lib.auth import ROLES, CurrentUser, Role
 from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import DatabaseUnavailable, close_engine, migrate, open_engine
@@ -29,6 +30,8 @@ from backend.regions import service as regions
 from backend.settings import Settings, SettingsError, resolve_secret
 
 T = TypeVar("T")
+#: Seconds a `serve --workers N` worker may take to answer its supervisor before it is replaced.
+WORKER_HEALTHCHECK_SECONDS = 30
 
 
 class Context(msgspec.Struct):
@@ -45,11 +48,17 @@ class Context(msgspec.Struct):
 
 
 def _load() -> Context:
+    """The settings and texts; the data directory made private first (files 0600, directories 0700)."""
     try:
-        settings = resolve_secret(Settings.from_env())
+        settings = Settings.from_env()
+        texts = Texts.load(settings.locales_dir)
+        changed = private_files.tighten(settings.data_dir)
+        if changed:
+            click.echo(texts.t("zh-Hans", "cli.data_dir_tightened", path=settings.data_dir, count=changed), err=True)
+        settings = resolve_secret(settings)
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
-    return Context(settings=settings, texts=Texts.load(settings.locales_dir))
+    return Context(settings=settings, texts=texts)
 
 
 def _with_database(
@@ -92,6 +101,9 @@ async def _seed(ctx: Context, demo: bool) -> list:
 @click.group()
 def main() -> None:
     """Bianmin 便民 — township service desk."""
+    # Before any command creates anything: the database, photos and keys are for this user
+    # alone, and so is whatever a worker process forked or spawned from here creates.
+    os.umask(private_files.UMASK)
 
 
 @main.command()
@@ -101,6 +113,8 @@ def main() -> None:
 def serve(host: str | None, port: int | None, workers: int) -> None:
     """Migrate, seed demo data into an empty database, and serve the API and the PWA."""
     import uvicorn  # noqa: PLC0415 - only this command needs the server
+
+    from backend.lib import serving  # noqa: PLC0415 - uvicorn's protocol, likewise
 
     ctx = _load()
     settings = ctx.settings
@@ -130,7 +144,14 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
+        # httptools with a size limit and a deadline on request headers (backend/lib/serving.py).
+        http=serving.protocol(settings, ctx.texts),
         proxy_headers=settings.trust_forwarded_for,
+        # Uvicorn's default (5 s) kills a worker that is slow to answer its supervisor's
+        # ping; on a small, busy server (two cores under load) a starting worker missed it
+        # again and again and `serve --workers 2` never came up. A hung worker is still
+        # replaced, after 30 s.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         log_level="info",
     )
 
@@ -221,19 +242,33 @@ def users_add(phone: str, role: Role, region_code: str | None, name: str, flags:
 @main.command()
 @click.argument("phone")
 def token(phone: str) -> None:
-    """Print an access token for the user with PHONE, alone on stdout."""
+    """Print an access token for the user with PHONE, alone on stdout.
+
+    It names a new session, as long as a sign-in that asked to stay signed in, listed
+    among the user's devices as the command line.
+    """
     ctx = _load()
     normalized = normalize_phone(phone) or phone
 
-    async def work():
-        return await accounts.find_by_phone(normalized)
+    async def work() -> str | None:
+        found = await accounts.find_by_phone(normalized)
+        if found is None or not found.active:
+            return None
+        idle, lifetime = accounts.session_lifetimes(ctx.settings, found.role, True)
+        return await accounts.start_session(
+            found.id,
+            ctx.settings.secret_key,
+            idle=idle,
+            lifetime=lifetime,
+            remembered=True,
+            device="cli/other",
+            now=Clock().now(),
+        )
 
-    found = _with_database(ctx, work)
-    if found is None or not found.active:
+    issued = _with_database(ctx, work)
+    if issued is None:
         raise click.ClickException(ctx.texts.t("zh-Hans", "cli.user_not_found", phone=phone))
-    sys.stdout.write(
-        issue_token(found.id, ctx.settings.secret_key, ctx.settings.token_ttl_days, now=Clock().now()) + "\n"
-    )
+    sys.stdout.write(issued + "\n")
 
 
 @main.group("catalog")

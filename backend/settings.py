@@ -10,6 +10,7 @@ hands the variables to ``msgspec.convert``, which parses and checks them.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -49,10 +50,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
     sms_backend: Literal["log", "webhook"] = "log"
     sms_webhook_url: str = ""
     vapid_subject: str = "mailto:admin@localhost"
-    push_allow_insecure: bool = False
+    #: Local push services the worker may reach although they are not public https hosts:
+    #: addresses with an optional port, ``127.0.0.1:8123, [::1]`` (tests and benchmarks only;
+    #: see ``push_allowance``). Empty: every endpoint must be https on a public address.
+    push_allow_insecure: str = ""
     timezone: str = "Asia/Shanghai"
     pwa_dir: Path = PROJECT_ROOT / "pwa" / "dist"
-    #: Trust the first X-Forwarded-For address (only behind your own reverse proxy).
+    #: Count the address your proxy puts last in X-Forwarded-For (only behind your own reverse proxy).
     trust_forwarded_for: bool = False
     pg_pool_max: int = 10
     #: Limit for complaints and suggestions without a catalog entry (working days).
@@ -68,6 +72,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
     delivery_lease_seconds: int = msgspec.field(default=120, name="BIANMIN_DELIVERY_LEASE")
     #: Push messages in flight at once per process.
     push_concurrency: int = 32
+    #: Statistics exports running at once: per person, and in one process (429 beyond).
+    stats_exports_per_user: Annotated[int, msgspec.Meta(ge=1)] = 1
+    stats_exports_per_process: Annotated[int, msgspec.Meta(ge=1)] = 2
     #: CPU priority ``bianmin worker`` lowers itself by (0–19): delivery and timers can
     #: wait a moment, a person waiting for a page cannot (bench/README.md, push fan-out).
     worker_nice: Annotated[int, msgspec.Meta(ge=0, le=19)] = 10
@@ -83,13 +90,33 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
     body_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = msgspec.field(
         default=60.0, name="BIANMIN_BODY_TIMEOUT"
     )
+    #: Largest request line and headers together, in bytes (``bianmin serve`` answers 431
+    #: beyond). Browsers send 1–2 KiB; a big cookie jar 8 KiB.
+    max_header_bytes: Annotated[int, msgspec.Meta(ge=4096)] = 16 * 1024
+    #: Seconds a connection may take to send a request's headers (``bianmin serve`` answers
+    #: 408 and hangs up after); also how long a new connection may stay silent.
+    header_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = msgspec.field(
+        default=10.0, name="BIANMIN_HEADER_TIMEOUT"
+    )
 
     # Policy, not deployment: code and tests set these, the environment does not (FIXED).
     locales_dir: Path = PROJECT_ROOT / "locales"
     otp_ttl_seconds: int = 300
     otp_limit: int = 5
     otp_window_seconds: int = 900
-    token_ttl_days: int = 30
+    #: Sign-in sessions (``accounts/_sessions.py``, docs/DESIGN.md "Sessions"). Each use
+    #: moves a session's end out by its idle time, up to its lifetime from sign-in.
+    #: A resident who asked to stay signed in on her own phone: half a year idle, two years in all.
+    session_idle_days_kept: int = 180
+    session_lifetime_days_kept: int = 730
+    #: A grid worker, clerk or admin who asked the same: their accounts reach many residents.
+    session_idle_days_official: int = 7
+    session_lifetime_days_official: int = 30
+    #: Anyone who did not ask (a shared or borrowed phone): half a day idle, the same lifetime.
+    session_idle_hours_shared: int = 12
+    #: Code requests, and code checks, per phone (or known device) in a day: with the
+    #: 15-minute limit alone a patient guesser gets 480 checks a day (docs/DESIGN.md, "Sign-in limits").
+    otp_daily_limit: int = 20
     #: Failed receipt lookups per IP in ``otp_window_seconds``.
     lookup_limit: int = 10
 
@@ -117,6 +144,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
             raise SettingsError(f"{name} must be {_expected(fields[name].type)}, got {given[name]!r}") from None
         if settings.sms_backend == "webhook" and not settings.sms_webhook_url:
             raise SettingsError("BIANMIN_SMS_BACKEND=webhook needs BIANMIN_SMS_WEBHOOK_URL")
+        try:
+            settings.push_allowance  # noqa: B018 - parses, or says what is wrong
+        except ValueError as exc:
+            raise SettingsError(
+                f"BIANMIN_PUSH_ALLOW_INSECURE must list addresses of local push services "
+                f"(127.0.0.1 or 127.0.0.1:8123 or [::1]:8123, comma-separated): {exc}"
+            ) from None
         return settings
 
     @property
@@ -131,10 +165,64 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
     def demo_enabled(self) -> bool:
         return self.is_sqlite if self.demo is None else self.demo
 
+    @property
+    def push_allowance(self) -> frozenset[tuple[IPAddress, int | None]]:
+        """The (address, port or None for any port) pairs of ``push_allow_insecure``.
+
+        Only IP addresses are named, never host names: the allowance is checked on
+        the address the worker is about to connect to.
+
+        >>> sorted(Settings(push_allow_insecure="127.0.0.1, [::1]:8123").push_allowance, key=str)
+        [(IPv4Address('127.0.0.1'), None), (IPv6Address('::1'), 8123)]
+        """
+        text = self.push_allow_insecure.strip()
+        if text.lower() in OFF:
+            return frozenset()
+        return frozenset(_address_and_port(entry.strip()) for entry in text.split(",") if entry.strip())
+
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _address_and_port(entry: str) -> tuple[IPAddress, int | None]:
+    """``127.0.0.1``, ``127.0.0.1:8123``, ``::1``, ``[::1]:8123``; raises ValueError naming ``entry``."""
+    host, port = entry, None
+    if entry.startswith("["):
+        host, bracket, rest = entry[1:].partition("]")
+        if not bracket:
+            raise ValueError(f"{entry!r} misses its ]")
+        if rest:
+            port = _port(rest.removeprefix(":"), entry)
+    elif entry.count(":") == 1:
+        host, _, rest = entry.partition(":")
+        port = _port(rest, entry)
+    try:
+        return ipaddress.ip_address(host), port
+    except ValueError:
+        raise ValueError(f"{entry!r} is not an IP address") from None
+
+
+def _port(text: str, entry: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ValueError(f"{entry!r} has no valid port")
+    return int(text)
+
 
 #: Fields the environment does not set: policy, changed with the code (and by tests).
 FIXED = frozenset(
-    {"locales_dir", "otp_ttl_seconds", "otp_limit", "otp_window_seconds", "token_ttl_days", "lookup_limit"}
+    {
+        "locales_dir",
+        "otp_ttl_seconds",
+        "otp_limit",
+        "otp_window_seconds",
+        "session_idle_days_kept",
+        "session_lifetime_days_kept",
+        "session_idle_days_official",
+        "session_lifetime_days_official",
+        "session_idle_hours_shared",
+        "otp_daily_limit",
+        "lookup_limit",
+    }
 )
 
 

@@ -39,11 +39,10 @@ from backend.accounts.tables import User
 from backend.cases.tables import Case, CaseEvent
 from backend.catalog import service as catalog
 from backend.catalog.tables import Service
-from backend.lib.auth import issue_token
 from backend.lib.db import close_engine, migrate, open_engine
 from backend.regions import service as regions
 from backend.regions.tables import Region
-from benchlib import free_port, recreate_postgres
+from benchlib import free_port, recreate_postgres, session_tokens
 
 BIN = Path(sys.executable).parent
 SECRET = "bench-secret-key-that-is-long-enough-0123456789abcdef"
@@ -287,8 +286,7 @@ def main() -> None:
     env.update(DATABASE_URL=url, BIANMIN_DATA_DIR=str(workdir / "data"), BIANMIN_SECRET_KEY=SECRET, BIANMIN_DEMO="off")
     ns.port = ns.port or free_port()
     base = f"http://127.0.0.1:{ns.port}"
-    resident = issue_token(seeded.resident_id, SECRET, 1, now=datetime.now(UTC))
-    staff = issue_token(seeded.staff_id, SECRET, 1, now=datetime.now(UTC))
+    resident, staff = asyncio.run(session_tokens(url, SECRET, [seeded.resident_id, seeded.staff_id]))
     body = (
         f'{{"kind":"request","service_code":"{seeded.service_code}","title":"基准测试申请",'
         f'"description":"压测时提交的事项。","region":"{seeded.grid}"}}'

@@ -40,10 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from backend.accounts.tables import User
-from backend.lib.auth import issue_token
 from backend.lib.db import close_engine, migrate, open_engine
 from backend.notifications.tables import Notification, PushSubscription
-from benchlib import free_port, recreate_postgres
+from benchlib import free_port, recreate_postgres, session_tokens
 
 BIN = Path(sys.executable).parent
 SECRET = "bench-secret-key-that-is-long-enough-0123456789abcdef"
@@ -155,6 +154,7 @@ async def run(ns: argparse.Namespace) -> None:
         BIANMIN_DELIVERY_IN_PROCESS="off",
         BIANMIN_DELIVERY_INTERVAL="1",
         BIANMIN_PUSH_CONCURRENCY=str(ns.concurrency),
+        BIANMIN_PUSH_ALLOW_INSECURE="127.0.0.1",  # the push service below runs there
     )
     processes: list[subprocess.Popen] = []
     try:
@@ -174,7 +174,8 @@ async def run(ns: argparse.Namespace) -> None:
             stderr=subprocess.DEVNULL,
         )
         processes.append(api)
-        headers = {"Authorization": f"Bearer {issue_token(first_user, SECRET, 1, now=datetime.now(UTC))}"}
+        (token,) = await session_tokens(url, SECRET, [first_user])
+        headers = {"Authorization": f"Bearer {token}"}
         async with (
             httpx.AsyncClient(base_url=f"http://127.0.0.1:{ns.port}", timeout=30) as client,
             httpx.AsyncClient(base_url=push_url) as push,

@@ -30,12 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from backend.accounts import service as accounts
 from backend.app import create_app
 from backend.catalog import service as catalog_service
-from backend.lib.auth import issue_token
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import close_engine, migrate, open_engine
 from backend.regions import service as regions
 from backend.settings import Settings
-from tests.conftest import DEMO, SECRET, RecordingSms, TravelClock, _recreate_pg_database, running
+from tests.conftest import DEMO, SECRET, RecordingSms, TravelClock, _recreate_pg_database, running, session_token
 from tests.fuzz import harness
 
 
@@ -60,7 +59,7 @@ async def fuzz(database_url: str, data_dir: Path, positive: int, negative: int, 
         for role, phone in DEMO.items():
             user = await accounts.find_by_phone(phone)
             assert user is not None, phone
-            token = issue_token(user.id, SECRET, 1, now=clock.now())
+            token = await session_token(user.id, clock.now())
             headers[role] = {"Authorization": f"Bearer {token}"}
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:

@@ -1,7 +1,8 @@
 """Managing users: admins for their county, staff for the residents of their township.
 
 Every query goes through ``_visible``: a user outside the caller's scope does not
-exist for them (404).
+exist for them (404). A change to what an account may reach (role, region, on or
+off) ends all its sessions.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from backend.accounts import _sessions as sessions
 from backend.accounts._users import (
     USER_COLUMNS,
     create_user,
@@ -78,7 +80,7 @@ async def update_user(actor: CurrentUser, user_id: int, patch: UserUpdate, now: 
 async def _update(actor: CurrentUser, user_id: int, patch: UserUpdate, now: datetime) -> None:
     """Checked and written under the write lock: a concurrent change cannot slip between."""
     row = (
-        await UserRow.select(UserRow.id, UserRow.role, UserRow.region.code)
+        await UserRow.select(UserRow.id, UserRow.role, UserRow.region.code, UserRow.active)
         .where((UserRow.id == user_id) & _visible(actor))
         .first()
     )
@@ -105,4 +107,10 @@ async def _update(actor: CurrentUser, user_id: int, patch: UserUpdate, now: date
     if values:
         await UserRow.update(values).where(UserRow.id == user_id)
         changed = sorted(name for name, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET)
-        await audit(actor.id, "user.update", "user", user_id, {"fields": changed}, at=now)
+        detail: dict[str, Any] = {"fields": changed}
+        switched = patch.active is not msgspec.UNSET and patch.active != row["active"]
+        if switched or role != row["role"] or region != row["region.code"]:
+            # What the account may reach changed: every device signs in again under the new
+            # terms, and an account switched back on revives none of its old tokens.
+            detail["sessions_ended"] = await sessions.end_all(user_id, "account_changed", now)
+        await audit(actor.id, "user.update", "user", user_id, detail, at=now)

@@ -4,6 +4,12 @@ A linked family member may book, follow, supply information, confirm handovers a
 rate for the relative; the relative sees everything done in their name (the cases
 stay theirs). A link starts pending and becomes active when the relative confirms
 it, or when a grid worker of the relative's grid records how identity was checked.
+
+Asking tells nothing about the number asked for: whether it has an account, whose,
+and in which role, the answer is the same — a pending link showing the requester the
+number they typed and the name they gave. A number without an account gets one with
+no name (its owner's own name replaces nothing the requester chose); a link to
+someone who is not a resident is never confirmed.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from backend.lib.privacy import mask_phone, normalize_phone
 _COLUMNS = (
     FamilyLink.id,
     FamilyLink.relation,
+    FamilyLink.label,
     FamilyLink.status,
     FamilyLink.created_at,
     FamilyLink.confirmed_at,
@@ -36,6 +43,8 @@ _COLUMNS = (
     FamilyLink.relative.id,
     FamilyLink.relative.name,
     FamilyLink.relative.phone,
+    FamilyLink.relative.role,
+    FamilyLink.relative.active,
     FamilyLink.relative._.region.code,
 )
 
@@ -45,10 +54,17 @@ def _view(row: dict[str, Any], actor: CurrentUser) -> Link:
     # confirming a link needs the names, not the numbers.
     party = actor.id in (row["requester.id"], row["relative.id"])
     phone = (lambda number: number) if party else mask_phone
+    relative = Person(row["relative.id"], row["relative.name"], phone(row["relative.phone"]))
+    if actor.id == row["requester.id"]:
+        if row["status"] != "active":
+            # Until the relative says yes, the requester learns nothing of whose number it is.
+            relative = Person(0, row["label"], row["relative.phone"])
+        elif not relative.name:
+            relative = Person(relative.id, row["label"], relative.phone)
     return Link(
         id=row["id"],
         requester=Person(row["requester.id"], row["requester.name"], phone(row["requester.phone"])),
-        relative=Person(row["relative.id"], row["relative.name"], phone(row["relative.phone"])),
+        relative=relative,
         relation=row["relation"],
         status=row["status"],
         created_at=row["created_at"],
@@ -89,18 +105,19 @@ async def request(actor: CurrentUser, data: LinkCreate, now: datetime) -> Link:
         async with write_transaction():
             found = await service.find_by_phone(phone)
             if found is None:
-                relative = UserCreate(phone=phone, name=data.relative_name.strip())
-                relative_id = (await service.create_user(relative, actor=actor.id, now=now)).id
+                # No name from the requester: the account is the number's owner's to name.
+                relative_id = (await service.create_user(UserCreate(phone=phone), actor=actor.id, now=now)).id
             else:
+                # Whoever has the number, resident or official: the same pending link (one
+                # to a non-resident is never confirmed), so the answer tells nothing.
                 relative_id = found.id
-                if found.role != "resident":
-                    raise Invalid("family.relative_invalid", field="phone")
             if relative_id == actor.id:
-                raise Invalid("family.relative_invalid", field="phone")
+                raise Invalid("family.relative_invalid", field="phone")  # one's own number
             link = FamilyLink(
                 requester=actor.id,
                 relative=relative_id,
                 relation=relation,
+                label=data.relative_name.strip(),
                 pair=f"{actor.id}:{relative_id}",
                 created_at=now,
             )
@@ -148,6 +165,9 @@ async def confirm(actor: CurrentUser, link_id: int, data: LinkConfirm, now: date
         row = await FamilyLink.select(*_COLUMNS).where((FamilyLink.id == link_id) & _visible(actor)).first()
         if row is None:
             raise NotFound()
+        if row["relative.role"] != "resident" or not row["relative.active"]:
+            # Links act for residents only; one asked of an official's number stays pending.
+            raise Conflict("family.not_yours_to_confirm")
         if actor.id == row["relative.id"]:
             check = None
         elif actor.role == "grid_worker" and actor.scope.covers(row["relative.region.code"]):

@@ -10,6 +10,7 @@ from backend.accounts import _admin as admin
 from backend.accounts import _assignees as assignees
 from backend.accounts import _family as family
 from backend.accounts import _residents as residents
+from backend.accounts import _sessions as sessions
 from backend.accounts import _signin as signin
 from backend.accounts import service as service
 from backend.accounts.structs import (
@@ -26,6 +27,8 @@ from backend.accounts.structs import (
     ResidentPage,
     RoleLevels,
     RolePage,
+    SessionList,
+    SessionsEnded,
     User,
     UserCreate,
     UserPage,
@@ -56,7 +59,9 @@ class AuthController(Controller):
         now: NamedDependency[datetime],
     ) -> OtpSent:
         ip = client_ip(request, settings.trust_forwarded_for)
-        return await signin.send_code(data.phone, ip, request_locale(request), settings, sms, texts, now)
+        return await signin.send_code(
+            data.phone, ip, request_locale(request), settings, sms, texts, now, data.device_key
+        )
 
     @post("/login", operation_id="Login", status_code=HTTP_200_OK)
     async def login(
@@ -67,7 +72,22 @@ class AuthController(Controller):
         now: NamedDependency[datetime],
     ) -> LoginResult:
         ip = client_ip(request, settings.trust_forwarded_for)
-        return await signin.login(data.phone, data.code, ip, request_locale(request), settings, now)
+        return await signin.login(
+            data.phone,
+            data.code,
+            ip,
+            request_locale(request),
+            settings,
+            now,
+            data.device_key,
+            remember=data.remember,
+            user_agent=request.headers.get("user-agent", ""),
+        )
+
+    @post("/sign-out", operation_id="SignOut", status_code=HTTP_204_NO_CONTENT, guards=[require_user])
+    async def sign_out(self, request: UserRequest, now: NamedDependency[datetime]) -> None:
+        """End the session this request's token names: the token stops working everywhere at once."""
+        await sessions.sign_out(request.user, now)
 
 
 class MeController(Controller):
@@ -82,6 +102,25 @@ class MeController(Controller):
     @patch(operation_id="UpdateMe")
     async def update_me(self, request: UserRequest, data: JSONBody[MeUpdate]) -> User:
         return await service.update_me(request.user, data)
+
+    @get("/sessions", operation_id="ListMySessions", summary="The devices signed in as me; this one is marked")
+    async def list_sessions(self, request: UserRequest, now: NamedDependency[datetime]) -> SessionList:
+        return await sessions.list_mine(request.user, now)
+
+    @delete("/sessions/{session_id:int}", operation_id="EndMySession", status_code=HTTP_204_NO_CONTENT)
+    async def end_session(self, request: UserRequest, session_id: PathId, now: NamedDependency[datetime]) -> None:
+        """Sign one of my devices out (this one too). Already ended: fine. Not mine: 404."""
+        await sessions.end_one(request.user, session_id, now)
+
+    @delete("/sessions", operation_id="EndMyOtherSessions", status_code=HTTP_200_OK)
+    async def end_other_sessions(
+        self,
+        request: UserRequest,
+        now: NamedDependency[datetime],
+        everywhere: Annotated[bool, QueryParameter()] = False,
+    ) -> SessionsEnded:
+        """Sign out every other device; with ``everywhere=true`` this one as well."""
+        return SessionsEnded(ended=await sessions.end_others(request.user, now, everywhere=everywhere))
 
 
 class UserController(Controller):

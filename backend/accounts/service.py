@@ -1,4 +1,4 @@
-"""The accounts domain's one door: users, sign-in limits and family links.
+"""The accounts domain's one door: users, sign-in limits, sessions and family links.
 
 Other domains import this module (and ``accounts.structs``) only; the modules
 behind it are private. Personal-data helpers live in ``backend.lib.privacy`` and
@@ -8,8 +8,13 @@ the audit trail in ``backend.lib.audit``.
 from __future__ import annotations
 
 from backend.accounts._family import acts_for, relative_ids, relatives_sql
-from backend.accounts._limits import check as check_limit
-from backend.accounts._limits import record as record_attempt
+from backend.accounts._limits import give_back as give_back_attempt
+from backend.accounts._limits import take_attempt
+from backend.accounts._proxy import resident_for
+from backend.accounts._sessions import end_all as end_sessions
+from backend.accounts._sessions import lifetimes as session_lifetimes
+from backend.accounts._sessions import load as load_session
+from backend.accounts._sessions import start as start_session
 from backend.accounts._users import (
     HOME_LEVELS,
     contacts,
@@ -28,19 +33,24 @@ from backend.accounts._users import (
 __all__ = [
     "HOME_LEVELS",
     "acts_for",
-    "check_limit",
     "contacts",
     "count_users",
     "create_user",
+    "end_sessions",
     "find_by_phone",
     "get_or_create_resident",
     "get_user",
+    "give_back_attempt",
     "load_current_user",
+    "load_session",
     "read_id_number",
-    "record_attempt",
     "relative_ids",
     "relatives_sql",
+    "resident_for",
     "seed_demo_users",
+    "session_lifetimes",
+    "start_session",
+    "take_attempt",
     "update_me",
     "user_search",
 ]

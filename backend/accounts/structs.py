@@ -72,8 +72,14 @@ class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
     locale: LocaleName = "zh-Hans"
 
 
+#: A browser's own random key (the PWA makes 32 bytes, base64url), see ``accounts._devices``.
+DeviceKey = Annotated[str, msgspec.Meta(min_length=22, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
 class OtpRequest(msgspec.Struct, forbid_unknown_fields=True):
     phone: Phone
+    #: Sent by a device that may have signed in to this phone's account before.
+    device_key: DeviceKey | None = None
 
 
 class OtpSent(msgspec.Struct):
@@ -87,12 +93,50 @@ class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
     phone: Phone
     #: The six digits of the text, with room for spaces pasted around them.
     code: Annotated[str, msgspec.Meta(max_length=10)]
+    #: Stay signed in on this phone (a long session that each use extends); false on a
+    #: shared or borrowed phone (half a day). Officials' sessions are shorter either way.
+    remember: bool = True
+    #: The same key as with the code request; after this sign-in the device is known.
+    device_key: DeviceKey | None = None
 
 
 class LoginResult(msgspec.Struct):
     access_token: str
     user: User
     token_type: str = "bearer"  # noqa: S105 - the OAuth 2 token type, not a secret
+
+
+SessionBrowser = Literal[
+    "wechat", "qq", "uc", "huawei", "miui", "samsung", "edge", "opera", "firefox", "chrome", "safari", "cli", "other"
+]
+SessionSystem = Literal["harmonyos", "android", "ios", "windows", "chromeos", "macos", "linux", "other"]
+
+
+class SessionInfo(msgspec.Struct):
+    """One signed-in device (a session), as its owner sees it in the list."""
+
+    id: int
+    #: Read off the browser's User-Agent at sign-in; the app shows it in words.
+    browser: SessionBrowser
+    system: SessionSystem
+    #: The person asked to stay signed in on this phone.
+    remembered: bool
+    #: The session this request came with (signing out here ends it).
+    current: bool
+    created_at: datetime
+    #: Updated at most once an hour.
+    last_used_at: datetime
+    #: When it lapses unless used again.
+    expires_at: datetime
+
+
+class SessionList(msgspec.Struct):
+    items: list[SessionInfo]
+
+
+class SessionsEnded(msgspec.Struct):
+    #: How many sessions were live and are now ended.
+    ended: int
 
 
 class UserUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -137,9 +181,11 @@ IdentityCheck = Literal["home_visit", "phone", "smartphone", "in_person"]
 
 
 class LinkCreate(msgspec.Struct, forbid_unknown_fields=True):
-    #: The relative's phone; an account is made for a relative who has none.
+    #: The relative's phone; an account (without a name) is made for a relative who has none.
     phone: Phone
     relation: Annotated[str, msgspec.Meta(max_length=20)]
+    #: What the requester calls the relative: kept on the link for the requester's eyes,
+    #: never an account's name.
     relative_name: PersonName = ""
 
 
@@ -157,6 +203,8 @@ class Person(msgspec.Struct):
 class Link(msgspec.Struct):
     id: int
     requester: Person
+    #: To the requester, until the relative confirms: id 0, the name they gave
+    #: (``relative_name``) and the number they typed — nothing of whose number it is.
     relative: Person
     relation: str
     status: str

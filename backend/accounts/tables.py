@@ -38,6 +38,32 @@ class User(Table, tablename="app_user"):
     created_at = Timestamptz()
 
 
+class Session(Table, tablename="user_session"):
+    """One signed-in device: what a token names, so it can be listed and ended.
+
+    The token carries a random session id; only its SHA-256 is kept here, so a copy
+    of the database names no live token. A session lapses after ``idle_seconds``
+    without use (each use, at most hourly, moves ``expires_at`` on) and at
+    ``ends_by`` however often it is used.
+    """
+
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
+    user = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), index=True)
+    sid_hash = Varchar(length=64, unique=True)
+    #: "chrome/android": the browser and system read off the User-Agent at sign-in, as codes.
+    device = Varchar(length=40, default="")
+    #: True when the person asked to stay signed in on this phone.
+    remembered = Boolean(default=False)
+    idle_seconds = Integer()
+    created_at = Timestamptz()
+    last_used_at = Timestamptz()
+    expires_at = Timestamptz()
+    ends_by = Timestamptz()
+    ended_at = Timestamptz(null=True, default=None)
+    #: signed_out | ended_elsewhere | signed_out_everywhere | account_changed
+    end_reason = Varchar(length=24, null=True, default=None)
+
+
 class OtpCode(Table):
     id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     phone = Varchar(length=20, index=True)
@@ -46,17 +72,41 @@ class OtpCode(Table):
     created_at = Timestamptz()
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)
+    #: Checks of this code so far (each taken before comparing); past the limit it is void.
+    tries = Integer(default=0)
+    #: The known device (``KnownDevice.id``) that asked for it, 0 for anyone else: only a
+    #: check from that device reaches it, and a request from anyone else leaves it alive.
+    device = Integer(default=0)
 
 
 class AuthAttempt(Table):
-    """Sends and failed checks of one-time codes, counted per phone and per IP."""
+    """Attempts counted against a limit: code sends, code checks (taken before the code
+    is compared, given back when it was right), receipt lookups (given back on a hit)."""
 
     id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
-    #: send | fail
+    #: send | fail | lookup
     kind = Varchar(length=8)
     phone = Varchar(length=20, index=True)
+    #: The address it is counted against (an IPv6 client's /64), see ``lib.auth.client_ip``.
     ip = Varchar(length=64, index=True)
+    #: ``KnownDevice.id`` for an attempt from a device known to the phone's account, else 0.
+    device = Integer(default=0, index=True)
     at = Timestamptz(index=True)
+
+
+class KnownDevice(Table):
+    """A browser that signed in to an account before and keeps a device key for it.
+
+    Its code requests and checks have their own budget, so strangers using up the
+    phone's budget cannot keep the owner out. The key itself is only on the device.
+    """
+
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
+    user = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), index=True)
+    #: Keyed hash of "<user id>:<device key>": one row per account a device signed in to.
+    key_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()
+    last_used_at = Timestamptz()
 
 
 class Audit(Table):
@@ -82,6 +132,9 @@ class FamilyLink(Table):
     requester = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), index=True)
     relative = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), index=True)
     relation = Varchar(length=20)
+    #: What the requester calls the relative ("妈妈"), as they typed it: shown to the
+    #: requester alone, and never made anyone's account name.
+    label = Varchar(length=50, default="")
     #: pending | active | revoked
     status = Varchar(length=8, default="pending", index=True)
     #: "<requester>:<relative>", unique: one link per pair.

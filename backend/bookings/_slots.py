@@ -286,14 +286,17 @@ async def generate(today: date, worker_id: int | None = None, days: int = HORIZO
     if worker_id is not None:
         query = query.where(WeeklyPattern.worker == worker_id)
     patterns = await query
-    work = await cases.calendar()
+    # Each county keeps its own days off: a worker's slots follow the calendar of their grid's county.
+    calendars = {
+        code: await cases.calendar(code) for code in {cases.county_of(p["worker.region.code"]) for p in patterns}
+    }
     made = 0
     for offset in range(1, days + 1):
         day = today + timedelta(days=offset)
-        if not work.is_workday(day):
-            continue
         for item in patterns:
             if item["weekday"] != day.weekday() or not item["worker.region.code"]:
+                continue
+            if not calendars[cases.county_of(item["worker.region.code"])].is_workday(day):
                 continue
             slot_key = key(item["worker"], day, item["half_day"], item["kind"])
             if await SlotRow.exists().where(SlotRow.slot_key == slot_key):

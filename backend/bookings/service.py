@@ -118,7 +118,10 @@ def _view(booking: BookingRecord, locale: Locale, ctx: Context) -> Booking:
 
 
 def _visible(actor: CurrentUser) -> Any:
-    mine = (Row.resident == actor.id) | (Row.booked_by == actor.id)
+    """Residents: their own bookings and those of the relatives they act for now (an
+    active family link: whoever booked keeps nothing once it ends). Grid workers: their
+    grids' and their slots'; staff and admins: their region's."""
+    mine = Row.resident == actor.id
     if actor.role == "resident":
         return mine | WhereRaw(f"{Row._meta.tablename}.resident IN ({{}})", accounts.relatives_sql(actor.id))
     in_area = actor.scope.region_filter(Row.slot.grid_code)
@@ -145,13 +148,24 @@ async def eligible(resident_id: int) -> bool:
 
 
 async def _resident(actor: CurrentUser, data: BookingCreate) -> int:
+    """Whom the booking is for. Checked before anything about the person is looked at
+    (eligibility, care flags): someone an official may not act for — missing, outside
+    their scope, flagged or not — gets one answer, like a missing id."""
     if data.resident_id is None or data.resident_id == actor.id:
         if actor.role != "resident":
             raise Invalid("case.resident_required", field="resident_id")
         return actor.id
-    if actor.role == "resident" and not await accounts.acts_for(actor.id, data.resident_id):
-        raise Invalid("booking.not_linked", field="resident_id")
-    return data.resident_id
+    if actor.role == "resident":
+        if not await accounts.acts_for(actor.id, data.resident_id):
+            raise Invalid("booking.not_linked", field="resident_id")
+        return data.resident_id
+    try:
+        found = await accounts.resident_for(actor, user_id=data.resident_id)
+    except NotFound:
+        found = None  # by id, never "nobody yet": the same refusal
+    if found is None:
+        raise Invalid("case.resident_invalid", field="resident_id")
+    return found
 
 
 async def book(actor: CurrentUser, data: BookingCreate, now: datetime, ctx: Context) -> Booking:

@@ -41,7 +41,7 @@ from backend.lib.db import json_list, write_transaction
 from backend.lib.errors import AppError, Invalid, NotFound
 from backend.lib.i18n import Locale, Texts, to_script
 from backend.lib.pages import paginate
-from backend.lib.privacy import normalize_phone, redact_id_numbers
+from backend.lib.privacy import mask_phone, normalize_phone, redact_id_numbers
 from backend.media import service as media
 from backend.notifications import service as notifications
 from backend.regions import service as regions
@@ -90,25 +90,26 @@ async def _resident_for(actor: CurrentUser, data: CaseCreate) -> tuple[int, str 
         return actor.id, None  # staff filing on their own account (e.g. a suggestion)
     if data.identity_check is None:
         raise Invalid("case.identity_check_required", field="identity_check")
+    # Whoever files for someone must have them in scope, however they are named; a
+    # refusal is one answer for everyone (accounts.service.resident_for).
     if data.resident_id is not None:
         try:
-            user = await accounts.get_user(data.resident_id, "zh-Hans")
+            found = await accounts.resident_for(actor, user_id=data.resident_id)
         except NotFound:
-            raise Invalid("case.resident_invalid", field="resident_id") from None
-        if user.role != "resident":
+            found = None  # by id, never "nobody yet": the same refusal
+        if found is None:
             raise Invalid("case.resident_invalid", field="resident_id")
-        if user.region is not None and not actor.scope.covers(user.region.code):
-            raise Invalid("case.resident_invalid", field="resident_id")
-        return user.id, data.identity_check
+        return found, data.identity_check
     phone = normalize_phone(data.resident_phone or "")
     if phone is None:
         raise Invalid("auth.phone_invalid", field="resident_phone")
-    found = await accounts.find_by_phone(phone)
+    try:
+        found = await accounts.resident_for(actor, phone=phone)
+    except NotFound:
+        raise Invalid("case.resident_invalid", field="resident_phone") from None
     if found is not None:
-        user = await accounts.get_user(found.id, "zh-Hans")
-        if user.role != "resident":
-            raise Invalid("case.resident_invalid", field="resident_phone")
-        return user.id, data.identity_check
+        return found, data.identity_check
+    # A number without an account: the walk-in's account, homed in the case's grid (in scope).
     created = await accounts.create_user(
         UserCreate(phone=phone, name=(data.resident_name or "").strip(), region=data.region), actor=actor.id
     )
@@ -131,7 +132,7 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
         time_limit = terms.time_limit_days
     elif data.kind not in ("complaint", "suggestion"):
         raise Invalid("case.service_required", field="service_code")
-    work = await calendar.calendar()
+    work = await calendar.calendar(data.region)
     async with write_transaction(Row):
         resident_id, identity_check = await _resident_for(actor, data)
         receipt = await _receipt_no(now, ctx.tz)
@@ -210,7 +211,21 @@ def _flags(case: CaseSummaryRecord, now: datetime) -> tuple[bool, bool]:
     return (not overdue and case.due_soon_at is not None and now >= case.due_soon_at), overdue
 
 
-def _summary_fields(case: CaseSummaryRecord, locale: Locale, texts: Texts, now: datetime) -> dict[str, Any]:
+def _resident(actor: CurrentUser, case: CaseSummaryRecord, phone: str | None) -> Resident:
+    """The case's resident as ``actor`` reads them; ``phone``: what the reader may see of it.
+
+    An official may file, by phone, for a resident whom no region places (signed up by
+    SMS, no home region): the case then lies in the filer's scope without the person
+    being there. Officials (the filer too) see such a resident's name withheld and the
+    phone masked on every read of the case; the resident and their family see all.
+    """
+    if actor.role != "resident" and case.identity_check is not None and case.resident_home is None:
+        return Resident(id=case.resident_id, name="", phone=mask_phone(case.resident_phone or ""), withheld=True)
+    return Resident(id=case.resident_id, name=case.resident_name, phone=phone)
+
+
+def _summary_fields(actor: CurrentUser, case: CaseSummaryRecord, texts: Texts, now: datetime) -> dict[str, Any]:
+    locale = actor.locale
     due_soon, overdue = _flags(case, now)
     return {
         "id": case.id,
@@ -225,7 +240,7 @@ def _summary_fields(case: CaseSummaryRecord, locale: Locale, texts: Texts, now: 
             code=case.region_code, name=case.region_name_hant if locale == "zh-Hant" else case.region_name_hans
         ),
         # The phone appears only in the detail, where opening it is audited.
-        "resident": Resident(id=case.resident_id, name=case.resident_name, phone=None),
+        "resident": _resident(actor, case, None),
         "assignee": _named(case.assignee_id, case.assignee_name, case.assignee_role),
         "deadline": case.deadline,
         "due_soon": due_soon,
@@ -278,8 +293,8 @@ async def detail_of(
         # A worker opening a case sees the resident's phone: that is a read of personal data.
         await audit(actor.id, "case.read_personal", "case", case_id, at=now)
     locale = actor.locale
-    fields = _summary_fields(case, locale, ctx.texts, now)
-    fields["resident"] = Resident(id=case.resident_id, name=case.resident_name, phone=case.resident_phone)
+    fields = _summary_fields(actor, case, ctx.texts, now)
+    fields["resident"] = _resident(actor, case, case.resident_phone)
     return Case(
         **fields,
         description=to_script(case.description, locale),
@@ -340,7 +355,7 @@ async def list_cases(actor: CurrentUser, filters: Filters, now: datetime, ctx: C
     return paginate(
         msgspec.convert(rows, list[CaseSummaryRecord], strict=False),
         filters.limit,
-        lambda case: CaseSummary(**_summary_fields(case, actor.locale, ctx.texts, now)),
+        lambda case: CaseSummary(**_summary_fields(actor, case, ctx.texts, now)),
     )
 
 

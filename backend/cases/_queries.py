@@ -26,7 +26,7 @@ _SUMMARY_COLUMNS = """
     app_case.status, app_case.region_code,
     case_region.name_hans AS "region.name_hans", case_region.name_hant AS "region.name_hant",
     case_resident.id AS "resident.id", case_resident.name AS "resident.name",
-    case_resident.phone AS "resident.phone",
+    case_resident.phone AS "resident.phone", case_resident.region AS "resident.region", app_case.identity_check,
     case_assignee.id AS "assignee.id", case_assignee.name AS "assignee.name", case_assignee.role AS "assignee.role",
     app_case.deadline, app_case.due_soon_at, app_case.created_at, app_case.updated_at"""
 _SUMMARY_JOINS = """
@@ -37,7 +37,6 @@ _DETAIL = f"""SELECT {_SUMMARY_COLUMNS},
     app_case.description, app_case.address, app_case.lat, app_case.lng,
     case_submitter.id AS "submitted_by.id", case_submitter.name AS "submitted_by.name",
     case_submitter.role AS "submitted_by.role",
-    app_case.identity_check,
     case_owner.id AS "owner.id", case_owner.name AS "owner.name", case_owner.role AS "owner.role",
     app_case.department, app_case.time_limit_days, app_case.accepted_at, app_case.resolved_at,
     app_case.closed_at, resident_region.code AS "resident.region.code", app_case.low_rated
@@ -56,19 +55,20 @@ _TIMELINE = """SELECT case_event.at, case_event.action, case_event.from_status, 
 def visible_sql(actor: CurrentUser) -> QueryString:
     """The condition on ``app_case`` for the cases ``actor`` may see.
 
-    Residents: their own, those filed by them, and their confirmed relatives'.
-    Grid workers: their grids', those assigned to them, their own. Staff and
-    admins: everything under their region.
+    Residents: their own and those of the relatives they act for now (an active
+    family link). Grid workers: their grids', those assigned to them, their own.
+    Staff and admins: everything under their region.
+
+    Having filed a case gives no lasting access: a relative who filed for an elder
+    reads it through the link, and loses it when the link ends; an official reads it
+    through their scope (the audit keeps who filed).
     """
-    mine = QueryString("app_case.resident = {} OR app_case.submitted_by = {}", actor.id, actor.id)
     if actor.role == "resident":
-        # A union of three index lookups: an OR with a subquery in it makes PostgreSQL
+        # A union of two index lookups: an OR with a subquery in it makes PostgreSQL
         # scan the whole table.
         return QueryString(
             "app_case.id IN (SELECT own.id FROM app_case AS own WHERE own.resident = {} "
-            "UNION SELECT own.id FROM app_case AS own WHERE own.submitted_by = {} "
             "UNION SELECT own.id FROM app_case AS own WHERE own.resident IN ({}))",
-            actor.id,
             actor.id,
             accounts.relatives_sql(actor.id),
         )
@@ -84,7 +84,7 @@ def visible_sql(actor: CurrentUser) -> QueryString:
         else QueryString("1 = 0")
     )
     if actor.role == "grid_worker":
-        return QueryString("({} OR app_case.assignee = {} OR {})", in_region, actor.id, mine)
+        return QueryString("({} OR app_case.assignee = {} OR app_case.resident = {})", in_region, actor.id, actor.id)
     return in_region
 
 

@@ -186,7 +186,7 @@ async def _effects(
     named: int | None = None
     action = move.action
     if action == "accept":
-        work = await calendar.calendar()
+        work = await calendar.calendar(case.region_code)
         deadline = work.add_workdays(now, case.time_limit_days, ctx.tz)
         values = {
             Row.accepted_at: now,

@@ -90,16 +90,20 @@ class CaseController(Controller):
         request: Request,
         settings: NamedDependency[Settings],
         case_ctx: NamedDependency[Context],
+        now: NamedDependency[datetime],
         receipt_no: Annotated[str, QueryParameter(max_length=24)],
         phone: Annotated[str, QueryParameter(max_length=24)],
     ) -> CaseLookup:
+        # Counted before the search (a burst cannot search more than the limit), given back on a hit.
         ip = client_ip(request, settings.trust_forwarded_for)
         window = settings.otp_window_seconds
-        await accounts.check_limit("lookup", ip=ip, limit=settings.lookup_limit, window_seconds=window)
+        attempt = await accounts.take_attempt(
+            "lookup", ip=ip, limit=settings.lookup_limit, window_seconds=window, at=now
+        )
         found = await service.lookup(receipt_no, phone, request_locale(request), case_ctx)
         if found is None:
-            await accounts.record_attempt("lookup", ip=ip)
             raise NotFound()
+        await accounts.give_back_attempt(attempt)
         return found
 
     @get("/{case_id:int}", operation_id="GetCase", guards=[require_user])
@@ -147,9 +151,13 @@ class HolidayController(Controller):
     guards = [require_roles("admin")]
 
     @get(operation_id="GetHolidays")
-    async def get_year(self, year: Annotated[int, QueryParameter(ge=2000, le=2100)]) -> HolidayYear:
-        return await service.year(year)
+    async def get_year(
+        self, request: UserRequest, year: Annotated[int, QueryParameter(ge=2000, le=2100)]
+    ) -> HolidayYear:
+        """The admin's own county's overrides."""
+        return await service.year(service.county_of(request.user.region_code), year)
 
     @put(operation_id="ReplaceHolidays")
-    async def replace_year(self, data: JSONBody[HolidayYear]) -> HolidayYear:
-        return await service.replace_year(data)
+    async def replace_year(self, request: UserRequest, data: JSONBody[HolidayYear]) -> HolidayYear:
+        """Replace the year's overrides of the admin's county; other counties keep theirs."""
+        return await service.replace_year(service.county_of(request.user.region_code), data)

@@ -10,7 +10,7 @@ the statistics read cases through ``stats_cases_sql``, the SELECT this domain ow
 
 from __future__ import annotations
 
-from backend.cases._calendar import calendar, replace_year, year
+from backend.cases._calendar import calendar, county_of, replace_year, year
 from backend.cases._cases import (
     Context,
     Filters,
@@ -36,6 +36,7 @@ __all__ = [
     "calendar",
     "can_see",
     "cancel_for_booking",
+    "county_of",
     "create",
     "detail",
     "get",

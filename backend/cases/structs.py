@@ -82,6 +82,9 @@ class Resident(msgspec.Struct):
     name: str
     #: Shown to the resident and to workers in scope (each reveal is audited).
     phone: str | None
+    #: True: an official filed this case for a resident whom no region places (named by
+    #: phone); officials see no name and the phone masked (138****0001).
+    withheld: bool = False
 
 
 class Place(msgspec.Struct):
@@ -178,6 +181,10 @@ class CaseSummaryRecord(msgspec.Struct, kw_only=True):
     resident_id: int = msgspec.field(name="resident.id")
     resident_name: str = msgspec.field(name="resident.name")
     resident_phone: str | None = msgspec.field(name="resident.phone")
+    #: The resident's home region (an id); None: no region places them.
+    resident_home: int | None = msgspec.field(name="resident.region")
+    #: How an official checked the resident's identity when filing for them; None: not filed by an official.
+    identity_check: IdentityCheck | None
     assignee_id: int | None = msgspec.field(name="assignee.id")
     assignee_name: str | None = msgspec.field(name="assignee.name")
     assignee_role: str | None = msgspec.field(name="assignee.role")
@@ -198,7 +205,6 @@ class CaseRecord(CaseSummaryRecord, kw_only=True):
     submitted_by_id: int = msgspec.field(name="submitted_by.id")
     submitted_by_name: str = msgspec.field(name="submitted_by.name")
     submitted_by_role: str = msgspec.field(name="submitted_by.role")
-    identity_check: IdentityCheck | None
     owner_id: int | None = msgspec.field(name="owner.id")
     owner_name: str | None = msgspec.field(name="owner.name")
     owner_role: str | None = msgspec.field(name="owner.role")

@@ -89,9 +89,14 @@ class ReceiptCounter(Table):
 
 
 class Holiday(Table):
-    """Working-day overrides: they win over the national calendar."""
+    """Working-day overrides of one county: they win over the national calendar there.
+
+    One row per county and day (a unique index on both, made by the migration).
+    """
 
     id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
-    day = Date(unique=True, index=True)
+    #: The county (6-digit region code) whose calendar this day changes.
+    county = Varchar(length=6, default="")
+    day = Date(index=True)
     is_workday = Boolean()
     note = Varchar(length=100, default="")

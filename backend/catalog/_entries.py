@@ -26,6 +26,7 @@ from backend.catalog.structs import (
     Township,
 )
 from backend.catalog.tables import Service as Row
+from backend.lib.auth import CODE_LENGTH
 from backend.lib.clock import Clock
 from backend.lib.db import write_transaction
 from backend.lib.errors import NotFound
@@ -35,9 +36,11 @@ from backend.regions import service as regions
 SEED = Path(__file__).parent / "seed" / "services.json"
 ALIASES = Path(__file__).parent / "seed" / "search_aliases.json"
 _CATEGORY_ORDER = {slug: i for i, slug in enumerate(CATEGORIES)}
+COUNTY_DIGITS = CODE_LENGTH["county"]
 #: What an entry is read with, its township joined in (the staff list reads the same).
 COLUMNS = (
-    *(c for c in Row._meta.columns if c._meta.name not in {"township", "search_name", "search_text"}),
+    *(c for c in Row._meta.columns if c._meta.name not in {"township", "county", "search_name", "search_text"}),
+    Row.county,
     Row.township.code,
     Row.township.name_hans,
     Row.township.name_hant,
@@ -104,8 +107,9 @@ def to_record(row: dict[str, Any]) -> ServiceRecord:
     )
 
 
-def column_values(data: ServiceWrite, township_id: int | None, now: datetime) -> dict[Any, Any]:
-    """Every stored column for ``data`` as of ``now``; missing Traditional text is converted from Simplified."""
+def column_values(data: ServiceWrite, township_id: int | None, county: str, now: datetime) -> dict[Any, Any]:
+    """Every stored column for ``data`` (an entry of ``county``) as of ``now``; missing
+    Traditional text is converted from Simplified."""
 
     def hant(simplified: Any, given: Any) -> Any:
         if given is not None:
@@ -123,6 +127,7 @@ def column_values(data: ServiceWrite, township_id: int | None, now: datetime) ->
         values[channel] = channel in data.channels
     values["active"] = data.active
     values["township"] = township_id
+    values["county"] = county
     values["search_name"] = search_form(f"{values['name_hans']} {values['name_hant']}")
     values["search_text"] = search_form(
         " ".join(
@@ -231,9 +236,14 @@ async def list_services(
     category: str | None = None,
     channel: str | None = None,
     township: str | None = None,
+    county: str | None = None,
 ) -> list[Service]:
-    """Active entries, county-wide plus ``township``'s own (all townships' when None)."""
+    """Active entries of ``county`` (``township``'s when None): its county-wide ones plus
+    ``township``'s own (all its townships' when None). Neither: every county's entries."""
     entries = await _active_entries()
+    county = county or (township[:COUNTY_DIGITS] if township else None)
+    if county is not None:
+        entries = [e for e in entries if e.row["county"] == county]
     if township is not None:
         entries = [e for e in entries if e.row["township.code"] in (None, township)]
     if category is not None:
@@ -278,13 +288,17 @@ async def terms(code: str) -> ServiceTerms | None:
     return msgspec.convert(rows[0], ServiceTerms, strict=False) if rows else None
 
 
-async def seed(path: Path = SEED, *, now: datetime | None = None) -> int:
+async def seed(path: Path = SEED, *, now: datetime | None = None, county: str | None = None) -> int:
     """Insert the starting catalog's entries whose codes are missing, stamped ``now``; return how many.
 
     Existing entries are left alone, so staff corrections survive a re-seed. Without
     ``now`` (the command line's and the tests' seeding, which have no clock of their
-    own), the real clock's.
+    own), the real clock's. County-wide entries become ``county``'s, by default the
+    first county of the region tree (the one ``regions.seed`` loads).
     """
+    if county is None:
+        counties = await regions.list_children(None, "zh-Hans")
+        county = counties[0].code if counties else ""
     entries = msgspec.json.decode(await anyio.Path(path).read_bytes())
     existing = {row["code"] for row in await Row.select(Row.code)}
     created = now or Clock().now()
@@ -305,8 +319,12 @@ async def seed(path: Path = SEED, *, now: datetime | None = None) -> int:
             channels=entry["channels"],
             fee_hans=entry["fee"],
         )
-        township_id = await regions.id_for_code(entry["township"]) if entry.get("township") else None
-        values = {column._meta.name: value for column, value in column_values(data, township_id, created).items()}
+        township = entry.get("township")
+        township_id = await regions.id_for_code(township) if township else None
+        owner = township[:COUNTY_DIGITS] if township else county
+        values = {
+            column._meta.name: value for column, value in column_values(data, township_id, owner, created).items()
+        }
         new_rows.append(Row(**values, created_at=created))
     if new_rows:
         async with write_transaction(Row):

@@ -1,7 +1,10 @@
-"""Changing the catalog: staff for their township's entries, admins for the county.
+"""Changing the catalog: staff for their township's entries, admins for their county's.
 
-An entry is never deleted (cases keep referring to its code); it is retired by
-``active = false``. Imports apply every valid row in one transaction, or nothing.
+Every entry belongs to one county (``county``): an admin manages, lists and exports
+their own county's entries (county-wide and its townships'), and another county's
+entries do not exist for them (404), retired ones included. An entry is never
+deleted (cases keep referring to its code); it is retired by ``active = false``.
+Imports apply every valid row in one transaction, or nothing.
 """
 
 from __future__ import annotations
@@ -21,30 +24,46 @@ from backend.lib.errors import AppError, Conflict, Invalid, NotFound
 from backend.lib.i18n import Texts
 from backend.regions import service as regions
 
+COUNTY_DIGITS = CODE_LENGTH["county"]
+
 
 def _own_township(actor: CurrentUser) -> str | None:
     code = actor.region_code or ""
     return code[: CODE_LENGTH["township"]] if actor.role == "staff" and len(code) >= 9 else None
 
 
-def _may_edit(actor: CurrentUser, township: str | None) -> bool:
-    """Staff edit their own township's entries; admins any entry in their county."""
+def _own_county(actor: CurrentUser) -> str | None:
+    """The county whose catalog the actor works on (staff: their township's)."""
+    code = actor.region_code or ""
+    return code[:COUNTY_DIGITS] if actor.role in ("staff", "admin") and len(code) >= COUNTY_DIGITS else None
+
+
+def _in_county(actor: CurrentUser, county: str) -> bool:
+    """Whether an entry of ``county`` exists for the actor at all (others' answer 404)."""
+    return bool(county) and county == _own_county(actor)
+
+
+def _may_edit(actor: CurrentUser, township: str | None, county: str) -> bool:
+    """Staff edit their own township's entries; admins any entry of their own county."""
+    if not _in_county(actor, county):
+        return False
     if actor.role == "admin":
         return township is None or actor.scope.covers(township)
     return actor.role == "staff" and township is not None and township == _own_township(actor)
 
 
-async def _township_id(actor: CurrentUser, data: ServiceWrite) -> tuple[str | None, int | None]:
-    """The township an entry belongs to (staff default to their own), checked."""
+async def _placement(actor: CurrentUser, data: ServiceWrite) -> tuple[str | None, int | None, str]:
+    """The township (staff default to their own) and county an entry belongs to, checked."""
     township = data.township if data.township is not None else _own_township(actor)
-    if not _may_edit(actor, township):
+    county = township[:COUNTY_DIGITS] if township is not None else (_own_county(actor) or "")
+    if not _may_edit(actor, township, county):
         raise AppError(403, "auth.forbidden")
     if township is None:
-        return None, None
+        return None, None, county
     region_id = await regions.id_for_code(township)
     if region_id is None or regions.level_of(township) != "township":
         raise Invalid("catalog.township_invalid", field="township")
-    return township, region_id
+    return township, region_id, county
 
 
 async def _record(code: str) -> ServiceRecord:
@@ -56,8 +75,10 @@ async def _record(code: str) -> ServiceRecord:
 
 async def create(actor: CurrentUser, data: ServiceWrite, now: datetime) -> ServiceRecord:
     """Add an entry, and its audit row, in one transaction; 409 when the code is taken."""
-    _, township_id = await _township_id(actor, data)
-    values = {column._meta.name: value for column, value in service.column_values(data, township_id, now).items()}
+    _, township_id, county = await _placement(actor, data)
+    values = {
+        column._meta.name: value for column, value in service.column_values(data, township_id, county, now).items()
+    }
     try:
         async with write_transaction(Row):
             if await Row.exists().where(Row.code == data.code):
@@ -73,11 +94,12 @@ async def create(actor: CurrentUser, data: ServiceWrite, now: datetime) -> Servi
 
 async def _editable_row(actor: CurrentUser, code: str) -> dict[str, Any]:
     row = await service.get_row(code)
-    # Another township's entry does not exist for this clerk (404, like any object out of
-    # scope); a county-wide one they may read but not change (403).
-    if row is None or (row["township.code"] is not None and not actor.scope.covers(row["township.code"])):
+    # Another county's entry, and another township's, do not exist for this clerk (404,
+    # like any object out of scope); their own county-wide one they may read but not change (403).
+    township = row["township.code"] if row is not None else None
+    if row is None or not _in_county(actor, row["county"]) or (township and not actor.scope.covers(township)):
         raise NotFound()
-    if not _may_edit(actor, row["township.code"]):
+    if not _may_edit(actor, township, row["county"]):
         raise AppError(403, "auth.forbidden")
     return row
 
@@ -87,9 +109,9 @@ async def replace(actor: CurrentUser, code: str, data: ServiceWrite, now: dateti
     if data.code != code.upper():
         raise Invalid("catalog.code_immutable", field="code")
     await _editable_row(actor, code)
-    _, township_id = await _township_id(actor, data)
+    _, township_id, county = await _placement(actor, data)
     async with write_transaction(Row):
-        await Row.update(service.column_values(data, township_id, now)).where(Row.code == data.code)
+        await Row.update(service.column_values(data, township_id, county, now)).where(Row.code == data.code)
         await audit(actor.id, "service.update", "service", data.code, at=now)
     return await _record(data.code)
 
@@ -104,8 +126,9 @@ async def retire(actor: CurrentUser, code: str, now: datetime) -> ServiceRecord:
 
 
 async def records(actor: CurrentUser) -> list[ServiceRecord]:
-    """Every entry the actor may edit, retired ones included, in both scripts."""
-    query = Row.select(*service.COLUMNS).order_by(Row.code)
+    """Every entry the actor may edit, retired ones included, in both scripts: an admin's
+    county's (county-wide and its townships'), a clerk's township's."""
+    query = Row.select(*service.COLUMNS).where(Row.county == (_own_county(actor) or "-")).order_by(Row.code)
     if actor.role == "staff":
         query = query.where(Row.township.code == (_own_township(actor) or "-"))
     return [service.to_record(row) for row in await query]
@@ -115,7 +138,8 @@ def _same(
     row: dict[str, Any], data: ServiceWrite, township_id: int | None, township: str | None, now: datetime
 ) -> bool:
     current = msgspec.structs.asdict(service.to_record(row))
-    incoming = {column._meta.name: value for column, value in service.column_values(data, township_id, now).items()}
+    values = service.column_values(data, township_id, row["county"], now)
+    incoming = {column._meta.name: value for column, value in values.items()}
     for name in ("target_groups_hans", "target_groups_hant", "materials_hans", "materials_hant"):
         incoming[name] = msgspec.json.decode(incoming[name])
     incoming["channels"] = [c for c in ("online", "door_to_door", "proxy") if incoming.pop(c)]
@@ -137,15 +161,18 @@ async def import_rows(
     transaction fails.
     """
     reports: list[ImportRowReport] = []
-    planned: list[tuple[_Change, ServiceWrite, int | None]] = []
+    planned: list[tuple[_Change, ServiceWrite, int | None, str]] = []
     for row in rows:
         error, params = row.error, dict(row.params)
         kind: _Change | None = None
         if error is None and row.data is not None:
             try:
-                township, township_id = await _township_id(actor, row.data)
+                township, township_id, county = await _placement(actor, row.data)
                 existing = await service.get_row(row.data.code)
-                if existing is not None and not _may_edit(actor, existing["township.code"]):
+                if existing is not None and not _in_county(actor, existing["county"]):
+                    # Codes are unique everywhere: another county's entry is a taken code, as on create.
+                    raise Conflict("catalog.code_taken", code=row.data.code)
+                if existing is not None and not _may_edit(actor, existing["township.code"], existing["county"]):
                     raise AppError(403, "auth.forbidden")
                 if existing is None:
                     kind = "created"
@@ -153,7 +180,7 @@ async def import_rows(
                     kind = "unchanged"
                 else:
                     kind = "updated"
-                planned.append((kind, row.data, township_id))
+                planned.append((kind, row.data, township_id, county))
             except AppError as exc:
                 error, params = exc.key, {k: str(v) for k, v in exc.params.items()}
         if kind is None:
@@ -170,10 +197,10 @@ async def import_rows(
         else:
             reports.append(ImportRowReport(line=row.line, code=row.code, status=kind))
     applied = False
-    if not dry_run and any(kind != "unchanged" for kind, _, _ in planned):
+    if not dry_run and any(kind != "unchanged" for kind, _, _, _ in planned):
         async with write_transaction(Row):
-            for kind, data, township_id in planned:
-                values = service.column_values(data, township_id, now)
+            for kind, data, township_id, county in planned:
+                values = service.column_values(data, township_id, county, now)
                 if kind == "created":
                     named = {column._meta.name: value for column, value in values.items()}
                     await Row.insert(Row(**named, created_at=now))

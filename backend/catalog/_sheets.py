@@ -25,15 +25,13 @@ from typing import Any
 import msgspec
 import openpyxl
 from litestar.status_codes import HTTP_400_BAD_REQUEST
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string
 from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.worksheet import Worksheet
 
 from backend.catalog import _cells as parse
 from backend.catalog.structs import CODE_PATTERN, ImportRow, ServiceRecord, ServiceWrite
+from backend.lib import spreadsheets
 from backend.lib.errors import AppError
-from backend.lib.xlsx import xlsx_value
 
 MAX_ROWS = 2000
 #: A title and a blank line or two come before the header in most lists.
@@ -123,7 +121,6 @@ _NOTE_SUFFIX = re.compile(r"\([^()]*\)$")
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 _LENGTH_ERROR = re.compile(r"Expected `(str|array)` of length <= (\d+) - at `\$\.(\w+)(?:\[(\d+)\])?`")
 _FIELD_PATH = re.compile(r"at `\$\.(\w+)")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # A row as read: its line, its non-blank values by column, and for values that come
@@ -162,44 +159,24 @@ def read_rows(content: bytes, filename: str) -> list[ImportRow]:
 
 def write_xlsx(records: Iterable[ServiceRecord]) -> bytes:
     """The catalog as XLSX, one line per entry, lists one item per line in the cell;
-    ``read_rows`` gives the same entries back."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    if not isinstance(sheet, Worksheet):  # a new workbook starts with one worksheet, active
-        raise TypeError(f"a new workbook's active sheet is {sheet!r}")
-    sheet.title = "服务事项目录"
-    sheet.append(list(COLUMNS.values()))
-    for record in records:
-        sheet.append([xlsx_value(_export_value(record, key, "\n")) for key in COLUMNS])
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for column in sheet.iter_cols():
-        for cell in column:
-            cell.alignment = wrap
-            # openpyxl stores any text starting with "=" as a formula; catalog text never is one.
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, key in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS[key.removesuffix("_hant")]
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    ``read_rows`` gives the same entries back. Every text cell is text, never a formula."""
+    sheet = spreadsheets.Sheet(
+        title="服务事项目录",
+        header=list(COLUMNS.values()),
+        rows=([_export_value(record, key, "\n") for key in COLUMNS] for record in records),
+        widths=[WIDTHS[key.removesuffix("_hant")] for key in COLUMNS],
+        wrap=True,
+        filter=True,
+    )
+    return spreadsheets.write_xlsx([sheet])
 
 
 def write_csv(records: Iterable[ServiceRecord]) -> bytes:
-    """The catalog as CSV, UTF-8 with a BOM so Excel does not read it as GBK.
-
-    Text that Excel would run as a formula gets a leading "'", which the reader drops.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS.values())
-    for record in records:
-        writer.writerow(_csv_safe(_export_value(record, key, "；")) for key in COLUMNS)
-    return buffer.getvalue().encode("utf-8-sig")
+    """The catalog as CSV (``lib.spreadsheets.write_csv``: text Excel would run as a
+    formula gets a leading "'", which the reader drops)."""
+    return spreadsheets.write_csv(
+        list(COLUMNS.values()), ([_export_value(record, key, "；") for key in COLUMNS] for record in records)
+    )
 
 
 # --- reading the file --------------------------------------------------------------
@@ -222,7 +199,7 @@ def _grids(content: bytes, filename: str) -> Iterator[list[_Line]]:
         except csv.Error as exc:
             raise SheetError("catalog.import.unreadable", name=filename) from exc
         yield [
-            (line, {col: _csv_unescape(v) for col, v in enumerate(record, 1) if v.strip()}, {})
+            (line, {col: spreadsheets.csv_unescape(v) for col, v in enumerate(record, 1) if v.strip()}, {})
             for line, record in enumerate(records, 1)
             if any(v.strip() for v in record)
         ]
@@ -449,11 +426,3 @@ def _export_value(record: ServiceRecord, key: str, separator: str) -> Any:
         return getattr(record, key)
     value = getattr(record, key if key.endswith("_hant") else f"{key}_hans")
     return separator.join(value) if isinstance(value, list) else value
-
-
-def _csv_safe(value: Any) -> Any:
-    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
-
-
-def _csv_unescape(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value

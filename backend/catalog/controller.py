@@ -41,13 +41,16 @@ class ImportUpload:
     dry_run: bool = False
 
 
-def _reader_township(request: Request, township: str | None) -> str | None:
-    """Which township's local entries to add: the one asked for, else the reader's own."""
+def _reader_place(request: Request, township: str | None) -> tuple[str | None, str | None]:
+    """Whose entries to show: the township asked for (and its county), else the reader's
+    own township and county; an anonymous reader who names none sees every county's."""
     if township is not None:
-        return township
+        return township, None
     user = request.scope.get("user")
     code = getattr(user, "region_code", None) or ""
-    return code[: CODE_LENGTH["township"]] if len(code) >= CODE_LENGTH["township"] else None
+    own = code[: CODE_LENGTH["township"]] if len(code) >= CODE_LENGTH["township"] else None
+    county = code[: CODE_LENGTH["county"]] if len(code) >= CODE_LENGTH["county"] else None
+    return own, county
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -79,13 +82,9 @@ class ServiceController(Controller):
         channel: Annotated[Channel | None, QueryParameter()] = None,
         township: Annotated[str | None, QueryParameter(pattern=r"^\d{9}$", max_length=9)] = None,
     ) -> ServicePage:
+        place, county = _reader_place(request, township)
         items = await service.list_services(
-            request_locale(request),
-            texts,
-            q=q,
-            category=category,
-            channel=channel,
-            township=_reader_township(request, township),
+            request_locale(request), texts, q=q, category=category, channel=channel, township=place, county=county
         )
         return Page(items=items)
 

@@ -39,6 +39,9 @@ class Service(Table):
         null=True,
         help_text="The township that offers it; null for county-wide entries.",
     )
+    #: The county (6-digit region code) whose catalog it is: a county-wide entry is that
+    #: county's, a township's entry its township's county's. Its admin manages it; no other.
+    county = Varchar(length=6, default="", index=True)
     #: Name in one normalized form (Simplified, case-folded) for cross-script search.
     search_name = Text(default="")
     #: Description, materials, target groups and body, normalized the same way.

@@ -2,11 +2,14 @@
 
 Authentication is optional at the middleware: a request without a token is
 anonymous (``request.user is None``); guards decide what needs a user. A token
-that is present but bad, expired, or names a deleted user answers 401.
+that is present but bad, expired, names a deleted or switched-off user, or names
+no live session (signed out, ended from another device, ended by an account
+change, or a token from before sessions, which names none) answers 401.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, Literal, TypeAlias
@@ -36,6 +39,8 @@ class CurrentUser(msgspec.Struct, frozen=True):
     role: Role
     locale: Literal["zh-Hans", "zh-Hant"]
     region_code: str | None
+    #: The session the request's token names (None outside a request: jobs, the command line).
+    session_id: int | None = None
 
     @property
     def scope(self) -> Scope:
@@ -98,10 +103,24 @@ def code_range(prefix: str) -> tuple[str, str]:
     return prefix, prefix + "~"
 
 
-def issue_token(user_id: int, secret: str, ttl_days: int, *, now: datetime) -> str:
-    """A token for ``user_id``, issued ``now`` and valid for ``ttl_days``."""
-    claims = {"sub": str(user_id), "iat": now, "exp": now + timedelta(days=ttl_days)}
+def issue_token(user_id: int, secret: str, ttl_days: float, *, now: datetime, sid: str | None = None) -> str:
+    """A token for ``user_id``, issued ``now`` and valid for at most ``ttl_days``.
+
+    ``sid`` names the session it belongs to (``accounts`` keeps them); the middleware
+    refuses a token without one, so a token is only as good as its session.
+    """
+    claims: dict[str, Any] = {"sub": str(user_id), "iat": now, "exp": now + timedelta(days=ttl_days)}
+    if sid is not None:
+        claims["sid"] = sid
     return jwt.encode(claims, secret, algorithm=_ALGORITHM)
+
+
+class TokenClaims(msgspec.Struct, frozen=True):
+    """What a token with a good signature says: whose it is, and which session it belongs to."""
+
+    user_id: int
+    #: None in a token from before sessions: it names no session, so it is refused.
+    sid: str | None
 
 
 #: The ``request`` a handler behind ``require_user`` (or a role guard) receives: the
@@ -109,14 +128,18 @@ def issue_token(user_id: int, secret: str, ttl_days: int, *, now: datetime) -> s
 UserRequest: TypeAlias = Request[CurrentUser, str, State]
 
 UserLoader = Callable[[int], Awaitable[CurrentUser | None]]
+#: The signed-in identity for a token's user and session id at an instant; None when
+#: the session is not live (ended, lapsed, another user's) or the user is switched off.
+SessionLoader = Callable[[int, str, datetime], Awaitable[CurrentUser | None]]
 
 
 class VerifiedTokens:
-    """Tokens whose signature was already checked: their subject and expiry.
+    """Tokens whose signature was already checked: their claims and expiry.
 
     Checking an HS256 signature with PyJWT costs about a tenth of a cached case read;
-    a phone sends the same token with every request. The user is still loaded (and
-    must be active) on every request, so removing a user takes effect at once.
+    a phone sends the same token with every request. The session and its user are
+    still loaded on every request (one query, ``SessionLoader``), so ending a session
+    or switching a user off takes effect at once, in every process.
 
     Expiry is judged by ``clock`` (the app's), not by PyJWT's own wall clock, so a
     token ages with the rest of the app (and with a test that travels in time).
@@ -127,15 +150,15 @@ class VerifiedTokens:
         self.secret = secret
         self.size = size
         self.clock = clock or Clock()
-        self._known: dict[str, tuple[int, float]] = {}
+        self._known: dict[str, tuple[TokenClaims, float]] = {}
 
-    def user_id(self, token: str) -> int | None:
+    def claims(self, token: str) -> TokenClaims | None:
         now = self.clock.now().timestamp()
         known = self._known.get(token)
         if known is not None:
             return known[0] if known[1] > now else None
         try:
-            claims = jwt.decode(
+            decoded = jwt.decode(
                 token,
                 self.secret,
                 algorithms=[_ALGORITHM],
@@ -143,7 +166,11 @@ class VerifiedTokens:
                 # (issue_token) and says nothing a valid signature does not.
                 options={"require": ["sub", "exp"], "verify_exp": False, "verify_iat": False},
             )
-            found = (int(claims["sub"]), float(claims["exp"]))
+            sid = decoded.get("sid")
+            found = (
+                TokenClaims(user_id=int(decoded["sub"]), sid=sid if isinstance(sid, str) else None),
+                float(decoded["exp"]),
+            )
         except (jwt.PyJWTError, ValueError, TypeError):
             return None
         if found[1] <= now:
@@ -153,21 +180,28 @@ class VerifiedTokens:
         self._known[token] = found
         return found[0]
 
+    def user_id(self, token: str) -> int | None:
+        """The user a good, unexpired token names (whatever its session)."""
+        claims = self.claims(token)
+        return claims.user_id if claims is not None else None
+
 
 class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
-    def __init__(self, app: ASGIApp, *, tokens: VerifiedTokens, load_user: UserLoader, **kwargs: Any) -> None:
+    def __init__(self, app: ASGIApp, *, tokens: VerifiedTokens, load_session: SessionLoader, **kwargs: Any) -> None:
         super().__init__(app, **kwargs)
         # One cache for the app: Litestar builds a middleware instance per route.
         self.tokens = tokens
-        self.load_user = load_user
+        self.load_session = load_session
 
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
         header = connection.headers.get("authorization")
         if not header:
             return AuthenticationResult(user=None, auth=None)
         scheme, _, token = header.partition(" ")
-        user_id = self.tokens.user_id(token.strip()) if scheme.lower() == "bearer" else None
-        user = await self.load_user(user_id) if user_id is not None else None
+        claims = self.tokens.claims(token.strip()) if scheme.lower() == "bearer" else None
+        user = None
+        if claims is not None and claims.sid is not None:
+            user = await self.load_session(claims.user_id, claims.sid, self.tokens.clock.now())
         if user is None:
             raise NotAuthorizedException(detail="auth.invalid_token")
         return AuthenticationResult(user=user, auth=token)
@@ -204,15 +238,43 @@ def require_roles(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], 
 
 
 def client_ip(connection: ASGIConnection, trust_forwarded_for: bool) -> str:
-    """The address limits are counted against.
+    """The address limits are counted against: an IPv4 address, or an IPv6 client's /64.
 
-    Behind our own proxy, that is the last ``X-Forwarded-For`` entry: the one the
-    proxy added. Entries before it come from the client, who may write anything
-    there to dodge the per-address limits.
+    Behind our own proxy, that is the last ``X-Forwarded-For`` entry: the one the proxy
+    added, at the end of the last line. Entries and whole lines before it come from the
+    client, who may write anything there to dodge the per-address limits. An IPv6
+    client is counted by its /64, the block one subscriber line gets and can rotate
+    through freely; an IPv4-mapped IPv6 address is the IPv4 address. When the proxy's
+    entry is missing or unreadable, the socket peer is counted.
     """
     if trust_forwarded_for:
-        forwarded = connection.headers.get("x-forwarded-for", "")
-        if forwarded.strip():
-            return forwarded.rsplit(",", 1)[-1].strip()
-    client = connection.client
-    return client.host if client else "unknown"
+        lines = connection.headers.getall("x-forwarded-for", [])
+        counted = limited_address(",".join(lines).rsplit(",", 1)[-1])
+        if counted:
+            return counted
+    peer = connection.client.host if connection.client else ""
+    return limited_address(peer) or peer[:64] or "unknown"
+
+
+def limited_address(text: str) -> str | None:
+    """The key a client address is limited by; None when ``text`` is no address.
+
+    >>> limited_address("203.0.113.7"), limited_address("::ffff:203.0.113.7"), limited_address("203.0.113.7:4711")
+    ('203.0.113.7', '203.0.113.7', '203.0.113.7')
+    >>> limited_address("2001:db8:1:2:aaaa::1"), limited_address("[2001:db8:1:2::9]:443"), limited_address("unknown")
+    ('2001:db8:1:2::/64', '2001:db8:1:2::/64', None)
+    """
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # [IPv6]:port
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:  # IPv4:port
+        text = text.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(text.partition("%")[0])
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import io
 import os
 import sys
@@ -22,6 +23,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
+from backend.lib.private_files import create_private
 from backend.lib.sqlite import PooledSQLiteEngine
 
 
@@ -49,7 +51,7 @@ def engine_for_url(url: str) -> Engine:
         path = url.removeprefix("sqlite:///")
         if not path:
             raise DatabaseURLError("a sqlite URL needs a file path: sqlite:///path/to/file")
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         return PooledSQLiteEngine(path=path, readers=SQLITE_READERS, timeout=SQLITE_BUSY_TIMEOUT)
     parts = urlsplit(url)
     if parts.scheme in {"postgres", "postgresql"}:
@@ -136,6 +138,7 @@ async def open_engine(url: str, pool_max: int = 10) -> Engine:
     bind_engine(engine)
     try:
         if isinstance(engine, SQLiteEngine):
+            create_private(Path(engine.path))
             await engine.run_ddl("PRAGMA journal_mode=WAL")
         elif isinstance(engine, PostgresEngine):
             await engine.start_connection_pool(min_size=1, max_size=pool_max, timeout=10)
@@ -185,6 +188,33 @@ def write_transaction(table: type[Table] | None = None) -> Any:
     if isinstance(engine, SQLiteEngine):
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()
+
+
+async def serialize_on(*names: str) -> None:
+    """Inside a write transaction: make every other transaction that names one of ``names``
+    wait here until this one ends, so a count read now stays true until it commits.
+
+    SQLite's write transaction is already the only writer (``BEGIN IMMEDIATE`` in every
+    process, and one writer connection per process), so there is nothing to add. PostgreSQL
+    runs writers side by side under READ COMMITTED: it takes a transaction-scoped advisory
+    lock per name, in one fixed order, so two transactions naming the same keys queue
+    instead of deadlocking. A hash collision between two names only makes them queue too.
+
+    >>> async with write_transaction():
+    ...     await serialize_on("attempt:send:phone:13800000001", "attempt:send:ip:192.0.2.1")
+    """
+    engine = bound_engine()
+    if not isinstance(engine, PostgresEngine):
+        return
+    if engine.current_transaction.get() is None:
+        raise RuntimeError("serialize_on holds its locks until the transaction ends: call it inside one")
+    for lock in sorted({_lock_number(name) for name in names}):
+        await engine.run_querystring(QueryString("SELECT pg_advisory_xact_lock({})", lock))
+
+
+def _lock_number(name: str) -> int:
+    """A stable signed 64-bit number for ``name`` (PostgreSQL's advisory lock keys are bigints)."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 _Row = TypeVar("_Row")

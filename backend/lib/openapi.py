@@ -21,6 +21,7 @@ from litestar import Litestar
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.plugins import JsonRenderPlugin
 
 from backend.lib.errors import ErrorBody
 from backend.lib.schema_bounds import bound_from_type
@@ -46,6 +47,17 @@ class StrictStructSchemaPlugin(StructSchemaPlugin):
                 if field.encode_name in properties:
                     bound_from_type(properties[field.encode_name], field.type)
         return schema
+
+
+class SchemaFileOnly(JsonRenderPlugin):
+    """``/schema/openapi.json``, and no page at all: not even the schema again at ``/schema``.
+
+    Litestar mounts its first render plugin at the root of ``/schema`` too, unless the
+    plugin says it has that path; this one says so, and serves only the file.
+    """
+
+    def has_path(self, path: str) -> bool:
+        return path == "/" or super().has_path(path)
 
 
 #: What any API request may be answered with besides its success (DESIGN.md, "HTTP API").

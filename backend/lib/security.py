@@ -6,8 +6,9 @@ route handled (404, 405, errors raised before a handler).
 - ``Content-Security-Policy``: scripts, styles and everything else from this
   origin only; no inline scripts (the PWA has none), no plugins, no framing.
   Photos are same-origin signed URLs, and ``blob:`` covers the preview of a photo
-  shrunk in the browser. The API schema pages under ``/schema`` load their
-  viewer from a CDN and keep the framework's defaults.
+  shrunk in the browser. No answer is exempt: the API schema is served as
+  ``/schema/openapi.json`` only, without the framework's viewer pages (they load
+  scripts from a CDN).
 - ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer`` (a signed
   photo URL or a case id never leaves in a Referer), ``Permissions-Policy``
   allowing only the camera (photo capture) for this origin.
@@ -59,8 +60,7 @@ def security_headers(trust_forwarded_for: bool) -> BeforeMessageSendHookHandler:
         if message["type"] != "http.response.start":
             return
         headers = MutableScopeHeaders.from_message(message)
-        if not scope.get("path", "").startswith("/schema"):
-            headers["Content-Security-Policy"] = CSP
+        headers["Content-Security-Policy"] = CSP
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = "no-referrer"
         headers["Permissions-Policy"] = PERMISSIONS

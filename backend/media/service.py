@@ -25,7 +25,7 @@ from backend.lib.db import write_transaction
 from backend.lib.errors import Invalid, NotFound
 from backend.media import _images as images
 from backend.media._images import Processed
-from backend.media._links import Links
+from backend.media._links import Links, is_key, new_key
 from backend.media._storage import Storage, from_settings
 from backend.media.structs import Photo
 from backend.media.tables import Media
@@ -94,6 +94,7 @@ async def create(owner_id: int, image: Processed, now: datetime, ctx: Context) -
     async with write_transaction(Media):
         await _lock_content(image.sha256)
         row = Media(
+            link_key=new_key(),
             owner=owner_id,
             content_type=images.CONTENT_TYPE,
             width=image.width,
@@ -105,7 +106,7 @@ async def create(owner_id: int, image: Processed, now: datetime, ctx: Context) -
             created_at=now,
         )
         await row.save()
-    return ctx.links.photo(row.id, owner_id, now, image.width, image.height)
+    return ctx.links.photo(row.id, row.link_key, owner_id, now, image.width, image.height)
 
 
 async def attach(owner_id: int, case_id: int, ids: list[int]) -> list[int]:
@@ -141,25 +142,33 @@ async def photos(ids: list[int], viewer_id: int, now: datetime, links: Links) ->
     """Signed links for photos the caller has already shown ``viewer_id`` may see (a case's timeline)."""
     if not ids:
         return {}
-    rows = await Media.select(Media.id, Media.width, Media.height).where(Media.id.is_in(list(set(ids))))
-    return {row["id"]: links.photo(row["id"], viewer_id, now, row["width"], row["height"]) for row in rows}
+    rows = await Media.select(Media.id, Media.link_key, Media.width, Media.height).where(Media.id.is_in(list(set(ids))))
+    return {
+        row["id"]: links.photo(row["id"], row["link_key"], viewer_id, now, row["width"], row["height"]) for row in rows
+    }
 
 
 async def viewer(
-    user: CurrentUser | None, media_id: int, token: str | None, now: datetime, ctx: Context
+    user: CurrentUser | None, media_id: int, key: str, token: str | None, now: datetime, ctx: Context
 ) -> CurrentUser | None:
     """Who is asking: the bearer-token user, else the one a signed link was made for."""
     if user is not None or not token:
         return user
-    viewer_id = ctx.links.viewer(media_id, token, now)
+    viewer_id = ctx.links.viewer(media_id, key, token, now)
     return await ctx.load_user(viewer_id) if viewer_id is not None else None
 
 
-async def content(actor: CurrentUser, media_id: int, thumb: bool, ctx: Context) -> tuple[bytes, str]:
-    """The stored bytes and their type, if ``actor`` may see the photo; otherwise 404."""
+async def content(actor: CurrentUser, media_id: int, key: str, thumb: bool, ctx: Context) -> tuple[bytes, str]:
+    """The stored bytes and their type, if ``actor`` may see the photo; otherwise 404.
+
+    The key must be the photo's own: a URL kept from a deleted photo whose id came back
+    names nothing.
+    """
+    if not is_key(key):
+        raise NotFound()
     row = (
         await Media.select(Media.owner, Media.case_id, Media.content_type, Media.path, Media.thumb_path)
-        .where(Media.id == media_id)
+        .where((Media.id == media_id) & (Media.link_key == key))
         .first()
     )
     if row is None:

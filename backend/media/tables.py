@@ -17,6 +17,9 @@ class Media(Table):
     """
 
     id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
+    #: Random, made once at upload, in every URL of the photo: SQLite gives a deleted
+    #: newest row's id to the next one, but never this, so a URL never names two photos.
+    link_key = Varchar(length=32)
     owner = ForeignKey(LazyTableReference("User", module_path="backend.accounts.tables"), index=True)
     #: The case it is attached to, null until then; a plain id because media sits below cases.
     case_id = Integer(null=True, default=None, index=True)

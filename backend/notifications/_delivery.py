@@ -40,8 +40,9 @@ from backend.settings import Settings
 
 log = logging.getLogger("bianmin.delivery")
 
-#: Kinds that fall back to SMS when push does not reach the user.
-IMPORTANT = frozenset({"case.accept", "case.request_info", "case.resolve", "booking.reminder"})
+#: Kinds that fall back to SMS when push does not reach the user; "filed for you" too:
+#: a case filed in someone's name must reach them, with the app or without it.
+IMPORTANT = frozenset({"case.accept", "case.request_info", "case.resolve", "booking.reminder", "case.filed_for_you"})
 #: How long a push service keeps a message for an offline phone; a reminder is
 #: worthless after its day, a status change is worth a week.
 TTL_SECONDS = {"booking.reminder": 12 * 3600, "case.due_soon": 86400, "case.overdue": 86400, "case.remind": 86400}
@@ -237,7 +238,7 @@ async def deliverer(
     settings: Settings, texts: Texts, vapid: Vapid, sms: SmsSender | None = None
 ) -> AsyncIterator[Deliverer]:
     """A deliverer configured by ``settings``; its HTTP clients (and ``sms`` if it made it) close on exit."""
-    push = PushClient(vapid, settings.push_concurrency)
+    push = PushClient(vapid, settings.push_concurrency, allowance=settings.push_allowance)
     own_sms = sms is None
     sms = sms or make_sender(settings.sms_backend, settings.sms_webhook_url)
     try:

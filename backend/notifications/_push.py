@@ -22,6 +22,7 @@ import msgspec
 from webpush import WebPush
 from webpush.types import WebPushKeys, WebPushSubscription
 
+from backend.notifications._egress import Allowance, GuardedResolver, Refused, guarded_socket
 from backend.notifications._vapid import Vapid
 from backend.notifications.structs import PushMessage, Target
 
@@ -121,10 +122,17 @@ def classify(status: int, retry_after: str | None, now: datetime) -> PushResult:
 
 
 class PushClient:
-    """Encrypts and sends push messages over one shared HTTP client, ``concurrency`` at a time."""
+    """Encrypts and sends push messages over one shared HTTP client, ``concurrency`` at a time.
 
-    def __init__(self, vapid: Vapid, concurrency: int = 32, timeout: float = 10.0) -> None:
+    It connects to public addresses only, checked on the address each socket
+    connects to (``_egress``); ``allowance`` names the local push services of tests.
+    """
+
+    def __init__(
+        self, vapid: Vapid, concurrency: int = 32, timeout: float = 10.0, allowance: Allowance = frozenset()
+    ) -> None:
         self.vapid = vapid
+        self.allowance = allowance
         self._webpush = WebPush(private_key=vapid.private_pem, public_key=vapid.public_pem, subscriber="-")
         self._concurrency = concurrency
         self._timeout = aiohttp.ClientTimeout(total=timeout)
@@ -140,10 +148,18 @@ class PushClient:
         ``concurrency`` connections alive per process and reuses them.
         """
         if self._session is None:
-            connector = aiohttp.TCPConnector(limit=self._concurrency, keepalive_timeout=30, ttl_dns_cache=300)
+            connector = aiohttp.TCPConnector(
+                limit=self._concurrency,
+                keepalive_timeout=30,
+                ttl_dns_cache=300,
+                resolver=GuardedResolver(self.allowance),
+                socket_factory=guarded_socket(self.allowance),
+            )
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=self._timeout,
+                # No proxy from the environment: the connection goes where the checks said.
+                trust_env=False,
                 # Push services set no cookies and send no compressed bodies worth inflating.
                 cookie_jar=aiohttp.DummyCookieJar(),
                 auto_decompress=False,
@@ -182,11 +198,21 @@ class PushClient:
                 return PushResult("failed", error=f"cannot encrypt: {exc}"[:200])
             try:
                 async with self._client().post(
-                    target.endpoint, data=body, headers=self.headers(target, ttl, urgency, topic, now)
+                    target.endpoint,
+                    data=body,
+                    headers=self.headers(target, ttl, urgency, topic, now),
+                    # A push service answers; it does not send the worker somewhere else.
+                    allow_redirects=False,
                 ) as response:
                     # Read the (short) answer so the connection goes back to the pool.
                     await response.read()
                     status, retry_after = response.status, response.headers.get("retry-after")
+            except aiohttp.ClientConnectorError as exc:
+                # Refused by the address check: this endpoint can never be delivered to.
+                outcome: Literal["failed", "retry"] = "failed" if isinstance(exc.os_error, Refused) else "retry"
+                return PushResult(outcome, error=f"{type(exc).__name__}: {exc}"[:200])
+            except aiohttp.InvalidURL as exc:  # e.g. a legacy numeric IPv4 host, which aiohttp refuses
+                return PushResult("failed", error=f"{type(exc).__name__}: {exc}"[:200])
             except (aiohttp.ClientError, TimeoutError) as exc:
                 return PushResult("retry", error=f"{type(exc).__name__}: {exc}"[:200])
         return classify(status, retry_after, now)

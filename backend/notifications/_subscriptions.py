@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from datetime import datetime
 from typing import Any
@@ -12,41 +13,52 @@ from piccolo.columns import Column
 
 from backend.lib.auth import CurrentUser
 from backend.lib.db import existing, is_unique_violation, write_transaction
-from backend.lib.errors import Invalid
+from backend.lib.errors import Conflict, Invalid
+from backend.notifications import _egress as egress
+from backend.notifications._egress import Allowance
 from backend.notifications._push import decode_key
 from backend.notifications.structs import PushSubscription, PushSubscriptionCreate
 from backend.notifications.tables import PushSubscription as Row
 
 #: A user's newest subscriptions kept; older ones are dropped (browsers rotate them).
 MAX_PER_USER = 10
+#: How long subscribing waits for a name to resolve before leaving the check to the connection.
+RESOLVE_SECONDS = 2.0
 _COLUMNS = (Row.id, Row.endpoint, Row.locale, Row.created_at, Row.last_success_at)
 
 
-def check_endpoint(endpoint: str, allow_insecure: bool) -> str:
-    """An absolute https URL of a public host (http and local hosts only when allowed)."""
+async def check_endpoint(endpoint: str, allowance: Allowance) -> str:
+    """An absolute https URL of a public host, as far as can be told now (400 otherwise).
+
+    The host is read the way the socket layer reads it (``127.1`` and ``2130706433``
+    are 127.0.0.1) and a name is resolved; any address that is not public refuses
+    the endpoint. A name that does not resolve now is accepted: the check that
+    matters is made again on every connection (``_egress``). http is accepted only
+    for the local push services of ``BIANMIN_PUSH_ALLOW_INSECURE``.
+    """
     try:
         parts = urlsplit(endpoint.strip())
-        parts.port  # noqa: B018 - raises ValueError on a bad port
+        port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise Invalid("push.endpoint_invalid", field="endpoint") from None
-    if parts.scheme not in ("https", "http") or not parts.hostname or parts.username or parts.password:
+    host = parts.hostname
+    if parts.scheme not in ("https", "http") or not host or parts.username or parts.password:
         raise Invalid("push.endpoint_invalid", field="endpoint")
-    if parts.scheme == "http" and not allow_insecure:
-        raise Invalid("push.endpoint_insecure", field="endpoint")
-    if not allow_insecure and _is_local(parts.hostname):
-        # The worker POSTs to this URL: never let it reach into our own network.
-        raise Invalid("push.endpoint_invalid", field="endpoint")
-    return endpoint.strip()
-
-
-def _is_local(host: str) -> bool:
     if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        return True
+        raise Invalid("push.endpoint_invalid", field="endpoint")
     try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return not address.is_global
+        infos = await asyncio.wait_for(egress.resolve(host, port), RESOLVE_SECONDS)
+    except (OSError, TimeoutError):
+        infos = []  # not resolvable now; every connection checks again
+    try:
+        egress.check_all(infos, allowance)
+    except egress.Refused:
+        # The worker POSTs to this URL: never let it reach into our own network.
+        raise Invalid("push.endpoint_invalid", field="endpoint") from None
+    local = infos and not any(egress.is_public(ipaddress.ip_address(info[4][0])) for info in infos)
+    if parts.scheme == "http" and not local:
+        raise Invalid("push.endpoint_insecure", field="endpoint")
+    return endpoint.strip()
 
 
 def check_keys(p256dh: str, auth: str) -> None:
@@ -77,10 +89,17 @@ def _struct(row: dict[str, Any]) -> PushSubscription:
 
 
 async def subscribe(
-    user: CurrentUser, data: PushSubscriptionCreate, allow_insecure: bool, now: datetime
+    user: CurrentUser, data: PushSubscriptionCreate, allowance: Allowance, now: datetime
 ) -> PushSubscription:
-    """Store a subscription; the same endpoint again replaces it (and moves it to ``user``)."""
-    endpoint = check_endpoint(data.endpoint, allow_insecure)
+    """Store a subscription; the same endpoint again replaces it.
+
+    An endpoint is a capability of the browser that made it, and only that browser
+    holds its keys. Another user's endpoint moves to the caller only with the very
+    same keys (the same browser, a shared phone whose last user did not sign out);
+    with other keys it is 409 ``push.endpoint_taken`` and stays where it is, so
+    someone who learned an endpoint cannot take its owner's notifications.
+    """
+    endpoint = await check_endpoint(data.endpoint, allowance)
     p256dh, auth = data.keys.p256dh.strip().rstrip("="), data.keys.auth.strip().rstrip("=")
     check_keys(p256dh, auth)
     for _ in range(2):
@@ -100,6 +119,8 @@ async def subscribe(
                         )
                     )
                 else:
+                    if old["user"] != user.id and (old["p256dh"], old["auth"]) != (p256dh, auth):
+                        raise Conflict("push.endpoint_taken")
                     values: dict[Column | str, Any] = {
                         Row.user: user.id,
                         Row.p256dh: p256dh,

@@ -57,7 +57,7 @@ class PushController(Controller):
         settings: NamedDependency[Settings],
         now: NamedDependency[datetime],
     ) -> PushSubscription:
-        return await subscriptions.subscribe(request.user, data, settings.push_allow_insecure, now)
+        return await subscriptions.subscribe(request.user, data, settings.push_allowance, now)
 
     @delete("/subscriptions", operation_id="DeletePushSubscription", guards=[require_user])
     async def unsubscribe(self, request: UserRequest, data: JSONBody[PushSubscriptionRemove]) -> None:

@@ -205,7 +205,7 @@ async def rate(
             raise
         await cases.record_rating(actor, case, kind == "again", data.score, row.comment, now)
         if kind == "first" and data.score <= 2:
-            work = await cases.calendar()
+            work = await cases.calendar(case.region_code)
             await FollowUp.insert(
                 FollowUp(
                     rating=row.id,

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
+from backend.lib import spreadsheets
 from backend.lib.i18n import Locale, Texts
-from backend.lib.xlsx import xlsx_value
 from backend.stats.service import Metrics, Summary
 
 COUNTS = (
@@ -33,39 +27,31 @@ def _row(label: str, metrics: Metrics) -> list[object]:
     return [label, *(getattr(metrics, name) for name in COLUMNS)]
 
 
-def _sheet(book: openpyxl.Workbook, title: str, header: list[str], rows: list[list[object]]) -> None:
-    sheet = book.create_sheet(title=title[:31])
-    sheet.append([xlsx_value(text) for text in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for values in rows:
-        sheet.append([xlsx_value(value) for value in values])
-    first_rate = 2 + len(COUNTS)
-    for row in sheet.iter_rows(min_row=2):
-        for index, cell in enumerate(row, start=1):
-            if first_rate <= index < first_rate + len(RATES):
-                cell.number_format = "0.0%"
-            elif index >= first_rate + len(RATES):
-                cell.number_format = "0.0"
-    sheet.freeze_panes = "B2"
-    sheet.column_dimensions["A"].width = 24
-    for index in range(2, len(header) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 12
+def _sheet(title: str, header: list[str], rows: list[list[object]]) -> spreadsheets.Sheet:
+    first_rate = 1 + len(COUNTS)
+    formats = dict.fromkeys(range(first_rate, first_rate + len(RATES)), "0.0%")
+    formats |= dict.fromkeys(range(first_rate + len(RATES), len(header)), "0.0")
+    return spreadsheets.Sheet(
+        title=title,
+        header=header,
+        rows=rows,
+        widths=[24, *(12 for _ in COLUMNS)],
+        number_formats=formats,
+        freeze="B2",
+    )
 
 
 def workbook(totals: Summary, grouped: list[Summary], locale: Locale, texts: Texts) -> bytes:
-    """Sheet one: the totals with the period and region; then one sheet per grouping."""
-    book = openpyxl.Workbook()
-    book.remove(book.worksheets[0])  # the blank sheet a new workbook starts with
+    """Sheet one: the totals with the period and region; then one sheet per grouping.
+
+    Labels (region names, workers' names) are text cells, never formulas (``lib.spreadsheets``).
+    """
     header = [texts.t(locale, "stats.column.group")] + [texts.t(locale, f"stats.column.{c}") for c in COLUMNS]
     period = texts.t(
         locale, "stats.period", region=totals.region_name, start=totals.from_.isoformat(), end=totals.to.isoformat()
     )
-    _sheet(book, texts.t(locale, "stats.sheet.totals"), header, [_row(period, totals.totals)])
+    sheets = [_sheet(texts.t(locale, "stats.sheet.totals"), header, [_row(period, totals.totals)])]
     for summary in grouped:
         rows = [_row(group.label or group.key or "", group) for group in summary.groups]
-        _sheet(book, texts.t(locale, f"stats.sheet.{summary.group_by}"), header, rows)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        sheets.append(_sheet(texts.t(locale, f"stats.sheet.{summary.group_by}"), header, rows))
+    return spreadsheets.write_xlsx(sheets)

@@ -9,6 +9,7 @@ from litestar.params import QueryParameter
 
 from backend.cases.service import Context as CaseContext
 from backend.lib.auth import CurrentUser, UserRequest, require_roles
+from backend.lib.concurrency import Slots
 from backend.lib.errors import Invalid, NotFound
 from backend.regions import service as regions
 from backend.stats import _export as export
@@ -73,11 +74,24 @@ class StatsController(Controller):
         request: UserRequest,
         case_ctx: NamedDependency[CaseContext],
         period: NamedDependency[Period],
+        export_slots: NamedDependency[Slots],
     ) -> Response[bytes]:
+        """Every grouping at once; a person runs one export at a time and a process a few
+        (``export_slots``), the rest answer 429 with Retry-After."""
         actor = request.user
-        totals = await _summary(period, None, actor, case_ctx)
-        grouped = [await _summary(period, g, actor, case_ctx) for g in GROUPINGS]
-        content = await anyio.to_thread.run_sync(export.workbook, totals, grouped, actor.locale, case_ctx.texts)
+        with export_slots.hold(actor.id):
+            totals, *grouped = await service.summaries(
+                period.region,
+                period.region_name,
+                period.start,
+                period.end,
+                [None, *GROUPINGS],
+                actor.locale,
+                case_ctx.texts,
+                case_ctx.tz,
+                period.now,
+            )
+            content = await anyio.to_thread.run_sync(export.workbook, totals, grouped, actor.locale, case_ctx.texts)
         name = f"stats-{period.region}-{period.start}-{period.end}.xlsx"
         return Response(
             content,

@@ -92,7 +92,7 @@ export function useSend(onSent, { sent = null, waiting } = {}) {
     action.say(null);
     let result;
     try {
-      result = await queueRequest({ key: newKey(), token: session.access_token, locale, ...entry }, { wait: true });
+      result = await queueRequest({ key: newKey(), owner: session.user.id, locale, ...entry }, { wait: true });
     } catch {
       action.setBusy(false);
       action.fail(t('ui.field.store_failed'));

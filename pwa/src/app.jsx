@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 
-import { apiRequest } from './http.js';
+import { ApiError, apiRequest } from './http.js';
 import { AreaScreen, roleHome } from './areas.jsx';
 import { AppContext } from './context.js';
 import { Header } from './header.jsx';
@@ -25,6 +25,8 @@ import { clearCached } from './store.js';
 import { UpdateBanner } from './update-banner.jsx';
 
 const PROFILE_WAIT_MS = 3000;
+// Signing out waits at most this long for the push service before ending the session.
+const SIGN_OUT_WAIT_MS = 5000;
 
 function delay(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,7 +43,16 @@ export function App({ initialLocale, initialMessages }) {
 
   useEffect(() => applyToDocument(locale, elderMode), [locale, elderMode]);
 
-  const api = useCallback((path, options = {}) => apiRequest(path, { ...options, locale, token }), [locale, token]);
+  // Read synchronously by signing out, which may be asked twice in one tick (a 401 seen by
+  // the api and by the screen that made the call).
+  const sessionRef = useRef(session);
+  const tokenEnded = useRef(() => {});
+
+  const api = useCallback((path, options = {}) => apiRequest(path, { ...options, locale, token }).catch((error) => {
+    // This session was ended: signed out from another device, or the account was changed.
+    if (token && error instanceof ApiError && error.code === 'auth.invalid_token') tokenEnded.current(token);
+    throw error;
+  }), [locale, token]);
 
   const switchLocale = useCallback(async (next, { remember = true } = {}) => {
     const nextMessages = await loadMessages(next);
@@ -62,6 +73,7 @@ export function App({ initialLocale, initialMessages }) {
 
   const signIn = useCallback(({ access_token, user }) => {
     saveSession({ access_token, user });
+    sessionRef.current = { access_token, user };
     setSession({ access_token, user });
     // The profile's preferences apply unless this device was told otherwise.
     if (!storedLocale() && LOCALES.includes(user.locale) && user.locale !== locale) {
@@ -80,25 +92,38 @@ export function App({ initialLocale, initialMessages }) {
     });
   }, []);
 
-  const signOut = useCallback(() => {
+  const leave = useCallback((endOnServer) => {
+    if (!sessionRef.current) return;
+    sessionRef.current = null;
     // A shared phone must not go on showing the last user's case news: drop this
     // browser's subscription on the server and at the push service (best effort;
-    // offline, the push service's 410 tells the server later).
-    unsubscribePush(api).catch(reportPushSyncFailure);
+    // offline, the push service's 410 tells the server later). Then end the session,
+    // so a copy of the token stops working too (offline: it lapses on its own).
+    const unsubscribed = unsubscribePush(api).catch(reportPushSyncFailure);
+    if (endOnServer) {
+      Promise.race([unsubscribed, delay(SIGN_OUT_WAIT_MS)])
+        .then(() => api('/auth/sign-out', { method: 'POST' }))
+        .catch(reportSignOutFailure);
+    }
     clearCached();
     saveSession(null);
     setSession(null);
     navigate(ROUTES.signin);
   }, [api]);
+  const signOut = useCallback(() => leave(true), [leave]);
+  tokenEnded.current = (ended) => {
+    if (sessionRef.current && sessionRef.current.access_token === ended) leave(false);
+  };
 
   const signedIn = Boolean(session);
   useEffect(() => {
     if (signedIn) startOutbox();
   }, [signedIn]);
 
+  const userId = session ? session.user.id : null;
   useEffect(() => {
-    if (token) syncPush(api, token, locale).catch(reportPushSyncFailure);
-  }, [token, locale, api]);
+    if (token) syncPush(api, token, locale, userId).catch(reportPushSyncFailure);
+  }, [token, locale, api, userId]);
 
   // Signed out, every route leads to sign-in; signed in, sign-in leads home.
   const matched = matchRoute(route);
@@ -161,6 +186,10 @@ function reportProfileFailure(error) {
 
 function reportPushSyncFailure(error) {
   console.warn('could not tell the server about this device\'s push subscription', error);
+}
+
+function reportSignOutFailure(error) {
+  console.warn('could not end this session on the server', error);
 }
 
 function reportLocaleFailure(error) {

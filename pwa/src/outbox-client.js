@@ -1,23 +1,34 @@
-// The page's side of the outbox: send on start, when the network returns and
-// on a timer; ask the service worker for Background Sync where there is one.
+// The page's side of the outbox: send on start (and on every sign-in), when the
+// network returns and on a timer; ask the service worker for Background Sync where
+// there is one. What it sends and shows is the signed-in person's alone.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 
+import { useApp } from './context.js';
 import { SYNC_TAG, enqueue, flushOutbox, listOutbox, onOutboxChange } from './outbox.js';
+import { loadSession } from './session.js';
 
 const TIMER_MS = 20 * 1000;
 let started = false;
 
+/** On every sign-in: the person's records left from an earlier visit go now. */
 export function startOutbox() {
-  if (started) return;
-  started = true;
-  window.addEventListener('online', onOnline);
-  setInterval(onTimer, TIMER_MS);
+  if (!started) {
+    started = true;
+    window.addEventListener('online', onOnline);
+    setInterval(onTimer, TIMER_MS);
+  }
   flushNow();
 }
 
 export function flushNow(force = false) {
-  return flushOutbox(document.baseURI, { force });
+  return flushOutbox(document.baseURI, { force, sender: pageSender });
+}
+
+/** Who is signed in on this page at the moment of sending (their records, their token). */
+function pageSender() {
+  const session = loadSession();
+  return session ? { userId: session.user.id, token: session.access_token } : null;
 }
 
 function onOnline() {
@@ -29,7 +40,7 @@ function onTimer() {
 }
 
 /**
- * Queues a request and tries to send it at once. Resolves to
+ * Queues a request ({key, owner, …}: see enqueue) and tries to send it at once. Resolves to
  * {state: 'sent'} or the record still in the outbox ({state: 'waiting' | 'failed', error}).
  */
 export async function queueRequest(entry, { wait = false } = {}) {
@@ -102,18 +113,22 @@ export function useReloadWhenSent(count, reload) {
   }, [count]);
 }
 
-/** The outbox's records, kept current. */
+/** The signed-in person's records in the outbox, kept current (no one else's, ever). */
 export function useOutbox() {
-  const [rows, setRows] = useState([]);
+  const { session } = useApp();
+  const owner = session ? session.user.id : null;
+  const [listed, setListed] = useState({ owner: null, rows: [] });
   useEffect(() => {
+    if (owner === null) return undefined;
     let alive = true;
-    const refresh = () => listOutbox().then((next) => alive && setRows(next));
+    const refresh = () => listOutbox(owner).then((rows) => alive && setListed({ owner, rows }));
     refresh();
     const stop = onOutboxChange(refresh);
     return () => {
       alive = false;
       stop();
     };
-  }, []);
-  return rows;
+  }, [owner]);
+  // Until the new person's list is read, the last one's is never shown in its place.
+  return owner !== null && listed.owner === owner ? listed.rows : [];
 }

@@ -9,6 +9,19 @@
 //   5xx, network error   waiting: retried with backoff (30 s, 1 min, 2 min … 30 min)
 //
 // Nothing is ever dropped without the user pressing 删除.
+//
+// Each record belongs to the person who made it (`owner`, their user id). On a
+// shared phone the next person neither sees nor deletes it, and it is sent only
+// while its owner is signed in, with the owner's token of that moment: a sender
+// (page or worker) is told who is signed in and sends that person's records alone.
+// A signed-out person's records stay, and go when they sign in again. No token is
+// kept in a record, so signing out leaves none behind.
+//
+// Records from before owners (they kept the token they were made with) get the
+// owner that token belongs to (GET /me with it, or the signed-in session's when it
+// is the same token); a token the server no longer knows names nobody we can tell,
+// so such a record is kept, shown to no one and never sent (owner null): sending
+// it as whoever is signed in would be sending it in someone else's name.
 
 import { apiRequest, isRefusal } from './http.js';
 import { OUTBOX, openDb, withStore } from './store.js';
@@ -44,12 +57,13 @@ export function configureOutbox(overrides) {
 let lastCreated = 0;
 
 /**
- * Queues one request: {key, path, body, token, locale, kind, label, photos?: [Blob], method?, chain?}.
- * `kind` says what it is (case, supply_info, rating) so screens can show it.
+ * Queues one request: {key, owner, path, body, locale, kind, label, photos?: [Blob], method?, chain?}.
+ * `owner` is the signed-in person's user id. `kind` says what it is (case, supply_info, rating) so screens can show it.
  * Records with the same `chain` (e.g. 'case-12': start, then resolve) are sent one
  * after another: while an earlier one waits or has failed, the later ones wait too.
  */
 export async function enqueue(entry) {
+  if (typeof entry.owner !== 'number') throw new TypeError('an outbox record needs its owner (a user id)');
   // Strictly increasing, so two taps in the same millisecond keep their order.
   lastCreated = Math.max(env.now(), lastCreated + 1);
   const record = {
@@ -63,73 +77,119 @@ export async function enqueue(entry) {
     error: null,
     created_at: lastCreated,
   };
+  delete record.token; // sent with the owner's token when it goes, never kept here
   await withStore(OUTBOX, 'readwrite', (store) => store.put(record));
   announce();
   return record;
 }
 
-export async function listOutbox() {
+/** `owner`'s records, oldest first (every record when `owner` is undefined: the senders' own use). */
+export async function listOutbox(owner) {
   try {
     const rows = await withStore(OUTBOX, 'readonly', (store) => store.getAll());
-    return rows.sort((a, b) => a.created_at - b.created_at);
+    const mine = owner === undefined ? rows : rows.filter((row) => row.owner === owner);
+    return mine.sort((a, b) => a.created_at - b.created_at);
   } catch {
     return [];
   }
 }
 
-export async function removeEntry(key) {
-  await withStore(OUTBOX, 'readwrite', (store) => store.delete(key));
-  announce();
+/** Deletes `owner`'s record (the user pressed 删除); someone else's stays. Resolves to whether it went. */
+export async function removeEntry(key, owner) {
+  const removed = await changeOwn(key, owner, (store) => store.delete(key));
+  if (removed) announce();
+  return removed;
 }
 
-/** Puts a failed record back in line (the user pressed 重试). */
-export async function retryEntry(key) {
-  const rows = await listOutbox();
-  const row = rows.find((item) => item.key === key);
-  if (!row) return;
-  await save({ ...row, state: 'waiting', next_at: 0, error: null });
-  announce();
+/** Puts `owner`'s failed record back in line (the user pressed 重试). */
+export async function retryEntry(key, owner) {
+  const retried = await changeOwn(key, owner, (store, row) => store.put({ ...row, state: 'waiting', next_at: 0, error: null }));
+  if (retried) announce();
+  return retried;
+}
+
+/** change(store, row) on the record `key` if it is `owner`'s, in one transaction; resolves to whether it was. */
+async function changeOwn(key, owner, change) {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const transaction = db.transaction(OUTBOX, 'readwrite');
+    const store = transaction.objectStore(OUTBOX);
+    let changed = false;
+    const request = store.get(key);
+    request.onsuccess = () => {
+      const row = request.result;
+      if (!row || owner === undefined || owner === null || row.owner !== owner) return;
+      change(store, row);
+      changed = true;
+    };
+    transaction.oncomplete = () => resolve(changed);
+    transaction.onerror = () => reject(transaction.error);
+  });
 }
 
 let flushing = null;
 let nextRound = null;
 let nextForce = false;
+let nextSender = null;
 
 /**
- * Sends every waiting record whose time has come (all of them when `force`).
- * `base` is the app's URL (document.baseURI, or the worker's scope).
- * Resolves to {sent, failed, waiting}; never rejects.
+ * Sends every waiting record of the person signed in whose time has come (all of
+ * them when `force`). `base` is the app's URL (document.baseURI, or the worker's
+ * scope); `sender` tells who is signed in: a function returning (or resolving to)
+ * {userId, token}, or null when no one is. Only that person's records are sent,
+ * with their token; everyone else's wait for their owner.
+ * Resolves to {sent, failed, waiting} (of that person's records); never rejects.
  */
-export function flushOutbox(base, { force = false } = {}) {
+export function flushOutbox(base, { force = false, sender = noSender } = {}) {
   if (flushing) {
     // Asked again mid-round (the network came back, a new record was queued):
     // one more round after this one, so nothing waits for the timer.
     nextForce = nextForce || force;
+    nextSender = sender; // whoever is signed in by then
     if (!nextRound) {
       nextRound = flushing.then(() => {
         const again = nextForce;
+        const who = nextSender;
         nextRound = null;
         nextForce = false;
-        return flushOutbox(base, { force: again });
+        nextSender = null;
+        return flushOutbox(base, { force: again, sender: who });
       });
     }
     return nextRound;
   }
-  flushing = sendDue(base, force).finally(() => {
+  flushing = sendDue(base, force, sender).finally(() => {
     flushing = null;
   });
   return flushing;
 }
 
-async function sendDue(base, force) {
+function noSender() {
+  return null;
+}
+
+async function signedIn(sender) {
+  try {
+    const who = await sender();
+    return who && typeof who.userId === 'number' && typeof who.token === 'string' && who.token ? who : null;
+  } catch {
+    return null;
+  }
+}
+
+async function sendDue(base, force, sender) {
   const summary = { sent: 0, failed: 0, waiting: 0 };
+  const who = await signedIn(sender);
+  await adoptUnowned(base, who);
+  if (!who) return summary;
   const now = env.now();
   // Chains with an earlier record not yet sent: their later records keep their place.
   const held = new Set();
   const hold = (record) => {
     if (record.chain) held.add(record.chain);
   };
-  for (const record of await listOutbox()) {
+  // The signed-in person's records only (so a chain is one person's too).
+  for (const record of await listOutbox(who.userId)) {
     if (record.state !== 'waiting') {
       hold(record);
       continue;
@@ -145,7 +205,7 @@ async function sendDue(base, force) {
       hold(record);
       continue;
     }
-    const outcome = await sendOne(base, claimed);
+    const outcome = await sendOne(base, claimed, who.token);
     summary[outcome] += 1;
     if (outcome !== 'sent') hold(record);
     announce();
@@ -153,7 +213,7 @@ async function sendDue(base, force) {
   return summary;
 }
 
-async function sendOne(base, record) {
+async function sendOne(base, record, token) {
   try {
     let current = record;
     // Photos first: each upload has its own key, so a retry never stores one twice.
@@ -161,18 +221,20 @@ async function sendOne(base, record) {
       const index = current.media.length;
       const form = new FormData();
       form.append('file', current.photos[index], `photo-${index + 1}.jpg`);
-      const uploaded = await send(base, current, '/media', form, `${current.key}-photo-${index}`);
+      const uploaded = await send(base, current, token, '/media', form, `${current.key}-photo-${index}`);
       current = { ...current, media: [...current.media, uploaded.id] };
       await save(current);
     }
     const body = current.photos.length ? { ...current.body, media: current.media } : current.body;
-    await send(base, current, current.path, body, current.key);
+    await send(base, current, token, current.path, body, current.key);
     await withStore(OUTBOX, 'readwrite', (store) => store.delete(current.key));
     return 'sent';
   } catch (failure) {
     const latest = (await listOutbox()).find((item) => item.key === record.key);
     if (!latest) return 'sent'; // another sender finished it meanwhile
-    if (isRefusal(failure)) {
+    // 401: the owner's session ended (signed out, expired) while this was on its way. Not
+    // the request's fault: it waits, like on a network failure, for the owner's next token.
+    if (isRefusal(failure) && failure.status !== 401) {
       await save({
         ...latest, state: 'failed', lease_until: 0, error: failure.message || `HTTP ${failure.status}`, code: failure.code || null,
       });
@@ -185,16 +247,63 @@ async function sendOne(base, record) {
   }
 }
 
-function send(base, record, path, body, key) {
+function send(base, record, token, path, body, key) {
   return apiRequest(path, {
     base,
     method: record.method,
     body,
     locale: record.locale,
-    token: record.token,
+    token,
     headers: { 'Idempotency-Key': key },
     timeout: 0, // a photo on one bar of signal takes what it takes; the lease covers a hung send
     fetch: env.fetch,
+  });
+}
+
+/**
+ * Records from before owners: each gets the owner of the token it was made with
+ * (the signed-in person's when it is their token; else the server says whose it is),
+ * and loses the token. A token the server refuses names no one: owner null, kept
+ * and never sent. Offline, they wait for the next round.
+ */
+async function adoptUnowned(base, who) {
+  const unowned = (await listOutbox()).filter((row) => row.owner === undefined);
+  for (const row of unowned) {
+    let owner;
+    if (who && row.token === who.token) {
+      owner = who.userId;
+    } else if (typeof row.token === 'string' && row.token) {
+      try {
+        const me = await apiRequest('/me', { base, token: row.token, locale: row.locale, fetch: env.fetch });
+        owner = me && typeof me.id === 'number' ? me.id : null;
+      } catch (failure) {
+        if (!isRefusal(failure)) continue; // no answer: try again next round
+        owner = null;
+      }
+    } else {
+      owner = null;
+    }
+    await changeUnowned(row.key, owner);
+  }
+  if (unowned.length) announce();
+}
+
+/** Sets the owner of a record that still has none, and drops its token (one transaction). */
+async function changeUnowned(key, owner) {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const transaction = db.transaction(OUTBOX, 'readwrite');
+    const store = transaction.objectStore(OUTBOX);
+    const request = store.get(key);
+    request.onsuccess = () => {
+      const row = request.result;
+      if (!row || row.owner !== undefined) return;
+      const adopted = { ...row, owner };
+      delete adopted.token;
+      store.put(adopted);
+    };
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error);
   });
 }
 

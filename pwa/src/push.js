@@ -6,7 +6,8 @@ import { readCached, writeCached } from './store.js';
 
 const SUBSCRIBE_TIMEOUT_MS = 15000;
 // Kept in IndexedDB (cleared on sign-out with the other stored answers), so the
-// service worker can re-subscribe on `pushsubscriptionchange` with no page open.
+// service worker can re-subscribe on `pushsubscriptionchange` with no page open,
+// and send the signed-in person's outbox records (theirs alone: `user_id`) on Background Sync.
 export const WORKER_SESSION_KEY = 'push|session';
 export const SENT_ENDPOINT_KEY = 'push|endpoint';
 
@@ -51,12 +52,12 @@ export function subscriptionBody(subscription, locale) {
 }
 
 /**
- * Signed in: lets the worker act for this user; and if the browser replaced the
- * subscription while the worker could not tell the server (offline, signed out),
- * tells it now.
+ * Signed in: lets the worker act for this user (`userId`: whose outbox records it may
+ * send with this token); and if the browser replaced the subscription while the
+ * worker could not tell the server (offline, signed out), tells it now.
  */
-export async function syncPush(api, token, locale) {
-  await writeCached(WORKER_SESSION_KEY, { token, locale });
+export async function syncPush(api, token, locale, userId) {
+  await writeCached(WORKER_SESSION_KEY, { token, locale, user_id: userId });
   const subscription = await currentSubscription().catch(() => null);
   if (!subscription || (await readCached(SENT_ENDPOINT_KEY)) === subscription.endpoint) return;
   await api('/push/subscriptions', { method: 'POST', body: subscriptionBody(subscription, locale) });

@@ -6,6 +6,12 @@ const DB_NAME = 'bianmin';
 const DB_VERSION = 1;
 export const OUTBOX = 'outbox';
 const CACHE = 'responses';
+/**
+ * The service worker's cache of pictures (case photos keyed by path and viewer). Emptied
+ * on sign-out. ("-2": photo paths carry their own key since; the old cache, kept by
+ * path alone, is dropped on the worker's next activation.)
+ */
+export const IMAGE_CACHE = 'bianmin-images-2';
 
 let opening = null;
 let factory = null;
@@ -72,5 +78,5 @@ export async function clearCached() {
   } catch {
     // Nothing stored.
   }
-  if (typeof caches !== 'undefined') await caches.delete('bianmin-images').catch(() => false);
+  if (typeof caches !== 'undefined') await caches.delete(IMAGE_CACHE).catch(() => false);
 }

@@ -20,11 +20,10 @@ import httpx
 from backend.accounts import service as accounts
 from backend.accounts.structs import UserCreate
 from backend.app import create_app
-from backend.lib.auth import issue_token
 from backend.regions import service as regions
 from backend.settings import Settings
 from tests.api.cases.helpers import GRID_A, GRID_B, GRID_OTHER_TOWN, move, submit
-from tests.conftest import DEMO, PG_URL, SECRET, TOKEN_DAYS, RecordingSms, TravelClock, seeded_client
+from tests.conftest import DEMO, PG_URL, SECRET, RecordingSms, TravelClock, seeded_client, session_token
 from tests.unit.media.pictures import jpeg
 
 API = "/api/v1"
@@ -103,9 +102,7 @@ class World:
         else:
             user_id = (await accounts.find_by_phone(phone)).id
         self.ids[name], self.phones[name] = user_id, phone
-        self.headers[name] = {
-            "Authorization": f"Bearer {issue_token(user_id, SECRET, TOKEN_DAYS, now=self.clock.now())}"
-        }
+        self.headers[name] = {"Authorization": f"Bearer {await session_token(user_id, self.clock.now())}"}
 
     async def build(self) -> World:
         await regions.seed(self._other_county_file())
@@ -167,7 +164,8 @@ class World:
         title = f"{side}方的案件标题"
         case = (await submit(self.client, self.headers[resident], region=grid, title=title, media=[photo["id"]])).json()
         self.put("case", side, case["id"])
-        self.put("media", side, photo["id"])
+        # A photo's path names its id and its own key (as in its url).
+        self.put("media", side, (photo["id"], photo["url"].split("?")[0].rsplit("/", 1)[1]))
         self.secrets[side] |= {case["receipt_no"], title}
         # Taken to a bad rating: a rating, a follow-up, and notifications for the resident.
         rated = (await submit(self.client, self.headers[resident], region=grid, title=f"{side}方的差评案件")).json()

@@ -74,8 +74,8 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/api/v1/bookings/{booking_id:int}/check-in"): Entry((("booking", CASE),), {}),
     ("POST", "/api/v1/bookings/{booking_id:int}/check-out"): Entry((("booking", CASE),), {}),
     ("POST", "/api/v1/notifications/{notification_id:int}/read"): Entry((("notification", OWNER),)),
-    ("GET", "/api/v1/media/{media_id:int}"): Entry((("media", CASE),)),
-    ("GET", "/api/v1/media/{media_id:int}/thumb"): Entry((("media", CASE),)),
+    ("GET", "/api/v1/media/{media_id:int}/{key:str}"): Entry((("media", CASE),)),
+    ("GET", "/api/v1/media/{media_id:int}/{key:str}/thumb"): Entry((("media", CASE),)),
     ("PATCH", "/api/v1/regions/{code:str}"): Entry((("region", COUNTY_ADMIN),), {}),
 }
 #: Paths with a parameter that is not an object of anyone's (the schema viewer's files).

@@ -206,7 +206,11 @@ async def test_ids_no_object_can_have_are_refused_before_the_database(client, au
     body = json.dumps({**CASE, "resident_id": too_big, "identity_check": "phone"}).encode()
     created = await _post_case(client, staff, body)
     assert created.status_code == 400 and created.json()["error"]["details"]["field"] == "resident_id"
-    for url in (f"/api/v1/cases/{too_big}", f"/api/v1/bookings/{too_big * too_big}", f"/api/v1/media/{2**31}"):
+    for url in (
+        f"/api/v1/cases/{too_big}",
+        f"/api/v1/bookings/{too_big * too_big}",
+        f"/api/v1/media/{2**31}/{'0' * 24}",
+    ):
         response = await client.get(url, headers=staff)
         assert response.status_code == 404 and error_code(response) == "not_found", url
     listed = await client.get("/api/v1/cases", params={"cursor": str(2**31)}, headers=staff)

@@ -1,9 +1,12 @@
 """HTTP hardening on every answer: CSP without inline scripts, nosniff, no referrer, HSTS over https, CORS closed."""
 
+import re
+
 import httpx
 import pytest
 
 from backend.app import create_app
+from backend.lib.security import CSP
 from tests.conftest import running
 
 EVERY = [
@@ -44,3 +47,43 @@ async def test_cross_origin_requests_get_no_cors_permission(client, auth):
     read = await client.get("/api/v1/cases", headers={**headers, "Origin": "https://evil.example"})
     for response in (preflight, read):
         assert not [name for name in response.headers if name.lower().startswith("access-control-allow")]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/schema",
+        "/schema/",
+        "/schema/swagger",
+        "/schema/redoc",
+        "/schema/elements",
+        "/schema/rapidoc",
+        "/schema/scalar",
+        "/schema/openapi.yaml",
+        "/schema/openapi.yml",
+        "/schema/oauth2-redirect.html",
+    ],
+)
+async def test_no_api_viewer_page_is_served(client, path):
+    """The viewers load scripts from a CDN into the origin that holds the token."""
+    response = await client.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-security-policy"] == CSP
+
+
+async def test_the_schema_is_served_as_json_under_the_csp(client):
+    response = await client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    assert response.json()["openapi"].startswith("3.")
+    assert response.headers["content-security-policy"] == CSP
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "path", ["/schema/openapi.json", "/schema/swagger", "/api/v1/services", "/healthz", "/api/v1/no-such-thing"]
+)
+async def test_no_answer_names_a_script_from_another_origin(client, path):
+    response = await client.get(path)
+    assert not re.search(r"<script[^>]+src=[\"']?(https?:)?//", response.text, re.IGNORECASE)
+    assert "cdn.jsdelivr.net" not in response.text and "unpkg.com" not in response.text
+    assert "script-src 'self'" in response.headers["content-security-policy"]

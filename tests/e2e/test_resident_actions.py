@@ -296,7 +296,7 @@ def _p256dh() -> str:
 
 def test_service_worker_resubscribes_on_pushsubscriptionchange_and_tells_the_server(browser, start_server):
     # Loopback push endpoints are refused unless allowed; nothing listens there, so no delivery leaves the machine.
-    server = start_server(BIANMIN_PUSH_ALLOW_INSECURE="1")
+    server = start_server(BIANMIN_PUSH_ALLOW_INSECURE="127.0.0.1")
     context = browser.new_context(locale="zh-CN", service_workers="allow")
     page = context.new_page()
     page.set_default_timeout(STEP_TIMEOUT_MS)
@@ -340,7 +340,7 @@ def test_service_worker_resubscribes_on_pushsubscriptionchange_and_tells_the_ser
 
 def test_signing_out_drops_this_browsers_push_subscription(browser, start_server, messages):
     """On a shared phone, the next person must not receive the last user's case news."""
-    server = start_server(BIANMIN_PUSH_ALLOW_INSECURE="1")
+    server = start_server(BIANMIN_PUSH_ALLOW_INSECURE="127.0.0.1")
     context = browser.new_context(locale="zh-CN", service_workers="allow")
     page = context.new_page()
     page.set_default_timeout(STEP_TIMEOUT_MS)
@@ -360,7 +360,7 @@ def test_signing_out_drops_this_browsers_push_subscription(browser, start_server
             endpoint,
         )
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-        page.get_by_role("button", name=messages["zh-Hans"]["signin"]["sign_out"]).click()
+        page.get_by_role("button", name=messages["zh-Hans"]["signin"]["sign_out"], exact=True).click()
         wait_until(lambda: page.evaluate("() => window.__unsubscribed"), message="the browser subscription was kept")
         database = server.data_dir / "bianmin.sqlite3"
 

@@ -32,6 +32,8 @@ def ask_for_code(page: Page, live_server, text: dict, phone: str) -> str:
     with page.expect_request("**/api/v1/auth/otp") as request:
         page.get_by_role("button", name=text["signin"]["send_code"]).click()
     assert request.value.headers["accept-language"] == page.evaluate("document.documentElement.lang")
+    # The browser's own device key goes with it (a known device keeps its own sign-in budget).
+    assert request.value.post_data_json["device_key"] == page.evaluate("localStorage.getItem('bianmin.device')")
     expect(page.get_by_label(text["signin"]["code_label"])).to_be_focused()
     return live_server.wait_for_new_otp(phone, seen)
 

@@ -20,6 +20,8 @@ pytestmark = pytest.mark.parametrize("settings", INSECURE, indirect=True)
 
 def _worker(settings, **extra: str) -> subprocess.Popen:
     # The app's data dir: the worker signs with the key the browsers subscribed with.
+    # The push service of these tests is on 127.0.0.1: the worker reaches it only when told.
+    extra.setdefault("BIANMIN_PUSH_ALLOW_INSECURE", settings.push_allow_insecure)
     env = process_env(settings, settings.data_dir, BIANMIN_DELIVERY_INTERVAL="1", **extra)
     return subprocess.Popen([BIANMIN, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 

@@ -46,7 +46,7 @@ export function CaseLine({ item, children }) {
       <a class="card-title" id={`case-title-${item.id}`} href={`#/desk/cases/${item.id}`}>{item.title}</a>
       <span class={`status status-${item.status}`}>{item.status_label}</span>
       <span class="meta">
-        {item.kind_label} · {item.receipt_no} · {item.region.name} · {item.resident.name} · {formatDate(item.created_at, locale)}
+        {item.kind_label} · {item.receipt_no} · {item.region.name} · {item.resident.name || item.resident.phone || ''} · {formatDate(item.created_at, locale)}
       </span>
       {item.assignee && <span class="meta">{t('ui.desk.case.assignee', { name: item.assignee.name })}</span>}
       <Deadline item={item} />

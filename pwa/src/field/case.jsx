@@ -50,7 +50,7 @@ export function FieldCaseScreen({ id }) {
             <dt>{t('ui.case.kind')}</dt><dd>{item.kind_label}</dd>
             <dt>{t('ui.case.deadline')}</dt>
             <dd>{item.deadline ? formatDeadline(item.deadline, locale) : t('ui.field.queue.no_deadline')}</dd>
-            <dt>{t('ui.field.case.resident')}</dt><dd>{item.resident.name}</dd>
+            <dt>{t('ui.field.case.resident')}</dt><dd>{item.resident.name || item.resident.phone}</dd>
             <dt>{t('ui.case.region')}</dt><dd>{item.region ? item.region.name : ''}</dd>
             {item.address && <><dt>{t('ui.field.case.address')}</dt><dd>{item.address}</dd></>}
             {item.identity_check && (
@@ -58,7 +58,8 @@ export function FieldCaseScreen({ id }) {
             )}
             <dt>{t('ui.field.case.created')}</dt><dd>{formatDate(item.created_at, locale)}</dd>
           </dl>
-          {item.resident.phone && (
+          {/* Withheld (filed for a resident no region places): a masked number, not one to call. */}
+          {item.resident.phone && !item.resident.withheld && (
             <p><a class="button button-secondary" href={`tel:${item.resident.phone}`}>{t('ui.field.case.call', { name: item.resident.name })}</a></p>
           )}
           <p>{item.description}</p>

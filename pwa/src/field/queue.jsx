@@ -95,7 +95,7 @@ function QueueItem({ item, rows, locale }) {
         <span class="meta">
           {item.deadline ? t('ui.field.queue.deadline', { day: formatDeadline(item.deadline, locale) }) : t('ui.field.queue.no_deadline')}
         </span>
-        <span class="meta">{t('ui.field.queue.who', { name: item.resident.name, region: item.region.name })} · {item.receipt_no}</span>
+        <span class="meta">{t('ui.field.queue.who', { name: item.resident.name || item.resident.phone || '', region: item.region.name })} · {item.receipt_no}</span>
       </a>
     </li>
   );

@@ -56,7 +56,8 @@ export function CasesScreen() {
  * names a record's kind (the field area's kinds have their own texts).
  */
 export function PendingList({ rows, kindLabel }) {
-  const { t } = useApp();
+  const { t, session } = useApp();
+  const owner = session.user.id; // 删除 and 重试 reach this person's own records only
   if (!rows.length) return null;
   const label = kindLabel || ((kind) => t(`ui.outbox.kind.${kind}`));
   return (
@@ -69,10 +70,10 @@ export function PendingList({ rows, kindLabel }) {
             <>
               <p class="message message-error">{t('ui.outbox.failed', { reason: row.error || '' })}</p>
               <div class="actions">
-                <button type="button" class="button button-secondary" onClick={() => retryEntry(row.key).then(() => flushNow(true))}>
+                <button type="button" class="button button-secondary" onClick={() => retryEntry(row.key, owner).then(() => flushNow(true))}>
                   {t('ui.outbox.retry')}
                 </button>
-                <button type="button" class="button button-secondary" onClick={() => removeEntry(row.key)}>
+                <button type="button" class="button button-secondary" onClick={() => removeEntry(row.key, owner)}>
                   {t('ui.outbox.discard')}
                 </button>
               </div>

@@ -1,4 +1,4 @@
-// Settings: script, 长辈模式, family links, push, sign out.
+// Settings: script, 长辈模式, family links, push, signed-in devices, sign out.
 
 import { useEffect, useState } from 'preact/hooks';
 
@@ -8,7 +8,7 @@ import { LOCALES } from '../i18n.js';
 import { normalizePhone } from '../phone.js';
 import { currentSubscription, iosNeedsInstall, pushSupported, subscribePush, unsubscribePush } from '../push.js';
 import { Feedback, useAction } from '../action.jsx';
-import { ConfirmStep, LoadState, ScreenTitle } from '../ui.jsx';
+import { ConfirmStep, LoadState, ScreenTitle, formatDate } from '../ui.jsx';
 
 export function SettingsScreen() {
   const { t, locale, setLocale, elderMode, setElderMode, signOut } = useApp();
@@ -33,6 +33,7 @@ export function SettingsScreen() {
       </div>
       <PushSettings />
       <FamilyLinks />
+      <SignedInDevices />
       <button type="button" class="button button-secondary button-wide" onClick={signOut}>{t('signin.sign_out')}</button>
     </section>
   );
@@ -121,10 +122,12 @@ function FamilyLinks() {
           {links.data.items.map((link) => {
             const mine = link.requester.id === session.user.id;
             const other = mine ? link.relative : link.requester;
+            // Until confirmed, the relative is the name and number the requester typed.
+            const name = other.name || other.phone;
             return (
               <li key={link.id} class="family-link">
                 <p id={`family-link-${link.id}`}>
-                  <strong>{t('ui.book.relative', { name: other.name, relation: link.relation })}</strong>{' '}
+                  <strong>{t('ui.book.relative', { name, relation: link.relation })}</strong>{' '}
                   {t(`ui.family.status.${link.status === 'active' ? 'confirmed' : 'pending'}`)}
                 </p>
                 <div class="actions">
@@ -133,7 +136,7 @@ function FamilyLinks() {
                   )}
                   <ConfirmStep
                     action={t('ui.family.revoke')}
-                    question={t('ui.family.revoke_confirm', { name: other.name })}
+                    question={t('ui.family.revoke_confirm', { name })}
                     yes={t('ui.family.revoke_yes')}
                     no={t('ui.family.revoke_no')}
                     busy={list.busy === link.id}
@@ -164,6 +167,70 @@ function FamilyLinks() {
         <Feedback error={add.error} />
         <button type="submit" class="button button-primary" disabled={add.busy}>{t('ui.family.add')}</button>
       </form>
+    </section>
+  );
+}
+
+/** The devices signed in as me: sign out here, end another one, or all the others (a lost phone). */
+function SignedInDevices() {
+  const { t, api, locale, signOut } = useApp();
+  const sessions = useApi('/me/sessions');
+  const list = useAction();
+  const describe = (session) => t('ui.sessions.device', {
+    system: t(`ui.sessions.system.${session.system}`), browser: t(`ui.sessions.browser.${session.browser}`),
+  });
+  async function end(id) {
+    if (await list.run(() => api(`/me/sessions/${id}`, { method: 'DELETE' }), { done: t('ui.sessions.ended'), busy: id })) sessions.reload();
+  }
+  async function endOthers() {
+    const answer = await list.run(() => api('/me/sessions', { method: 'DELETE' }), { busy: 'others' });
+    if (answer) {
+      list.say(answer.ended ? t('ui.sessions.others_ended', { count: answer.ended }) : t('ui.sessions.none_other'));
+      sessions.reload();
+    }
+  }
+  const items = sessions.data ? sessions.data.items : [];
+  return (
+    <section class="card" aria-labelledby="sessions-title">
+      <h2 id="sessions-title">{t('ui.sessions.title')}</h2>
+      <p>{t('ui.sessions.explain')}</p>
+      <LoadState state={sessions} />
+      <Feedback message={list.message} />
+      {sessions.data && (
+        <ul class="list" aria-labelledby="sessions-title">
+          {items.map((session) => (
+            <li key={session.id} class="device-row" data-session={session.id}>
+              <p id={`session-${session.id}`}>
+                <strong>{describe(session)}</strong>
+                {session.current && <> <span class="badge">{t('ui.sessions.this_device')}</span></>}
+                {session.remembered && <> <span class="meta">{t('ui.sessions.kept')}</span></>}
+                <br />
+                <span class="meta">{t('ui.sessions.last_used', { time: formatDate(session.last_used_at, locale) })}</span>
+              </p>
+              <div class="actions">
+                {session.current ? (
+                  <button type="button" class="button button-secondary" onClick={signOut}>{t('ui.sessions.sign_out_here')}</button>
+                ) : (
+                  <ConfirmStep
+                    action={t('ui.sessions.end')}
+                    question={t('ui.sessions.end_confirm', { device: describe(session) })}
+                    yes={t('ui.sessions.end_yes')}
+                    no={t('ui.sessions.end_no')}
+                    busy={list.busy === session.id}
+                    describedBy={`session-${session.id}`}
+                    onConfirm={() => end(session.id)}
+                  />
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {items.some((session) => !session.current) && (
+        <button type="button" class="button button-secondary button-wide" disabled={list.busy === 'others'} onClick={endOthers}>
+          {t('ui.sessions.end_others')}
+        </button>
+      )}
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { useApp, useDocumentTitle } from '../context.js';
 import { formatPhone, normalizeDigits, normalizePhone } from '../phone.js';
 import { CaseLookup } from './lookup.jsx';
 import { Feedback, useAction } from '../action.jsx';
+import { deviceKey } from '../device.js';
 
 const PHONE_PATTERN = /^1\d{10}$/;
 const CODE_PATTERN = /^\d{6}$/;
@@ -20,6 +21,8 @@ export function SignInScreen() {
   const [step, setStep] = useState('phone'); // 'phone' → 'code'
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
+  // Her own phone stays signed in for months; a shared one forgets her by the next day.
+  const [remember, setRemember] = useState(true);
   // One answer line, under the field of the step on screen; busy: 'send' or 'login'.
   const { busy, message, error, run, fail } = useAction({ describe: describeFailure });
   const [sentTo, setSentTo] = useState(null); // {phone, minutes} for the 验证码已发送 line
@@ -48,7 +51,7 @@ export function SignInScreen() {
 
   async function requestCode(number) {
     const result = await run(
-      () => api('/auth/otp', { method: 'POST', body: { phone: number } }).catch((failure) => {
+      () => api('/auth/otp', { method: 'POST', body: { phone: number, device_key: deviceKey() } }).catch((failure) => {
         if (failure instanceof ApiError && failure.status === 429) startCooldown(number, failure.retryAfter || 0);
         throw failure;
       }),
@@ -79,7 +82,8 @@ export function SignInScreen() {
       fail(t('signin.code_invalid'));
       return;
     }
-    const result = await run(() => api('/auth/login', { method: 'POST', body: { phone, code: digits } }), { busy: 'login' });
+    const body = { phone, code: digits, device_key: deviceKey(), remember };
+    const result = await run(() => api('/auth/login', { method: 'POST', body }), { busy: 'login' });
     if (result) signIn(result);
   }
 
@@ -151,6 +155,19 @@ export function SignInScreen() {
               aria-invalid={String(Boolean(codeError))}
               aria-describedby={codeError ? 'signin-error' : undefined}
             />
+          </div>
+          <div class="choices">
+            <label class="choice">
+              <input
+                id="signin-remember"
+                type="checkbox"
+                checked={remember}
+                onChange={(event) => setRemember(event.currentTarget.checked)}
+                aria-describedby="signin-remember-hint"
+              />
+              {t('signin.remember')}
+            </label>
+            <p id="signin-remember-hint" class="meta">{t('signin.remember_hint')}</p>
           </div>
           {errorRegion}
           <button type="submit" class="button button-primary button-wide" disabled={Boolean(busy)}>

@@ -56,7 +56,7 @@ export function SubmitScreen() {
     const body = { kind, title: title.trim(), description: description.trim(), region: region.code };
     if (kind === 'request' && serviceCode) body.service_code = serviceCode;
     const stored = await run(() => queueRequest({
-      key: newKey(), path: '/cases', body, token: session.access_token, locale, kind: 'case', label: body.title, photos,
+      key: newKey(), owner: session.user.id, path: '/cases', body, locale, kind: 'case', label: body.title, photos,
     }), { busy: 'send', describe: () => t('ui.submit.store_failed') });
     if (stored) navigate('/cases?sent=1');
   }

@@ -3,12 +3,15 @@
 //
 //   pages (navigations)      network first, cached shell after 3 s or on failure
 //   scripts, styles, locale  stale-while-revalidate (precached files: from the precache)
-//   images                   cache first, at most IMAGE_LIMIT entries
+//   images                   cache first, at most IMAGE_LIMIT entries; case photos
+//                            by path (id and the photo's own key) and viewer, so
+//                            one person's photo is never another's answer; the
+//                            page empties this cache on sign-out
 //   /api/                    not touched: always the network (the page keeps the last
 //                            answers in IndexedDB for offline reading)
 //
 // It also sends the offline outbox on Background Sync (same code as the page,
-// outbox.js), shows push messages, opening the case on a tap, and when the
+// outbox.js: the signed-in person's records only, with their token), shows push messages, opening the case on a tap, and when the
 // browser replaces the push subscription (pushsubscriptionchange) subscribes
 // again and tells the server, as the signed-in user the page left in IndexedDB.
 //
@@ -20,12 +23,12 @@
 import { apiRequest } from '../http.js';
 import { SYNC_TAG, flushOutbox } from '../outbox.js';
 import { SENT_ENDPOINT_KEY, WORKER_SESSION_KEY, keyBytes, subscriptionBody } from '../push.js';
-import { readCached, writeCached } from '../store.js';
+import { IMAGE_CACHE, readCached, writeCached } from '../store.js';
 
 const VERSION = __BUILD_VERSION__;
 const PRECACHE = `bianmin-precache-${VERSION}`;
 const RUNTIME = `bianmin-runtime-${VERSION}`;
-const IMAGES = 'bianmin-images'; // kept across versions, trimmed instead
+const IMAGES = IMAGE_CACHE; // kept across versions, trimmed instead
 const CACHE_PREFIX = 'bianmin-';
 const IMAGE_LIMIT = 60;
 const NAVIGATION_TIMEOUT_MS = 3000;
@@ -66,9 +69,16 @@ function onSync(event) {
 }
 
 async function syncOutbox() {
-  const summary = await flushOutbox(SCOPE.href, { force: true });
+  const summary = await flushOutbox(SCOPE.href, { force: true, sender: workerSender });
   // Still waiting: reject, so the browser schedules another sync later.
   if (summary.waiting > 0) throw new Error('outbox not empty');
+}
+
+/** Whoever the page last left signed in (null after sign-out): only their records go, with their token. */
+async function workerSender() {
+  const session = await readCached(WORKER_SESSION_KEY);
+  if (!session || typeof session.user_id !== 'number' || !session.token) return null;
+  return { userId: session.user_id, token: session.token };
 }
 
 /** Push texts arrive localized from the server; the worker only shows them. */
@@ -166,7 +176,7 @@ function chooseStrategy(request) {
   if (request.method !== 'GET') return null;
   const url = new URL(request.url);
   if (url.origin !== SCOPE.origin) return null;
-  // Case photos: an id's bytes never change, only the signed ?t= link does.
+  // Case photos: a path's bytes never change (id and the photo's own key), only the signed ?t= link does.
   if (url.pathname.startsWith(MEDIA_PATH) && request.destination === 'image') return cacheFirstImage;
   if (url.pathname.startsWith(API_PATH)) return null;
   if (request.mode === 'navigate' || request.destination === 'document') return networkFirst;
@@ -225,12 +235,28 @@ async function cacheFirstImage(event) {
   const { request } = event;
   const precached = await matchPrecache(request);
   if (precached) return precached;
+  const key = imageCacheKey(request);
+  if (!key) return fetch(request);
   const cache = await caches.open(IMAGES);
-  const cached = await cache.match(request, { ignoreSearch: new URL(request.url).pathname.startsWith(MEDIA_PATH) });
+  const cached = await cache.match(key);
   if (cached) return cached;
   const response = await fetch(request);
-  if (response.ok) event.waitUntil(cache.put(request, response.clone()).then(() => trimCache(cache, IMAGE_LIMIT)));
+  if (response.ok) event.waitUntil(cache.put(key, response.clone()).then(() => trimCache(cache, IMAGE_LIMIT)));
   return response;
+}
+
+/**
+ * What an image is kept under. A case photo: its path and the viewer its signed link
+ * (`?t=<viewer>.<expiry>.<signature>`) was made for, not the link itself (it changes
+ * twice a day): one person's cached photo never answers another's request. A photo
+ * without a link is not kept. Other images: their URL.
+ */
+function imageCacheKey(request) {
+  const url = new URL(request.url);
+  if (!url.pathname.startsWith(MEDIA_PATH)) return request;
+  const viewer = (url.searchParams.get('t') || '').split('.')[0];
+  if (!/^\d+$/.test(viewer)) return null;
+  return `${url.origin}${url.pathname}?viewer=${viewer}`;
 }
 
 async function matchPrecache(request) {

@@ -301,7 +301,7 @@ async def test_check_out_carries_the_visit_photos_onto_the_timeline(client, auth
         "/api/v1/media", files={"file": ("visit.jpg", picture.getvalue(), "image/jpeg")}, headers=worker
     )
     assert upload.status_code == 201, upload.text
-    photo_id = upload.json()["id"]
+    photo_id, photo_url = upload.json()["id"], upload.json()["url"]
     await client.post(f"/api/v1/bookings/{booking['id']}/check-in", json={}, headers=worker)
     done = await client.post(
         f"/api/v1/bookings/{booking['id']}/check-out",
@@ -311,7 +311,7 @@ async def test_check_out_carries_the_visit_photos_onto_the_timeline(client, auth
     assert done.status_code == 200 and done.json()["status"] == "done"
     last = (await client.get(f"/api/v1/cases/{booking['case_id']}", headers=resident)).json()["timeline"][-1]
     assert last["action"] == "visit_check_out" and last["media"] == [photo_id]
-    photo = await client.get(f"/api/v1/media/{photo_id}", headers=resident)
+    photo = await client.get(photo_url.split("?")[0], headers=resident)
     assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
 
 

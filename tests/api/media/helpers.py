@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import urlsplit
 
 from PIL import Image
 
@@ -22,6 +23,11 @@ async def photo(client, headers, data: bytes | None = None) -> dict:
     response = await upload(client, headers, data if data is not None else jpeg((640, 480)))
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def path_of(photo: dict) -> str:
+    """A photo's path (``/api/v1/media/<id>/<key>``), for a bearer-token request."""
+    return urlsplit(photo["url"]).path
 
 
 def stored_files(settings: Settings) -> set[str]:

@@ -11,7 +11,7 @@ from backend.media.tables import Media
 from tests.api.cases.helpers import user_id
 from tests.unit.media.pictures import jpeg
 
-from .helpers import photo, stored_files
+from .helpers import path_of, photo, stored_files
 
 
 async def _case_of(media_id: int) -> int | None:
@@ -60,4 +60,4 @@ async def test_a_stale_upload_whose_file_cannot_be_deleted_is_kept(client, auth,
         await media.remove_unattached(clock.now(), storage)
     assert await Media.exists().where(Media.id == abandoned["id"])
     assert len(stored_files(settings)) == 2
-    assert (await client.get(f"/api/v1/media/{abandoned['id']}", headers=resident)).status_code == 200
+    assert (await client.get(path_of(abandoned), headers=resident)).status_code == 200

@@ -3,7 +3,7 @@
 from tests.api.cases.helpers import move, submit, user_id
 from tests.conftest import error_code
 
-from .helpers import photo
+from .helpers import path_of, photo
 
 
 async def _in_progress(client, auth, resident) -> tuple[int, dict]:
@@ -68,7 +68,7 @@ async def test_resolving_with_a_photo_shows_it_to_the_resident(client, auth):
     seen = (await client.get(f"/api/v1/cases/{case_id}", headers=resident)).json()["timeline"][-1]
     assert seen["media"] == [repaired["id"]]
     assert (await client.get(seen["photos"][0]["url"])).status_code == 200
-    assert (await client.get(f"/api/v1/media/{repaired['id']}", headers=resident)).status_code == 200
+    assert (await client.get(path_of(repaired), headers=resident)).status_code == 200
 
 
 async def test_a_refused_step_attaches_nothing(client, auth):
@@ -83,4 +83,4 @@ async def test_a_refused_step_attaches_nothing(client, auth):
     case = (await client.get(f"/api/v1/cases/{case_id}", headers=resident)).json()
     assert case["status"] == "in_progress"
     # Still the worker's own, unattached photo: the resident cannot open it yet.
-    assert (await client.get(f"/api/v1/media/{repaired['id']}", headers=resident)).status_code == 404
+    assert (await client.get(path_of(repaired), headers=resident)).status_code == 404

@@ -8,7 +8,7 @@ from tests.api.cases.helpers import submit
 from tests.unit.media.pictures import jpeg
 from tests.waiting import eventually
 
-from .helpers import photo, stored_files
+from .helpers import path_of, photo, stored_files
 
 
 async def test_stale_unattached_uploads_are_removed_and_attached_ones_kept(client, auth, clock, settings):
@@ -22,12 +22,12 @@ async def test_stale_unattached_uploads_are_removed_and_attached_ones_kept(clien
     clock.travel(hours=2)
     again = await photo(client, worker, shared)  # the same photo, uploaded by someone else just now
     assert await remove_stale(clock.now(), from_settings(settings)) == 1
-    assert (await client.get(f"/api/v1/media/{abandoned['id']}", headers=resident)).status_code == 404
-    assert (await client.get(f"/api/v1/media/{attached['id']}", headers=resident)).status_code == 200
-    assert (await client.get(f"/api/v1/media/{again['id']}", headers=worker)).status_code == 200  # its file stays
+    assert (await client.get(path_of(abandoned), headers=resident)).status_code == 404
+    assert (await client.get(path_of(attached), headers=resident)).status_code == 200
+    assert (await client.get(path_of(again), headers=worker)).status_code == 200  # its file stays
     clock.travel(days=2)
     assert await remove_stale(clock.now(), from_settings(settings)) == 1
-    assert (await client.get(f"/api/v1/media/{attached['id']}/thumb", headers=resident)).status_code == 200
+    assert (await client.get(f"{path_of(attached)}/thumb", headers=resident)).status_code == 200
     assert len(stored_files(settings)) == 2  # only the attached photo and its thumbnail are left
 
 
@@ -39,4 +39,4 @@ async def test_single_process_server_removes_stale_uploads_itself(client, auth, 
     # The timer runs every second on its own task: wait for it, but not forever.
     await eventually(lambda: not stored_files(settings), timeout=6, what="removal of the stale upload")
     assert stored_files(settings) == set()
-    assert (await client.get(f"/api/v1/media/{abandoned['id']}", headers=resident)).status_code == 404
+    assert (await client.get(path_of(abandoned), headers=resident)).status_code == 404

@@ -11,6 +11,7 @@ from backend.notifications import _delivery as delivery
 from backend.notifications._delivery import Deliverer
 from backend.notifications._vapid import load_vapid
 from backend.settings import Settings
+from tests.listener import Listener, listening
 from tests.pushservice import PushService
 
 
@@ -32,3 +33,10 @@ async def deliverer(client, settings: Settings, push_service: PushService) -> As
     ) as running:
         yield running
     await sms.aclose()
+
+
+@pytest.fixture
+async def listener() -> AsyncIterator[Listener]:
+    """Something on this machine the push worker must not reach; counts accepted connections."""
+    async with listening() as listener:
+        yield listener

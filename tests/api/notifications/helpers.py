@@ -11,7 +11,8 @@ from backend.notifications.tables import Notification
 from tests.api.cases.helpers import move, submit
 from tests.pushservice import Device, PushService
 
-INSECURE = [{"push_allow_insecure": True}]
+#: The push service of these tests runs on 127.0.0.1: the one place besides the public internet the worker may reach.
+INSECURE = [{"push_allow_insecure": "127.0.0.1"}]
 
 
 async def subscribe(client, headers, device: Device, locale: str | None = None):

@@ -8,7 +8,7 @@ from tests.waiting import eventually
 
 @pytest.mark.parametrize(
     "settings",
-    [{"push_allow_insecure": True, "delivery_in_process": True, "delivery_interval_seconds": 1}],
+    [{"push_allow_insecure": "127.0.0.1", "delivery_in_process": True, "delivery_interval_seconds": 1}],
     indirect=True,
 )
 async def test_a_single_process_server_delivers_by_itself(client, auth, push_service):

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from backend.notifications._delivery import Policy
-from tests.api.cases.helpers import user_id
+from tests.api.cases.helpers import submit, user_id
 from tests.api.notifications.helpers import INSECURE, accepted_case, browser, queue, row, subscribe
 from tests.conftest import DEMO
 
@@ -148,3 +148,14 @@ async def test_a_long_title_is_cut_short_in_the_sms(client, auth, clock, push_se
     await deliverer.run_once(clock.now())
     [sms] = push_service.sms
     assert "“村口道路坑洼积水严重请尽快修复一下谢谢…”" in sms["text"]  # 19 characters and "…"
+
+
+async def test_a_case_filed_in_someones_name_reaches_her_by_sms(client, auth, clock, push_service, deliverer):
+    # 代办 for a walk-in without an account: she learns by SMS that a case was filed in her name.
+    worker = await auth.role("grid_worker")
+    filed = await submit(client, worker, resident_phone="13912340003", identity_check="in_person")
+    assert filed.status_code == 201, filed.text
+    assert (await deliverer.run_once(clock.now())).sms == 1
+    [sms] = push_service.sms
+    assert sms["phone"] == "13912340003" and filed.json()["receipt_no"] in sms["text"]
+    assert "申请低保" not in sms["text"]  # no words the resident did not write

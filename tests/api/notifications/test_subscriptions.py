@@ -1,6 +1,8 @@
 """GET /push/key, POST and DELETE /push/subscriptions."""
 
+import asyncio
 import base64
+import socket
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -56,16 +58,36 @@ async def test_subscribing_twice_keeps_one_row_with_the_new_keys(client, auth, p
     assert (target.p256dh, target.auth) == (again["keys"]["p256dh"], again["keys"]["auth"])
 
 
-async def test_resubscribing_an_endpoint_moves_it_to_the_current_user(client, auth, push_service):
+async def test_the_same_browser_moves_its_endpoint_to_whoever_signs_in_next(client, auth, push_service):
+    """A shared phone whose last user did not sign out: the browser (same keys) now belongs to the next one."""
     resident, worker = await auth.role("resident"), await auth.role("grid_worker")
-    await client.post("/api/v1/push/subscriptions", json=_body(push_service), headers=resident)
-    moved = await client.post(
-        "/api/v1/push/subscriptions", json={**_body(push_service), "locale": "zh-Hant"}, headers=worker
-    )
+    body = _body(push_service)
+    await client.post("/api/v1/push/subscriptions", json=body, headers=resident)
+    moved = await client.post("/api/v1/push/subscriptions", json={**body, "locale": "zh-Hant"}, headers=worker)
     assert moved.status_code == 201
     assert await subscriptions.for_user(await user_id(client, resident)) == []
     [kept] = await subscriptions.for_user(await user_id(client, worker))
     assert (kept.endpoint, kept.locale) == (ENDPOINT, "zh-Hant")
+
+
+@pytest.mark.parametrize("changed", ["p256dh", "auth", "both"])
+async def test_someone_elses_endpoint_with_other_keys_is_refused_and_stays_theirs(client, auth, push_service, changed):
+    """Whoever learned an endpoint cannot redirect its owner's notifications to keys of their own."""
+    resident, attacker = await auth.role("resident"), await auth.role("grid_worker")
+    await client.patch("/api/v1/me", json={"locale": "zh-Hant"}, headers=attacker)
+    mine = _body(push_service)
+    await client.post("/api/v1/push/subscriptions", json=mine, headers=resident)
+    theirs = _body(push_service)  # a fresh browser's keys
+    if changed != "both":
+        theirs["keys"] = {**mine["keys"], changed: theirs["keys"][changed]}
+    response = await client.post("/api/v1/push/subscriptions", json=theirs, headers=attacker)
+    assert response.status_code == 409
+    assert error_code(response) == "push.endpoint_taken"
+    assert "另一個賬號" in response.json()["error"]["message"]
+    resident_id = await user_id(client, resident)
+    [target] = (await outbox.targets([resident_id]))[resident_id]
+    assert (target.endpoint, target.p256dh, target.auth) == (ENDPOINT, mine["keys"]["p256dh"], mine["keys"]["auth"])
+    assert await subscriptions.for_user(await user_id(client, attacker)) == []
 
 
 @pytest.mark.parametrize(("locale", "word"), [("zh-Hans", "必须"), ("zh-Hant", "必須")])
@@ -97,6 +119,20 @@ async def test_http_endpoint_is_accepted_when_insecure_push_is_allowed(client, a
         "https://10.1.2.3/p",
         "https://localhost:8443/p",
         "https://[::1]/p",
+        # Numeric spellings the C library reads as a local address (SSRF through the push worker).
+        "https://2130706433/p",
+        "https://127.1/p",
+        "https://0x7f.0.0.1/p",
+        "https://0177.0.0.1/p",
+        "https://0/p",
+        "https://[::ffff:127.0.0.1]/p",
+        "https://[::ffff:7f00:1]/p",
+        "https://[2002:7f00:1::]/p",
+        "https://[64:ff9b::a9fe:a9fe]/p",
+        "https://169.254.169.254/latest/meta-data",
+        "https://100.64.0.1/p",
+        "https://LocalHost/p",
+        "https://printer.local/p",
         "ftp://push.example.com/p",
         "https://user:pw@push.example.com/p",
         "push.example.com/p",
@@ -109,6 +145,32 @@ async def test_endpoints_that_are_not_public_https_urls_are_refused(client, auth
     )
     assert response.status_code == 400
     assert error_code(response) == "push.endpoint_invalid"
+
+
+async def test_a_name_that_resolves_to_a_private_address_is_refused(client, auth, push_service, monkeypatch):
+    async def private(host, port, **kwargs):
+        if host == "push.inside.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", port))]
+        raise socket.gaierror(socket.EAI_NONAME, "not known")
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", private)
+    headers = await auth.role("resident")
+    body = _body(push_service, endpoint="https://push.inside.example/p")
+    response = await client.post("/api/v1/push/subscriptions", json=body, headers=headers)
+    assert response.status_code == 400
+    assert error_code(response) == "push.endpoint_invalid"
+    # A name that does not resolve now is left to the check on every connection.
+    accepted = await client.post("/api/v1/push/subscriptions", json=_body(push_service), headers=headers)
+    assert accepted.status_code == 201
+
+
+@pytest.mark.parametrize("settings", INSECURE, indirect=True)
+@pytest.mark.parametrize("endpoint", ["http://10.0.0.1:9/p", "http://push.example.com/p", "http://127.0.0.2:9/p"])
+async def test_the_allowance_covers_only_the_named_local_address(client, auth, push_service, endpoint):
+    response = await client.post(
+        "/api/v1/push/subscriptions", json=_body(push_service, endpoint=endpoint), headers=await auth.role("resident")
+    )
+    assert response.status_code == 400
 
 
 def _point_of_length(n: int) -> str:

@@ -44,3 +44,12 @@ def test_the_cache_stays_bounded():
     for user in range(25):
         assert tokens.user_id(issue_token(user, SECRET, 1, now=clock.now())) == user
     assert len(tokens._known) <= 10  # noqa: SLF001 - the cache is private; its size is what this test is about
+
+
+def test_a_token_names_its_session_and_one_from_before_sessions_names_none():
+    clock = TravelClock()
+    tokens = VerifiedTokens(SECRET, clock=clock)
+    claims = tokens.claims(issue_token(42, SECRET, 1, now=clock.now(), sid="abc"))
+    assert claims is not None and (claims.user_id, claims.sid) == (42, "abc")
+    old = tokens.claims(issue_token(42, SECRET, 1, now=clock.now()))
+    assert old is not None and old.sid is None

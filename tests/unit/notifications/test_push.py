@@ -26,6 +26,7 @@ from backend.notifications._push import (
 )
 from backend.notifications._vapid import Vapid, audience
 from backend.notifications.structs import PushMessage, Target
+from backend.settings import Settings
 from tests.pushservice import PushService, b64url
 
 #: The delivery round's instant, for code that dates a token or a Retry-After.
@@ -52,6 +53,10 @@ def _browser() -> tuple[ec.EllipticCurvePrivateKey, bytes, Target]:
         last_success_at=None,
     )
     return key, auth, target
+
+
+#: The test push service listens on 127.0.0.1, which the client reaches only when told.
+LOCAL = Settings(push_allow_insecure="127.0.0.1").push_allowance
 
 
 @pytest.fixture
@@ -180,7 +185,7 @@ def test_backoff_doubles_up_to_an_hour():
 async def test_sends_reuse_connections_and_never_exceed_the_concurrency():
     service = PushService().start()
     service.delay = 0.02  # a slow network, so requests overlap
-    client = PushClient(Vapid(PEM, "mailto:ops@example.com"), concurrency=4)
+    client = PushClient(Vapid(PEM, "mailto:ops@example.com"), concurrency=4, allowance=LOCAL)
     try:
         key = client.vapid.application_server_key
         devices = [service.device(key) for _ in range(10)]
