@@ -51,6 +51,7 @@ from backend.lib.health import healthz
 from backend.lib.i18n import Texts
 from backend.lib.logs import redact_access_log
 from backend.lib.openapi import SchemaFileOnly, StrictStructSchemaPlugin, document_errors
+from backend.lib.schema_bounds import UploadSizeSchemaPlugin, show_parameter_bounds
 from backend.lib.security import security_headers
 from backend.lib.sms import SmsSender, make_sender
 from backend.media import service as media_service
@@ -98,9 +99,10 @@ def create_app(settings: Settings | None = None, sms: SmsSender | None = None, c
         state=State({"i18n": services.texts, "settings": settings}),
         openapi_config=_openapi(),
         logging_config=_logging(),
-        plugins=[StrictStructSchemaPlugin()],
+        plugins=[StrictStructSchemaPlugin(), UploadSizeSchemaPlugin(settings.max_body_bytes)],
     )
     document_errors(app)
+    show_parameter_bounds(app)
     return app
 
 
@@ -263,7 +265,18 @@ def _openapi() -> OpenAPIConfig:
         path="/schema",
         render_plugins=[SchemaFileOnly()],
         components=Components(
-            security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+            security_schemes={
+                "BearerToken": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    bearer_format="JWT",
+                    description=(
+                        "The access_token of POST /auth/login: a JWT signed with HS256, checked as RFC8725 "
+                        "advises: only HS256 is accepted (never `none` or the token's own choice), and "
+                        "`sub` and `exp` are required."
+                    ),
+                )
+            }
         ),
         security=[{"BearerToken": []}],
     )

@@ -3,7 +3,7 @@ from typing import Annotated, cast, get_args
 
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from backend.accounts import _admin as admin
@@ -39,7 +39,7 @@ from backend.lib.crypto import FieldCipher
 from backend.lib.errors import request_locale
 from backend.lib.i18n import Texts
 from backend.lib.sms import SmsSender
-from backend.lib.structs import MAX_ID
+from backend.lib.structs import MAX_ID, PathId
 from backend.regions.structs import Level
 from backend.settings import Settings
 
@@ -108,9 +108,7 @@ class MeController(Controller):
         return await sessions.list_mine(request.user, now)
 
     @delete("/sessions/{session_id:int}", operation_id="EndMySession", status_code=HTTP_204_NO_CONTENT)
-    async def end_session(
-        self, request: UserRequest, session_id: FromPath[int], now: NamedDependency[datetime]
-    ) -> None:
+    async def end_session(self, request: UserRequest, session_id: PathId, now: NamedDependency[datetime]) -> None:
         """Sign one of my devices out (this one too). Already ended: fine. Not mine: 404."""
         await sessions.end_one(request.user, session_id, now)
 
@@ -136,7 +134,7 @@ class UserController(Controller):
         request: UserRequest,
         settings: NamedDependency[Settings],
         now: NamedDependency[datetime],
-        cursor: Annotated[int | None, QueryParameter(ge=0, le=MAX_ID)] = None,
+        cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
         role: Annotated[Role | None, QueryParameter()] = None,
         q: Annotated[str | None, QueryParameter(max_length=50)] = None,
     ) -> UserPage:
@@ -148,7 +146,7 @@ class UserController(Controller):
     async def list_assignees(
         self,
         request: UserRequest,
-        region: Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$")] = None,
+        region: Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$", max_length=15)] = None,
     ) -> AssigneePage:
         return await assignees.list_assignees(request.user, region)
 
@@ -170,7 +168,7 @@ class UserController(Controller):
     async def update_user(
         self,
         request: UserRequest,
-        user_id: FromPath[int],
+        user_id: PathId,
         data: JSONBody[UserUpdate],
         now: NamedDependency[datetime],
     ) -> User:
@@ -204,14 +202,14 @@ class FamilyLinkController(Controller):
     async def confirm(
         self,
         request: UserRequest,
-        link_id: FromPath[int],
+        link_id: PathId,
         data: JSONBody[LinkConfirm],
         now: NamedDependency[datetime],
     ) -> Link:
         return await family.confirm(request.user, link_id, data, now)
 
     @delete("/{link_id:int}", operation_id="RevokeFamilyLink", status_code=HTTP_204_NO_CONTENT)
-    async def revoke(self, request: UserRequest, link_id: FromPath[int], now: NamedDependency[datetime]) -> None:
+    async def revoke(self, request: UserRequest, link_id: PathId, now: NamedDependency[datetime]) -> None:
         """Either party ends the link; anyone else gets 404."""
         await family.revoke(request.user, link_id, now)
 
@@ -228,7 +226,7 @@ class ResidentController(Controller):
         settings: NamedDependency[Settings],
         now: NamedDependency[datetime],
         q: Annotated[str, QueryParameter(max_length=50)] = "",
-        cursor: Annotated[int | None, QueryParameter(ge=0, le=MAX_ID)] = None,
+        cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=residents.MAX_PAGE)] = 50,
     ) -> ResidentPage:
         """Outside the caller's grids nobody matches: the list is empty. ``q``: a whole phone number, its

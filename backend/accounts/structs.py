@@ -5,11 +5,14 @@ import msgspec
 
 from backend.lib.auth import Role
 from backend.lib.pages import Page, page_name
-from backend.lib.structs import Input
+from backend.lib.structs import Input, PersonName, Phone, RegionCode
 
 Flag = Literal["elderly", "disabled", "lives_alone"]
 FLAGS: tuple[Flag, ...] = ("elderly", "disabled", "lives_alone")
 LocaleName = Literal["zh-Hans", "zh-Hant"]
+FlagList = Annotated[list[Flag], msgspec.Meta(max_length=len(FLAGS))]
+#: An identity card number: 18 characters, with room for spaces around it.
+IdNumber = Annotated[str, msgspec.Meta(max_length=24)]
 
 
 class RegionRef(msgspec.Struct):
@@ -54,7 +57,7 @@ class Contact(msgspec.Struct, frozen=True):
 
 
 class MeUpdate(Input, forbid_unknown_fields=True, omit_defaults=True):
-    name: str | msgspec.UnsetType = msgspec.UNSET
+    name: PersonName | msgspec.UnsetType = msgspec.UNSET
     locale: LocaleName | msgspec.UnsetType = msgspec.UNSET
     elder_mode: bool | msgspec.UnsetType = msgspec.UNSET
 
@@ -63,12 +66,12 @@ class UserCreate(Input, forbid_unknown_fields=True):
     #: The id number goes whole to its encrypted column (and is masked there).
     exact = frozenset({"id_number"})
 
-    phone: str
+    phone: Phone
     role: Role = "resident"
-    region: str | None = None
-    name: str = ""
-    flags: list[Flag] = []
-    id_number: str | None = None
+    region: RegionCode | None = None
+    name: PersonName = ""
+    flags: FlagList = []
+    id_number: IdNumber | None = None
     locale: LocaleName = "zh-Hans"
 
 
@@ -77,7 +80,7 @@ DeviceKey = Annotated[str, msgspec.Meta(min_length=22, max_length=64, pattern=r"
 
 
 class OtpRequest(Input, forbid_unknown_fields=True):
-    phone: str
+    phone: Phone
     #: Sent by a device that may have signed in to this phone's account before.
     device_key: DeviceKey | None = None
 
@@ -90,8 +93,9 @@ class OtpSent(msgspec.Struct):
 
 
 class LoginRequest(Input, forbid_unknown_fields=True):
-    phone: str
-    code: str
+    phone: Phone
+    #: The six digits of the text, with room for spaces pasted around them.
+    code: Annotated[str, msgspec.Meta(max_length=10)]
     #: Stay signed in on this phone (a long session that each use extends); false on a
     #: shared or borrowed phone (half a day). Officials' sessions are shorter either way.
     remember: bool = True
@@ -141,10 +145,10 @@ class SessionsEnded(msgspec.Struct):
 class UserUpdate(Input, forbid_unknown_fields=True, omit_defaults=True):
     """What admins (and staff, for residents) may change about a user."""
 
-    name: str | msgspec.UnsetType = msgspec.UNSET
+    name: PersonName | msgspec.UnsetType = msgspec.UNSET
     role: Role | msgspec.UnsetType = msgspec.UNSET
-    region: str | msgspec.UnsetType = msgspec.UNSET
-    flags: list[Flag] | msgspec.UnsetType = msgspec.UNSET
+    region: RegionCode | msgspec.UnsetType = msgspec.UNSET
+    flags: FlagList | msgspec.UnsetType = msgspec.UNSET
     active: bool | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -181,11 +185,11 @@ IdentityCheck = Literal["home_visit", "phone", "smartphone", "in_person"]
 
 class LinkCreate(Input, forbid_unknown_fields=True):
     #: The relative's phone; an account (without a name) is made for a relative who has none.
-    phone: str
-    relation: str
+    phone: Phone
+    relation: Annotated[str, msgspec.Meta(max_length=20)]
     #: What the requester calls the relative: kept on the link for the requester's eyes,
     #: never an account's name.
-    relative_name: Annotated[str, msgspec.Meta(max_length=50)] = ""
+    relative_name: PersonName = ""
 
 
 class LinkConfirm(Input, forbid_unknown_fields=True):

@@ -3,7 +3,7 @@ from typing import Annotated
 
 from litestar import Controller, Response, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from backend.bookings import _slots as slots
@@ -29,7 +29,7 @@ from backend.cases.service import Context
 from backend.cases.structs import Step, StepPage
 from backend.idempotency.service import body_hash, respond_once
 from backend.lib.auth import CurrentUser, UserRequest, require_roles, require_user
-from backend.lib.structs import MAX_ID
+from backend.lib.structs import MAX_ID, PathId
 
 User = UserRequest
 IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=100)]
@@ -47,7 +47,7 @@ class SlotController(Controller):
         request: User,
         case_ctx: NamedDependency[Context],
         now: NamedDependency[datetime],
-        grid: Annotated[str | None, QueryParameter(pattern=r"^\d{9,15}$")] = None,
+        grid: Annotated[str | None, QueryParameter(pattern=r"^\d{9,15}$", max_length=15)] = None,
         kind: Annotated[Kind | None, QueryParameter()] = None,
         from_: Annotated[date | None, QueryParameter(name="from")] = None,
         to: Annotated[date | None, QueryParameter()] = None,
@@ -67,7 +67,7 @@ class SlotController(Controller):
 
     @patch("/{slot_id:int}", operation_id="ChangeSlot", guards=workers)
     async def change(
-        self, request: User, slot_id: FromPath[int], data: JSONBody[SlotUpdate], now: NamedDependency[datetime]
+        self, request: User, slot_id: PathId, data: JSONBody[SlotUpdate], now: NamedDependency[datetime]
     ) -> Slot:
         return await slots.change(request.user, slot_id, data, now)
 
@@ -133,16 +133,14 @@ class BookingController(Controller):
         return await service.list_bookings(request.user, status, from_, to, cursor, case_ctx)
 
     @get("/{booking_id:int}", operation_id="GetBooking")
-    async def get_booking(
-        self, request: User, booking_id: FromPath[int], case_ctx: NamedDependency[Context]
-    ) -> Booking:
+    async def get_booking(self, request: User, booking_id: PathId, case_ctx: NamedDependency[Context]) -> Booking:
         return await service.get(request.user, booking_id, case_ctx)
 
     @post("/{booking_id:int}/cancel", operation_id="CancelBooking", status_code=HTTP_200_OK)
     async def cancel(
         self,
         request: User,
-        booking_id: FromPath[int],
+        booking_id: PathId,
         case_ctx: NamedDependency[Context],
         now: NamedDependency[datetime],
     ) -> Booking:
@@ -157,7 +155,7 @@ class BookingController(Controller):
     async def check_in(
         self,
         request: User,
-        booking_id: FromPath[int],
+        booking_id: PathId,
         data: JSONBody[VisitNote],
         case_ctx: NamedDependency[Context],
         now: NamedDependency[datetime],
@@ -175,7 +173,7 @@ class BookingController(Controller):
     async def check_out(
         self,
         request: User,
-        booking_id: FromPath[int],
+        booking_id: PathId,
         data: JSONBody[VisitNote],
         case_ctx: NamedDependency[Context],
         now: NamedDependency[datetime],
@@ -237,16 +235,14 @@ class HandoverController(Controller):
     guards = [require_user]
 
     @get(operation_id="ListHandovers")
-    async def list_handovers(
-        self, request: User, case_id: FromPath[int], case_ctx: NamedDependency[Context]
-    ) -> HandoverPage:
+    async def list_handovers(self, request: User, case_id: PathId, case_ctx: NamedDependency[Context]) -> HandoverPage:
         return await service.handovers_of_case(request.user, case_id, case_ctx)
 
     @post(operation_id="RecordHandover", guards=[require_roles("grid_worker")], status_code=HTTP_201_CREATED)
     async def record(
         self,
         request: User,
-        case_id: FromPath[int],
+        case_id: PathId,
         data: JSONBody[HandoverCreate],
         case_ctx: NamedDependency[Context],
         now: NamedDependency[datetime],
@@ -267,8 +263,8 @@ class HandoverController(Controller):
     async def confirm(
         self,
         request: User,
-        case_id: FromPath[int],
-        handover_id: FromPath[int],
+        case_id: PathId,
+        handover_id: PathId,
         case_ctx: NamedDependency[Context],
         now: NamedDependency[datetime],
         idempotency_key: IdempotencyKey = None,

@@ -3,8 +3,10 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.catalog.structs import ServiceCode
 from backend.lib.pages import Page, page_name
-from backend.lib.structs import Id, Input
+from backend.lib.structs import Id, Input, RegionCode
+from backend.media.structs import MediaIds
 
 HalfDay = Literal["am", "pm"]
 Kind = Literal["visit", "proxy"]
@@ -19,7 +21,7 @@ class SlotCreate(Input, forbid_unknown_fields=True, kw_only=True):
     kind: Kind
     capacity: Annotated[int, msgspec.Meta(ge=1, le=50)]
     #: Defaults to the worker's own grid.
-    grid: str | None = None
+    grid: RegionCode | None = None
     #: Staff publish for a worker of their township; grid workers for themselves.
     worker_id: Id | None = None
 
@@ -64,7 +66,7 @@ class Pattern(Input, forbid_unknown_fields=True):
 class BookingCreate(Input, forbid_unknown_fields=True, kw_only=True):
     slot_id: Id
     kind: Kind
-    service_code: str
+    service_code: ServiceCode
     #: Booking for someone else: a relative (family link) or, for grid workers, a resident.
     resident_id: Id | None = None
     identity_check: IdentityCheck | None = None
@@ -98,7 +100,7 @@ VISIT_STEPS: dict[str, tuple[str, str]] = {"check_in": ("booked", "checked_in"),
 class VisitNote(Input, forbid_unknown_fields=True):
     note: Note = ""
     #: Photos of the visit (ids from POST /media), shown on the timeline.
-    media: Annotated[list[int], msgspec.Meta(max_length=9)] = []
+    media: MediaIds = []
 
 
 class OverrideCreate(Input, forbid_unknown_fields=True):

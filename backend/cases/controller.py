@@ -3,7 +3,7 @@ from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from backend.accounts import service as accounts
@@ -23,7 +23,7 @@ from backend.cases.structs import (
 from backend.idempotency.service import body_hash, respond_once
 from backend.lib.auth import UserRequest, client_ip, require_roles, require_user
 from backend.lib.errors import NotFound, request_locale
-from backend.lib.structs import MAX_ID
+from backend.lib.structs import MAX_ID, PathId
 from backend.settings import Settings
 
 IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=100)]
@@ -65,7 +65,7 @@ class CaseController(Controller):
         now: NamedDependency[datetime],
         status: Annotated[Status | None, QueryParameter()] = None,
         kind: Annotated[Kind | None, QueryParameter()] = None,
-        region: Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$")] = None,
+        region: Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$", max_length=15)] = None,
         overdue: Annotated[bool | None, QueryParameter()] = None,
         due_soon: Annotated[bool | None, QueryParameter()] = None,
         assignee: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
@@ -110,7 +110,7 @@ class CaseController(Controller):
     async def get_case(
         self,
         request: UserRequest,
-        case_id: FromPath[int],
+        case_id: PathId,
         case_ctx: NamedDependency[Context],
         now: NamedDependency[datetime],
     ) -> Case:
@@ -125,7 +125,7 @@ class CaseController(Controller):
     async def move(
         self,
         request: UserRequest,
-        case_id: FromPath[int],
+        case_id: PathId,
         data: JSONBody[Transition],
         case_ctx: NamedDependency[Context],
         now: NamedDependency[datetime],

@@ -3,8 +3,9 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.catalog.structs import ServiceCode
 from backend.lib.pages import Page, page_name
-from backend.lib.structs import Id, Input
+from backend.lib.structs import Id, Input, PersonName, Phone
 from backend.media.structs import MediaIds, Photo
 
 Kind = Literal["request", "complaint", "suggestion", "visit", "proxy"]
@@ -45,15 +46,15 @@ class CaseCreate(Input, forbid_unknown_fields=True, kw_only=True):
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     description: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
     #: Grid code.
-    region: Annotated[str, msgspec.Meta(pattern=r"^\d{15}$")]
-    service_code: str | None = None
+    region: Annotated[str, msgspec.Meta(pattern=r"^\d{15}$", max_length=15)]
+    service_code: ServiceCode | None = None
     address: Annotated[str, msgspec.Meta(max_length=300)] = ""
     lat: Annotated[float, msgspec.Meta(ge=-90, le=90)] | None = None
     lng: Annotated[float, msgspec.Meta(ge=-180, le=180)] | None = None
     #: Proxy submission by a grid worker or staff: one of these, plus identity_check.
     resident_id: Id | None = None
-    resident_phone: str | None = None
-    resident_name: Annotated[str, msgspec.Meta(max_length=50)] | None = None
+    resident_phone: Phone | None = None
+    resident_name: PersonName | None = None
     identity_check: IdentityCheck | None = None
     #: Photos uploaded with POST /media, attached to the case and its submit event.
     media: MediaIds = []

@@ -8,13 +8,14 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
-from litestar.params import Body, FromPath, JSONBody, QueryParameter
+from litestar.params import Body, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from backend.catalog import _manage as manage
 from backend.catalog import _sheets as sheets
 from backend.catalog import service as service
 from backend.catalog.structs import (
+    CODE_MAX_LENGTH,
     Category,
     Channel,
     ImportReport,
@@ -30,6 +31,8 @@ from backend.lib.i18n import Texts
 from backend.lib.pages import Page
 
 staff_only = [require_roles("staff", "admin")]
+#: An entry's code in a path (``/services/{code}``).
+CodePath = Annotated[str, PathParameter(max_length=CODE_MAX_LENGTH)]
 
 
 @dataclass
@@ -77,7 +80,7 @@ class ServiceController(Controller):
         q: Annotated[str | None, QueryParameter(max_length=100)] = None,
         category: Annotated[Category | None, QueryParameter()] = None,
         channel: Annotated[Channel | None, QueryParameter()] = None,
-        township: Annotated[str | None, QueryParameter(pattern=r"^\d{9}$")] = None,
+        township: Annotated[str | None, QueryParameter(pattern=r"^\d{9}$", max_length=9)] = None,
     ) -> ServicePage:
         place, county = _reader_place(request, township)
         items = await service.list_services(
@@ -93,7 +96,7 @@ class ServiceController(Controller):
     async def export(
         self,
         request: UserRequest,
-        format: Annotated[str, QueryParameter(pattern="^(xlsx|csv)$")] = "xlsx",
+        format: Annotated[str, QueryParameter(pattern="^(xlsx|csv)$", max_length=4)] = "xlsx",
     ) -> Response[bytes]:
         records = await manage.records(request.user)
         if format == "csv":
@@ -107,7 +110,7 @@ class ServiceController(Controller):
         )
 
     @get("/{code:str}", operation_id="GetService")
-    async def get_service(self, request: Request, code: FromPath[str], texts: NamedDependency[Texts]) -> Service:
+    async def get_service(self, request: Request, code: CodePath, texts: NamedDependency[Texts]) -> Service:
         return await service.get_service(code, request_locale(request), texts)
 
     @post(operation_id="CreateService", guards=staff_only)
@@ -120,14 +123,14 @@ class ServiceController(Controller):
     async def replace(
         self,
         request: UserRequest,
-        code: FromPath[str],
+        code: CodePath,
         data: JSONBody[ServiceWrite],
         now: NamedDependency[datetime],
     ) -> ServiceRecord:
         return await manage.replace(request.user, code, data, now)
 
     @delete("/{code:str}", operation_id="RetireService", guards=staff_only, status_code=HTTP_200_OK)
-    async def retire(self, request: UserRequest, code: FromPath[str], now: NamedDependency[datetime]) -> ServiceRecord:
+    async def retire(self, request: UserRequest, code: CodePath, now: NamedDependency[datetime]) -> ServiceRecord:
         return await manage.retire(request.user, code, now)
 
     @post("/import", operation_id="ImportServices", guards=staff_only, status_code=HTTP_200_OK)

@@ -4,7 +4,7 @@ from typing import Annotated, Literal, get_args
 import msgspec
 
 from backend.lib.pages import Page, page_name
-from backend.lib.structs import Input
+from backend.lib.structs import Input, RegionCode
 
 Category = Literal[
     "education",
@@ -27,7 +27,11 @@ CHANNELS: tuple[Channel, ...] = get_args(Channel)
 
 #: A catalog code, e.g. "JY-001": the spreadsheet reader matches cells with it too.
 CODE_PATTERN = r"^[A-Z][A-Z0-9]{1,9}-\d{3,4}$"
-Code = Annotated[str, msgspec.Meta(pattern=CODE_PATTERN)]
+#: The longest code CODE_PATTERN matches.
+CODE_MAX_LENGTH = 15
+Code = Annotated[str, msgspec.Meta(pattern=CODE_PATTERN, max_length=CODE_MAX_LENGTH)]
+#: A code as other requests name an entry (a case's or a booking's service); an unknown one is refused there.
+ServiceCode = Annotated[str, msgspec.Meta(max_length=CODE_MAX_LENGTH)]
 TimeLimit = Annotated[int, msgspec.Meta(ge=1, le=365)]
 ShortText = Annotated[str, msgspec.Meta(max_length=200)]
 LongText = Annotated[str, msgspec.Meta(max_length=4000)]
@@ -108,7 +112,7 @@ class ServiceWrite(Input, forbid_unknown_fields=True, kw_only=True):
     fee_hans: ShortText = "免费"
     active: bool = True
     #: Township code; None (county-wide) is for admins only.
-    township: str | None = None
+    township: RegionCode | None = None
     name_hant: ShortText | None = None
     description_hant: LongText | None = None
     policy_basis_hant: LongText | None = None

@@ -6,7 +6,7 @@ is answered with a clear 4xx and changes nothing:
   check here instead of one per text field (PostgreSQL cannot store NUL in text,
   SQLite would store it silently);
 - NUL in the path, the query or a header is refused the same way; a path id larger
-  than any id (``MAX_ID``) answers 404 like any id that names nothing;
+  than any id (``MAX_ID``), or below 1, answers 404 like any id that names nothing;
 - the body size limit is Litestar's ``request_max_body_size`` (413, from the
   Content-Length header before anything is read, else counted while reading);
 - a body must arrive within ``body_timeout_seconds`` of its first byte being asked
@@ -82,7 +82,7 @@ async def check_url_and_headers(request: Request) -> None:
         if b"\x00" in value:
             raise Invalid("request.nul_character")
     for value in request.path_params.values():
-        if isinstance(value, int) and not 0 <= value <= MAX_ID:
+        if isinstance(value, int) and not 1 <= value <= MAX_ID:
             raise NotFound()
 
 

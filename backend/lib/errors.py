@@ -149,6 +149,8 @@ _UNKNOWN_FIELD = re.compile(r"unknown field `([^`]*)`")
 _MISSING_FIELD = re.compile(r"missing required field `([^`]*)`")
 #: ``lib.structs.TextRefused``'s message.
 _INVISIBLE = re.compile(r"invisible character (U\+[0-9A-F]{4,6}) in `([^`]*)`")
+#: msgspec's words for a body value past its ``max_length``: text too long, or too many items.
+_TOO_LONG = re.compile(r"Expected `(str|array|object)` of length <= (\d+)")
 
 
 def _describe_validation(exc: ValidationException) -> tuple[str, dict[str, Any], str]:
@@ -170,7 +172,13 @@ def _describe_validation(exc: ValidationException) -> tuple[str, dict[str, Any],
         field = ".".join(filter(None, [where, m.group(2)]))
         return "request.invisible_character", {"field": field, "character": m.group(1)}, field
     if source in {"query", "path", "header", "cookie"} and key:
-        return "request.invalid_parameter", {"field": key, "source": source}, str(key)
+        # A parameter named like a Python keyword is sent without its "_" (``from_``: ``from``).
+        name = str(key).removesuffix("_")
+        return "request.invalid_parameter", {"field": name, "source": source}, name
+    if m := _TOO_LONG.search(message):
+        field = _path(message) or (str(key) if key and key != "body" else "")
+        kind = "request.too_long" if m.group(1) == "str" else "request.too_many_items"
+        return kind, {"field": field, "max": int(m.group(2))}, field
     field = _path(message) or (str(key) if key and key != "body" else "")
     if field:
         return "request.invalid_field", {"field": field, "reason": message}, field
@@ -188,7 +196,7 @@ def handle_app_error(request: Request, exc: AppError) -> Response:
 
 def handle_validation(request: Request, exc: ValidationException) -> Response:
     key, details, field = _describe_validation(exc)
-    return error_response(request, HTTP_400_BAD_REQUEST, key, details=details, **{**details, "field": field})
+    return error_response(request, HTTP_400_BAD_REQUEST, key, details=details, **{"field": field, **details})
 
 
 _STATUS_KEYS = {

@@ -5,7 +5,9 @@
   ``additionalProperties: false``, because an unknown field answers 400;
 - every API operation documents the errors any request may meet, in the one
   error shape (``backend.lib.errors``), instead of Litestar's own
-  ``{status_code, detail}`` which the app never sends.
+  ``{status_code, detail}`` which the app never sends;
+- every bound the server enforces on a request value is on the value's own schema
+  (``backend.lib.schema_bounds``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import JsonRenderPlugin
 
 from backend.lib.errors import ErrorBody
+from backend.lib.schema_bounds import bound_from_type
 
 if TYPE_CHECKING:
     from litestar._openapi.schema_generation import SchemaCreator
@@ -30,13 +33,19 @@ if TYPE_CHECKING:
 
 
 class StrictStructSchemaPlugin(StructSchemaPlugin):
-    """Litestar's struct schemas, closed when the struct refuses unknown fields."""
+    """Litestar's struct schemas, closed when the struct refuses unknown fields, with
+    each field's msgspec bounds on the field's own schema (list items included)."""
 
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
         schema = super().to_openapi_schema(field_definition, schema_creator)
         info = msgspec.inspect.type_info(field_definition.type_)
-        if isinstance(info, msgspec.inspect.StructType) and info.forbid_unknown_fields:
-            schema.additional_properties = False
+        if isinstance(info, msgspec.inspect.StructType):
+            if info.forbid_unknown_fields:
+                schema.additional_properties = False
+            properties = schema.properties or {}
+            for field in info.fields:
+                if field.encode_name in properties:
+                    bound_from_type(properties[field.encode_name], field.type)
         return schema
 
 
@@ -63,6 +72,7 @@ ERRORS = {
     415: "The body's content type is not one this operation takes.",
     422: "An Idempotency-Key was reused with a different body, or a photo cannot be read.",
     429: "Too many attempts; `details.retry_after` says how many seconds to wait.",
+    500: "Something failed on the server (it is logged); try again later.",
 }
 
 

@@ -6,6 +6,7 @@ import re
 from typing import Annotated, ClassVar
 
 import msgspec
+from litestar.params import PathParameter
 
 from backend.lib.privacy import redact_id_numbers
 
@@ -126,3 +127,18 @@ def _checked(value: str, field: str, exact: bool) -> str:
     if (character := invisible_character(value)) is not None:
         raise TextRefused(field, character)
     return value if exact else redact_id_numbers(value)
+
+
+# Input bounds: every request value has one, shown in the OpenAPI document and enforced
+# by decoding (400 past it). Limits are at least what the PWA's fields let a person type.
+
+#: A person's name: a user's own, a relative's, a resident named when filing for them.
+PersonName = Annotated[str, msgspec.Meta(max_length=50)]
+#: A phone number as typed: 11 digits, with room for +86, spaces and dashes.
+Phone = Annotated[str, msgspec.Meta(max_length=24)]
+#: A region code, county (6 digits) to grid (15); the domain checks that it names a region.
+RegionCode = Annotated[str, msgspec.Meta(max_length=15)]
+#: An object's id in a path (``/cases/{case_id}``); one no object can have answers 404.
+PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+#: A region code in a path (``/regions/{code}``).
+PathRegionCode = Annotated[str, PathParameter(max_length=15)]

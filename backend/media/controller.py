@@ -5,11 +5,12 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import FromPath, HeaderParameter, PathParameter, QueryParameter
+from litestar.params import HeaderParameter, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from backend.idempotency.service import run_once
 from backend.lib.auth import CurrentUser, UserRequest, require_user
+from backend.lib.structs import PathId
 from backend.media import _upload as upload
 from backend.media import service
 from backend.media._links import KEY_LENGTH, key_of
@@ -30,7 +31,7 @@ SERVED_HEADERS = {
 
 async def _viewer(
     request: Request,
-    media_id: FromPath[int],
+    media_id: PathId,
     key: PhotoKey,
     media_ctx: NamedDependency[Context],
     now: NamedDependency[datetime],
@@ -88,7 +89,7 @@ class MediaController(Controller):
     )
     async def image(
         self,
-        media_id: FromPath[int],
+        media_id: PathId,
         key: PhotoKey,
         viewer: NamedDependency[CurrentUser],
         media_ctx: NamedDependency[Context],
@@ -103,7 +104,7 @@ class MediaController(Controller):
     )
     async def thumb(
         self,
-        media_id: FromPath[int],
+        media_id: PathId,
         key: PhotoKey,
         viewer: NamedDependency[CurrentUser],
         media_ctx: NamedDependency[Context],

@@ -21,8 +21,8 @@ class NoticeController(Controller):
     async def list_notices(
         self,
         request: Request,
-        region: Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$")] = None,
-        cursor: Annotated[int | None, QueryParameter(ge=0, le=MAX_ID)] = None,
+        region: Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$", max_length=15)] = None,
+        cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
     ) -> NoticePage:
         if region is None:
             region = getattr(request.scope.get("user"), "region_code", None)

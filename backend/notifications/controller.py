@@ -3,12 +3,12 @@ from typing import Annotated
 
 from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from backend.lib.auth import UserRequest, require_user
 from backend.lib.i18n import Texts
-from backend.lib.structs import MAX_ID
+from backend.lib.structs import MAX_ID, PathId
 from backend.notifications import _subscriptions as subscriptions
 from backend.notifications import service as service
 from backend.notifications._vapid import Vapid
@@ -32,14 +32,12 @@ class NotificationController(Controller):
         self,
         request: UserRequest,
         texts: NamedDependency[Texts],
-        cursor: Annotated[int | None, QueryParameter(ge=0, le=MAX_ID)] = None,
+        cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
     ) -> NotificationPage:
         return await service.inbox(request.user.id, request.user.locale, texts, cursor)
 
     @post("/{notification_id:int}/read", operation_id="MarkNotificationRead", status_code=HTTP_204_NO_CONTENT)
-    async def mark_read(
-        self, request: UserRequest, notification_id: FromPath[int], now: NamedDependency[datetime]
-    ) -> None:
+    async def mark_read(self, request: UserRequest, notification_id: PathId, now: NamedDependency[datetime]) -> None:
         await service.mark_read(request.user.id, notification_id, now)
 
 

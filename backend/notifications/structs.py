@@ -47,7 +47,10 @@ class PushSubscriptionCreate(Input, forbid_unknown_fields=True, kw_only=True):
 
     endpoint: Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
     keys: SubscriptionKeys
-    expiration_time: int | None = msgspec.field(default=None, name="expirationTime")
+    #: Milliseconds since 1970, as JavaScript counts them (at most 2**53 - 1).
+    expiration_time: Annotated[int, msgspec.Meta(ge=0, le=2**53 - 1)] | None = msgspec.field(
+        default=None, name="expirationTime"
+    )
     #: The script this device shows; omitted: the user's saved one.
     locale: LocaleName | None = None
 

@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from backend.cases.service import Context as CaseContext
@@ -11,7 +11,7 @@ from backend.idempotency.service import body_hash, respond_once
 from backend.lib.auth import UserRequest, require_roles, require_user
 from backend.lib.errors import request_locale
 from backend.lib.i18n import Texts
-from backend.lib.structs import MAX_ID
+from backend.lib.structs import MAX_ID, PathId
 from backend.ratings import service
 from backend.ratings.service import Policy
 from backend.ratings.structs import (
@@ -42,7 +42,7 @@ class CaseRatingController(Controller):
     async def get_ratings(
         self,
         request: UserRequest,
-        case_id: FromPath[int],
+        case_id: PathId,
         case_ctx: NamedDependency[CaseContext],
         now: NamedDependency[datetime],
     ) -> CaseRatings:
@@ -52,7 +52,7 @@ class CaseRatingController(Controller):
     async def rate(
         self,
         request: UserRequest,
-        case_id: FromPath[int],
+        case_id: PathId,
         data: JSONBody[RatingCreate],
         case_ctx: NamedDependency[CaseContext],
         now: NamedDependency[datetime],
@@ -91,7 +91,7 @@ class FollowUpController(Controller):
     async def add_step(
         self,
         request: UserRequest,
-        follow_up_id: FromPath[int],
+        follow_up_id: PathId,
         data: JSONBody[StepCreate],
         case_ctx: NamedDependency[CaseContext],
         now: NamedDependency[datetime],
@@ -107,7 +107,7 @@ class RatingAppealController(Controller):
     async def flag(
         self,
         request: UserRequest,
-        rating_id: FromPath[int],
+        rating_id: PathId,
         data: JSONBody[FlagCreate],
         case_ctx: NamedDependency[CaseContext],
         now: NamedDependency[datetime],
@@ -118,7 +118,7 @@ class RatingAppealController(Controller):
     async def decide(
         self,
         request: UserRequest,
-        rating_id: FromPath[int],
+        rating_id: PathId,
         data: JSONBody[Decision],
         case_ctx: NamedDependency[CaseContext],
         now: NamedDependency[datetime],

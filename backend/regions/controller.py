@@ -3,12 +3,13 @@ from typing import Annotated
 
 from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from backend.lib.auth import UserRequest, require_roles
 from backend.lib.errors import NotFound, request_locale
 from backend.lib.pages import Page
+from backend.lib.structs import PathRegionCode
 from backend.regions import _manage as manage
 from backend.regions import service
 from backend.regions.structs import RegionCreate, RegionPage, RegionRecord, RegionRecordPage, RegionUpdate
@@ -52,7 +53,7 @@ class RegionController(Controller):
     async def rename_region(
         self,
         request: UserRequest,
-        code: FromPath[str],
+        code: PathRegionCode,
         data: JSONBody[RegionUpdate],
         now: NamedDependency[datetime],
     ) -> RegionRecord:

@@ -16,7 +16,7 @@ from backend.stats import _export as export
 from backend.stats import service
 from backend.stats.service import GROUPINGS, GroupBy, Summary
 
-Region = Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$")]
+Region = Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$", max_length=15)]
 From = Annotated[date | None, QueryParameter(name="from")]
 To = Annotated[date | None, QueryParameter(name="to")]
 MAX_DAYS = 3 * 366

@@ -111,11 +111,11 @@ function NameFields({ idPrefix, hans, hant, setHans, setHant }) {
     <>
       <div class="field">
         <label for={`${idPrefix}-hans`}>{t('ui.admin.regions.name_hans')}</label>
-        <input id={`${idPrefix}-hans`} class="input" lang="zh-Hans" value={hans} onInput={(event) => setHans(event.currentTarget.value)} />
+        <input id={`${idPrefix}-hans`} class="input" lang="zh-Hans" maxLength={50} value={hans} onInput={(event) => setHans(event.currentTarget.value)} />
       </div>
       <div class="field">
         <label for={`${idPrefix}-hant`}>{t('ui.admin.regions.name_hant')}</label>
-        <input id={`${idPrefix}-hant`} class="input" lang="zh-Hant" value={hant} onInput={(event) => setHant(event.currentTarget.value)} />
+        <input id={`${idPrefix}-hant`} class="input" lang="zh-Hant" maxLength={50} value={hant} onInput={(event) => setHant(event.currentTarget.value)} />
       </div>
     </>
   );

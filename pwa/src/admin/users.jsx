@@ -33,7 +33,7 @@ export function UsersScreen() {
       <form class="form search" role="search" onSubmit={search}>
         <div class="field">
           <label for="user-q">{t('ui.admin.users.search')}</label>
-          <input id="user-q" class="input" type="search" value={typed} placeholder={t('ui.admin.users.search_hint')}
+          <input id="user-q" class="input" type="search" maxLength={50} value={typed} placeholder={t('ui.admin.users.search_hint')}
             onInput={(event) => setTyped(event.currentTarget.value)} />
         </div>
         <div class="field">
@@ -186,7 +186,7 @@ function UserEdit({ user, onDone }) {
     <form class="form" onSubmit={save} noValidate aria-label={t('ui.admin.users.edit_label', { name: user.name || user.phone })}>
       <div class="field">
         <label for={`${prefix}-name`}>{t('ui.admin.users.name')}</label>
-        <input id={`${prefix}-name`} class="input" value={name} onInput={(event) => setName(event.currentTarget.value)} />
+        <input id={`${prefix}-name`} class="input" maxLength={50} value={name} onInput={(event) => setName(event.currentTarget.value)} />
       </div>
       <RoleSelect id={`${prefix}-role`} value={role} onChange={setRole} />
       {role === user.role && levelOf[role] !== 'county' && !moving && (
@@ -246,12 +246,12 @@ export function NewUserScreen() {
       <form class="form" onSubmit={create} noValidate>
         <div class="field">
           <label for="new-phone">{t('ui.admin.users.phone')}</label>
-          <input id="new-phone" class="input input-phone" type="tel" inputMode="tel" autoComplete="off" value={phone}
+          <input id="new-phone" class="input input-phone" type="tel" inputMode="tel" autoComplete="off" maxLength={20} value={phone}
             onInput={(event) => setPhone(event.currentTarget.value)} />
         </div>
         <div class="field">
           <label for="new-name">{t('ui.admin.users.name')}</label>
-          <input id="new-name" class="input" value={name} onInput={(event) => setName(event.currentTarget.value)} />
+          <input id="new-name" class="input" maxLength={50} value={name} onInput={(event) => setName(event.currentTarget.value)} />
         </div>
         <RoleSelect id="new-role" value={role} onChange={setRole} />
         <HomeRegion level={levelOf[role]} role={role} idPrefix="new" onChange={setRegion} legend={t('ui.admin.users.region')} />

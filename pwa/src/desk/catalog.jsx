@@ -16,10 +16,10 @@ const CATEGORIES = [
   'health', 'culture_sports', 'legal', 'housing', 'agriculture', 'civil_affairs',
 ];
 const CHANNELS = ['online', 'door_to_door', 'proxy'];
-// [field, multi-line, list (one per line)]
+// [field, multi-line, list (one per line), longest text the API takes (ServiceWrite)]
 const TEXTS = [
-  ['name', false, false], ['description', true, false], ['policy_basis', true, false],
-  ['implementing_body', false, false], ['target_groups', true, true], ['materials', true, true], ['fee', false, false],
+  ['name', false, false, 200], ['description', true, false, 4000], ['policy_basis', true, false, 4000],
+  ['implementing_body', false, false, 200], ['target_groups', true, true], ['materials', true, true], ['fee', false, false, 200],
 ];
 
 export function CatalogScreen() {
@@ -158,7 +158,7 @@ export function ServiceEditScreen({ code }) {
         <form class="form" onSubmit={save} noValidate>
           <div class="field">
             <label for="svc-code">{t('ui.desk.catalog.code')}</label>
-            <input id="svc-code" class="input" value={form.code} readOnly={Boolean(code)} aria-describedby="svc-code-hint" onInput={set('code')} />
+            <input id="svc-code" class="input" maxLength={15} value={form.code} readOnly={Boolean(code)} aria-describedby="svc-code-hint" onInput={set('code')} />
             <p id="svc-code-hint" class="meta">{t('ui.desk.catalog.code_hint')}</p>
           </div>
           <div class="field">
@@ -189,13 +189,13 @@ export function ServiceEditScreen({ code }) {
             </label>
           </div>
           <Bilingual>
-            {(script) => TEXTS.map(([name, multi, list]) => {
+            {(script) => TEXTS.map(([name, multi, list, max]) => {
               const id = `svc-${name}-${script}`;
               const Tag = multi ? 'textarea' : 'input';
               return (
                 <div class="field" key={name}>
                   <label for={id}>{t(`ui.desk.catalog.field.${name}`)}{list ? t('ui.desk.catalog.one_per_line') : ''}</label>
-                  <Tag id={id} class={multi ? 'input textarea' : 'input'} rows={multi ? 3 : undefined} value={form[`${name}_${script}`]} onInput={set(`${name}_${script}`)} />
+                  <Tag id={id} class={multi ? 'input textarea' : 'input'} rows={multi ? 3 : undefined} maxLength={max} value={form[`${name}_${script}`]} onInput={set(`${name}_${script}`)} />
                 </div>
               );
             })}

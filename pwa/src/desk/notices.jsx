@@ -82,7 +82,7 @@ function NoticeForm({ scope, onDone }) {
             </div>
             <div class="field">
               <label for={`notice-body-${script}`}>{t('ui.desk.notices.field_body')}</label>
-              <textarea id={`notice-body-${script}`} class="input textarea" rows={4} value={fields[`body_${script}`]} onInput={set(`body_${script}`)} />
+              <textarea id={`notice-body-${script}`} class="input textarea" rows={4} maxLength={20000} value={fields[`body_${script}`]} onInput={set(`body_${script}`)} />
             </div>
           </>
         )}

@@ -82,7 +82,7 @@ export function ProxyScreen() {
           <>
             <div class="field">
               <label for="proxy-phone">{t('ui.field.proxy.phone')}</label>
-              <input id="proxy-phone" class="input input-phone" type="tel" inputMode="tel" autoComplete="off" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
+              <input id="proxy-phone" class="input input-phone" type="tel" inputMode="tel" autoComplete="off" maxLength={20} value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
             </div>
             <div class="field">
               <label for="proxy-name">{t('ui.field.proxy.name')}</label>

@@ -131,7 +131,7 @@ function SupplyInfo({ id, onDone }) {
       <h2>{t('ui.case.supply_title')}</h2>
       <div class="field">
         <label for="supply-note">{t('ui.case.supply_label')}</label>
-        <textarea id="supply-note" class="input textarea" rows={4} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+        <textarea id="supply-note" class="input textarea" rows={4} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       </div>
       <Feedback message={message} />
       <button type="submit" class="button button-primary button-wide" disabled={busy}>{t('ui.case.supply_send')}</button>

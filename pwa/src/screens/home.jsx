@@ -59,6 +59,7 @@ export function HomeScreen() {
             id="search-input"
             class="input"
             type="search"
+            maxLength={100}
             value={query}
             placeholder={t('ui.home.search_placeholder')}
             onInput={(event) => setQuery(event.currentTarget.value)}

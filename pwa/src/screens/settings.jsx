@@ -154,15 +154,15 @@ function FamilyLinks() {
       <form class="form" onSubmit={onSubmit} noValidate>
         <div class="field">
           <label for="family-phone">{t('ui.family.phone')}</label>
-          <input id="family-phone" class="input" type="tel" inputMode="tel" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
+          <input id="family-phone" class="input" type="tel" inputMode="tel" maxLength={20} value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
         </div>
         <div class="field">
           <label for="family-name">{t('ui.family.name')}</label>
-          <input id="family-name" class="input" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          <input id="family-name" class="input" maxLength={50} value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </div>
         <div class="field">
           <label for="family-relation">{t('ui.family.relation')}</label>
-          <input id="family-relation" class="input" value={relation} placeholder={t('ui.family.relation_placeholder')} onInput={(e) => setRelation(e.currentTarget.value)} />
+          <input id="family-relation" class="input" maxLength={20} value={relation} placeholder={t('ui.family.relation_placeholder')} onInput={(e) => setRelation(e.currentTarget.value)} />
         </div>
         <Feedback error={add.error} />
         <button type="submit" class="button button-primary" disabled={add.busy}>{t('ui.family.add')}</button>

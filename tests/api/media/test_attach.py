@@ -53,7 +53,8 @@ async def test_a_photo_belongs_to_one_case_only(client, auth):
     second = await submit(client, resident, media=[uploaded["id"]])
     assert second.status_code == 400 and error_code(second) == "media.not_attachable"
     too_many = await submit(client, resident, media=list(range(1, 11)))
-    assert too_many.status_code == 400 and error_code(too_many) == "request.invalid_field"
+    assert too_many.status_code == 400 and error_code(too_many) == "request.too_many_items"
+    assert too_many.json()["error"]["details"] == {"field": "media", "max": 9}
 
 
 async def test_resolving_with_a_photo_shows_it_to_the_resident(client, auth):
