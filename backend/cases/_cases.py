@@ -128,7 +128,8 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
     service_code = data.service_code.strip().upper() if data.service_code else None
     if service_code is not None:
         terms = await catalog.terms(service_code)
-        if terms is None or not terms.active:
+        # Another county's entry answers like a missing one: each county keeps its own catalog.
+        if terms is None or not terms.active or not terms.serves(data.region):
             raise Invalid("case.service_invalid", field="service_code")
         time_limit = terms.time_limit_days
     elif data.kind not in ("complaint", "suggestion"):

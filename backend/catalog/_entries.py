@@ -281,7 +281,8 @@ async def terms(code: str) -> ServiceTerms | None:
     ``code`` as stored (upper case). Written out: it runs on every case submission.
     """
     rows = await Row.raw(
-        "SELECT code, name_hans, active, time_limit_days, online, door_to_door, proxy FROM service WHERE code = {}",
+        "SELECT code, name_hans, active, time_limit_days, online, door_to_door, proxy, county"
+        " FROM service WHERE code = {}",
         code,
     )
     # SQLite answers 0/1 for the flags; the lax conversion reads them as booleans.

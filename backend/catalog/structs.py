@@ -86,10 +86,16 @@ class ServiceTerms(msgspec.Struct, frozen=True, kw_only=True):
     online: bool
     door_to_door: bool
     proxy: bool
+    #: Whose catalog it is (6 digits); "" only for an entry from before counties owned entries.
+    county: str = ""
 
     def offers(self, channel: str) -> bool:
         """Whether the entry is handled through ``channel``."""
         return bool(getattr(self, channel))
+
+    def serves(self, region_code: str) -> bool:
+        """Whether a case in ``region_code`` may be filed under this entry: its county's only."""
+        return not self.county or region_code.startswith(self.county)
 
 
 class ServiceWrite(Input, forbid_unknown_fields=True, kw_only=True):

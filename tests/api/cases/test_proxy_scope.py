@@ -27,6 +27,8 @@ GRID_X = "990102001001001"  # 远山县: another county
 UNPLACED_PHONE = "13912340001"
 UNPLACED_NAME = "孙桂花"
 DAY = "2026-11-25"
+#: A complaint names no catalog entry, so an official of another county can file one there.
+ANY_COUNTY = {"kind": "complaint", "service_code": None}
 
 
 async def _other_county_admin(settings, clock) -> dict[str, str]:
@@ -70,13 +72,21 @@ async def test_an_official_out_of_scope_cannot_file_for_a_resident_by_id_or_phon
     resident_id = await user_id(client, await auth.role("resident"))
     before = await Case.count()
     for who, (headers, grid) in (await _outsiders(client, auth, settings, clock)).items():
-        by_id = await submit(client, headers, region=grid, resident_id=resident_id, identity_check="in_person")
-        missing = await submit(client, headers, region=grid, resident_id=MISSING, identity_check="in_person")
+        by_id = await submit(
+            client, headers, region=grid, **ANY_COUNTY, resident_id=resident_id, identity_check="in_person"
+        )
+        missing = await submit(
+            client, headers, region=grid, **ANY_COUNTY, resident_id=MISSING, identity_check="in_person"
+        )
         assert by_id.status_code == 400, (who, by_id.text)
         assert by_id.content == missing.content, who
-        by_phone = await submit(client, headers, region=grid, resident_phone=DEMO["resident"], identity_check="phone")
+        by_phone = await submit(
+            client, headers, region=grid, **ANY_COUNTY, resident_phone=DEMO["resident"], identity_check="phone"
+        )
         # A number an official has answers the same as a resident out of scope.
-        official = await submit(client, headers, region=grid, resident_phone=DEMO["staff"], identity_check="phone")
+        official = await submit(
+            client, headers, region=grid, **ANY_COUNTY, resident_phone=DEMO["staff"], identity_check="phone"
+        )
         assert by_phone.status_code == 400, (who, by_phone.text)
         assert by_phone.json()["error"]["code"] == "case.resident_invalid"
         assert by_phone.content == official.content, who
@@ -110,7 +120,9 @@ async def test_filing_by_phone_for_a_resident_without_a_home_region_shows_offici
 ):
     unplaced_id, unplaced = await _unplaced(client, auth, clock)
     admin_x = await _other_county_admin(settings, clock)
-    filed = await submit(client, admin_x, region=GRID_X, resident_phone=UNPLACED_PHONE, identity_check="phone")
+    filed = await submit(
+        client, admin_x, region=GRID_X, **ANY_COUNTY, resident_phone=UNPLACED_PHONE, identity_check="phone"
+    )
     assert filed.status_code == 201, filed.text
     case = filed.json()
     assert case["resident"] == {"id": unplaced_id, "name": "", "phone": "139****0001", "withheld": True}

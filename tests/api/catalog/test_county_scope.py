@@ -149,3 +149,26 @@ async def test_one_countys_days_off_do_not_move_another_countys_deadlines(client
     assert a_deadline == national.add_workdays(now, accepted_a["time_limit_days"], tz)
     assert b_deadline == b_calendar.add_workdays(now, 5, tz)
     assert b_deadline > national.add_workdays(now, 5, tz)
+
+
+async def test_a_case_is_filed_only_under_its_own_countys_entry(client, counties):
+    """A resident of county B names county A's entry: answered like a code that does not exist."""
+    resident_b = counties["resident_b"]
+
+    async def file(code: str):
+        body = {
+            "kind": "request",
+            "service_code": code,
+            "title": "办事",
+            "description": "想办这件事。",
+            "region": GRID_B,
+        }
+        return await client.post(f"{API}/cases", json=body, headers=resident_b)
+
+    before = (await client.get(f"{API}/cases", headers=resident_b)).json()["items"]
+    other, missing = await file("AST-001"), await file("NOPE-404")
+    assert other.status_code == missing.status_code == 400
+    assert error_code(other) == error_code(missing) == "case.service_invalid"
+    assert (await client.get(f"{API}/cases", headers=resident_b)).json()["items"] == before
+    own = await file("CTY-901")
+    assert own.status_code == 201, own.text
