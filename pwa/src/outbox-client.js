@@ -18,7 +18,9 @@ export function startOutbox() {
     window.addEventListener('online', onOnline);
     setInterval(onTimer, TIMER_MS);
   }
-  flushNow();
+  // Now, not when a retry's wait is over: a record tried while its owner was offline or
+  // signed out waited up to half a minute, and she would see it "waiting" on her return.
+  flushNow(true);
 }
 
 export function flushNow(force = false) {

@@ -24,6 +24,7 @@ from tests.e2e.resident import (
     STEP_TIMEOUT_MS,
     VIEWPORT,
     Api,
+    api_as,
     open_app,
     wait_for_empty_outbox,
     wait_until,
@@ -148,6 +149,9 @@ def test_the_next_person_on_a_shared_phone_neither_sees_nor_sends_the_last_perso
     page.reload()
     wait_for_empty_outbox(page)
     assert len(cases_titled(alice, hers)) == 1
+    # Bob signed out, which ended his session: his old token is refused; he looks anew.
+    assert page.request.get(f"{live_server.url}/api/v1/me", headers=bob.headers()).status == 401
+    bob = api_as(page, live_server, OTHER, "zh-Hans")
     assert cases_titled(bob, hers) == []
     assert alice.get("/me")["id"] == alice_id != bob_id
 
