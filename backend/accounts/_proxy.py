@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from backend.accounts.tables import User as UserRow
 from backend.lib.auth import CurrentUser
-from backend.lib.errors import NotFound
+from backend.lib.errors import Invalid, NotFound
 
 
 async def resident_for(actor: CurrentUser, *, user_id: int | None = None, phone: str | None = None) -> int | None:
@@ -50,3 +50,16 @@ async def resident_for(actor: CurrentUser, *, user_id: int | None = None, phone:
     if not actor.scope.covers(home):
         raise NotFound()
     return row["id"]
+
+
+async def resident_by_id(actor: CurrentUser, user_id: int) -> int:
+    """``resident_for`` by id, for filing and booking: the resident's id, or 400
+    ``case.resident_invalid`` on ``resident_id`` — one refusal for a missing id and one
+    out of scope (by id there is never "nobody yet")."""
+    try:
+        found = await resident_for(actor, user_id=user_id)
+    except NotFound:
+        found = None
+    if found is None:
+        raise Invalid("case.resident_invalid", field="resident_id")
+    return found

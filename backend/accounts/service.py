@@ -10,7 +10,7 @@ from __future__ import annotations
 from backend.accounts._family import acts_for, relative_ids, relatives_sql
 from backend.accounts._limits import give_back as give_back_attempt
 from backend.accounts._limits import take_attempt
-from backend.accounts._proxy import resident_for
+from backend.accounts._proxy import resident_by_id, resident_for
 from backend.accounts._sessions import end_all as end_sessions
 from backend.accounts._sessions import lifetimes as session_lifetimes
 from backend.accounts._sessions import load as load_session
@@ -45,6 +45,7 @@ __all__ = [
     "read_id_number",
     "relative_ids",
     "relatives_sql",
+    "resident_by_id",
     "resident_for",
     "seed_demo_users",
     "session_lifetimes",

@@ -159,13 +159,7 @@ async def _resident(actor: CurrentUser, data: BookingCreate) -> int:
         if not await accounts.acts_for(actor.id, data.resident_id):
             raise Invalid("booking.not_linked", field="resident_id")
         return data.resident_id
-    try:
-        found = await accounts.resident_for(actor, user_id=data.resident_id)
-    except NotFound:
-        found = None  # by id, never "nobody yet": the same refusal
-    if found is None:
-        raise Invalid("case.resident_invalid", field="resident_id")
-    return found
+    return await accounts.resident_by_id(actor, data.resident_id)
 
 
 async def book(actor: CurrentUser, data: BookingCreate, now: datetime, ctx: Context) -> Booking:

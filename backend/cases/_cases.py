@@ -94,13 +94,7 @@ async def _resident_for(actor: CurrentUser, data: CaseCreate) -> tuple[int, str 
     # Whoever files for someone must have them in scope, however they are named; a
     # refusal is one answer for everyone (accounts.service.resident_for).
     if data.resident_id is not None:
-        try:
-            found = await accounts.resident_for(actor, user_id=data.resident_id)
-        except NotFound:
-            found = None  # by id, never "nobody yet": the same refusal
-        if found is None:
-            raise Invalid("case.resident_invalid", field="resident_id")
-        return found, data.identity_check
+        return await accounts.resident_by_id(actor, data.resident_id), data.identity_check
     phone = normalize_phone(data.resident_phone or "")
     if phone is None:
         raise Invalid("auth.phone_invalid", field="resident_phone")
