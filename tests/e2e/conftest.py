@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from tests.e2e.resident import STEP_TIMEOUT_MS, VIEWPORT
+from tests.e2e.resident import STEP_TIMEOUT_MS, TIME_ZONE, VIEWPORT
 from tests.processes import BIANMIN, Server
 
 REPO = Path(__file__).resolve().parents[2]
@@ -156,7 +156,10 @@ def browser() -> Iterator[Browser]:
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        # The phone's clock is Beijing time whatever this machine's is (the app's "today" comes from it).
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, env={**os.environ, "TZ": TIME_ZONE}
+        )
         yield browser
         browser.close()
 

@@ -3,13 +3,12 @@ by the resident and staff, a booking in the worker's slot."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import uuid
 
 from PIL import Image
 
-from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, STAFF, api_as
+from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, STAFF, api_as, beijing_day
 
 
 def assigned_case(page, live_server, title: str | None = None, **fields) -> dict:
@@ -34,7 +33,7 @@ def booked_visit(page, live_server, days_ahead: int = 0, half_day: str = "am") -
     """A door-to-door visit the demo resident booked in a fresh slot of the demo grid worker."""
     worker = api_as(page, live_server, GRID_WORKER)
     resident = api_as(page, live_server, RESIDENT)
-    day = (dt.date.today() + dt.timedelta(days=days_ahead)).isoformat()
+    day = beijing_day(days_ahead).isoformat()
     mine = [
         s
         for s in worker.get(f"/slots/mine?from={day}&to={day}")["items"]

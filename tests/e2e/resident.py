@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import time
 import uuid
@@ -26,6 +27,15 @@ HOME_GRID = "990101001001001"
 STEP_TIMEOUT_MS = 30_000
 #: A phone the size of a cheap Android handset.
 VIEWPORT = {"width": 390, "height": 844}
+#: Where our users are: the browser's clock and the server's working days are Beijing time.
+TIME_ZONE = "Asia/Shanghai"
+_BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def beijing_day(days_ahead: int = 0) -> dt.date:
+    """Today (plus ``days_ahead``) on the calendar of the phone and of the server, which is
+    not this machine's UTC date between 16:00 and 24:00 UTC."""
+    return dt.datetime.now(_BEIJING).date() + dt.timedelta(days=days_ahead)
 
 
 class Api:

@@ -4,7 +4,6 @@ finding a resident and submitting for them (代办), the weekly pattern and leav
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import uuid
 
@@ -13,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.desk import move_clock
 from tests.e2e.field import actions, assigned_case, booked_visit, photo_png
-from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, api_as, open_app, wait_until
+from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, api_as, beijing_day, open_app, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -144,7 +143,7 @@ def test_worker_saves_a_weekly_pattern_and_closes_a_slot_for_leave(page: Page, l
     text = messages["zh-Hans"]
     slots = text["ui"]["field"]["slots"]
     worker = api_as(page, live_server, GRID_WORKER)
-    day = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    day = beijing_day(3).isoformat()
     mine = [s for s in worker.get(f"/slots/mine?from={day}&to={day}")["items"] if s["kind"] == "proxy"]
     slot = mine[0] if mine else worker.post("/slots", {"date": day, "half_day": "pm", "kind": "proxy", "capacity": 2})
 

@@ -4,12 +4,10 @@ violations, elder/standard sizes, both scripts; screenshots at 360 × 740."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, STAFF, add_user, api_as, open_app
+from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, STAFF, add_user, api_as, beijing_day, open_app
 from tests.e2e.screens import check_screen, screen_page, wait_settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.own_server("the screenshots show the same data every run")]
@@ -46,7 +44,7 @@ def states(browser: Browser, live_server) -> dict:
     staff.post(f"/follow-ups/{follow_up['id']}/steps", {"step": "callback", "outcome": "verified", "note": "已回访"})
     staff.post(f"/follow-ups/{follow_up['id']}/steps", {"step": "fix", "outcome": "rectified", "note": "已整改"})
 
-    day = dt.date.today() + dt.timedelta(days=5)
+    day = beijing_day(5)
     proxy_slot = worker.post("/slots", {"date": day.isoformat(), "half_day": "am", "kind": "proxy", "capacity": 2})
     visit_slot = worker.post("/slots", {"date": day.isoformat(), "half_day": "pm", "kind": "visit", "capacity": 2})
     proxy = resident.post("/bookings", {"slot_id": proxy_slot["id"], "kind": "proxy", "service_code": "AST-004"})

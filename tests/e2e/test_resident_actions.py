@@ -5,7 +5,6 @@ receipt-number lookup without signing in, and the worker's pushsubscriptionchang
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import sqlite3
 import uuid
 
@@ -24,6 +23,7 @@ from tests.e2e.resident import (
     add_user,
     api_as,
     axe_violations,
+    beijing_day,
     open_app,
     wait_for_empty_outbox,
     wait_until,
@@ -57,7 +57,7 @@ def resolved_case(page: Page, live_server, title: str) -> dict:
 def proxy_case_with_handover(page: Page, live_server, days_ahead: int) -> tuple[dict, dict]:
     """A proxy booking with documents received; each caller its own day (one slot per day and half-day)."""
     worker, resident = api_as(page, live_server, GRID_WORKER), api_as(page, live_server, RESIDENT)
-    day = dt.date.today() + dt.timedelta(days=days_ahead)
+    day = beijing_day(days_ahead)
     slot = worker.post("/slots", {"date": day.isoformat(), "half_day": "am", "kind": "proxy", "capacity": 5})
     booking = resident.post("/bookings", {"slot_id": slot["id"], "kind": "proxy", "service_code": "AST-004"})
     handover = worker.post(
@@ -210,7 +210,7 @@ def test_handover_confirmed_offline_waits_in_the_outbox_and_is_sent_once(page: P
 def _visit_booked(page: Page, live_server, *, days_ahead: int, half_day: str):
     """The grid worker opens a visit slot and the resident books it: (worker, resident, booking, day)."""
     worker = api_as(page, live_server, GRID_WORKER)
-    day = dt.date.today() + dt.timedelta(days=days_ahead)
+    day = beijing_day(days_ahead)
     slot = worker.post("/slots", {"date": day.isoformat(), "half_day": half_day, "kind": "visit", "capacity": 1})
     resident = api_as(page, live_server, RESIDENT)
     booking = resident.post("/bookings", {"slot_id": slot["id"], "kind": "visit", "service_code": "AST-004"})

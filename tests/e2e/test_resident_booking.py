@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.resident import GRID_WORKER, RESIDENT, add_user, api_as, open_app
+from tests.e2e.resident import GRID_WORKER, RESIDENT, add_user, api_as, beijing_day, open_app
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +17,7 @@ def publish_slot(page: Page, live_server, kind: str = "visit", days_ahead: int =
     after: published now, or the one already there (another test's weekly pattern publishes some)."""
     worker = api_as(page, live_server, GRID_WORKER)
     for ahead in range(days_ahead, days_ahead + 14):
-        day = (dt.date.today() + dt.timedelta(days=ahead)).isoformat()
+        day = beijing_day(ahead).isoformat()
         [slot] = [
             s
             for s in worker.get(f"/slots/mine?from={day}&to={day}")["items"]

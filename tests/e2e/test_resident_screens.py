@@ -3,12 +3,10 @@ scripts; screenshots of each to docs/screenshots/ (360 × 740)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, STAFF, api_as, open_app
+from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, STAFF, api_as, beijing_day, open_app
 from tests.e2e.screens import assert_large_enough, photograph, screen_page, wait_settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.own_server("the screenshots show demo data and not other tests' cases")]
@@ -35,7 +33,7 @@ def resolved_case(browser: Browser, live_server) -> dict:
     staff.transition(case["id"], "assign", assignee_id=worker.get("/me")["id"])
     worker.transition(case["id"], "start")
     worker.transition(case["id"], "resolve", note="已更换灯泡")
-    day = dt.date.today() + dt.timedelta(days=5)
+    day = beijing_day(5)
     worker.post("/slots", {"date": day.isoformat(), "half_day": "am", "kind": "visit", "capacity": 2})
     context.close()
     return case

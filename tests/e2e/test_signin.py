@@ -113,6 +113,10 @@ def open_signed_in(page: Page, live_server, phone: str) -> dict:
         [token, user],
     )
     page.reload()
+    # A stored session found on the sign-in screen is led to the role's home; wait until the
+    # signed-in app stands (its navigation bar, off the sign-in screen), so a navigation the
+    # test makes next is not overtaken by that move.
+    page.wait_for_function("() => location.hash !== '#/signin' && document.querySelector('nav.navbar') !== null")
     return {"token": token, "user": user}
 
 

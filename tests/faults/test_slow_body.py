@@ -29,7 +29,7 @@ async def _trickle(
     )
     await writer.drain()
     headers_sent.set()
-    started, sent, answer, closed = time.monotonic(), 0, b"", False
+    started, sent, answer, closed, elapsed = time.monotonic(), 0, b"", False, 0.0
     try:
         while sent < len(body):
             try:
@@ -43,8 +43,12 @@ async def _trickle(
         while chunk := await asyncio.wait_for(reader.read(65536), 30):  # a generous deadline for the hang-up
             answer += chunk
         closed = True
+    except ConnectionResetError:
+        # A hang-up too: closing with body bytes still unread makes the kernel send a reset.
+        elapsed = elapsed or time.monotonic() - started
+        closed = bool(answer)
     except (ConnectionError, TimeoutError):
-        elapsed = time.monotonic() - started
+        elapsed = elapsed or time.monotonic() - started
     finally:
         writer.close()
     return answer, elapsed, sent, closed
