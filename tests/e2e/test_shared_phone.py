@@ -100,7 +100,7 @@ def submit_offline(page: Page, context: BrowserContext, live_server, text: dict,
 
 def sign_out(page: Page, live_server, text: dict) -> None:
     page.goto(f"{live_server.url}/#/settings")
-    page.get_by_role("button", name=text["signin"]["sign_out"]).click()
+    page.get_by_role("button", name=text["signin"]["sign_out"], exact=True).click()
     page.wait_for_function("() => localStorage.getItem('bianmin.session') === null")
 
 

@@ -61,7 +61,7 @@ def test_resident_signs_in_with_the_texted_code_and_signs_out(page: Page, live_s
     page.reload()  # the session survives a reload
     expect(page.get_by_role("heading", level=1)).to_have_text(greeting)
 
-    page.get_by_role("button", name=text["signin"]["sign_out"]).click()
+    page.get_by_role("button", name=text["signin"]["sign_out"], exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(text["signin"]["title"])
     assert page.evaluate("localStorage.getItem('bianmin.session')") is None
 

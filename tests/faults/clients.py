@@ -7,6 +7,7 @@ import asyncio
 import os
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -20,6 +21,8 @@ class Tally:
     transport_errors: int = 0
     retried_statuses: dict[int, int] = field(default_factory=dict)
     tries: int = 0
+    #: Called the moment each answer is counted, before any other client's answer is read.
+    on_answer: Callable[[], None] | None = None
 
     @property
     def acknowledged(self) -> int:
@@ -52,6 +55,8 @@ async def send_until_answered(
         else:
             if answer.status_code not in RETRY_STATUSES:
                 tally.answers[number] = answer
+                if tally.on_answer is not None:
+                    tally.on_answer()
                 return
             tally.retried_statuses[answer.status_code] = tally.retried_statuses.get(answer.status_code, 0) + 1
         await asyncio.sleep(pause * (0.5 + random.random()))

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
+from collections.abc import Coroutine
 from datetime import date, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -20,7 +22,6 @@ from backend.cases.tables import Case, CaseEvent
 from tests.api.cases.helpers import GRID_A
 from tests.faults.clients import Tally, send_until_answered
 from tests.processes import Server, process_env
-from tests.waiting import eventually
 
 CLIENTS = 200
 #: Kill the server after this many acknowledgements, then again after the second number.
@@ -29,36 +30,48 @@ DEADLINE_SECONDS = 240
 
 
 async def _run_with_kills(server: Server, tally: Tally, clients: list) -> list[int]:
-    """Runs the clients; kills and restarts the server as the acknowledgements pass KILL_AT."""
+    """Runs the clients; kills the server the moment the acknowledgements reach each of
+    KILL_AT, and restarts it.
+
+    The kill happens inside the tally's count, at the answer that reaches the mark: on a
+    busy machine the test process may read dozens of answers in one turn of its loop, and
+    a check made between turns could find every client done and kill nothing. The second
+    half of the clients starts once the server is back from the first kill, so the second
+    mark always falls while clients still wait for answers, never during a restart."""
+    assert KILL_AT[0] < len(clients) // 2 < KILL_AT[1] < len(clients)
     killed_at: list[int] = []
     interrupted: list[int] = []
-    tasks = [asyncio.create_task(client) for client in clients]
-    try:
-        for threshold in KILL_AT:
-            await eventually(
-                lambda: tally.acknowledged >= threshold or all(task.done() for task in tasks),  # noqa: B023 - called before the loop moves on
-                timeout=DEADLINE_SECONDS,
-                what=f"{threshold} acknowledgements",
-                interval=0.005,
-            )
-            # Kill while requests are on the wire (after a kill, every client may be in its
-            # back-off pause for a moment).
-            await eventually(
-                lambda: _in_flight(tally) > 0 or all(task.done() for task in tasks),
-                timeout=DEADLINE_SECONDS,
-                what="a request on the wire",
-                interval=0.001,
-            )
-            if all(task.done() for task in tasks):
-                break
+    marks = list(KILL_AT)
+    killed, second_wave = asyncio.Event(), asyncio.Event()
+
+    def kill_at_the_mark() -> None:
+        if marks and tally.acknowledged >= marks[0]:
+            marks.pop(0)
             interrupted.append(_in_flight(tally))
             server.kill()
             killed_at.append(tally.acknowledged)
+            killed.set()
+
+    async def after(gate: asyncio.Event, client: Coroutine[Any, Any, None]) -> None:
+        await gate.wait()
+        await client
+
+    half = len(clients) // 2
+    tally.on_answer = kill_at_the_mark
+    tasks = [asyncio.create_task(client) for client in clients[:half]]
+    tasks += [asyncio.create_task(after(second_wave, client)) for client in clients[half:]]
+    try:
+        for _ in KILL_AT:
+            await asyncio.wait_for(killed.wait(), timeout=DEADLINE_SECONDS)
+            killed.clear()
+            # Every client now gets broken connections until the server is back.
             await asyncio.sleep(0.3)
             server.start()
             await server.wait_healthy()
+            second_wave.set()
         await asyncio.gather(*tasks)
     finally:
+        tally.on_answer = None
         for task in tasks:
             task.cancel()
     assert sum(interrupted) > 0, "the kills should interrupt requests in flight"
