@@ -120,8 +120,11 @@ _OPEN = "('accepted', 'assigned', 'in_progress', 'waiting_info')"
 #: Open and the clock running: the statuses of the partial index on the open cases'
 #: deadlines, written the same way so SQLite sees that the index applies.
 _RUNNING = f"app_case.status IN {_OPEN} AND app_case.status <> 'waiting_info'"
-#: The urgent open cases, written as the partial index on them (the 2026-12-03T20 migration).
-URGENT_OPEN = f"app_case.urgent = true AND app_case.status IN {_OPEN}"
+#: The urgent cases not yet done (waiting to be accepted too: they lead the intake queue),
+#: written as the partial index on them (the 2026-12-03T20 migration).
+URGENT_OPEN = (
+    "app_case.urgent = true AND app_case.status IN ('submitted', 'accepted', 'assigned', 'in_progress', 'waiting_info')"
+)
 _SIGNALS = {
     "overdue": f"{_RUNNING} AND app_case.deadline < {{now}}",
     "due_soon": f"{_RUNNING} AND app_case.due_soon_at <= {{now}} AND app_case.deadline >= {{now}}",

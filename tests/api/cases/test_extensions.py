@@ -100,7 +100,7 @@ async def test_a_declined_extension_changes_nothing(client, auth, clock):
 
 
 async def test_staff_record_a_phone_consent_with_who_and_when(client, auth, clock):
-    case_id, resident, worker = await _in_progress(client, auth, clock, MONDAY)
+    case_id, resident, _ = await _in_progress(client, auth, clock, MONDAY)
     staff = await auth.role("staff")
     clock.set(datetime(2026, 11, 18, 2, tzinfo=UTC))
     extension = (await ask(client, staff, case_id, days=2)).json()
