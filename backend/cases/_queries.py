@@ -199,7 +199,7 @@ def case_list(
 _STATS_CASES = """SELECT stats_case.id AS case_id, stats_case.region_code,
     COALESCE(stats_service.category, '') AS category, stats_case.assignee, stats_case.created_at,
     stats_case.responded_at, stats_case.response_due, stats_case.accepted_at, stats_case.resolved_at,
-    stats_case.deadline
+    stats_case.deadline, stats_case.extended_days
     FROM app_case AS stats_case
     LEFT JOIN service AS stats_service ON stats_service.code = stats_case.service_code
     WHERE stats_case.created_at >= {} AND stats_case.created_at < {}
@@ -212,7 +212,9 @@ def stats_cases_sql() -> str:
 
     Columns: ``case_id``, ``region_code`` (the grid), ``category`` (the catalog entry's
     category, ``''`` without one), ``assignee`` (a user id or NULL), ``created_at``,
-    ``responded_at``, ``response_due``, ``accepted_at``, ``resolved_at``, ``deadline``.
+    ``responded_at``, ``response_due``, ``accepted_at``, ``resolved_at``, ``deadline`` (as it now
+    stands: moved by the case's pauses and agreed extensions), ``extended_days`` (agreed
+    extension days, 0 for none).
     Four ``{}`` parameters, in order: the period's start and end (UTC, end exclusive)
     and the region's code range (``lib.auth.code_range``). Meant to be a CTE that the
     caller's query reads once (PostgreSQL and SQLite inline it).
