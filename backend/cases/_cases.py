@@ -16,6 +16,7 @@ import msgspec
 from backend.accounts import service as accounts
 from backend.accounts.structs import UserCreate
 from backend.cases import _calendar as calendar
+from backend.cases import _clock as clock
 from backend.cases import _queries as queries
 from backend.cases._naming import naming
 from backend.cases.structs import (
@@ -58,6 +59,12 @@ class Context(msgspec.Struct, frozen=True):
     default_time_limit_days: int
     #: Signs the photo URLs on the timeline; without it, events carry photo ids only.
     photo_links: media.Links | None = None
+    #: An urgent complaint's limit in hours when its catalog entry names none.
+    urgent_hours: int = 24
+    #: Agreed extensions a case may have (延期).
+    max_extensions: int = 1
+    #: Working days without news for the resident after which an open case is silent.
+    silent_days: int = 3
 
 
 async def _receipt_no(now: datetime, tz: ZoneInfo) -> str:
@@ -118,7 +125,10 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
         raise Invalid("case.region_invalid", field="region")
     if actor.role != "resident" and not actor.scope.covers(data.region):
         raise Invalid("case.region_invalid", field="region")
+    if data.urgent and data.kind != "complaint":
+        raise Invalid("case.urgent_not_allowed", field="urgent")
     time_limit = ctx.default_time_limit_days
+    urgent_hours: int | None = ctx.urgent_hours if data.urgent else None
     service_code = data.service_code.strip().upper() if data.service_code else None
     if service_code is not None:
         terms = await catalog.terms(service_code)
@@ -126,6 +136,8 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
         if terms is None or not terms.active or not terms.serves(data.region):
             raise Invalid("case.service_invalid", field="service_code")
         time_limit = terms.time_limit_days
+        # An urgent entry's cases are all urgent, in its hours.
+        urgent_hours = terms.urgent_hours or urgent_hours
     elif data.kind not in ("complaint", "suggestion"):
         raise Invalid("case.service_required", field="service_code")
     work = await calendar.calendar(data.region)
@@ -136,8 +148,8 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
         [row] = await Row.raw(
             "INSERT INTO app_case (receipt_no, kind, service_code, title, description, region, region_code, address, "
             "lat, lng, resident, submitted_by, identity_check, status, time_limit_days, response_due, low_rated, "
-            "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'submitted', "
-            "{}, {}, {}, {}, {}) RETURNING id",
+            "created_at, updated_at, urgent, time_limit_hours, extended_days) VALUES ({}, {}, {}, {}, {}, {}, {}, "
+            "{}, {}, {}, {}, {}, {}, 'submitted', {}, {}, {}, {}, {}, {}, {}, 0) RETURNING id",
             receipt,
             data.kind,
             service_code,
@@ -156,6 +168,8 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
             False,
             now,
             now,
+            urgent_hours is not None,
+            urgent_hours,
         )
         case_id = row["id"]
         media_ids = await media.attach(actor.id, case_id, data.media)
@@ -201,13 +215,6 @@ def _named(person_id: int | None, name: str | None, role: str | None) -> Person 
     return None if person_id is None else Person(id=person_id, name=name or "", role=role or "")
 
 
-def _flags(case: CaseSummaryRecord, now: datetime) -> tuple[bool, bool]:
-    if case.status not in OPEN_STATUSES or case.deadline is None:
-        return False, False
-    overdue = now > case.deadline
-    return (not overdue and case.due_soon_at is not None and now >= case.due_soon_at), overdue
-
-
 def _resident(actor: CurrentUser, case: CaseSummaryRecord, phone: str | None) -> Resident:
     """The case's resident as ``actor`` reads them; ``phone``: what the reader may see of it.
 
@@ -223,7 +230,7 @@ def _resident(actor: CurrentUser, case: CaseSummaryRecord, phone: str | None) ->
 
 def _summary_fields(actor: CurrentUser, case: CaseSummaryRecord, texts: Texts, now: datetime) -> dict[str, Any]:
     locale = actor.locale
-    due_soon, overdue = _flags(case, now)
+    flags = clock.Flags(case, now)
     return {
         "id": case.id,
         "receipt_no": case.receipt_no,
@@ -240,10 +247,16 @@ def _summary_fields(actor: CurrentUser, case: CaseSummaryRecord, texts: Texts, n
         "resident": _resident(actor, case, None),
         "assignee": _named(case.assignee_id, case.assignee_name, case.assignee_role),
         "deadline": case.deadline,
-        "due_soon": due_soon,
-        "overdue": overdue,
+        "due_soon": flags.due_soon,
+        "overdue": flags.overdue,
         "created_at": case.created_at,
         "updated_at": case.updated_at,
+        "urgent": case.urgent,
+        "time_limit_hours": case.time_limit_hours,
+        "paused": flags.signal == "paused",
+        "signal": flags.signal,
+        "silent": flags.silent,
+        "extended_days": case.extended_days,
     }
 
 
@@ -292,6 +305,8 @@ async def detail_of(
     locale = actor.locale
     fields = _summary_fields(actor, case, ctx.texts, now)
     fields["resident"] = _resident(actor, case, case.resident_phone)
+    case_clock = await clock.read(case_id, case.region_code, locale)
+    remaining_days, remaining_hours = clock.remaining(case, case_clock, now, ctx)
     return Case(
         **fields,
         description=to_script(case.description, locale),
@@ -307,6 +322,10 @@ async def detail_of(
         resolved_at=case.resolved_at,
         closed_at=case.closed_at,
         timeline=await _with_photos(await _timeline(case_id, locale, ctx.texts), actor.id, now, ctx),
+        pauses=case_clock.pauses,
+        remaining_working_days=remaining_days,
+        remaining_hours=remaining_hours,
+        extensions=case_clock.extensions,
     )
 
 
@@ -328,13 +347,18 @@ class Filters(msgspec.Struct, kw_only=True):
     overdue: bool | None = None
     #: True: open cases past 80 % of their time limit and not yet overdue.
     due_soon: bool | None = None
+    #: The open cases of one colour (``Case.signal``).
+    signal: str | None = None
     assignee: int | None = None
-    cursor: int | None = None
+    #: The last id of the page before; "u<id>": it was among the urgent open cases.
+    cursor: str | None = None
     limit: int = PAGE_SIZE
 
 
 async def list_cases(actor: CurrentUser, filters: Filters, now: datetime, ctx: Context) -> CasePage:
-    """Newest first, cursor-paged; ``overdue=true`` is the 督办 list."""
+    """Urgent cases not yet resolved first, then the others, each newest first, cursor-paged;
+    ``overdue=true`` is the 督办 list."""
+    cursor = filters.cursor
     statement = queries.case_list(
         actor,
         status=filters.status,
@@ -343,9 +367,10 @@ async def list_cases(actor: CurrentUser, filters: Filters, now: datetime, ctx: C
         assignee=filters.assignee,
         overdue=filters.overdue,
         due_soon=filters.due_soon,
-        open_statuses=sorted(OPEN_STATUSES),
+        signal=filters.signal,
         now=now,
-        before_id=filters.cursor,
+        # "u<id>": the page before ended among the urgent cases, which lead the list.
+        cursor=None if cursor is None else (cursor.startswith("u"), int(cursor.removeprefix("u"))),
         limit=filters.limit + 1,
     )
     rows = await Row.raw("{}", statement)
@@ -353,6 +378,7 @@ async def list_cases(actor: CurrentUser, filters: Filters, now: datetime, ctx: C
         msgspec.convert(rows, list[CaseSummaryRecord], strict=False),
         filters.limit,
         lambda case: CaseSummary(**_summary_fields(actor, case, ctx.texts, now)),
+        lambda item: f"u{item.id}" if item.urgent and item.status in ("submitted", *OPEN_STATUSES) else str(item.id),
     )
 
 

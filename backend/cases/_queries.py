@@ -28,7 +28,8 @@ _SUMMARY_COLUMNS = """
     case_resident.id AS "resident.id", case_resident.name AS "resident.name",
     case_resident.phone AS "resident.phone", case_resident.region AS "resident.region", app_case.identity_check,
     case_assignee.id AS "assignee.id", case_assignee.name AS "assignee.name", case_assignee.role AS "assignee.role",
-    app_case.deadline, app_case.due_soon_at, app_case.created_at, app_case.updated_at"""
+    app_case.deadline, app_case.due_soon_at, app_case.created_at, app_case.updated_at,
+    app_case.urgent, app_case.time_limit_hours, app_case.extended_days, app_case.silent_at"""
 _SUMMARY_JOINS = """
     LEFT JOIN region AS case_region ON case_region.id = app_case.region
     LEFT JOIN app_user AS case_resident ON case_resident.id = app_case.resident
@@ -115,6 +116,32 @@ def in_list(column: str, values: Iterable[str]) -> QueryString:
     return QueryString(f"{column} IN ({', '.join(['{}'] * len(values))})", *values)
 
 
+_OPEN = "('accepted', 'assigned', 'in_progress', 'waiting_info')"
+#: Open and the clock running: the statuses of the partial index on the open cases'
+#: deadlines, written the same way so SQLite sees that the index applies.
+_RUNNING = f"app_case.status IN {_OPEN} AND app_case.status <> 'waiting_info'"
+#: The urgent cases not yet done (waiting to be accepted too: they lead the intake queue),
+#: written as the partial index on them (the 2026-12-03T20 migration).
+URGENT_OPEN = (
+    "app_case.urgent = true AND app_case.status IN ('submitted', 'accepted', 'assigned', 'in_progress', 'waiting_info')"
+)
+_SIGNALS = {
+    "overdue": f"{_RUNNING} AND app_case.deadline < {{now}}",
+    "due_soon": f"{_RUNNING} AND app_case.due_soon_at <= {{now}} AND app_case.deadline >= {{now}}",
+    "silent": f"{_RUNNING} AND app_case.deadline >= {{now}} AND (app_case.due_soon_at IS NULL OR "
+    "app_case.due_soon_at > {now}) AND app_case.silent_at <= {now}",
+    "on_track": f"{_RUNNING} AND app_case.deadline >= {{now}} AND (app_case.due_soon_at IS NULL OR "
+    "app_case.due_soon_at > {now}) AND (app_case.silent_at IS NULL OR app_case.silent_at > {now})",
+    "paused": "app_case.status = 'waiting_info'",
+}
+
+
+def _signal(name: str, now: datetime) -> QueryString:
+    """The open cases whose ``signal`` is ``name`` at ``now`` (the same rules as ``_clock.Flags``)."""
+    template = _SIGNALS[name]
+    return QueryString(template.replace("{now}", "{}"), *([now] * template.count("{now}")))
+
+
 def case_list(
     actor: CurrentUser,
     *,
@@ -123,13 +150,15 @@ def case_list(
     region: str | None,
     assignee: int | None,
     overdue: bool | None,
-    open_statuses: Iterable[str],
     due_soon: bool | None = None,
+    signal: str | None = None,
     now: datetime,
-    before_id: int | None,
+    cursor: tuple[bool, int] | None,
     limit: int,
 ) -> QueryString:
-    """Newest first; ``overdue`` True is the 督办 list, False everything else."""
+    """Urgent cases not yet resolved first, then all others, each newest first;
+    ``overdue`` True is the 督办 list, False everything else. ``cursor``: whether the page
+    before ended among the urgent cases, and its last id."""
     conditions = [visible_sql(actor)]
     if status is not None:
         conditions.append(QueryString("app_case.status = {}", status))
@@ -140,36 +169,43 @@ def case_list(
     if assignee is not None:
         conditions.append(QueryString("app_case.assignee = {}", assignee))
     if overdue is True:
-        conditions.append(QueryString("{} AND app_case.deadline < {}", in_list("app_case.status", open_statuses), now))
+        conditions.append(_signal("overdue", now))
     elif overdue is False:
         conditions.append(
-            QueryString(
-                "NOT {} OR app_case.deadline IS NULL OR app_case.deadline >= {}",
-                in_list("app_case.status", open_statuses),
-                now,
-            )
+            QueryString(f"NOT ({_RUNNING}) OR app_case.deadline IS NULL OR app_case.deadline >= {{}}", now)
         )
     if due_soon is True:
         # The same instant as the case's own due_soon flag: past 80 %, not yet overdue.
-        conditions.append(
-            QueryString(
-                "{} AND app_case.due_soon_at <= {} AND app_case.deadline >= {}",
-                in_list("app_case.status", open_statuses),
-                now,
-                now,
-            )
-        )
-    if before_id is not None:
-        conditions.append(QueryString("app_case.id < {}", before_id))
+        conditions.append(_signal("due_soon", now))
+    if signal is not None:
+        conditions.append(_signal(signal, now))
     # The page's ids first, then the joins for those rows only: SQLite joins before it
     # sorts, so a filter served by an index would otherwise join every match. The limit
     # is written into the statement (a checked int): asyncpg prepares statements, and
     # PostgreSQL's generic plan for an unknown limit walked the whole table for a
-    # resident's list after the fifth call (1.1 ms → 11 ms).
+    # resident's list after the fifth call (1.1 ms → 11 ms). The urgent cases and the
+    # others are each one such walk down the ids (the urgent ones by their own partial
+    # index), so putting the urgent first sorts no more than two pages of ids.
+    in_urgent, last_id = cursor if cursor is not None else (True, None)
+    walks = []
+    if in_urgent:
+        walks.append(_walk(1, [*conditions, QueryString(URGENT_OPEN)], last_id, limit))
+    walks.append(_walk(0, [*conditions, QueryString(f"NOT ({URGENT_OPEN})")], None if in_urgent else last_id, limit))
     return QueryString(
-        f"SELECT {_SUMMARY_COLUMNS} FROM (SELECT app_case.id FROM app_case WHERE {{}} "  # noqa: S608 - fixed SQL, an int
-        f"ORDER BY app_case.id DESC LIMIT {int(limit)}) AS page JOIN app_case ON app_case.id = page.id "
-        f"{_SUMMARY_JOINS} ORDER BY app_case.id DESC",
+        f"SELECT {_SUMMARY_COLUMNS} FROM ({' UNION ALL '.join(['{}'] * len(walks))}) AS page "  # noqa: S608 - fixed SQL
+        f"JOIN app_case ON app_case.id = page.id {_SUMMARY_JOINS} "
+        f"ORDER BY page.leads DESC, app_case.id DESC LIMIT {int(limit)}",
+        *walks,
+    )
+
+
+def _walk(lead: int, conditions: list[QueryString], before_id: int | None, limit: int) -> QueryString:
+    """Up to ``limit`` ids matching ``conditions``, newest first, below ``before_id``; ``lead`` sorts the walks."""
+    if before_id is not None:
+        conditions = [*conditions, QueryString("app_case.id < {}", before_id)]
+    return QueryString(
+        f"SELECT walk.id, {int(lead)} AS leads FROM (SELECT app_case.id FROM app_case WHERE {{}} "  # noqa: S608 - ints
+        f"ORDER BY app_case.id DESC LIMIT {int(limit)}) AS walk",
         all_of(conditions),
     )
 
@@ -178,7 +214,7 @@ def case_list(
 _STATS_CASES = """SELECT stats_case.id AS case_id, stats_case.region_code,
     COALESCE(stats_service.category, '') AS category, stats_case.assignee, stats_case.created_at,
     stats_case.responded_at, stats_case.response_due, stats_case.accepted_at, stats_case.resolved_at,
-    stats_case.deadline
+    stats_case.deadline, stats_case.extended_days
     FROM app_case AS stats_case
     LEFT JOIN service AS stats_service ON stats_service.code = stats_case.service_code
     WHERE stats_case.created_at >= {} AND stats_case.created_at < {}
@@ -191,7 +227,9 @@ def stats_cases_sql() -> str:
 
     Columns: ``case_id``, ``region_code`` (the grid), ``category`` (the catalog entry's
     category, ``''`` without one), ``assignee`` (a user id or NULL), ``created_at``,
-    ``responded_at``, ``response_due``, ``accepted_at``, ``resolved_at``, ``deadline``.
+    ``responded_at``, ``response_due``, ``accepted_at``, ``resolved_at``, ``deadline`` (as it now
+    stands: moved by the case's pauses and agreed extensions), ``extended_days`` (agreed
+    extension days, 0 for none).
     Four ``{}`` parameters, in order: the period's start and end (UTC, end exclusive)
     and the region's code range (``lib.auth.code_range``). Meant to be a CTE that the
     caller's query reads once (PostgreSQL and SQLite inline it).
