@@ -10,7 +10,7 @@ the statistics read cases through ``stats_cases_sql``, the SELECT this domain ow
 
 from __future__ import annotations
 
-from backend.cases._calendar import calendar, county_of, replace_year, year
+from backend.cases._calendar import calendar, county_of, import_notice, replace_year, status, year
 from backend.cases._cases import (
     Context,
     Filters,
@@ -41,6 +41,7 @@ __all__ = [
     "create",
     "detail",
     "get",
+    "import_notice",
     "list_cases",
     "lookup",
     "naming",
@@ -51,6 +52,7 @@ __all__ = [
     "replace_year",
     "resident_of",
     "stats_cases_sql",
+    "status",
     "steps",
     "year",
 ]
