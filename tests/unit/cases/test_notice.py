@@ -51,14 +51,20 @@ def test_the_line_from_the_issue_reads_as_7_days_off_and_2_make_up_saturdays():
     ("text", "expected"),
     [
         # A range across a month, a year named on each end, full-width digits, ISO dates.
-        ("国庆节：9月30日至10月2日放假", {date(2027, 9, 30): False, date(2027, 10, 1): False, date(2027, 10, 2): False}),
+        (
+            "国庆节：9月30日至10月2日放假",
+            {date(2027, 9, 30): False, date(2027, 10, 1): False, date(2027, 10, 2): False},
+        ),
         (
             "元旦：2026年12月31日至2027年1月1日放假，共2天。",
             {date(2026, 12, 31): False, date(2027, 1, 1): False},
         ),
         ("元旦：１月１日放假。", {date(2027, 1, 1): False}),
         ("补班：2027-02-13上班", {date(2027, 2, 13): True}),
-        ("劳动节:5月1日至3日放假;4月25日上班", {date(2027, 5, d): False for d in (1, 2, 3)} | {date(2027, 4, 25): True}),
+        (
+            "劳动节:5月1日至3日放假;4月25日上班",
+            {date(2027, 5, d): False for d in (1, 2, 3)} | {date(2027, 4, 25): True},
+        ),
         # Traditional script, as a Traditional-reading admin may paste it.
         ("春節：2月5日（週五）放假。2月13日（星期六）上班。", {date(2027, 2, 5): False, date(2027, 2, 13): True}),
     ],
