@@ -2,7 +2,9 @@
 
 Other domains import this module (and ``cases.structs``) only. Behind it:
 ``_cases`` (submit, read, list, look up), ``_transitions`` (the state machine),
-``_queries`` (the hot SQL and the one scope filter) and ``_calendar`` (working days).
+``_queries`` (the hot SQL and the one scope filter), ``_calendar`` (working days, the
+years a county's calendar knows, a holiday notice's import) and ``_notice`` (reading a
+pasted State Council notice).
 
 A case crosses this door as a ``structs.CaseRecord`` (``record_for``), never as a row;
 the statistics read cases through ``stats_cases_sql``, the SELECT this domain owns.
