@@ -7,7 +7,7 @@ days off move the deadlines of their county's cases only.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from backend.cases._notice import NoticeUnreadable, parse_notice
@@ -139,11 +139,16 @@ async def import_notice(
             count=len(exc.problems),
             year=data.year,
         ) from None
-    before = await _overrides(county)
-    after = {**before, **{item.date: item.is_workday for item in items}}
-    moves = await _moved_deadlines(county, WorkCalendar(before), WorkCalendar(after), items, now, tz)
-    if not data.dry_run:
+    if data.dry_run:
+        before = await _overrides(county)
+        after = {**before, **{item.date: item.is_workday for item in items}}
+        moves = await _moved_deadlines(county, WorkCalendar(before), WorkCalendar(after), items, now, tz)
+    else:
         async with write_transaction(Holiday):
+            # Read inside the write, so the deadlines moved are those stored when the days change.
+            before = await _overrides(county)
+            after = {**before, **{item.date: item.is_workday for item in items}}
+            moves = await _moved_deadlines(county, WorkCalendar(before), WorkCalendar(after), items, now, tz)
             await Holiday.delete().where((Holiday.county == county) & Holiday.day.is_in([item.date for item in items]))
             await Holiday.insert(
                 *(Holiday(county=county, day=item.date, is_workday=item.is_workday, note=item.note) for item in items)
@@ -152,14 +157,25 @@ async def import_notice(
             await HolidayNotice.insert(
                 HolidayNotice(county=county, year=data.year, entered_at=now, entered_by=actor_id, notice=data.text)
             )
-            for case_id, deadline, soon, reset_reminder in moves:
-                values: dict[Any, Any] = {Case.deadline: deadline, Case.due_soon_at: soon, Case.updated_at: now}
-                if reset_reminder:
+            moved = []
+            for move in moves:
+                values: dict[Any, Any] = {Case.deadline: move.deadline, Case.due_soon_at: move.due_soon_at}
+                values[Case.updated_at] = now
+                if move.remind_again:
                     values[Case.reminded_at] = None
-                await Case.update(values).where(Case.id == case_id)
-                await CaseEvent.insert(
-                    CaseEvent(case=case_id, at=now, actor=actor_id, action="deadline_moved", note="", media="[]")
-                )
+                # Only the deadline that was read: one changed meanwhile (a pause ending) keeps its new value.
+                if (
+                    await Case.update(values)
+                    .where((Case.id == move.case_id) & (Case.deadline == move.was))
+                    .returning(Case.id)
+                ):
+                    moved.append(move)
+                    await CaseEvent.insert(
+                        CaseEvent(
+                            case=move.case_id, at=now, actor=actor_id, action="deadline_moved", note="", media="[]"
+                        )
+                    )
+            moves = moved
             await audit(
                 actor_id,
                 "holiday.import",
@@ -177,6 +193,15 @@ async def import_notice(
     )
 
 
+class _Move(NamedTuple):
+    case_id: int
+    was: datetime
+    deadline: datetime
+    due_soon_at: datetime
+    #: The due-soon reminder fired, and its new instant is still to come: it fires again then.
+    remind_again: bool
+
+
 async def _moved_deadlines(
     county: str,
     before: WorkCalendar,
@@ -184,8 +209,8 @@ async def _moved_deadlines(
     items: list[HolidayItem],
     now: datetime,
     tz: ZoneInfo,
-) -> list[tuple[int, datetime, datetime, bool]]:
-    """(case, new deadline, new due-soon instant, whether its reminder fires again) for each deadline that moves."""
+) -> list[_Move]:
+    """Each open, not yet due deadline of ``county`` that the changed days move later."""
     if not items or not county:
         return []
     first = datetime.combine(min(item.date for item in items), time.min, tzinfo=tz)
@@ -207,7 +232,7 @@ async def _moved_deadlines(
         moved = after.add_workdays(accepted, span, tz) if span > 0 else deadline
         if moved > deadline:
             soon = due_soon_at(accepted, moved)
-            moves.append((row["id"], moved, soon, row["reminded_at"] is not None and soon > now))
+            moves.append(_Move(row["id"], deadline, moved, soon, row["reminded_at"] is not None and soon > now))
     return moves
 
 
