@@ -144,6 +144,7 @@ def _services(settings: Settings, sms: SmsSender | None, clock: Clock | None) ->
             texts=texts,
             tz=tz,
             default_time_limit_days=settings.default_time_limit_days,
+            office_hours=settings.office_hours,
             photo_links=media_ctx.links,
             urgent_hours=settings.urgent_hours,
             max_extensions=settings.max_extensions,

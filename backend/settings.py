@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Mapping
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal, cast
 
@@ -55,6 +56,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
     #: see ``push_allowance``). Empty: every endpoint must be https on a public address.
     push_allow_insecure: str = ""
     timezone: str = "Asia/Shanghai"
+    #: The office's hours on a working day, local time (``BIANMIN_TIMEZONE``): a case filed
+    #: outside them says on which working day the office starts on it (``handling_starts_on``).
+    working_hours: Annotated[
+        str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$")
+    ] = "08:30-17:30"
     pwa_dir: Path = PROJECT_ROOT / "pwa" / "dist"
     #: Count the address your proxy puts last in X-Forwarded-For (only behind your own reverse proxy).
     trust_forwarded_for: bool = False
@@ -150,6 +156,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
         except msgspec.ValidationError as exc:
             name = _failed_name(exc)
             raise SettingsError(f"{name} must be {_expected(fields[name].type)}, got {given[name]!r}") from None
+        opens, closes = settings.office_hours
+        if opens >= closes:
+            raise SettingsError(f"BIANMIN_WORKING_HOURS must open before it closes, got {settings.working_hours!r}")
         if settings.sms_backend == "webhook" and not settings.sms_webhook_url:
             raise SettingsError("BIANMIN_SMS_BACKEND=webhook needs BIANMIN_SMS_WEBHOOK_URL")
         try:
@@ -160,6 +169,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
                 f"(127.0.0.1 or 127.0.0.1:8123 or [::1]:8123, comma-separated): {exc}"
             ) from None
         return settings
+
+    @property
+    def office_hours(self) -> tuple[time, time]:
+        """``working_hours`` as (opens, closes); ``24:00`` closes at the day's end.
+
+        >>> Settings(working_hours="08:30-17:30").office_hours
+        (datetime.time(8, 30), datetime.time(17, 30))
+        """
+        opens, closes = (part.split(":") for part in self.working_hours.split("-"))
+        end = time.max if closes == ["24", "00"] else time(int(closes[0]), int(closes[1]))
+        return time(int(opens[0]), int(opens[1])), end
 
     @property
     def effective_database_url(self) -> str:
@@ -275,6 +295,8 @@ def _expected(kind: msgspec.inspect.Type) -> str:
             return f"{noun} from {kind.ge} to {kind.le}"
         bounds = {"more than": kind.gt, "at least": kind.ge, "less than": kind.lt, "at most": kind.le}
         return " ".join([noun, *(f"{words} {limit}" for words, limit in bounds.items() if limit is not None)])
+    if isinstance(kind, msgspec.inspect.StrType) and kind.pattern:
+        return "like 08:30-17:30 (24-hour HH:MM-HH:MM)"  # the one patterned setting: working_hours
     return "usable"  # text and paths always convert
 
 

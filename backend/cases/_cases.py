@@ -7,7 +7,7 @@ assigned to them); staff their township; admins their county. Anything else is
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -57,6 +57,8 @@ class Context(msgspec.Struct, frozen=True):
     texts: Texts
     tz: ZoneInfo
     default_time_limit_days: int
+    #: ``BIANMIN_WORKING_HOURS``: (opens, closes), local times in ``tz``.
+    office_hours: tuple[time, time] = (time(8, 30), time(17, 30))
     #: Signs the photo URLs on the timeline; without it, events carry photo ids only.
     photo_links: media.Links | None = None
     #: An urgent complaint's limit in hours when its catalog entry names none.
@@ -148,8 +150,8 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
         [row] = await Row.raw(
             "INSERT INTO app_case (receipt_no, kind, service_code, title, description, region, region_code, address, "
             "lat, lng, resident, submitted_by, identity_check, status, time_limit_days, response_due, low_rated, "
-            "created_at, updated_at, urgent, time_limit_hours, extended_days) VALUES ({}, {}, {}, {}, {}, {}, {}, "
-            "{}, {}, {}, {}, {}, {}, 'submitted', {}, {}, {}, {}, {}, {}, {}, 0) RETURNING id",
+            "handling_starts_on, created_at, updated_at, urgent, time_limit_hours, extended_days) VALUES ({}, {}, {}, "
+            "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'submitted', {}, {}, {}, {}, {}, {}, {}, {}, 0) RETURNING id",
             receipt,
             data.kind,
             service_code,
@@ -166,6 +168,7 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
             time_limit,
             work.add_workdays(now, 1, ctx.tz),
             False,
+            work.handling_starts_on(now, ctx.tz, *ctx.office_hours),
             now,
             now,
             urgent_hours is not None,
@@ -257,6 +260,7 @@ def _summary_fields(actor: CurrentUser, case: CaseSummaryRecord, texts: Texts, n
         "signal": flags.signal,
         "silent": flags.silent,
         "extended_days": case.extended_days,
+        "handling_starts_on": case.handling_starts_on,
     }
 
 
@@ -386,7 +390,16 @@ async def lookup(receipt_no: str, phone: str, locale: Locale, ctx: Context) -> C
     """Status by receipt number and the resident's phone; None on any mismatch."""
     normalized = normalize_phone(phone)
     row = (
-        await Row.select(Row.id, Row.receipt_no, Row.kind, Row.status, Row.created_at, Row.deadline, Row.resident.phone)
+        await Row.select(
+            Row.id,
+            Row.receipt_no,
+            Row.kind,
+            Row.status,
+            Row.created_at,
+            Row.deadline,
+            Row.handling_starts_on,
+            Row.resident.phone,
+        )
         .where(Row.receipt_no == receipt_no.strip().upper())
         .first()
     )
@@ -405,6 +418,7 @@ async def lookup(receipt_no: str, phone: str, locale: Locale, ctx: Context) -> C
         status_label=texts.t(locale, f"case.status.{row['status']}"),
         created_at=row["created_at"],
         deadline=row["deadline"],
+        handling_starts_on=row["handling_starts_on"],
         timeline=[
             LookupEvent(
                 at=event["at"],

@@ -29,7 +29,8 @@ _SUMMARY_COLUMNS = """
     case_resident.phone AS "resident.phone", case_resident.region AS "resident.region", app_case.identity_check,
     case_assignee.id AS "assignee.id", case_assignee.name AS "assignee.name", case_assignee.role AS "assignee.role",
     app_case.deadline, app_case.due_soon_at, app_case.created_at, app_case.updated_at,
-    app_case.urgent, app_case.time_limit_hours, app_case.extended_days, app_case.silent_at"""
+    app_case.urgent, app_case.time_limit_hours, app_case.extended_days, app_case.silent_at,
+    app_case.handling_starts_on"""
 _SUMMARY_JOINS = """
     LEFT JOIN region AS case_region ON case_region.id = app_case.region
     LEFT JOIN app_user AS case_resident ON case_resident.id = app_case.resident

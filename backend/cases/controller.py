@@ -17,6 +17,10 @@ from backend.cases.structs import (
     Extension,
     ExtensionAnswer,
     ExtensionCreate,
+    HolidayCalendar,
+    HolidayImport,
+    HolidayImportResult,
+    HolidayStatus,
     HolidayYear,
     Kind,
     PhoneConsent,
@@ -244,11 +248,40 @@ class HolidayController(Controller):
     @get(operation_id="GetHolidays")
     async def get_year(
         self, request: UserRequest, year: Annotated[int, QueryParameter(ge=2000, le=2100)]
-    ) -> HolidayYear:
-        """The admin's own county's overrides."""
+    ) -> HolidayCalendar:
+        """The admin's own county's overrides, and whether the year's calendar is known."""
         return await service.year(service.county_of(request.user.region_code), year)
 
     @put(operation_id="ReplaceHolidays")
-    async def replace_year(self, request: UserRequest, data: JSONBody[HolidayYear]) -> HolidayYear:
+    async def replace_year(self, request: UserRequest, data: JSONBody[HolidayYear]) -> HolidayCalendar:
         """Replace the year's overrides of the admin's county; other counties keep theirs."""
         return await service.replace_year(service.county_of(request.user.region_code), data)
+
+    @get("/status", operation_id="GetHolidayStatus")
+    async def get_status(
+        self, request: UserRequest, case_ctx: NamedDependency[Context], now: NamedDependency[datetime]
+    ) -> HolidayStatus:
+        """The years the admin's county needs a State Council notice for (the warning)."""
+        return await service.status(service.county_of(request.user.region_code), now, case_ctx.tz)
+
+    @post("/import", operation_id="ImportHolidayNotice", status_code=HTTP_200_OK)
+    async def import_notice(
+        self,
+        request: UserRequest,
+        data: JSONBody[HolidayImport],
+        case_ctx: NamedDependency[Context],
+        now: NamedDependency[datetime],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[HolidayImportResult]:
+        """Enter a year's notice for the admin's county (``dry_run``: only show what it would change)."""
+        actor = request.user
+        county = service.county_of(actor.region_code)
+        return await respond_once(
+            actor.id,
+            "holiday-import",
+            idempotency_key,
+            body_hash(data),
+            HTTP_200_OK,
+            lambda: service.import_notice(county, actor.id, data, now, case_ctx.tz),
+            now=now,
+        )

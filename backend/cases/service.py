@@ -2,8 +2,10 @@
 
 Other domains import this module (and ``cases.structs``) only. Behind it:
 ``_cases`` (submit, read, list, look up), ``_transitions`` (the state machine),
-``_queries`` (the hot SQL and the one scope filter), ``_calendar`` (working days),
-``_clock`` (pauses, the colours) and ``_extensions`` (延期 with consent).
+``_queries`` (the hot SQL and the one scope filter), ``_calendar`` (working days, the
+years a county's calendar knows, a holiday notice's import), ``_notice`` (reading a
+pasted State Council notice), ``_clock`` (pauses, the colours) and ``_extensions``
+(延期 with consent).
 
 A case crosses this door as a ``structs.CaseRecord`` (``record_for``), never as a row;
 the statistics read cases through ``stats_cases_sql``, the SELECT this domain owns.
@@ -11,7 +13,7 @@ the statistics read cases through ``stats_cases_sql``, the SELECT this domain ow
 
 from __future__ import annotations
 
-from backend.cases._calendar import calendar, county_of, replace_year, year
+from backend.cases._calendar import calendar, county_of, import_notice, replace_year, status, year
 from backend.cases._cases import (
     Context,
     Filters,
@@ -47,6 +49,7 @@ __all__ = [
     "create",
     "detail",
     "get",
+    "import_notice",
     "list_cases",
     "lookup",
     "naming",
@@ -58,6 +61,7 @@ __all__ = [
     "replace_year",
     "resident_of",
     "stats_cases_sql",
+    "status",
     "steps",
     "year",
 ]

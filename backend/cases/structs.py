@@ -211,6 +211,9 @@ class CaseSummary(msgspec.Struct, kw_only=True):
     silent: bool = False
     #: Working days added by agreed extensions, in total.
     extended_days: int = 0
+    #: Filed outside office hours (``BIANMIN_WORKING_HOURS`` on a working day of the case's
+    #: county): the working day the office starts on it; None when filed within them.
+    handling_starts_on: date | None = None
 
 
 class Case(CaseSummary, kw_only=True):
@@ -293,6 +296,7 @@ class CaseSummaryRecord(msgspec.Struct, kw_only=True):
     time_limit_hours: int | None = None
     extended_days: int = 0
     silent_at: datetime | None = None
+    handling_starts_on: date | None = None
 
 
 class CaseRecord(CaseSummaryRecord, kw_only=True):
@@ -333,6 +337,8 @@ class CaseLookup(msgspec.Struct):
     status_label: str
     created_at: datetime
     deadline: datetime | None
+    #: Like the case's: filed outside office hours, the working day the office starts on it.
+    handling_starts_on: date | None
     timeline: list[LookupEvent]
 
 
@@ -342,8 +348,52 @@ class HolidayItem(Input, forbid_unknown_fields=True):
     note: Annotated[str, msgspec.Meta(max_length=100)] = ""
 
 
+Year = Annotated[int, msgspec.Meta(ge=2000, le=2100)]
+
+
 class HolidayYear(Input, forbid_unknown_fields=True):
     """Every override of one year; PUT replaces the year's list."""
 
-    year: Annotated[int, msgspec.Meta(ge=2000, le=2100)]
+    year: Year
     items: Annotated[list[HolidayItem], msgspec.Meta(max_length=400)]
+
+
+class HolidayCalendar(msgspec.Struct, kw_only=True):
+    """One year of a county's calendar as GET and PUT /holidays answer: the overrides, and whether it is known."""
+
+    year: int
+    items: list[HolidayItem]
+    #: Whether deadlines in the year stand on an announced calendar: ``chinesecalendar`` has the
+    #: year (``national``), or the county's admin entered its State Council notice. False: they
+    #: count Monday to Friday plus the overrides, and the admin is warned.
+    calendar_known: bool
+    national: bool
+    notice_entered_at: datetime | None = None
+
+
+class HolidayStatus(msgspec.Struct, kw_only=True):
+    """GET /holidays/status: the years the admin must enter a notice for (empty: none)."""
+
+    #: Of ``checked_years``, those neither ``chinesecalendar`` nor an entered notice covers.
+    unknown_years: list[int]
+    #: This year, the next from October on, and every year an open case's deadline reaches.
+    checked_years: list[int]
+
+
+class HolidayImport(Input, forbid_unknown_fields=True, kw_only=True):
+    """POST /holidays/import: a State Council notice for ``year``, as pasted (see ``cases/_notice.py``)."""
+
+    year: Year
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
+    #: Only read the notice and say what it would change.
+    dry_run: bool = False
+
+
+class HolidayImportResult(msgspec.Struct, kw_only=True):
+    year: int
+    dry_run: bool
+    #: The days off and make-up working days read from the notice (they replace those days' overrides).
+    items: list[HolidayItem]
+    #: Open cases whose deadline moves later with the notice (would move, on a dry run).
+    moved_cases: int
+    calendar: HolidayCalendar

@@ -68,6 +68,8 @@ class Case(Table, tablename="app_case"):
     #: days (set at each event that tells the resident); and when its assignee was warned.
     silent_at = Timestamptz(null=True, default=None)
     silent_warned_at = Timestamptz(null=True, default=None)
+    #: Filed outside office hours: the working day the office starts on it (told at submission).
+    handling_starts_on = Date(null=True, default=None)
     created_at = Timestamptz(index=True)
     updated_at = Timestamptz()
 
@@ -152,3 +154,19 @@ class Holiday(Table):
     day = Date(index=True)
     is_workday = Boolean()
     note = Varchar(length=100, default="")
+
+
+class HolidayNotice(Table, tablename="holiday_year"):
+    """A year whose State Council holiday notice a county's admin has entered (POST /holidays/import).
+
+    One row per county and year (a unique index on both, made by the migration): with it
+    the year counts as known there even where ``chinesecalendar`` has no data for it.
+    """
+
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
+    county = Varchar(length=6, default="")
+    year = Integer(default=0)
+    entered_at = Timestamptz()
+    entered_by = ForeignKey(_USER, null=True, default=None)
+    #: The notice as pasted, kept for whoever asks later where the overrides came from.
+    notice = Text(default="")

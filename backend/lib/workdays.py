@@ -52,6 +52,14 @@ class WorkCalendar:
             self._year_has_data[year] = known
         return known
 
+    def national_data(self, year: int) -> bool:
+        """Whether ``chinesecalendar`` knows ``year`` (the State Council has announced it).
+
+        >>> WorkCalendar().national_data(2026), WorkCalendar().national_data(2099)
+        (True, False)
+        """
+        return self._has_data(year)
+
     def is_workday(self, day: date) -> bool:
         """Whether ``day`` is a working day.
 
@@ -99,6 +107,40 @@ class WorkCalendar:
         raise ValueError(
             f"no {days} working days within {_MAX_SCAN_DAYS} days of {start.isoformat()}; check the holiday overrides"
         )
+
+    def next_workday(self, day: date) -> date:
+        """The first working day after ``day``.
+
+        >>> WorkCalendar().next_workday(date(2026, 2, 13))  # Friday before the 2026 Spring Festival
+        datetime.date(2026, 2, 14)
+        """
+        for _ in range(_MAX_SCAN_DAYS):
+            day += timedelta(days=1)
+            if self.is_workday(day):
+                return day
+        raise ValueError(f"no working day within {_MAX_SCAN_DAYS} days of {day}; check the holiday overrides")
+
+    def handling_starts_on(self, at: datetime, tz: ZoneInfo, opens: time, closes: time) -> date | None:
+        """The working day the office starts on something filed at ``at``; None within office hours.
+
+        On a working day before ``opens``: that day; after ``closes`` or on a day off:
+        the next working day. Office hours are local times in ``tz``.
+
+        >>> shanghai, hours = ZoneInfo("Asia/Shanghai"), (time(8, 30), time(17, 30))
+        >>> WorkCalendar().handling_starts_on(datetime(2026, 1, 2, 12, tzinfo=UTC), shanghai, *hours)  # Fri 20:00
+        datetime.date(2026, 1, 4)
+        >>> WorkCalendar().handling_starts_on(datetime(2026, 1, 5, 2, tzinfo=UTC), shanghai, *hours) is None
+        True
+        """
+        _require_aware(at, "at")
+        local = at.astimezone(tz)
+        day, moment = local.date(), local.time()
+        if self.is_workday(day):
+            if opens <= moment < closes:
+                return None
+            if moment < opens:
+                return day
+        return self.next_workday(day)
 
     def workdays_between(self, start: datetime, end: datetime, tz: ZoneInfo) -> int:
         """Working days after the local date of ``start``, up to and including that of ``end``.

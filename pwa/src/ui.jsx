@@ -55,6 +55,25 @@ export function formatDay(value, locale) {
   }
 }
 
+/**
+ * "周一（1月4日）开始受理": the working day the office starts on a case filed outside
+ * office hours (`handling_starts_on`, a date), in the reader's script.
+ */
+export function StartsOn({ day, t, locale }) {
+  if (!day) return null;
+  const date = new Date(`${day}T00:00:00`);
+  const tag = locale === 'zh-Hant' ? 'zh-TW' : 'zh-CN';
+  let weekday = '';
+  let monthDay = day;
+  try {
+    weekday = date.toLocaleDateString(tag, { weekday: 'short' });
+    monthDay = date.toLocaleDateString(tag, { month: 'long', day: 'numeric' });
+  } catch {
+    // An engine without the locale: the ISO date alone still says the day.
+  }
+  return <>{t('ui.case.handling_starts', { weekday, date: monthDay })}</>;
+}
+
 /** The day a deadline falls on (it is the end of that working day). */
 export function formatDeadline(value, locale) {
   try {

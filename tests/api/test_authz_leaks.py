@@ -99,6 +99,7 @@ async def test_a_lookup_tells_a_wrong_phone_from_nothing_and_shows_no_personal_d
         "status_label",
         "created_at",
         "deadline",
+        "handling_starts_on",
         "timeline",
     }
     assert not any(secret in right.text for secret in world.secrets["a"] - {receipt})

@@ -2,6 +2,7 @@
 // overrides and rating appeals, chosen by the rest of the hash route
 // (#/admin/regions/990101001 → '/regions/990101001'). Only admins download it.
 
+import { AdminCalendarWarning } from '../calendar-warning.jsx';
 import { useApp } from '../context.js';
 import { routeTo } from '../router.js';
 import { ScreenTitle } from '../ui.jsx';
@@ -17,6 +18,7 @@ function AdminHome() {
   return (
     <section class="screen" aria-labelledby="screen-title">
       <ScreenTitle>{t('ui.admin.title')}</ScreenTitle>
+      <AdminCalendarWarning />
       <ul class="list">
         {SECTIONS.map((name) => (
           <li key={name}>

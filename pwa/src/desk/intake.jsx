@@ -1,6 +1,7 @@
 // 受理: the cases waiting at the front desk (status submitted), oldest first so
 // the one that has waited longest is on top; each opens the desk case page.
 
+import { AdminCalendarWarning } from '../calendar-warning.jsx';
 import { useApp } from '../context.js';
 import { LoadState, ScreenTitle } from '../ui.jsx';
 import { CaseLine, useAllPages } from './common.jsx';
@@ -12,6 +13,7 @@ export function IntakeScreen() {
   return (
     <section class="screen" aria-labelledby="screen-title">
       <ScreenTitle>{t('ui.desk.intake.title')}</ScreenTitle>
+      <AdminCalendarWarning />
       <p>{t('ui.desk.intake.explain')}</p>
       <div class="actions">
         <button type="button" class="button button-secondary" onClick={cases.reload}>{t('ui.desk.refresh')}</button>

@@ -8,7 +8,7 @@ import { Feedback, useSend } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { useOutbox, useReloadWhenSent } from '../outbox-client.js';
-import { LoadState, ScreenTitle, formatDate, formatDeadline } from '../ui.jsx';
+import { LoadState, ScreenTitle, StartsOn, formatDate, formatDeadline } from '../ui.jsx';
 import { CancelCase, Handovers, ReopenCase } from './case-actions.jsx';
 
 /** The tags (GET /ratings/tags: {tag, label}) a rating of `score` may carry: praise, complaints, or both for a 3. */
@@ -46,6 +46,9 @@ export function CaseScreen({ id }) {
       {item && (
         <>
           <p class={`status status-${item.status}`}>{item.status_label}</p>
+          {item.status === 'submitted' && item.handling_starts_on && (
+            <p class="notice" id="case-starts-on"><StartsOn day={item.handling_starts_on} t={t} locale={locale} /></p>
+          )}
           <dl class="facts">
             <dt>{t('ui.case.receipt')}</dt><dd>{item.receipt_no}</dd>
             <dt>{t('ui.case.kind')}</dt><dd>{item.kind_label}</dd>

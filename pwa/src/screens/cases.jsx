@@ -9,7 +9,7 @@ import { OutboxStatus } from '../nav.jsx';
 import { removeEntry, retryEntry } from '../outbox.js';
 import { flushNow, useOutbox } from '../outbox-client.js';
 import { routeQuery } from '../router.js';
-import { LoadState, ScreenTitle, formatDate } from '../ui.jsx';
+import { LoadState, ScreenTitle, StartsOn, formatDate } from '../ui.jsx';
 
 export function CasesScreen() {
   const { t, locale } = useApp();
@@ -26,7 +26,7 @@ export function CasesScreen() {
   return (
     <section class="screen" aria-labelledby="screen-title">
       <ScreenTitle>{t('ui.cases.title')}</ScreenTitle>
-      {justSent && <p class="notice">{t('ui.cases.just_sent')}</p>}
+      {justSent && <p class="notice">{t('ui.cases.just_sent')}{justSentStart(pending, cases.data)}</p>}
       <p><a class="button button-secondary" href="#/bookings">{t('ui.bookings.link')}</a></p>
       <OutboxStatus />
       <PendingList rows={pending} />
@@ -40,6 +40,9 @@ export function CasesScreen() {
                 <span class={`status status-${item.status}`}>{item.status_label}</span>
                 <span class="meta">{item.kind_label} · {item.receipt_no} · {formatDate(item.created_at, locale)}</span>
                 {item.overdue && <span class="meta warn">{t('ui.case.overdue')}</span>}
+                {item.status === 'submitted' && item.handling_starts_on && (
+                  <span class="meta starts-on"><StartsOn day={item.handling_starts_on} t={t} locale={locale} /></span>
+                )}
               </a>
             </li>
           ))}
@@ -49,6 +52,19 @@ export function CasesScreen() {
       ))}
     </section>
   );
+}
+
+/** After sending: when the office starts on it, if it was filed outside office hours (the newest case). */
+function JustSentStart({ day }) {
+  const { t, locale } = useApp();
+  return <> <StartsOn day={day} t={t} locale={locale} /></>;
+}
+
+function justSentStart(pending, data) {
+  const newest = !pending.some((row) => row.kind === 'case') && data && data.items[0];
+  return newest && newest.status === 'submitted' && newest.handling_starts_on
+    ? <JustSentStart day={newest.handling_starts_on} />
+    : null;
 }
 
 /**

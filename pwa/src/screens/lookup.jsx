@@ -7,7 +7,7 @@ import { ApiError } from '../http.js';
 import { useApp } from '../context.js';
 import { normalizePhone } from '../phone.js';
 import { Feedback, useAction } from '../action.jsx';
-import { formatDate, formatDeadline } from '../ui.jsx';
+import { StartsOn, formatDate, formatDeadline } from '../ui.jsx';
 
 const PHONE_PATTERN = /^1\d{10}$/;
 
@@ -63,6 +63,9 @@ export function CaseLookup() {
           <section aria-labelledby="lookup-result-title">
             <h3 id="lookup-result-title">{t('ui.lookup.result')}</h3>
             <p class={`status status-${found.status}`}>{found.status_label}</p>
+            {found.status === 'submitted' && found.handling_starts_on && (
+              <p class="notice"><StartsOn day={found.handling_starts_on} t={t} locale={locale} /></p>
+            )}
             <dl class="facts">
               <dt>{t('ui.case.receipt')}</dt><dd>{found.receipt_no}</dd>
               <dt>{t('ui.case.kind')}</dt><dd>{found.kind_label}</dd>

@@ -151,6 +151,25 @@ async def test_one_countys_days_off_do_not_move_another_countys_deadlines(client
     assert b_deadline > national.add_workdays(now, 5, tz)
 
 
+async def test_one_countys_holiday_notice_leaves_another_countys_calendar_and_deadlines(client, counties, clock):
+    """County B imports 2027's notice: its year is known and its deadlines move; county A's do not."""
+    admin_a, admin_b = counties["admin_a"], counties["admin_b"]
+    clock.set(datetime(2026, 12, 28, 2, tzinfo=ZoneInfo("UTC")))
+    case_a = (await submit(client, counties["resident_a"], service_code="AST-001")).json()
+    case_b = (await submit(client, counties["resident_b"], region=GRID_B, service_code="CTY-901")).json()
+    a_deadline = (await move(client, counties["staff_a"], case_a["id"], "accept")).json()["deadline"]
+    b_deadline = (await move(client, admin_b, case_b["id"], "accept")).json()["deadline"]
+    notice = {"year": 2027, "text": "元旦：1月1日（星期五）放假。"}
+    imported = await client.post(f"{API}/holidays/import", json=notice, headers=admin_b)
+    assert imported.status_code == 200 and imported.json()["moved_cases"] == 1, imported.text
+    assert (await client.get(f"{API}/holidays/status", headers=admin_b)).json()["unknown_years"] == []
+    assert (await client.get(f"{API}/holidays/status", headers=admin_a)).json()["unknown_years"] == [2027]
+    assert (await client.get(f"{API}/holidays", params={"year": 2027}, headers=admin_a)).json()["items"] == []
+    moved_b = (await client.get(f"{API}/cases/{case_b['id']}", headers=admin_b)).json()["deadline"]
+    assert moved_b > b_deadline
+    assert (await client.get(f"{API}/cases/{case_a['id']}", headers=admin_a)).json()["deadline"] == a_deadline
+
+
 async def test_a_case_is_filed_only_under_its_own_countys_entry(client, counties):
     """A resident of county B names county A's entry: answered like a code that does not exist."""
     resident_b = counties["resident_b"]
