@@ -88,6 +88,8 @@ class ServiceTerms(msgspec.Struct, frozen=True, kw_only=True):
     proxy: bool
     #: Whose catalog it is (6 digits); "" only for an entry from before counties owned entries.
     county: str = ""
+    #: The name in Traditional script: a case filed in Traditional is titled with it.
+    name_hant: str = ""
 
     def offers(self, channel: str) -> bool:
         """Whether the entry is handled through ``channel``."""
