@@ -6,6 +6,7 @@ One paragraph in each script carries the characters a blind conversion gets wron
 whose screen shows one script, then read by a reader who switches between the two.
 """
 
+import re
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -237,7 +238,41 @@ async def _notice(client, auth, script: str, text: str) -> Reader:
     return resident, read
 
 
+async def _notification(client, auth, script: str, text: str) -> Reader:
+    resident, staff = await auth.role("resident"), await auth.role("staff")
+    await _script(client, resident, script)
+    case_id = (await submit(client, resident, title=text)).json()["id"]
+    assert (await move(client, staff, case_id, "accept")).status_code == 200
+
+    async def read() -> list[str]:
+        items = (await _get(client, "/api/v1/notifications", resident))["items"]
+        quoted = [re.search("“(.+)”", item["body"]) for item in items if item["case_id"] == case_id]
+        return [match.group(1) for match in quoted if match]
+
+    return resident, read
+
+
+async def _slot_worker_name(client, auth, script: str, text: str) -> Reader:
+    resident, worker = await auth.role("resident"), await auth.role("grid_worker")
+    await _script(client, worker, script)
+    assert (await client.patch("/api/v1/me", json={"name": text}, headers=worker)).status_code == 200
+    booking = await _proxy_booking(client, auth)
+    free = await client.post(
+        "/api/v1/slots", json={"date": SLOT_DAY, "half_day": "pm", "kind": "visit", "capacity": 1}, headers=worker
+    )
+    assert free.status_code == 201, free.text
+
+    async def read() -> list[str]:
+        seen = await _get(client, f"/api/v1/bookings/{booking['id']}", resident)
+        slots = (await _get(client, f"/api/v1/slots?from={SLOT_DAY}&to={SLOT_DAY}", resident))["items"]
+        return [seen["slot"]["worker_name"], *[slot["worker_name"] for slot in slots]]
+
+    return resident, read
+
+
 KINDS = {
+    "notification naming the case": _notification,
+    "grid worker's name on a slot": _slot_worker_name,
     "case title, description, address": _case_text,
     "timeline note": _timeline_note,
     "rating comment": _rating_comment,
@@ -281,3 +316,14 @@ async def test_a_notice_without_title_in_either_script_is_refused(client, auth):
     refused = await client.post("/api/v1/notices", json={"region": GRID_A[:12], "body_hans": "内容"}, headers=staff)
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "notice.title_required"
     assert (await _get(client, "/api/v1/notices", await auth.role("resident")))["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("script", "name", "query"), [("zh-Hant", "陳秀蘭", "陈秀兰"), ("zh-Hans", "陈秀兰", "陳秀蘭")]
+)
+async def test_a_name_typed_in_one_script_is_found_by_a_search_in_the_other(client, auth, script, name, query):
+    resident, worker = await auth.role("resident"), await auth.role("grid_worker")
+    await _script(client, resident, script)
+    assert (await client.patch("/api/v1/me", json={"name": name}, headers=resident)).status_code == 200
+    found = (await _get(client, f"/api/v1/residents?q={query}", worker))["items"]
+    assert [item["id"] for item in found] == [await user_id(client, resident)]
