@@ -204,6 +204,6 @@ def stats_cases_sql() -> str:
 
 
 def person_names_sql(count: int) -> str:
-    """``SELECT id, name`` of ``count`` users (one ``{}`` each): the names a case shows for its people."""
+    """``SELECT id, name, name_script`` of ``count`` users (one ``{}`` each): the names a case shows for its people."""
     placeholders = ", ".join("{}" for _ in range(count))
-    return f"SELECT id, name FROM app_user WHERE id IN ({placeholders})"  # noqa: S608 - {} placeholders only
+    return f"SELECT id, name, name_script FROM app_user WHERE id IN ({placeholders})"  # noqa: S608 - {} placeholders only
