@@ -10,7 +10,8 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.resident import HOME_GRID, RESIDENT, add_user, api_as, axe_violations, open_app, wait_until
+from tests.e2e.desk import wait_loaded
+from tests.e2e.resident import HOME_GRID, RESIDENT, STAFF, add_user, api_as, axe_violations, open_app, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.own_server("the users' saved scripts change here")]
 
@@ -125,3 +126,23 @@ def test_times_read_on_the_24_hour_dial_in_both_scripts(page: Page, live_server,
     assert times, shown
     assert all(prefix == "" for prefix, _ in times), times  # no 上午/下午
     assert axe_violations(page) == []
+
+
+def test_staff_type_a_notice_in_traditional_only_and_each_script_reads_it(page: Page, live_server, messages):
+    hant = messages["zh-Hant"]
+    notices = hant["ui"]["desk"]["notices"]
+    tag = uuid.uuid4().hex[:6]
+    title, body = f"停水通知 {tag}", "後來頭髮乾了，就幹活去，顯著養了一隻貓"
+    open_app(page, live_server, STAFF, locale="zh-Hant", route="/desk/manage/notices")
+    wait_loaded(page, messages, "zh-Hant")
+    traditional = page.get_by_role("group", name=hant["ui"]["desk"]["catalog"]["script_hant"])
+    traditional.get_by_label(notices["field_title"]).fill(title)
+    traditional.get_by_label(notices["field_body"]).fill(body)
+    page.get_by_role("button", name=notices["publish"]).click()
+    expect(page.get_by_role("status").filter(has_text=notices["done"])).to_be_visible()
+    published = page.locator(".card").filter(has=page.get_by_role("heading", name=title))
+    expect(published.locator(".notice-body")).to_have_text(body)  # as typed
+    assert axe_violations(page) == []
+    save_script(page, live_server, RESIDENT, "zh-Hans")
+    [read] = [item for item in api_as(page, live_server, RESIDENT).get("/notices")["items"] if tag in item["title"]]
+    assert read["body"] == "后来头发干了，就干活去，显著养了一只猫"  # the resident's screen is Simplified
