@@ -75,7 +75,7 @@ async def list_users(
 async def add_user(actor: CurrentUser, data: UserCreate, cipher: FieldCipher, now: datetime) -> User:
     if not _may_manage(actor, data.role, data.region):
         raise AppError(403, "auth.forbidden")
-    return await create_user(data, cipher, actor=actor.id, now=now)
+    return await create_user(data, cipher, actor=actor.id, now=now, name_script=actor.locale)
 
 
 async def update_user(actor: CurrentUser, user_id: int, patch: UserUpdate, now: datetime) -> User:
@@ -103,6 +103,7 @@ async def _update(actor: CurrentUser, user_id: int, patch: UserUpdate, now: date
     values: dict[Any, Any] = {}
     if patch.name is not msgspec.UNSET:
         values[UserRow.name] = patch.name.strip()[:50]
+        values[UserRow.name_script] = actor.locale
     if patch.role is not msgspec.UNSET or patch.region is not msgspec.UNSET:
         values[UserRow.role] = role
         values[UserRow.region] = await region_id_for(role, region)

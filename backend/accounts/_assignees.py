@@ -11,6 +11,7 @@ from backend.accounts.structs import Assignee, AssigneePage, RegionRef
 from backend.accounts.tables import User as UserRow
 from backend.lib.auth import CODE_LENGTH, CurrentUser
 from backend.lib.errors import NotFound
+from backend.lib.i18n import script_of, to_script
 
 #: Far more than a township has; the picker shows them all.
 LIMIT = 500
@@ -37,6 +38,7 @@ async def list_assignees(actor: CurrentUser, region: str | None) -> AssigneePage
         UserRow.select(
             UserRow.id,
             UserRow.name,
+            UserRow.name_script,
             UserRow.role,
             UserRow.region.code,
             UserRow.region.level,
@@ -53,7 +55,7 @@ async def list_assignees(actor: CurrentUser, region: str | None) -> AssigneePage
     items = [
         Assignee(
             id=row["id"],
-            name=row["name"],
+            name=to_script(row["name"], actor.locale, script_of(row["name_script"])),
             role=row["role"],
             region=RegionRef(code=row["region.code"], level=row["region.level"], name=row[f"region.name_{script}"]),
         )

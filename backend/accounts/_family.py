@@ -26,6 +26,7 @@ from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
 from backend.lib.db import is_unique_violation, write_transaction
 from backend.lib.errors import AppError, Conflict, Invalid, NotFound
+from backend.lib.i18n import script_of, to_script
 from backend.lib.pages import paginate
 from backend.lib.privacy import mask_phone, normalize_phone
 
@@ -33,15 +34,18 @@ _COLUMNS = (
     FamilyLink.id,
     FamilyLink.relation,
     FamilyLink.label,
+    FamilyLink.script,
     FamilyLink.status,
     FamilyLink.created_at,
     FamilyLink.confirmed_at,
     FamilyLink.identity_check,
     FamilyLink.requester.id,
     FamilyLink.requester.name,
+    FamilyLink.requester.name_script,
     FamilyLink.requester.phone,
     FamilyLink.relative.id,
     FamilyLink.relative.name,
+    FamilyLink.relative.name_script,
     FamilyLink.relative.phone,
     FamilyLink.relative.role,
     FamilyLink.relative.active,
@@ -54,18 +58,23 @@ def _view(row: dict[str, Any], actor: CurrentUser) -> Link:
     # confirming a link needs the names, not the numbers.
     party = actor.id in (row["requester.id"], row["relative.id"])
     phone = (lambda number: number) if party else mask_phone
-    relative = Person(row["relative.id"], row["relative.name"], phone(row["relative.phone"]))
+    # Every name and label as the reader's script shows it; each was typed in its own.
+    locale, written = actor.locale, script_of(row["script"])
+    relative_name = to_script(row["relative.name"], locale, script_of(row["relative.name_script"]))
+    requester_name = to_script(row["requester.name"], locale, script_of(row["requester.name_script"]))
+    label = to_script(row["label"], locale, written)
+    relative = Person(row["relative.id"], relative_name, phone(row["relative.phone"]))
     if actor.id == row["requester.id"]:
         if row["status"] != "active":
             # Until the relative says yes, the requester learns nothing of whose number it is.
-            relative = Person(0, row["label"], row["relative.phone"])
+            relative = Person(0, label, row["relative.phone"])
         elif not relative.name:
-            relative = Person(relative.id, row["label"], relative.phone)
+            relative = Person(relative.id, label, relative.phone)
     return Link(
         id=row["id"],
-        requester=Person(row["requester.id"], row["requester.name"], phone(row["requester.phone"])),
+        requester=Person(row["requester.id"], requester_name, phone(row["requester.phone"])),
         relative=relative,
-        relation=row["relation"],
+        relation=to_script(row["relation"], locale, written),
         status=row["status"],
         created_at=row["created_at"],
         confirmed_at=row["confirmed_at"],
@@ -118,6 +127,7 @@ async def request(actor: CurrentUser, data: LinkCreate, now: datetime) -> Link:
                 relative=relative_id,
                 relation=relation,
                 label=data.relative_name.strip(),
+                script=actor.locale,
                 pair=f"{actor.id}:{relative_id}",
                 created_at=now,
             )

@@ -16,7 +16,7 @@ from backend.accounts._search import audit_found, search_for
 from backend.accounts.structs import FLAGS, RegionRef, ResidentCard, ResidentPage
 from backend.accounts.tables import User as UserRow
 from backend.lib.auth import CurrentUser
-from backend.lib.i18n import Locale
+from backend.lib.i18n import Locale, script_of, to_script
 from backend.lib.pages import paginate
 from backend.lib.privacy import mask_phone
 from backend.settings import Settings
@@ -40,6 +40,7 @@ async def find_residents(
         await UserRow.select(
             UserRow.id,
             UserRow.name,
+            UserRow.name_script,
             UserRow.phone,
             UserRow.elderly,
             UserRow.disabled,
@@ -65,7 +66,7 @@ def _card(row: dict[str, Any], locale: Locale) -> ResidentCard:
         region = RegionRef(code=row["region.code"], level=row["region.level"], name=row[f"region.name_{script}"])
     return ResidentCard(
         id=row["id"],
-        name=row["name"],
+        name=to_script(row["name"], locale, script_of(row["name_script"])),
         phone_masked=mask_phone(row["phone"]),
         region=region,
         flags=[flag for flag in FLAGS if row[flag]],

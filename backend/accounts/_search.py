@@ -64,7 +64,8 @@ def parse(query: str) -> Search | None:
     if not text:
         return Search("name", UserRow.id < 0)
     clause: Combinable | None = None
-    for variant in {text, to_script(text, "zh-Hans"), to_script(text, "zh-Hant")}:
+    # Names are stored as typed, in either script: look for the query in both.
+    for variant in {text, to_script(text, "zh-Hans", None), to_script(text, "zh-Hant", None)}:
         part = UserRow.name.like(f"%{variant}%")
         clause = part if clause is None else clause | part
     return Search("name", clause)

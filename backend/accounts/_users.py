@@ -18,7 +18,7 @@ from backend.lib.clock import Clock
 from backend.lib.crypto import FieldCipher
 from backend.lib.db import existing, is_unique_violation, write_transaction
 from backend.lib.errors import AppError, Invalid, NotFound
-from backend.lib.i18n import Locale
+from backend.lib.i18n import Locale, script_of, to_script
 from backend.lib.privacy import mask_id_number, normalize_phone, valid_id_number
 from backend.regions import service as regions
 
@@ -33,8 +33,10 @@ USER_COLUMNS = (
     UserRow.id,
     UserRow.phone,
     UserRow.name,
+    UserRow.name_script,
     UserRow.role,
     UserRow.locale,
+    UserRow.locale_chosen,
     UserRow.elder_mode,
     UserRow.elderly,
     UserRow.disabled,
@@ -60,10 +62,11 @@ def to_struct(row: dict[str, Any], locale: Locale) -> User:
     return User(
         id=row["id"],
         phone=row["phone"],
-        name=row["name"],
+        name=to_script(row["name"], locale, script_of(row["name_script"])),
         role=row["role"],
         region=region,
         locale=row["locale"],
+        locale_chosen=row["locale_chosen"],
         elder_mode=row["elder_mode"],
         flags=[flag for flag in FLAGS if row[flag]],
         id_number=row["id_number_masked"],
@@ -125,6 +128,10 @@ async def update_me(user: CurrentUser, patch: MeUpdate) -> User:
         if len(name) > 50:
             raise Invalid("request.invalid_field", field="name")
         values[UserRow.name] = name
+        # One's own name is typed on a screen in one's own (saved, or now chosen) script.
+        values[UserRow.name_script] = patch.locale if patch.locale is not msgspec.UNSET else user.locale
+    if patch.locale is not msgspec.UNSET:
+        values[UserRow.locale_chosen] = True
     if values:
         async with write_transaction():
             await UserRow.update(values).where(UserRow.id == user.id)
@@ -144,12 +151,18 @@ async def region_id_for(role: Role, code: str | None) -> int | None:
 
 
 async def create_user(
-    data: UserCreate, cipher: FieldCipher | None = None, actor: int | None = None, *, now: datetime | None = None
+    data: UserCreate,
+    cipher: FieldCipher | None = None,
+    actor: int | None = None,
+    *,
+    now: datetime | None = None,
+    name_script: Locale | None = None,
 ) -> User:
     """Create a user; the phone must be new and the home region fit the role.
 
     ``now`` is the request's instant; the command line and seeding, which have no
-    request, leave it out and get the wall clock.
+    request, leave it out and get the wall clock. ``name_script``: the script whoever
+    typed the name wrote in (without it, the new user's own).
     """
     at = now if now is not None else Clock().now()
     phone = normalize_phone(data.phone)
@@ -166,6 +179,7 @@ async def create_user(
     row = UserRow(
         phone=phone,
         name=data.name.strip(),
+        name_script=(name_script or data.locale) if data.name.strip() else None,
         role=data.role,
         region=region_id,
         locale=data.locale,

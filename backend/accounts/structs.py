@@ -35,6 +35,9 @@ class User(msgspec.Struct):
     created_at: datetime
     #: False once an admin has switched the account off (it can no longer sign in).
     active: bool = True
+    #: False until the person chose a script (PATCH /me ``locale``): ``locale`` is then the
+    #: script of the device they first signed in on, and the PWA saves the device's choice.
+    locale_chosen: bool = True
 
 
 class UserRef(msgspec.Struct, frozen=True):

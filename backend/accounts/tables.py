@@ -16,6 +16,8 @@ class User(Table, tablename="app_user"):
     id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
     phone = Varchar(length=20, unique=True, index=True)
     name = Varchar(length=50, default="")
+    #: The script the name was typed in; None: typed before it was recorded.
+    name_script = Varchar(length=8, null=True, default=None)
     #: resident | grid_worker | staff | admin
     role = Varchar(length=20, default="resident", index=True)
     region = ForeignKey(
@@ -25,6 +27,8 @@ class User(Table, tablename="app_user"):
         "the township for staff, the county for admins.",
     )
     locale = Varchar(length=8, default="zh-Hans")
+    #: False until the person (or their device, at sign-in) chose a script: ``locale`` is then only a guess.
+    locale_chosen = Boolean(default=False)
     elder_mode = Boolean(default=False)
     elderly = Boolean(default=False)
     disabled = Boolean(default=False)
@@ -135,6 +139,8 @@ class FamilyLink(Table):
     #: What the requester calls the relative ("妈妈"), as they typed it: shown to the
     #: requester alone, and never made anyone's account name.
     label = Varchar(length=50, default="")
+    #: The script the typed text was written in (zh-Hans | zh-Hant); None: written before it was recorded.
+    script = Varchar(length=8, null=True, default=None)
     #: pending | active | revoked
     status = Varchar(length=8, default="pending", index=True)
     #: "<requester>:<relative>", unique: one link per pair.

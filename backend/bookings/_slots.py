@@ -19,6 +19,7 @@ from backend.cases import service as cases
 from backend.lib.auth import CurrentUser, Scope
 from backend.lib.db import is_unique_violation, write_transaction
 from backend.lib.errors import AppError, Conflict, Invalid, NotFound
+from backend.lib.i18n import Locale, script_of, to_script
 from backend.lib.pages import Page
 from backend.notifications import service as notifications
 
@@ -29,6 +30,7 @@ COLUMNS = (
     SlotRow.id,
     SlotRow.worker.id,
     SlotRow.worker.name,
+    SlotRow.worker.name_script,
     SlotRow.grid_code,
     SlotRow.day,
     SlotRow.half_day,
@@ -52,17 +54,19 @@ class SlotRecord(msgspec.Struct, kw_only=True):
     capacity: int
     booked: int
     status: str
+    #: The script the worker's name was typed in (None: before it was recorded).
+    worker_name_script: str | None = msgspec.field(name="worker.name_script", default=None)
 
 
 def record(row: dict[str, Any]) -> SlotRecord:
     return msgspec.convert(row, SlotRecord, strict=False)
 
 
-def view(slot: SlotRecord) -> Slot:
+def view(slot: SlotRecord, locale: Locale) -> Slot:
     return Slot(
         id=slot.id,
         worker_id=slot.worker_id,
-        worker_name=slot.worker_name,
+        worker_name=to_script(slot.worker_name, locale, script_of(slot.worker_name_script)),
         grid=slot.grid_code,
         date=slot.day,
         half_day=slot.half_day,
@@ -94,11 +98,11 @@ async def _get_record(slot_id: int) -> SlotRecord | None:
     return record(row) if row is not None else None
 
 
-async def get(slot_id: int) -> Slot:
+async def get(slot_id: int, locale: Locale) -> Slot:
     slot = await _get_record(slot_id)
     if slot is None:
         raise NotFound()
-    return view(slot)
+    return view(slot, locale)
 
 
 async def publish(actor: CurrentUser, data: SlotCreate, today: date) -> Slot:
@@ -124,7 +128,7 @@ async def publish(actor: CurrentUser, data: SlotCreate, today: date) -> Slot:
         if is_unique_violation(exc):
             raise Conflict("booking.slot_exists") from None
         raise
-    return await get(row.id)
+    return await get(row.id, actor.locale)
 
 
 async def _editable(actor: CurrentUser, slot_id: int) -> SlotRecord:
@@ -154,7 +158,7 @@ async def change(actor: CurrentUser, slot_id: int, data: SlotUpdate, now: dateti
             await _move_to_backup(actor, slot, now)
         elif data.status == "open":
             await SlotRow.update({SlotRow.status: "open"}).where(SlotRow.id == slot_id)
-    return await get(slot_id)
+    return await get(slot_id, actor.locale)
 
 
 async def _move_to_backup(actor: CurrentUser, slot: SlotRecord, now: datetime) -> None:
@@ -170,7 +174,16 @@ async def _move_to_backup(actor: CurrentUser, slot: SlotRecord, now: datetime) -
     for booking in bookings:
         if target is not None:
             await Booking.update({Booking.slot: target}).where(Booking.id == booking["id"])
-            await cases.add_event(booking["case_id"], now, actor.id, "booking_moved", None, None, slot.worker_name)
+            await cases.add_event(
+                booking["case_id"],
+                now,
+                actor.id,
+                "booking_moved",
+                None,
+                None,
+                slot.worker_name,
+                script=script_of(slot.worker_name_script),
+            )
             await notifications.notify(
                 booking["resident"],
                 "booking.moved",
@@ -228,7 +241,7 @@ async def free_slots(actor: CurrentUser, grid: str | None, kind: str | None, sta
         query = query.where(SlotRow.grid_code.like(f"{grid}%"))
     if kind is not None:
         query = query.where(SlotRow.kind == kind)
-    return Page(items=[view(record(row)) for row in await query])
+    return Page(items=[view(record(row), actor.locale) for row in await query])
 
 
 async def my_slots(actor: CurrentUser, start: date, end: date) -> SlotPage:
@@ -240,7 +253,7 @@ async def my_slots(actor: CurrentUser, start: date, end: date) -> SlotPage:
         .order_by(SlotRow.half_day)
         .limit(200)
     )
-    return Page(items=[view(record(row)) for row in rows])
+    return Page(items=[view(record(row), actor.locale) for row in rows])
 
 
 async def set_pattern(actor: CurrentUser, data: Pattern, today: date) -> Pattern:

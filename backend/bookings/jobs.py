@@ -29,7 +29,11 @@ async def remind_tomorrow(now: datetime, tz: ZoneInfo) -> int:
                 booking = claimed[0]
                 about = existing(
                     await Booking.select(
-                        Booking.slot.half_day, Booking.case_id.title, Booking.case_id.kind, Booking.case_id.service_code
+                        Booking.slot.half_day,
+                        Booking.case_id.title,
+                        Booking.case_id.script,
+                        Booking.case_id.kind,
+                        Booking.case_id.service_code,
                     )
                     .where(Booking.id == booking["id"])
                     .first()
@@ -44,6 +48,7 @@ async def remind_tomorrow(now: datetime, tz: ZoneInfo) -> int:
                     receipt_no=await cases.receipt_no(booking["case_id"]),
                     date=tomorrow.isoformat(),
                     title=about["case_id.title"],
+                    title_script=about["case_id.script"],
                     when=when,
                     **await cases.naming(about["case_id.kind"], about["case_id.service_code"]),
                 )

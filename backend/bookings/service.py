@@ -39,7 +39,7 @@ from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
 from backend.lib.db import existing, json_list, write_transaction
 from backend.lib.errors import AppError, Conflict, Invalid, NotFound
-from backend.lib.i18n import Locale, to_script
+from backend.lib.i18n import Locale, script_of, to_script
 from backend.lib.pages import Page, paginate
 from backend.lib.privacy import redact_id_numbers
 from backend.media import service as media
@@ -56,14 +56,17 @@ _COLUMNS = (
     Row.status,
     Row.resident.id,
     Row.resident.name,
+    Row.resident.name_script,
     Row.booked_by,
     Row.note,
+    Row.script,
     Row.created_at,
     Row.checked_in_at,
     Row.checked_out_at,
     Row.slot.id,
     Row.slot._.worker.id,
     Row.slot._.worker.name,
+    Row.slot._.worker.name_script,
     Row.slot.grid_code,
     Row.slot.day,
     Row.slot.half_day,
@@ -90,6 +93,9 @@ class BookingRecord(msgspec.Struct, kw_only=True):
     checked_in_at: datetime | None
     checked_out_at: datetime | None
     slot: slots.SlotRecord
+    #: The scripts the note and the resident's name were typed in (None: before it was recorded).
+    script: str | None = None
+    resident_name_script: str | None = msgspec.field(name="resident.name_script", default=None)
 
 
 def _record(row: dict[str, Any]) -> BookingRecord:
@@ -103,14 +109,14 @@ def _view(booking: BookingRecord, locale: Locale, ctx: Context) -> Booking:
         id=booking.id,
         case_id=booking.case_id,
         receipt_no=booking.receipt_no,
-        slot=slots.view(booking.slot),
+        slot=slots.view(booking.slot, locale),
         kind=booking.kind,
         status=booking.status,
         status_label=ctx.texts.t(locale, f"booking.status.{booking.status}"),
         resident_id=booking.resident_id,
-        resident_name=booking.resident_name,
+        resident_name=to_script(booking.resident_name, locale, script_of(booking.resident_name_script)),
         booked_by_id=booking.booked_by,
-        note=booking.note,
+        note=to_script(booking.note, locale, script_of(booking.script)),
         created_at=booking.created_at,
         checked_in_at=booking.checked_in_at,
         checked_out_at=booking.checked_out_at,
@@ -186,11 +192,13 @@ async def book(actor: CurrentUser, data: BookingCreate, now: datetime, ctx: Cont
         if not taken:
             raise Conflict("booking.slot_full")
         note = redact_id_numbers(data.note.strip())
+        # The case is written in the booker's script, the catalog's name too.
+        name = service.name_hant if actor.locale == "zh-Hant" and service.name_hant else service.name_hans
         case_data = CaseCreate(
             kind=data.kind,
             service_code=service.code,
-            title=service.name_hans,
-            description=note or service.name_hans,
+            title=name,
+            description=note or name,
             region=slot["grid_code"],
             resident_id=None if resident_id == actor.id else resident_id,
             identity_check=data.identity_check if actor.role != "resident" else None,
@@ -204,11 +212,14 @@ async def book(actor: CurrentUser, data: BookingCreate, now: datetime, ctx: Cont
             kind=data.kind,
             status="booked",
             note=note,
+            script=actor.locale,
             created_at=now,
         )
         await row.save()
         when = ctx.texts.t("zh-Hans", f"booking.half_day.{slot['half_day']}")
-        await cases.add_event(case.id, now, actor.id, "booking_made", None, None, f"{slot['day']} {when}")
+        await cases.add_event(
+            case.id, now, actor.id, "booking_made", None, None, f"{slot['day']} {when}", script="zh-Hans"
+        )
         await notifications.notify(slot["worker"], "booking.new", now, case.id, receipt_no=case.receipt_no)
     return await get(actor, row.id, ctx)
 
@@ -281,7 +292,9 @@ async def visit(
             raise Conflict("booking.not_cancellable", state=state)
         photos = await media.attach(actor.id, booking.case_id, data.media)
         note = redact_id_numbers(data.note.strip())
-        await cases.add_event(booking.case_id, now, actor.id, f"visit_{step}", None, None, note, photos)
+        await cases.add_event(
+            booking.case_id, now, actor.id, f"visit_{step}", None, None, note, photos, script=actor.locale
+        )
     return await get(actor, booking_id, ctx)
 
 
@@ -304,10 +317,13 @@ def _handover_view(row: dict[str, Any], locale: Locale, ctx: Context) -> Handove
         id=row["id"],
         case_id=row["case_id"],
         # Document names were typed by a grid worker: shown in the reader's script.
-        items=[HandoverItem(**{**item, "name": to_script(item["name"], locale)}) for item in items],
+        items=[
+            HandoverItem(**{**item, "name": to_script(item["name"], locale, script_of(row["script"]))})
+            for item in items
+        ],
         direction=row["direction"],
         direction_label=ctx.texts.t(locale, f"handover.direction.{row['direction']}"),
-        recorded_by=row["recorded_by.name"],
+        recorded_by=to_script(row["recorded_by.name"], locale, script_of(row["recorded_by.name_script"])),
         recorded_at=row["recorded_at"],
         confirmed_at=row["confirmed_at"],
     )
@@ -317,8 +333,10 @@ _HANDOVER_COLUMNS = (
     HandoverRow.id,
     HandoverRow.case_id,
     HandoverRow.items,
+    HandoverRow.script,
     HandoverRow.direction,
     HandoverRow.recorded_by.name,
+    HandoverRow.recorded_by.name_script,
     HandoverRow.recorded_at,
     HandoverRow.confirmed_at,
 )
@@ -342,12 +360,22 @@ async def record_handover(
         case_id=case_id,
         items=msgspec.json.encode(data.items).decode(),
         direction=data.direction,
+        script=actor.locale,
         recorded_by=actor.id,
         recorded_at=now,
     )
     async with write_transaction(HandoverRow):
         await row.save()
-        await cases.add_event(case_id, now, actor.id, f"handover_{data.direction}", None, None, _items_text(data.items))
+        await cases.add_event(
+            case_id,
+            now,
+            actor.id,
+            f"handover_{data.direction}",
+            None,
+            None,
+            _items_text(data.items),
+            script=actor.locale,
+        )
         await notifications.notify(case.resident_id, "handover.confirm", now, case_id, receipt_no=case.receipt_no)
         await audit(actor.id, f"handover.{data.direction}", "case", case_id, {"handover": row.id}, at=now)
     found = await HandoverRow.select(*_HANDOVER_COLUMNS).where(HandoverRow.id == row.id).first()

@@ -66,6 +66,8 @@ class Booking(Table):
     #: booked | checked_in | done | cancelled | needs_slot (leave with no backup: staff act)
     status = Varchar(length=12, index=True)
     note = Text(default="")
+    #: The script the typed text was written in (zh-Hans | zh-Hant); None: written before it was recorded.
+    script = Varchar(length=8, null=True, default=None)
     created_at = Timestamptz()
     cancelled_at = Timestamptz(null=True, default=None)
     checked_in_at = Timestamptz(null=True, default=None)
@@ -92,6 +94,8 @@ class Handover(Table):
     case_id = ForeignKey(_CASE, index=True)
     #: [{"name": "户口簿", "count": 1}, …]
     items = JSON(default="[]")
+    #: The script the typed text was written in (zh-Hans | zh-Hant); None: written before it was recorded.
+    script = Varchar(length=8, null=True, default=None)
     #: received (from the resident) | returned (to the resident)
     direction = Varchar(length=8)
     recorded_by = ForeignKey(_USER)

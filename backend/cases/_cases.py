@@ -41,7 +41,7 @@ from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
 from backend.lib.db import json_list, write_transaction
 from backend.lib.errors import AppError, Invalid, NotFound
-from backend.lib.i18n import Locale, Texts, to_script
+from backend.lib.i18n import Locale, Texts, script_of, to_script
 from backend.lib.pages import paginate
 from backend.lib.privacy import mask_phone, normalize_phone, redact_id_numbers
 from backend.media import service as media
@@ -115,7 +115,9 @@ async def _resident_for(actor: CurrentUser, data: CaseCreate) -> tuple[int, str 
         return found, data.identity_check
     # A number without an account: the walk-in's account, homed in the case's grid (in scope).
     created = await accounts.create_user(
-        UserCreate(phone=phone, name=(data.resident_name or "").strip(), region=data.region), actor=actor.id
+        UserCreate(phone=phone, name=(data.resident_name or "").strip(), region=data.region),
+        actor=actor.id,
+        name_script=actor.locale,
     )
     return created.id, data.identity_check
 
@@ -150,8 +152,8 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
         [row] = await Row.raw(
             "INSERT INTO app_case (receipt_no, kind, service_code, title, description, region, region_code, address, "
             "lat, lng, resident, submitted_by, identity_check, status, time_limit_days, response_due, low_rated, "
-            "handling_starts_on, created_at, updated_at, urgent, time_limit_hours, extended_days) VALUES ({}, {}, {}, "
-            "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'submitted', {}, {}, {}, {}, {}, {}, {}, {}, 0) RETURNING id",
+            "handling_starts_on, created_at, updated_at, urgent, time_limit_hours, extended_days, script) VALUES ({}, "
+            "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'submitted', {}, {}, {}, {}, {}, {}, {}, {}, 0, {}) RETURNING id",
             receipt,
             data.kind,
             service_code,
@@ -173,6 +175,7 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
             now,
             urgent_hours is not None,
             urgent_hours,
+            actor.locale,
         )
         case_id = row["id"]
         media_ids = await media.attach(actor.id, case_id, data.media)
@@ -193,10 +196,13 @@ async def add_event(
     to_status: str | None,
     note: str = "",
     media: list[int] | None = None,
+    *,
+    script: Locale | None = None,
 ) -> None:
+    """One timeline event; ``script``: the script ``note`` was typed in (None: no typed text)."""
     await CaseEvent.raw(
-        "INSERT INTO case_event (case_id, at, actor, action, from_status, to_status, note, media) "
-        "VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
+        "INSERT INTO case_event (case_id, at, actor, action, from_status, to_status, note, media, script) "
+        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})",
         case_id,
         at,
         actor_id,
@@ -205,17 +211,23 @@ async def add_event(
         to_status,
         note,
         msgspec.json.encode(media or []).decode(),
+        script,
     )
 
 
-def _person(row: dict[str, Any], prefix: str) -> Person | None:
+def _person(row: dict[str, Any], prefix: str, locale: Locale) -> Person | None:
     if row.get(f"{prefix}.id") is None:
         return None
-    return Person(id=row[f"{prefix}.id"], name=row[f"{prefix}.name"], role=row[f"{prefix}.role"])
+    name = to_script(row[f"{prefix}.name"], locale, script_of(row.get(f"{prefix}.name_script")))
+    return Person(id=row[f"{prefix}.id"], name=name, role=row[f"{prefix}.role"])
 
 
-def _named(person_id: int | None, name: str | None, role: str | None) -> Person | None:
-    return None if person_id is None else Person(id=person_id, name=name or "", role=role or "")
+def _named(
+    person_id: int | None, name: str | None, role: str | None, locale: Locale, script: str | None
+) -> Person | None:
+    if person_id is None:
+        return None
+    return Person(id=person_id, name=to_script(name or "", locale, script_of(script)), role=role or "")
 
 
 def _resident(actor: CurrentUser, case: CaseSummaryRecord, phone: str | None) -> Resident:
@@ -228,7 +240,8 @@ def _resident(actor: CurrentUser, case: CaseSummaryRecord, phone: str | None) ->
     """
     if actor.role != "resident" and case.identity_check is not None and case.resident_home is None:
         return Resident(id=case.resident_id, name="", phone=mask_phone(case.resident_phone or ""), withheld=True)
-    return Resident(id=case.resident_id, name=case.resident_name, phone=phone)
+    name = to_script(case.resident_name, actor.locale, script_of(case.resident_name_script))
+    return Resident(id=case.resident_id, name=name, phone=phone)
 
 
 def _summary_fields(actor: CurrentUser, case: CaseSummaryRecord, texts: Texts, now: datetime) -> dict[str, Any]:
@@ -240,7 +253,7 @@ def _summary_fields(actor: CurrentUser, case: CaseSummaryRecord, texts: Texts, n
         "kind": case.kind,
         "kind_label": texts.t(locale, f"case.kind.{case.kind}"),
         "service_code": case.service_code,
-        "title": to_script(case.title, locale),
+        "title": to_script(case.title, locale, script_of(case.script)),
         "status": case.status,
         "status_label": texts.t(locale, f"case.status.{case.status}"),
         "region": Place(
@@ -248,7 +261,7 @@ def _summary_fields(actor: CurrentUser, case: CaseSummaryRecord, texts: Texts, n
         ),
         # The phone appears only in the detail, where opening it is audited.
         "resident": _resident(actor, case, None),
-        "assignee": _named(case.assignee_id, case.assignee_name, case.assignee_role),
+        "assignee": _named(case.assignee_id, case.assignee_name, case.assignee_role, locale, case.assignee_name_script),
         "deadline": case.deadline,
         "due_soon": flags.due_soon,
         "overdue": flags.overdue,
@@ -269,12 +282,12 @@ async def _timeline(case_id: int, locale: Locale, texts: Texts) -> list[Event]:
     return [
         Event(
             at=row["at"],
-            actor=_person(row, "actor"),
+            actor=_person(row, "actor", locale),
             action=row["action"],
             action_label=texts.t(locale, f"case.action.{row['action']}"),
             from_status=row["from_status"],
             to_status=row["to_status"],
-            note=to_script(row["note"], locale),
+            note=to_script(row["note"], locale, script_of(row["script"])),
             media=json_list(row["media"]),
         )
         for row in rows
@@ -313,13 +326,17 @@ async def detail_of(
     remaining_days, remaining_hours = clock.remaining(case, case_clock, now, ctx)
     return Case(
         **fields,
-        description=to_script(case.description, locale),
-        address=to_script(case.address, locale),
+        description=to_script(case.description, locale, script_of(case.script)),
+        address=to_script(case.address, locale, script_of(case.script)),
         lat=case.lat,
         lng=case.lng,
-        submitted_by=Person(id=case.submitted_by_id, name=case.submitted_by_name, role=case.submitted_by_role),
+        submitted_by=Person(
+            id=case.submitted_by_id,
+            name=to_script(case.submitted_by_name, locale, script_of(case.submitted_by_name_script)),
+            role=case.submitted_by_role,
+        ),
         identity_check=case.identity_check,
-        owner=_named(case.owner_id, case.owner_name, case.owner_role),
+        owner=_named(case.owner_id, case.owner_name, case.owner_role, locale, case.owner_name_script),
         department=case.department,
         time_limit_days=case.time_limit_days,
         accepted_at=case.accepted_at,

@@ -30,7 +30,9 @@ _SUMMARY_COLUMNS = """
     case_assignee.id AS "assignee.id", case_assignee.name AS "assignee.name", case_assignee.role AS "assignee.role",
     app_case.deadline, app_case.due_soon_at, app_case.created_at, app_case.updated_at,
     app_case.urgent, app_case.time_limit_hours, app_case.extended_days, app_case.silent_at,
-    app_case.handling_starts_on"""
+    app_case.handling_starts_on,
+    case_resident.name_script AS "resident.name_script",
+    case_assignee.name_script AS "assignee.name_script", app_case.script"""
 _SUMMARY_JOINS = """
     LEFT JOIN region AS case_region ON case_region.id = app_case.region
     LEFT JOIN app_user AS case_resident ON case_resident.id = app_case.resident
@@ -41,15 +43,17 @@ _DETAIL = f"""SELECT {_SUMMARY_COLUMNS},
     case_submitter.role AS "submitted_by.role",
     case_owner.id AS "owner.id", case_owner.name AS "owner.name", case_owner.role AS "owner.role",
     app_case.department, app_case.time_limit_days, app_case.accepted_at, app_case.resolved_at,
-    app_case.closed_at, resident_region.code AS "resident.region.code", app_case.low_rated
+    app_case.closed_at, resident_region.code AS "resident.region.code", app_case.low_rated,
+    case_submitter.name_script AS "submitted_by.name_script", case_owner.name_script AS "owner.name_script"
     FROM app_case {_SUMMARY_JOINS}
     LEFT JOIN app_user AS case_submitter ON case_submitter.id = app_case.submitted_by
     LEFT JOIN app_user AS case_owner ON case_owner.id = app_case.owner
     LEFT JOIN region AS resident_region ON resident_region.id = case_resident.region
     WHERE app_case.id = {{}} AND {{}}"""  # noqa: S608 - fixed SQL text; the values are {} parameters
 _TIMELINE = """SELECT case_event.at, case_event.action, case_event.from_status, case_event.to_status,
-    case_event.note, case_event.media,
-    event_actor.id AS "actor.id", event_actor.name AS "actor.name", event_actor.role AS "actor.role"
+    case_event.note, case_event.media, case_event.script,
+    event_actor.id AS "actor.id", event_actor.name AS "actor.name", event_actor.role AS "actor.role",
+    event_actor.name_script AS "actor.name_script"
     FROM case_event LEFT JOIN app_user AS event_actor ON event_actor.id = case_event.actor
     WHERE case_event.case_id = {} ORDER BY case_event.id"""
 
@@ -239,6 +243,6 @@ def stats_cases_sql() -> str:
 
 
 def person_names_sql(count: int) -> str:
-    """``SELECT id, name`` of ``count`` users (one ``{}`` each): the names a case shows for its people."""
+    """``SELECT id, name, name_script`` of ``count`` users (one ``{}`` each): the names a case shows for its people."""
     placeholders = ", ".join("{}" for _ in range(count))
-    return f"SELECT id, name FROM app_user WHERE id IN ({placeholders})"  # noqa: S608 - {} placeholders only
+    return f"SELECT id, name, name_script FROM app_user WHERE id IN ({placeholders})"  # noqa: S608 - {} placeholders only

@@ -207,12 +207,19 @@ async def apply(actor: CurrentUser, case_id: int, move: Transition, now: datetim
         elif restarted is not None:
             await clock.close(restarted, actor.id, now)
         media_ids = await media.attach(actor.id, case_id, move.media)
-        await add_event(case_id, now, actor.id, move.action, status, target, note, media_ids)
+        await add_event(case_id, now, actor.id, move.action, status, target, note, media_ids, script=actor.locale)
         recipient = _recipient(rule, case, named, values)
         if recipient is not None and recipient != actor.id:
             about = await naming(case.kind, case.service_code)
             await notifications.notify(
-                recipient, f"case.{move.action}", now, case_id, receipt_no=case.receipt_no, title=case.title, **about
+                recipient,
+                f"case.{move.action}",
+                now,
+                case_id,
+                receipt_no=case.receipt_no,
+                title=case.title,
+                title_script=case.script,
+                **about,
             )
         await audit(actor.id, f"case.{move.action}", "case", case_id, {"from": status, "to": target}, at=now)
     return await get(actor, case_id, now, ctx, audit_reveal=False)
@@ -299,7 +306,9 @@ async def record_rating(
     async with write_transaction(Row):
         if again:
             await Row.update({Row.low_rated: low, Row.updated_at: now}).where(Row.id == case.id)
-            await add_event(case.id, now, actor.id, "rate_again", case.status, case.status, comment)
+            await add_event(
+                case.id, now, actor.id, "rate_again", case.status, case.status, comment, script=actor.locale
+            )
         else:
             closed = (
                 await Row.update({Row.status: "closed", Row.closed_at: now, Row.low_rated: low, Row.updated_at: now})
@@ -308,7 +317,7 @@ async def record_rating(
             )
             if not closed:
                 raise Conflict("rating.not_resolved")
-            await add_event(case.id, now, actor.id, "rate", "resolved", "closed", comment)
+            await add_event(case.id, now, actor.id, "rate", "resolved", "closed", comment, script=actor.locale)
         recipient = case.owner_id or case.assignee_id
         if recipient is not None:
             await notifications.notify(
@@ -318,6 +327,7 @@ async def record_rating(
                 case.id,
                 receipt_no=case.receipt_no,
                 title=case.title,
+                title_script=case.script,
                 score=score,
             )
         await audit(actor.id, "case.rate_again" if again else "case.rate", "case", case.id, {"score": score}, at=now)

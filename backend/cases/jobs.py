@@ -41,7 +41,7 @@ async def _claim(case_id: int, guard: Any, values: dict[Any, Any]) -> dict[str, 
     rows = (
         await Row.update(values)
         .where((Row.id == case_id) & guard)
-        .returning(Row.id, Row.receipt_no, Row.title, Row.status, Row.resident, Row.assignee, Row.owner)
+        .returning(Row.id, Row.receipt_no, Row.title, Row.script, Row.status, Row.resident, Row.assignee, Row.owner)
     )
     return rows[0] if rows else None
 
@@ -69,7 +69,13 @@ async def remind_due_soon(now: datetime) -> int:
         recipient = case["assignee"] or case["owner"]
         if recipient:
             await notifications.notify(
-                recipient, "case.due_soon", now, case["id"], receipt_no=case["receipt_no"], title=case["title"]
+                recipient,
+                "case.due_soon",
+                now,
+                case["id"],
+                receipt_no=case["receipt_no"],
+                title=case["title"],
+                title_script=case["script"],
             )
 
     return await _fire(ids, guard & (Row.deadline > now), {Row.reminded_at: now}, then)
@@ -86,7 +92,13 @@ async def escalate_overdue(now: datetime) -> int:
         recipient = case["owner"] or case["assignee"]
         if recipient:
             await notifications.notify(
-                recipient, "case.overdue", now, case["id"], receipt_no=case["receipt_no"], title=case["title"]
+                recipient,
+                "case.overdue",
+                now,
+                case["id"],
+                receipt_no=case["receipt_no"],
+                title=case["title"],
+                title_script=case["script"],
             )
 
     return await _fire(ids, guard, {Row.escalated_at: now}, then)
@@ -124,7 +136,13 @@ async def auto_close(now: datetime, days: int = AUTO_CLOSE_DAYS) -> int:
         await add_event(case["id"], now, None, "auto_close", "resolved", "closed")
         await audit(None, "case.auto_close", "case", case["id"], {"from": "resolved", "to": "closed"}, at=now)
         await notifications.notify(
-            case["resident"], "case.auto_close", now, case["id"], receipt_no=case["receipt_no"], title=case["title"]
+            case["resident"],
+            "case.auto_close",
+            now,
+            case["id"],
+            receipt_no=case["receipt_no"],
+            title=case["title"],
+            title_script=case["script"],
         )
 
     values = {Row.status: "closed", Row.closed_at: now, Row.updated_at: now}

@@ -297,6 +297,10 @@ class CaseSummaryRecord(msgspec.Struct, kw_only=True):
     extended_days: int = 0
     silent_at: datetime | None = None
     handling_starts_on: date | None = None
+    #: The scripts the typed text and the names were written in (None: before it was recorded).
+    script: str | None = None
+    resident_name_script: str | None = msgspec.field(name="resident.name_script", default=None)
+    assignee_name_script: str | None = msgspec.field(name="assignee.name_script", default=None)
 
 
 class CaseRecord(CaseSummaryRecord, kw_only=True):
@@ -320,6 +324,8 @@ class CaseRecord(CaseSummaryRecord, kw_only=True):
     closed_at: datetime | None
     resident_region_code: str | None = msgspec.field(name="resident.region.code")
     low_rated: bool
+    submitted_by_name_script: str | None = msgspec.field(name="submitted_by.name_script", default=None)
+    owner_name_script: str | None = msgspec.field(name="owner.name_script", default=None)
 
 
 class LookupEvent(msgspec.Struct):

@@ -31,6 +31,8 @@ class Case(Table, tablename="app_case"):
     #: Copy of the region code, for scope filters by prefix without a join.
     region_code = Varchar(length=15, index=True)
     address = Varchar(length=300, default="")
+    #: The script the typed text was written in (zh-Hans | zh-Hant); None: written before it was recorded.
+    script = Varchar(length=8, null=True, default=None)
     lat = DoublePrecision(null=True, default=None)
     lng = DoublePrecision(null=True, default=None)
     resident = ForeignKey(_USER, index=True)
@@ -88,6 +90,8 @@ class CaseEvent(Table):
     from_status = Varchar(length=16, null=True, default=None)
     to_status = Varchar(length=16, null=True, default=None)
     note = Text(default="")
+    #: The script the typed text was written in (zh-Hans | zh-Hant); None: written before it was recorded.
+    script = Varchar(length=8, null=True, default=None)
     media = JSON(default="[]")
 
 

@@ -117,8 +117,8 @@ def column_values(data: ServiceWrite, township_id: int | None, county: str, now:
         if given is not None:
             return given
         if isinstance(simplified, list):
-            return [to_script(item, "zh-Hant") for item in simplified]
-        return to_script(simplified, "zh-Hant")
+            return [to_script(item, "zh-Hant", "zh-Hans") for item in simplified]
+        return to_script(simplified, "zh-Hant", "zh-Hans")
 
     values: dict[str, Any] = {
         "code": data.code,
@@ -288,7 +288,7 @@ async def terms(code: str) -> ServiceTerms | None:
     ``code`` as stored (upper case). Written out: it runs on every case submission.
     """
     rows = await Row.raw(
-        "SELECT code, name_hans, active, time_limit_days, online, door_to_door, proxy, county, urgent_hours"
+        "SELECT code, name_hans, name_hant, active, time_limit_days, online, door_to_door, proxy, county, urgent_hours"
         " FROM service WHERE code = {}",
         code,
     )

@@ -94,6 +94,8 @@ class ServiceTerms(msgspec.Struct, frozen=True, kw_only=True):
     county: str = ""
     #: 加急: its cases are urgent, with this limit in hours; None: not urgent.
     urgent_hours: int | None = None
+    #: The name in Traditional script: a case filed in Traditional is titled with it.
+    name_hant: str = ""
 
     def offers(self, channel: str) -> bool:
         """Whether the entry is handled through ``channel``."""

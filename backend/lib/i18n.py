@@ -115,13 +115,32 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
-def to_script(text: str, locale: Locale) -> str:
-    """Show text that people typed in the reader's script (character conversion only)."""
-    if not text:
+def to_script(text: str, reader: Locale, written: Locale | None) -> str:
+    """Show text that people typed in the reader's script (character conversion only).
+
+    Text read in the script it was written in comes back exactly as typed: running
+    Simplified through ``tw2s`` would turn 显著 into 显着. Only a reader of the other
+    script gets it converted (``s2tw`` for Traditional, ``tw2s`` for Simplified).
+    ``written`` None is text stored before its script was recorded: it is converted
+    for every reader, as it always was.
+
+    >>> to_script("显著提高", "zh-Hans", "zh-Hans"), to_script("显著提高", "zh-Hant", "zh-Hans")
+    ('显著提高', '顯著提高')
+    >>> to_script("頭髮乾了", "zh-Hant", "zh-Hant"), to_script("頭髮乾了", "zh-Hans", "zh-Hant")
+    ('頭髮乾了', '头发干了')
+    """
+    if not text or written == reader:
         return text
     if len(text) <= _CACHED_CHARS:
-        return _to_script_cached(text, locale)
-    return _converter("s2tw" if locale == "zh-Hant" else "tw2s").convert(text)
+        return _to_script_cached(text, reader)
+    return _converter("s2tw" if reader == "zh-Hant" else "tw2s").convert(text)
+
+
+def script_of(value: str | None) -> Locale | None:
+    """A stored ``script`` column as a locale (None: written before scripts were recorded)."""
+    if value == "zh-Hant":
+        return "zh-Hant"
+    return "zh-Hans" if value == "zh-Hans" else None
 
 
 #: Short texts (titles, names, notes) recur on every list and timeline: remember them.

@@ -61,6 +61,14 @@ async def list_notices(region: str | None, locale: Locale, cursor: int | None) -
     return paginate(await query, PAGE_SIZE, lambda row: _to_struct(row, locale))
 
 
+def _both_scripts(hans: str | None, hant: str | None, field: str) -> tuple[str, str]:
+    """A text in both scripts: each as typed, the one left out converted from the other."""
+    hans, hant = (hans or "").strip(), (hant or "").strip()
+    if not hans and not hant:
+        raise Invalid(f"notice.{field}_required", field=f"{field}_hans")
+    return hans or to_script(hant, "zh-Hans", "zh-Hant"), hant or to_script(hans, "zh-Hant", "zh-Hans")
+
+
 async def publish(actor: CurrentUser, data: NoticeCreate, now: datetime) -> Notice:
     """Post a notice for a township or village inside the actor's scope."""
     if not actor.scope.covers(data.region):
@@ -68,12 +76,14 @@ async def publish(actor: CurrentUser, data: NoticeCreate, now: datetime) -> Noti
     region_id = await regions.id_for_code(data.region)
     if region_id is None or regions.level_of(data.region) not in {"township", "village"}:
         raise Invalid("notice.region_invalid", field="region")
+    title_hans, title_hant = _both_scripts(data.title_hans, data.title_hant, "title")
+    body_hans, body_hant = _both_scripts(data.body_hans, data.body_hant, "body")
     row = Row(
         region=region_id,
-        title_hans=data.title_hans.strip(),
-        title_hant=(data.title_hant or to_script(data.title_hans, "zh-Hant")).strip(),
-        body_hans=data.body_hans.strip(),
-        body_hant=(data.body_hant or to_script(data.body_hans, "zh-Hant")).strip(),
+        title_hans=title_hans,
+        title_hant=title_hant,
+        body_hans=body_hans,
+        body_hant=body_hant,
         published_at=now,
         author=actor.id,
     )

@@ -25,10 +25,11 @@ NoticePage = Annotated[Page[Notice], page_name("NoticePage")]
 
 
 class NoticeCreate(Input, forbid_unknown_fields=True, kw_only=True):
-    """A notice from staff; Traditional text is converted from the Simplified when left out."""
+    """A notice from staff, typed in one script or both: a script left out is converted
+    from the one typed, and what was typed is kept exactly."""
 
     region: Annotated[str, msgspec.Meta(pattern=r"^\d{9}(\d{3})?$", max_length=12)]
-    title_hans: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    body_hans: Annotated[str, msgspec.Meta(min_length=1, max_length=20000)]
+    title_hans: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
+    body_hans: Annotated[str, msgspec.Meta(min_length=1, max_length=20000)] | None = None
     title_hant: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
     body_hant: Annotated[str, msgspec.Meta(min_length=1, max_length=20000)] | None = None

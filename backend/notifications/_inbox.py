@@ -9,7 +9,7 @@ import msgspec
 
 from backend.lib.db import write_transaction
 from backend.lib.errors import NotFound
-from backend.lib.i18n import Locale, Texts, to_script
+from backend.lib.i18n import Locale, Texts, script_of, to_script
 from backend.lib.pages import paginate
 from backend.notifications.structs import Notification, NotificationPage
 from backend.notifications.tables import Notification as Row
@@ -42,7 +42,12 @@ def params_of(value: Any) -> dict[str, Any]:
 def in_script(params: dict[str, Any], locale: Locale, texts: Texts) -> dict[str, Any]:
     """Parameters people typed (a case title) shown in the reader's script, and ``service``
     (what the case is, see ``cases._naming``) as the kind of case when it names no service."""
-    shown = {key: to_script(value, locale) if isinstance(value, str) else value for key, value in params.items()}
+    # The catalog's name is its Simplified column; a title carries the script it was typed in.
+    written: dict[str, Locale | None] = {"service": "zh-Hans", "title": script_of(params.get("title_script"))}
+    shown = {
+        key: to_script(value, locale, written.get(key)) if isinstance(value, str) else value
+        for key, value in params.items()
+    }
     if not shown.get("service"):
         shown["service"] = texts.t(locale, f"case.kind.{params.get('case_kind') or 'request'}")
     return shown

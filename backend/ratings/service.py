@@ -22,7 +22,7 @@ from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
 from backend.lib.db import existing, is_unique_violation, json_list, write_transaction
 from backend.lib.errors import Conflict, Invalid, NotFound
-from backend.lib.i18n import Locale, to_script
+from backend.lib.i18n import Locale, script_of, to_script
 from backend.lib.pages import Page, paginate
 from backend.lib.privacy import redact_id_numbers
 from backend.notifications import service as notifications
@@ -91,7 +91,7 @@ def _view(row: dict[str, Any], locale: Locale, ctx: CaseContext) -> RatingView:
         level_label=ctx.texts.t(locale, f"rating.level.{row['score']}"),
         tags=tags,
         tag_labels=[ctx.texts.t(locale, f"rating.tag.{tag}") for tag in tags],
-        comment=row["comment"],
+        comment=to_script(row["comment"], locale, script_of(row["script"])),
         created_at=row["created_at"],
         flag_status=row["flag_status"],
     )
@@ -109,7 +109,13 @@ def _follow_ups() -> Any:
 async def _follow_up_view(row: dict[str, Any], locale: Locale, ctx: CaseContext, now: datetime) -> FollowUpView:
     steps = (
         await FollowUpStep.select(
-            FollowUpStep.step, FollowUpStep.outcome, FollowUpStep.note, FollowUpStep.at, FollowUpStep.actor.name
+            FollowUpStep.step,
+            FollowUpStep.outcome,
+            FollowUpStep.note,
+            FollowUpStep.script,
+            FollowUpStep.at,
+            FollowUpStep.actor.name,
+            FollowUpStep.actor.name_script,
         )
         .where(FollowUpStep.follow_up == row["id"])
         .order_by(FollowUpStep.id)
@@ -131,9 +137,9 @@ async def _follow_up_view(row: dict[str, Any], locale: Locale, ctx: CaseContext,
                 step=s["step"],
                 outcome=s["outcome"],
                 outcome_label=ctx.texts.t(locale, f"rating.outcome.{s['outcome']}"),
-                note=s["note"],
+                note=to_script(s["note"], locale, script_of(s["script"])),
                 at=s["at"],
-                actor_name=s["actor.name"],
+                actor_name=to_script(s["actor.name"], locale, script_of(s["actor.name_script"])),
             )
             for s in steps
         ],
@@ -195,6 +201,7 @@ async def rate(
             score=data.score,
             tags=msgspec.json.encode(list(dict.fromkeys(data.tags))).decode(),
             comment=redact_id_numbers(data.comment.strip()),
+            script=actor.locale,
             created_at=now,
         )
         try:
@@ -261,12 +268,13 @@ async def add_step(
                 step=data.step,
                 outcome=data.outcome,
                 note=note,
+                script=actor.locale,
                 actor=actor.id,
                 at=now,
             )
         )
         case_id = row["case_id"]
-        await cases.add_event(case_id, now, actor.id, f"follow_up_{data.step}", None, None, note)
+        await cases.add_event(case_id, now, actor.id, f"follow_up_{data.step}", None, None, note, script=actor.locale)
         if data.step == "fix":
             resident = await cases.resident_of(case_id)
             await notifications.notify(resident, "rating.fixed", now, case_id, receipt_no=row["case_id.receipt_no"])
@@ -293,6 +301,7 @@ async def flag(actor: CurrentUser, rating_id: int, data: FlagCreate, now: dateti
             {
                 Rating.flag_status: "flagged",
                 Rating.flag_reason: data.reason.strip(),
+                Rating.flag_script: actor.locale,
                 Rating.flagged_by: actor.id,
                 Rating.flagged_at: now,
             }
@@ -313,6 +322,7 @@ async def decide(actor: CurrentUser, rating_id: int, data: Decision, now: dateti
                 Rating.decided_by: actor.id,
                 Rating.decided_at: now,
                 Rating.decision_note: data.note.strip(),
+                Rating.decision_script: actor.locale,
             }
         ).where(Rating.id == rating_id)
         await audit(actor.id, f"rating.flag_{status}", "rating", rating_id, {"note": data.note.strip()}, at=now)
@@ -325,20 +335,24 @@ def _flag_view(row: dict[str, Any], locale: Locale, ctx: CaseContext) -> FlagVie
         rating_id=row["id"],
         case_id=row["case_id"],
         receipt_no=row["case_id.receipt_no"],
-        case_title=to_script(row["case_id.title"], locale),
+        case_title=to_script(row["case_id.title"], locale, script_of(row["case_id.script"])),
         region_code=row["case_id.region_code"],
         score=row["score"],
         level_label=ctx.texts.t(locale, f"rating.level.{row['score']}"),
         tag_labels=[ctx.texts.t(locale, f"rating.tag.{tag}") for tag in tags],
-        comment=to_script(row["comment"], locale),
+        comment=to_script(row["comment"], locale, script_of(row["script"])),
         rated_at=row["created_at"],
         flag_status=row["flag_status"],
-        flag_reason=to_script(row["flag_reason"], locale),
-        flagged_by_name=row["flagged_by.name"] or "",
+        flag_reason=to_script(row["flag_reason"], locale, script_of(row["flag_script"])),
+        flagged_by_name=to_script(row["flagged_by.name"] or "", locale, script_of(row["flagged_by.name_script"])),
         flagged_at=row["flagged_at"],
-        decided_by_name=row["decided_by.name"],
+        decided_by_name=(
+            to_script(row["decided_by.name"], locale, script_of(row["decided_by.name_script"]))
+            if row["decided_by.name"] is not None
+            else None
+        ),
         decided_at=row["decided_at"],
-        decision_note=to_script(row["decision_note"], locale),
+        decision_note=to_script(row["decision_note"], locale, script_of(row["decision_script"])),
     )
 
 
@@ -351,17 +365,23 @@ async def flags(actor: CurrentUser, pending: bool, cursor: int | None, ctx: Case
             Rating.score,
             Rating.tags,
             Rating.comment,
+            Rating.script,
             Rating.created_at,
             Rating.flag_status,
             Rating.flag_reason,
+            Rating.flag_script,
             Rating.flagged_at,
             Rating.decided_at,
             Rating.decision_note,
+            Rating.decision_script,
             Rating.case_id.receipt_no,
             Rating.case_id.title,
+            Rating.case_id.script,
             Rating.case_id.region_code,
             Rating.flagged_by.name,
+            Rating.flagged_by.name_script,
             Rating.decided_by.name,
+            Rating.decided_by.name_script,
         )
         .where(actor.scope.region_filter(Rating.case_id.region_code))
         .order_by(Rating.id, ascending=pending)

@@ -19,15 +19,19 @@ class Rating(Table):
     score = Integer()
     tags = JSON(default="[]")
     comment = Text(default="")
+    #: The script the typed text was written in (zh-Hans | zh-Hant); None: written before it was recorded.
+    script = Varchar(length=8, null=True, default=None)
     created_at = Timestamptz(index=True)
     #: none | flagged | upheld | rejected — upheld (malicious) ratings leave the statistics.
     flag_status = Varchar(length=10, default="none", index=True)
     flag_reason = Text(default="")
+    flag_script = Varchar(length=8, null=True, default=None)
     flagged_by = ForeignKey(_USER, null=True, default=None)
     flagged_at = Timestamptz(null=True, default=None)
     decided_by = ForeignKey(_USER, null=True, default=None)
     decided_at = Timestamptz(null=True, default=None)
     decision_note = Text(default="")
+    decision_script = Varchar(length=8, null=True, default=None)
 
 
 class FollowUp(Table):
@@ -52,5 +56,7 @@ class FollowUpStep(Table):
     #: verified | rectified | explained | not_responsible
     outcome = Varchar(length=16)
     note = Text(default="")
+    #: The script the typed text was written in (zh-Hans | zh-Hant); None: written before it was recorded.
+    script = Varchar(length=8, null=True, default=None)
     actor = ForeignKey(_USER)
     at = Timestamptz()

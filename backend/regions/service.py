@@ -82,7 +82,7 @@ async def seed(path: Path = DEMO_REGIONS) -> int:
                 level=level,
                 parent=parent_id,
                 name_hans=node.name,
-                name_hant=to_script(node.name, "zh-Hant"),
+                name_hant=to_script(node.name, "zh-Hant", "zh-Hans"),
             )
             await row.save()
             row_id = row.id

@@ -24,7 +24,7 @@ from piccolo.engine.postgres import PostgresEngine
 from backend.cases import service as cases
 from backend.lib.auth import code_range
 from backend.lib.db import bound_engine, execute
-from backend.lib.i18n import Locale, Texts
+from backend.lib.i18n import Locale, Texts, script_of, to_script
 from backend.ratings import service as ratings
 
 GroupBy = Literal["township", "village", "grid", "category", "worker", "day", "week", "month"]
@@ -269,7 +269,7 @@ async def _labels(group_by: str, keys: list[str], locale: Locale, texts: Texts) 
     if group_by == "worker":
         ids = [int(k) for k in keys if k]
         rows = await _rows(cases.person_names_sql(len(ids)), *ids) if ids else []
-        names = {str(r["id"]): r["name"] for r in rows}
+        names = {str(r["id"]): to_script(r["name"], locale, script_of(r["name_script"])) for r in rows}
         return {k: names.get(k, "") if k else texts.t(locale, "stats.unassigned") for k in keys}
     if group_by == "week":
         return {k: texts.t(locale, "stats.week_of", date=k) for k in keys}

@@ -4,8 +4,8 @@ import { ApiError, apiRequest } from './http.js';
 import { AreaScreen, roleHome } from './areas.jsx';
 import { AppContext } from './context.js';
 import { Header } from './header.jsx';
-import { LOCALES, createTranslator, loadMessages } from './i18n.js';
-import { applyToDocument, storeElderMode, storeLocale, storedElderMode, storedLocale } from './prefs.js';
+import { createTranslator, loadMessages } from './i18n.js';
+import { applyToDocument, savedLocale, storeElderMode, storeLocale, storedElderMode } from './prefs.js';
 import { NavBar } from './nav.jsx';
 import { startOutbox } from './outbox-client.js';
 import { syncPush, unsubscribePush } from './push.js';
@@ -54,16 +54,38 @@ export function App({ initialLocale, initialMessages }) {
     throw error;
   }), [locale, token]);
 
+  const updateUser = useCallback((user) => {
+    setSession((current) => {
+      if (!current) return current;
+      const next = { ...current, user };
+      saveSession(next);
+      return next;
+    });
+  }, []);
+
   const switchLocale = useCallback(async (next, { remember = true } = {}) => {
     const nextMessages = await loadMessages(next);
     if (remember) storeLocale(next);
     // The server answers a signed-in user in their saved script, whatever
     // Accept-Language says: save it first, so the screens reload in the new one.
     // (At most a few seconds: on a bad line the switch must not wait for the server.)
-    if (remember && token) await Promise.race([saveProfile({ locale: next }, next, token), delay(PROFILE_WAIT_MS)]);
+    if (remember && token) {
+      const saved = saveProfile({ locale: next }, next, token).then((user) => user && updateUser(user));
+      await Promise.race([saved, delay(PROFILE_WAIT_MS)]);
+    }
     setMessages(nextMessages);
     setLocaleState(next);
-  }, [token]);
+  }, [token, updateUser]);
+
+  // One script on one screen: the screen follows the script saved in the profile (at
+  // sign-in, or changed on another device and seen in a fresh GET /me), since the
+  // server answers in that one whatever the screen asks.
+  const saved = savedLocale(session && session.user);
+  const localeRef = useRef(locale);
+  localeRef.current = locale;
+  useEffect(() => {
+    if (saved && saved !== localeRef.current) switchLocale(saved, { remember: false }).catch(reportLocaleFailure);
+  }, [saved, switchLocale]);
 
   const setElderMode = useCallback((on) => {
     storeElderMode(on);
@@ -75,22 +97,14 @@ export function App({ initialLocale, initialMessages }) {
     saveSession({ access_token, user });
     sessionRef.current = { access_token, user };
     setSession({ access_token, user });
-    // The profile's preferences apply unless this device was told otherwise.
-    if (!storedLocale() && LOCALES.includes(user.locale) && user.locale !== locale) {
-      switchLocale(user.locale, { remember: false }).catch(reportLocaleFailure);
+    // A user who never chose a script gets this device's, the one the screen shows;
+    // one who did has the screen switched to theirs (the effect above).
+    if (!savedLocale(user)) {
+      saveProfile({ locale }, locale, access_token).then((fresh) => fresh && updateUser(fresh));
     }
     if (storedElderMode() === null && user.elder_mode) setElderModeState(true);
     navigate(roleHome(user.role));
-  }, [locale, switchLocale]);
-
-  const updateUser = useCallback((user) => {
-    setSession((current) => {
-      if (!current) return current;
-      const next = { ...current, user };
-      saveSession(next);
-      return next;
-    });
-  }, []);
+  }, [locale, updateUser]);
 
   const leave = useCallback((endOnServer) => {
     if (!sessionRef.current) return;

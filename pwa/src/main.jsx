@@ -5,11 +5,12 @@ import { render } from 'preact';
 import { App } from './app.jsx';
 import { loadMessages } from './i18n.js';
 import { applyToDocument, initialLocale, storedElderMode } from './prefs.js';
+import { loadSession } from './session.js';
 import { registerServiceWorker } from './sw-client.js';
 
 async function boot() {
   const root = document.getElementById('app');
-  const locale = initialLocale();
+  const locale = initialLocale(loadSession());
   applyToDocument(locale, storedElderMode());
   registerServiceWorker();
   let messages;

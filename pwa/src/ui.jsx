@@ -28,7 +28,8 @@ export function LoadState({ state }) {
   return null;
 }
 
-// Deadlines are the end of a working day in mainland China: show them on that clock.
+// Deadlines are the end of a working day in mainland China: show them on that clock,
+// and on the 24-hour dial township forms use in both scripts (zh-TW would say 下午03:45).
 const TIME_ZONE = 'Asia/Shanghai';
 
 export function formatDate(value, locale) {
@@ -36,7 +37,8 @@ export function formatDate(value, locale) {
   const date = new Date(value);
   try {
     return date.toLocaleString(locale === 'zh-Hant' ? 'zh-TW' : 'zh-CN', {
-      year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: TIME_ZONE,
+      year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+      timeZone: TIME_ZONE,
     });
   } catch {
     return date.toISOString().slice(0, 16).replace('T', ' ');

@@ -1,5 +1,5 @@
 // 政务公开: the township's notices, and publishing one for the township or one
-// of its villages (Traditional text is converted by the server when left empty).
+// of its villages, typed in either script or both (the server converts the one left empty).
 
 import { useState } from 'preact/hooks';
 
@@ -51,13 +51,12 @@ function NoticeForm({ scope, onDone }) {
   const set = (name) => (event) => setFields({ ...fields, [name]: event.currentTarget.value });
   async function onSubmit(event) {
     event.preventDefault();
-    if (!region || !fields.title_hans.trim() || !fields.body_hans.trim()) {
+    const typed = Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, value.trim()]).filter(([, value]) => value));
+    if (!region || !(typed.title_hans || typed.title_hant) || !(typed.body_hans || typed.body_hant)) {
       fail(t('ui.desk.notices.required'));
       return;
     }
-    const body = { region, title_hans: fields.title_hans.trim(), body_hans: fields.body_hans.trim() };
-    if (fields.title_hant.trim()) body.title_hant = fields.title_hant.trim();
-    if (fields.body_hant.trim()) body.body_hant = fields.body_hant.trim();
+    const body = { region, ...typed };
     if (await run(() => api('/notices', { method: 'POST', body }), t('ui.desk.notices.done'))) {
       setFields({ title_hans: '', body_hans: '', title_hant: '', body_hant: '' });
       onDone();
@@ -73,6 +72,7 @@ function NoticeForm({ scope, onDone }) {
           {below.data && below.data.items.map((place) => <option key={place.code} value={place.code}>{place.name}</option>)}
         </select>
       </div>
+      <p class="meta">{t('ui.desk.notices.script_hint')}</p>
       <Bilingual>
         {(script) => (
           <>

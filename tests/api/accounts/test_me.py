@@ -26,6 +26,24 @@ async def test_saved_locale_wins_over_accept_language(client, auth):
     assert bad.json()["error"]["message"] == "“locale”填寫得不對，請檢查後重試。"
 
 
+async def test_a_locale_is_chosen_once_saved_and_then_answers_every_request(client, auth, sms):
+    phone = "13912345670"
+    await client.post("/api/v1/auth/otp", json={"phone": phone})
+    login = await client.post("/api/v1/auth/login", json={"phone": phone, "code": sms.last_code(phone)})
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    assert login.json()["user"]["locale_chosen"] is False and login.json()["user"]["locale"] == "zh-Hans"
+    # Never chosen, the name does not make it chosen; the script does.
+    named = await client.patch("/api/v1/me", json={"name": "陳秀蘭"}, headers=headers)
+    assert named.json()["locale_chosen"] is False
+    chosen = await client.patch("/api/v1/me", json={"locale": "zh-Hant"}, headers=headers)
+    assert chosen.json()["locale_chosen"] is True and chosen.json()["locale"] == "zh-Hant"
+    # Saved, it answers whatever the request's Accept-Language says; a stranger gets theirs.
+    refused = await client.patch("/api/v1/me", json={"locale": "en"}, headers={**headers, "Accept-Language": "zh-CN"})
+    assert refused.json()["error"]["message"] == "“locale”填寫得不對，請檢查後重試。"
+    anonymous = await client.get("/api/v1/me", headers={"Accept-Language": "zh-TW"})
+    assert anonymous.status_code == 401 and anonymous.json()["error"]["message"] == "請先登錄。"
+
+
 async def test_patch_me_changes_only_what_was_sent(client, auth):
     headers = await auth.role("resident")
     await client.patch("/api/v1/me", json={"name": "  王秀英（奶奶） "}, headers=headers)

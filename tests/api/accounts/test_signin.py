@@ -42,6 +42,8 @@ async def test_new_phone_becomes_a_resident_on_first_sign_in(client, sms):
     assert login.status_code == 200
     user = login.json()["user"]
     assert user["role"] == "resident" and user["locale"] == "zh-Hant" and user["region"] is None
+    # The phone's script, not yet the person's choice: the app saves it (PATCH /me) to make it one.
+    assert user["locale_chosen"] is False
 
 
 async def test_wrong_code_is_refused(client, sms):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.lib.i18n import Texts, negotiate, normalize_locale, parity_problems, search_form, to_script
+from backend.lib.i18n import Texts, negotiate, normalize_locale, parity_problems, script_of, search_form, to_script
 
 LOCALES = Path(__file__).resolve().parents[3] / "locales"
 
@@ -78,8 +78,41 @@ def test_non_chinese_tags_are_not_a_script():
 
 
 def test_typed_text_is_shown_in_the_readers_script():
-    assert to_script("群众反映路灯坏了，为什么没人修", "zh-Hant") == "群眾反映路燈壞了，為什麼沒人修"
-    assert to_script("醫療救助", "zh-Hans") == "医疗救助"
+    assert to_script("群众反映路灯坏了，为什么没人修", "zh-Hant", "zh-Hans") == "群眾反映路燈壞了，為什麼沒人修"
+    assert to_script("醫療救助", "zh-Hans", "zh-Hant") == "医疗救助"
+
+
+SIMPLIFIED = "他显著提高了，后来干了一只发卡"
+TRADITIONAL = "他顯著提高了，後來乾了一杯，幹活時頭髮亂了，養了一隻貓"
+
+
+@pytest.mark.parametrize(("text", "script"), [(SIMPLIFIED, "zh-Hans"), (TRADITIONAL, "zh-Hant")])
+def test_text_read_in_its_own_script_is_exactly_as_typed(text, script):
+    # tw2s would turn 显著 into 显着; s2tw leaves nothing of a Traditional text alone either way.
+    assert to_script(text, script, script) == text
+
+
+def test_text_is_converted_only_for_a_reader_of_the_other_script():
+    assert to_script(SIMPLIFIED, "zh-Hant", "zh-Hans") == "他顯著提高了，後來幹了一隻髮卡"
+    assert to_script(TRADITIONAL, "zh-Hans", "zh-Hant") == "他显著提高了，后来干了一杯，干活时头发乱了，养了一只猫"
+
+
+def test_long_text_follows_the_same_rule_as_short():
+    long_text = SIMPLIFIED * 20  # past the cached length
+    assert to_script(long_text, "zh-Hans", "zh-Hans") == long_text
+    assert to_script(long_text, "zh-Hant", "zh-Hans") == "他顯著提高了，後來幹了一隻髮卡" * 20
+
+
+def test_text_of_unknown_script_is_converted_for_every_reader_as_before():
+    assert to_script("显著提高", "zh-Hans", None) == "显着提高"
+    assert to_script("显著提高", "zh-Hant", None) == "顯著提高"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("zh-Hans", "zh-Hans"), ("zh-Hant", "zh-Hant"), (None, None), ("", None)]
+)
+def test_a_stored_script_reads_as_a_locale_or_unknown(value, expected):
+    assert script_of(value) == expected
 
 
 def test_search_form_matches_across_scripts():
