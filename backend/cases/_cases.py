@@ -152,8 +152,9 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
         [row] = await Row.raw(
             "INSERT INTO app_case (receipt_no, kind, service_code, title, description, region, region_code, address, "
             "lat, lng, resident, submitted_by, identity_check, status, time_limit_days, response_due, low_rated, "
-            "handling_starts_on, created_at, updated_at, urgent, time_limit_hours, extended_days, script) VALUES ({}, "
-            "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'submitted', {}, {}, {}, {}, {}, {}, {}, {}, 0, {}) RETURNING id",
+            "handling_starts_on, created_at, updated_at, urgent, time_limit_hours, extended_days, script) VALUES "
+            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'submitted', {}, {}, {}, {}, {}, {}, {}, {}, 0, {}) "
+            "RETURNING id",
             receipt,
             data.kind,
             service_code,
