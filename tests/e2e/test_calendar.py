@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from backend.lib.workdays import WorkCalendar
-from tests.e2e.resident import RESIDENT, STAFF, api_as, axe_violations, open_app, wait_for_empty_outbox
+from tests.e2e.resident import RESIDENT, STAFF, api_as, axe_violations, open_app, wait_for_empty_outbox, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -53,7 +53,7 @@ def test_a_complaint_filed_out_of_hours_says_the_day_the_office_starts(page: Pag
     # After sending: the list says it was received and on which working day the office starts.
     expect(page.locator("main .notice", has_text=text["cases"]["just_sent"])).to_be_visible()
     wait_for_empty_outbox(page)
-    case = resident.get("/cases")["items"][0]
+    case = wait_until(lambda: next(iter(resident.get("/cases")["items"]), None), message="the complaint never arrived")
     assert case["status"] == "submitted" and case["handling_starts_on"] is not None
     starts = _starts_text(messages, locale, case["handling_starts_on"])
     expect(page.locator("main .notice", has_text=text["cases"]["just_sent"])).to_contain_text(starts)
