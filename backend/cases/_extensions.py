@@ -195,7 +195,7 @@ async def _settle(
     if not settled:
         raise Conflict("case.extension_answered")
     await _lock(case, now)
-    changes: dict[Any, Any] = await clock.heard(case, now, ctx) if recorder is None else {}
+    changes: dict[Any, Any] = await clock.heard(case, now, ctx)  # she answered, in the app or on the phone
     if agree and case.deadline is not None:
         work = await calendar.calendar(case.region_code)
         changes |= clock.moved(case, work.add_workdays(case.deadline, extension["days"], ctx.tz), now)
