@@ -30,7 +30,7 @@ from backend.cases.structs import (
 )
 from backend.cases.tables import Case as Row
 from backend.cases.tables import CaseExtension, CasePause
-from backend.lib.i18n import Locale, to_script
+from backend.lib.i18n import Locale, script_of, to_script
 from backend.lib.workdays import WorkCalendar, due_soon_at
 
 if TYPE_CHECKING:
@@ -145,17 +145,19 @@ async def heard(case: CaseSummaryRecord, now: datetime, ctx: Context) -> dict[An
 _CLOCK = """SELECT 'extension' AS kind, case_extension.id AS id, case_extension.requested_at AS first_at,
     case_extension.answered_at AS second_at, case_extension.days AS number, NULL AS hours,
     case_extension.reason AS text, case_extension.agreed_by_name AS name, case_extension.status AS status,
-    case_extension.consent AS consent,
+    case_extension.consent AS consent, case_extension.script AS script, case_extension.name_script AS name_script,
     asker.id AS "asker.id", asker.name AS "asker.name", asker.role AS "asker.role",
-    recorder.id AS "recorder.id", recorder.name AS "recorder.name", recorder.role AS "recorder.role"
+    asker.name_script AS "asker.name_script",
+    recorder.id AS "recorder.id", recorder.name AS "recorder.name", recorder.role AS "recorder.role",
+    recorder.name_script AS "recorder.name_script"
     FROM case_extension JOIN app_user AS asker ON asker.id = case_extension.requested_by
     LEFT JOIN app_user AS recorder ON recorder.id = case_extension.recorded_by
     WHERE case_extension.case_id = {}
     UNION ALL SELECT 'pause', case_pause.id, case_pause.started_at, case_pause.ended_at, case_pause.working_days,
-    case_pause.hours, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    case_pause.hours, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM case_pause WHERE case_pause.case_id = {}
     UNION ALL SELECT 'workday', NULL, NULL, NULL, CASE WHEN holiday.is_workday THEN 1 ELSE 0 END, NULL,
-    CAST(holiday.day AS TEXT), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    CAST(holiday.day AS TEXT), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM holiday WHERE holiday.county = {}
     ORDER BY 1, 2"""
 
@@ -173,10 +175,11 @@ def _at(value: Any) -> Any:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _person(row: dict[str, Any], prefix: str) -> Person | None:
+def _person(row: dict[str, Any], prefix: str, locale: Locale) -> Person | None:
     if row[f"{prefix}.id"] is None:
         return None
-    return Person(id=row[f"{prefix}.id"], name=row[f"{prefix}.name"], role=row[f"{prefix}.role"])
+    name = to_script(row[f"{prefix}.name"], locale, script_of(row[f"{prefix}.name_script"]))
+    return Person(id=row[f"{prefix}.id"], name=name, role=row[f"{prefix}.role"])
 
 
 async def read(case_id: int, region_code: str, locale: Locale) -> Clock:
@@ -196,20 +199,24 @@ async def read(case_id: int, region_code: str, locale: Locale) -> Clock:
                 )
             )
         else:
-            asker = _person(row, "asker")
+            asker = _person(row, "asker", locale)
             assert asker is not None  # noqa: S101 - an inner join: every extension has its asker
             asked.append(
                 Extension(
                     id=row["id"],
                     days=row["number"],
-                    reason=to_script(row["text"], locale),
+                    reason=to_script(row["text"], locale, script_of(row["script"])),
                     status=row["status"],
                     requested_by=asker,
                     requested_at=_at(row["first_at"]),
                     answered_at=_at(row["second_at"]),
                     consent=row["consent"],
-                    agreed_by_name=to_script(row["name"], locale) if row["name"] is not None else None,
-                    recorded_by=_person(row, "recorder"),
+                    agreed_by_name=(
+                        to_script(row["name"], locale, script_of(row["name_script"]))
+                        if row["name"] is not None
+                        else None
+                    ),
+                    recorded_by=_person(row, "recorder", locale),
                 )
             )
     return Clock(pauses=stops, extensions=asked, work=WorkCalendar(overrides))

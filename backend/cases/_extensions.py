@@ -26,6 +26,7 @@ from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser
 from backend.lib.db import is_unique_violation, write_transaction
 from backend.lib.errors import Conflict, Invalid, NotFound
+from backend.lib.i18n import Locale, script_of
 from backend.lib.privacy import redact_id_numbers
 from backend.notifications import service as notifications
 
@@ -76,19 +77,22 @@ async def ask(actor: CurrentUser, case_id: int, data: ExtensionCreate, now: date
             raise Conflict("case.extension_limit", count=ctx.max_extensions)
         try:
             [row] = await CaseExtension.raw(
-                "INSERT INTO case_extension (case_id, days, reason, status, requested_by, requested_at) "
-                "VALUES ({}, {}, {}, 'pending', {}, {}) RETURNING id",
+                "INSERT INTO case_extension (case_id, days, reason, status, requested_by, requested_at, script) "
+                "VALUES ({}, {}, {}, 'pending', {}, {}, {}) RETURNING id",
                 case_id,
                 data.days,
                 reason,
                 actor.id,
                 now,
+                actor.locale,
             )
         except Exception as exc:
             if is_unique_violation(exc):
                 raise Conflict("case.extension_pending") from None
             raise
-        await add_event(case_id, now, actor.id, "extension_asked", case.status, case.status, reason)
+        await add_event(
+            case_id, now, actor.id, "extension_asked", case.status, case.status, reason, script=actor.locale
+        )
         about = await naming(case.kind, case.service_code)
         await notifications.notify(
             case.resident_id,
@@ -134,7 +138,18 @@ async def answer(
         ):
             raise _refuse(case, actor, ctx)
         [person] = await Row.raw(person_names_sql(1), actor.id)
-        await _settle(actor, case, extension, data.agree, now, ctx, consent="app", name=person["name"], recorder=None)
+        await _settle(
+            actor,
+            case,
+            extension,
+            data.agree,
+            now,
+            ctx,
+            consent="app",
+            name=person["name"],
+            name_script=script_of(person["name_script"]),
+            recorder=None,
+        )
     return await clock.extension(case_id, case.region_code, actor.locale, extension_id)
 
 
@@ -159,7 +174,19 @@ async def record_consent(
         if at.tzinfo is None or at > now or at < extension["requested_at"]:
             raise Invalid("case.consent_time_invalid", field="agreed_at")
         at = at.astimezone(UTC)
-        await _settle(actor, case, extension, True, at, ctx, consent="phone", name=name, recorder=actor.id, now=now)
+        await _settle(
+            actor,
+            case,
+            extension,
+            True,
+            at,
+            ctx,
+            consent="phone",
+            name=name,
+            name_script=actor.locale,
+            recorder=actor.id,
+            now=now,
+        )
     return await clock.extension(case_id, case.region_code, actor.locale, extension_id)
 
 
@@ -173,6 +200,7 @@ async def _settle(
     *,
     consent: str,
     name: str,
+    name_script: Locale | None,
     recorder: int | None,
     now: datetime | None = None,
 ) -> None:
@@ -186,7 +214,11 @@ async def _settle(
         CaseExtension.recorded_by: recorder,
     }
     if agree:
-        values |= {CaseExtension.consent: consent, CaseExtension.agreed_by_name: name}
+        values |= {
+            CaseExtension.consent: consent,
+            CaseExtension.agreed_by_name: name,
+            CaseExtension.name_script: name_script,
+        }
     settled = (
         await CaseExtension.update(values)
         .where((CaseExtension.id == extension["id"]) & (CaseExtension.status == "pending"))
@@ -203,7 +235,16 @@ async def _settle(
     if changes:
         await Row.update(changes).where(Row.id == case.id)
     note = name if consent == "phone" else ""
-    await add_event(case.id, now, actor.id, f"extension_{status}", case.status, case.status, note)
+    await add_event(
+        case.id,
+        now,
+        actor.id,
+        f"extension_{status}",
+        case.status,
+        case.status,
+        note,
+        script=name_script if note else None,
+    )
     extension_row = (
         await CaseExtension.select(CaseExtension.requested_by).where(CaseExtension.id == extension["id"]).first()
     )

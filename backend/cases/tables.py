@@ -136,6 +136,9 @@ class CaseExtension(Table):
     answered_by = ForeignKey(_USER, null=True, default=None)
     #: The staff member who recorded a phone consent.
     recorded_by = ForeignKey(_USER, null=True, default=None)
+    #: The scripts ``reason`` and ``agreed_by_name`` were typed in (None: before they were recorded).
+    script = Varchar(length=8, null=True, default=None)
+    name_script = Varchar(length=8, null=True, default=None)
 
 
 class ReceiptCounter(Table):
