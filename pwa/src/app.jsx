@@ -86,6 +86,14 @@ export function App({ initialLocale, initialMessages }) {
   useEffect(() => {
     if (saved && saved !== localeRef.current) switchLocale(saved, { remember: false }).catch(reportLocaleFailure);
   }, [saved, switchLocale]);
+  // A user who never chose a script (at sign-in, or a session kept from before the
+  // profile said so) gets this device's saved: the one the screen shows.
+  const unchosen = Boolean(session && session.user.locale_chosen === false);
+  useEffect(() => {
+    if (!unchosen || !token) return;
+    const shown = localeRef.current;
+    saveProfile({ locale: shown }, shown, token).then((fresh) => fresh && updateUser(fresh));
+  }, [unchosen, token, updateUser]);
 
   const setElderMode = useCallback((on) => {
     storeElderMode(on);
@@ -97,14 +105,10 @@ export function App({ initialLocale, initialMessages }) {
     saveSession({ access_token, user });
     sessionRef.current = { access_token, user };
     setSession({ access_token, user });
-    // A user who never chose a script gets this device's, the one the screen shows;
-    // one who did has the screen switched to theirs (the effect above).
-    if (!savedLocale(user)) {
-      saveProfile({ locale }, locale, access_token).then((fresh) => fresh && updateUser(fresh));
-    }
+    // The screen then follows the saved script, or saves its own (the effects above).
     if (storedElderMode() === null && user.elder_mode) setElderModeState(true);
     navigate(roleHome(user.role));
-  }, [locale, updateUser]);
+  }, []);
 
   const leave = useCallback((endOnServer) => {
     if (!sessionRef.current) return;
