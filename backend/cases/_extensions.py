@@ -101,6 +101,7 @@ async def ask(actor: CurrentUser, case_id: int, data: ExtensionCreate, now: date
             case_id,
             receipt_no=case.receipt_no,
             title=case.title,
+            title_script=case.script,
             days=data.days,
             **about,
         )
@@ -251,6 +252,12 @@ async def _settle(
     asker = extension_row["requested_by"] if extension_row else None
     if asker is not None and asker != actor.id:
         await notifications.notify(
-            asker, f"case.extension_{status}", now, case.id, receipt_no=case.receipt_no, title=case.title
+            asker,
+            f"case.extension_{status}",
+            now,
+            case.id,
+            receipt_no=case.receipt_no,
+            title=case.title,
+            title_script=case.script,
         )
     await audit(actor.id, f"case.extension_{status}", "case", case.id, {"consent": consent if agree else None}, at=now)

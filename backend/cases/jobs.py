@@ -121,7 +121,13 @@ async def warn_silent(now: datetime) -> int:
         recipient = case["assignee"] or case["owner"]
         if recipient:
             await notifications.notify(
-                recipient, "case.silent", now, case["id"], receipt_no=case["receipt_no"], title=case["title"]
+                recipient,
+                "case.silent",
+                now,
+                case["id"],
+                receipt_no=case["receipt_no"],
+                title=case["title"],
+                title_script=case["script"],
             )
 
     return await _fire(ids, guard, {Row.silent_warned_at: now}, then)

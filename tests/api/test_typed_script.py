@@ -270,6 +270,47 @@ async def _slot_worker_name(client, auth, script: str, text: str) -> Reader:
     return resident, read
 
 
+async def _accepted_case(client, auth) -> tuple[int, dict[str, str], dict[str, str]]:
+    resident, staff = await auth.role("resident"), await auth.role("staff")
+    case_id = (await submit(client, resident)).json()["id"]
+    assert (await move(client, staff, case_id, "accept")).status_code == 200
+    return case_id, resident, staff
+
+
+async def _extension_reason(client, auth, script: str, text: str) -> Reader:
+    case_id, resident, staff = await _accepted_case(client, auth)
+    await _script(client, staff, script)
+    asked = await client.post(f"/api/v1/cases/{case_id}/extensions", json={"days": 2, "reason": text}, headers=staff)
+    assert asked.status_code == 201, asked.text
+
+    async def read() -> list[str]:
+        case = await _get(client, f"/api/v1/cases/{case_id}", resident)
+        notes = [event["note"] for event in case["timeline"] if event["action"] == "extension_asked"]
+        return [extension["reason"] for extension in case["extensions"]] + notes
+
+    return resident, read
+
+
+async def _consent_name(client, auth, script: str, text: str) -> Reader:
+    case_id, resident, staff = await _accepted_case(client, auth)
+    asked = await client.post(f"/api/v1/cases/{case_id}/extensions", json={"days": 2, "reason": "材料"}, headers=staff)
+    extension = asked.json()
+    await _script(client, staff, script)
+    recorded = await client.post(
+        f"/api/v1/cases/{case_id}/extensions/{extension['id']}/phone-consent",
+        json={"agreed_by": text, "agreed_at": extension["requested_at"]},
+        headers=staff,
+    )
+    assert recorded.status_code == 200, recorded.text
+
+    async def read() -> list[str]:
+        case = await _get(client, f"/api/v1/cases/{case_id}", resident)
+        notes = [event["note"] for event in case["timeline"] if event["action"] == "extension_agreed"]
+        return [extension["agreed_by_name"] for extension in case["extensions"]] + notes
+
+    return resident, read
+
+
 KINDS = {
     "notification naming the case": _notification,
     "grid worker's name on a slot": _slot_worker_name,
@@ -284,6 +325,8 @@ KINDS = {
     "family relation and label": _family_labels,
     "person's name": _person_name,
     "notice": _notice,
+    "extension reason": _extension_reason,
+    "name of who agreed to an extension by phone": _consent_name,
 }
 
 
