@@ -213,6 +213,21 @@ async function sendDue(base, force, sender) {
   return summary;
 }
 
+// The last few answers this page received for records it sent (the new case's receipt,
+// its start day): a screen that queued a record reads what the server said to it.
+const answers = new Map();
+const KEPT_ANSWERS = 20;
+
+function keepAnswer(key, answer) {
+  answers.set(key, answer);
+  if (answers.size > KEPT_ANSWERS) answers.delete(answers.keys().next().value);
+}
+
+/** The server's answer to the record `key` when this page sent it, else undefined (not sent yet, or sent by the worker). */
+export function sentAnswer(key) {
+  return answers.get(key);
+}
+
 async function sendOne(base, record, token) {
   try {
     let current = record;
@@ -226,7 +241,8 @@ async function sendOne(base, record, token) {
       await save(current);
     }
     const body = current.photos.length ? { ...current.body, media: current.media } : current.body;
-    await send(base, current, token, current.path, body, current.key);
+    const answer = await send(base, current, token, current.path, body, current.key);
+    keepAnswer(current.key, answer);
     await withStore(OUTBOX, 'readwrite', (store) => store.delete(current.key));
     return 'sent';
   } catch (failure) {

@@ -7,6 +7,8 @@ import { useState } from 'preact/hooks';
 import { Feedback, useMove } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
+import { AskExtension, CaseClock, Extensions, RecordConsent, StartsOn, UrgentMark } from '../clock.jsx';
+import { limitText } from '../clock.js';
 import { Timeline } from '../screens/case.jsx';
 import { ConfirmStep, LoadState, ScreenTitle, formatDate } from '../ui.jsx';
 import { AssignForm } from './assign.jsx';
@@ -26,6 +28,10 @@ export function CaseDesk({ id }) {
     state.reload();
     rating.reload();
   };
+  const said = (text) => {
+    setDone(text);
+    state.reload();
+  };
   return (
     <section class="screen" aria-labelledby="screen-title">
       <p><a href="#/desk">{t('ui.desk.back_to_intake')}</a> · <a href="#/desk/supervise">{t('ui.desk.back_to_supervise')}</a></p>
@@ -35,6 +41,8 @@ export function CaseDesk({ id }) {
       {item && (
         <>
           <p class={`status status-${item.status}`}>{item.status_label}</p>
+          <UrgentMark item={item} tag="p" />
+          <StartsOn item={item} />
           <dl class="facts">
             <dt>{t('ui.case.receipt')}</dt><dd>{item.receipt_no}</dd>
             <dt>{t('ui.case.kind')}</dt><dd>{item.kind_label}</dd>
@@ -46,7 +54,7 @@ export function CaseDesk({ id }) {
             <dt>{t('ui.case.region')}</dt><dd>{item.region.name}</dd>
             {item.address && <><dt>{t('ui.desk.case.address')}</dt><dd>{item.address}</dd></>}
             <dt>{t('ui.desk.case.submitted_at')}</dt><dd>{formatDate(item.created_at, locale)}</dd>
-            <dt>{t('ui.desk.case.time_limit')}</dt><dd>{t('catalog.time_limit', { days: item.time_limit_days })}</dd>
+            <dt>{t('ui.desk.case.time_limit')}</dt><dd>{limitText(t, item)}</dd>
             <dt>{t('ui.case.deadline')}</dt><dd><Deadline item={item} bare /></dd>
             <dt>{t('ui.desk.case.owner')}</dt><dd>{item.owner ? item.owner.name : t('ui.desk.case.nobody')}</dd>
             <dt>{t('ui.case.handler')}</dt>
@@ -54,11 +62,15 @@ export function CaseDesk({ id }) {
             {item.assignee && item.department && <><dt>{t('ui.desk.case.department')}</dt><dd>{item.department}</dd></>}
           </dl>
           <p class="description">{item.description}</p>
+          {item.deadline && <CaseClock item={item} signal />}
 
           {(may('accept') || may('reject')) && <Intake item={item} onAccepted={after('ui.desk.case.accepted')} onRejected={after('ui.desk.case.rejected')} />}
           {may('assign') && <AssignForm item={item} action="assign" onDone={after('ui.desk.case.assigned')} />}
           {may('reassign') && <AssignForm item={item} action="reassign" onDone={after('ui.desk.case.assigned')} />}
           {may('remind') && (item.assignee || item.department) && <Remind item={item} onDone={after('ui.desk.case.reminded')} />}
+          {may('extend') && <AskExtension item={item} onDone={said} />}
+          {may('record_consent') && <RecordConsent item={item} onDone={said} />}
+          <Extensions item={item} />
           {rating.data && rating.data.ratings.length > 0 && <RatingDesk data={rating.data} onDone={() => rating.reload()} />}
 
           <h2>{t('ui.case.timeline')}</h2>

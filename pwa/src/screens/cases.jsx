@@ -6,16 +6,23 @@ import { useEffect } from 'preact/hooks';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { OutboxStatus } from '../nav.jsx';
-import { removeEntry, retryEntry } from '../outbox.js';
+import { removeEntry, retryEntry, sentAnswer } from '../outbox.js';
 import { flushNow, useOutbox } from '../outbox-client.js';
 import { routeQuery } from '../router.js';
+import { startsOnText } from '../clock.js';
+import { UrgentMark } from '../clock.jsx';
 import { LoadState, ScreenTitle, formatDate } from '../ui.jsx';
 
 export function CasesScreen() {
   const { t, locale } = useApp();
   const rows = useOutbox();
   const cases = useApi('/cases', { offline: true });
-  const justSent = routeQuery().get('sent') === '1';
+  const query = routeQuery();
+  const justSent = query.get('sent') === '1';
+  // The new case as the server answered it (read again as the outbox changes): filed
+  // outside working hours, the day the office starts on it.
+  const answer = justSent && query.get('key') ? sentAnswer(query.get('key')) : undefined;
+  const startsOn = answer ? startsOnText(t, answer.handling_starts_on, locale) : null;
   // Everything queued shows here (cases, supplied information, ratings), so a
   // refused one can always be seen, retried or deleted.
   const pending = rows;
@@ -27,6 +34,9 @@ export function CasesScreen() {
     <section class="screen" aria-labelledby="screen-title">
       <ScreenTitle>{t('ui.cases.title')}</ScreenTitle>
       {justSent && <p class="notice">{t('ui.cases.just_sent')}</p>}
+      <div role="status">
+        {startsOn && <p class="notice starts-on"><a href={`#/cases/${answer.id}`}>{answer.receipt_no}</a> {startsOn}</p>}
+      </div>
       <p><a class="button button-secondary" href="#/bookings">{t('ui.bookings.link')}</a></p>
       <OutboxStatus />
       <PendingList rows={pending} />
@@ -37,6 +47,7 @@ export function CasesScreen() {
             <li key={item.id}>
               <a class="card card-link" href={`#/cases/${item.id}`}>
                 <span class="card-title">{item.title}</span>
+                <UrgentMark item={item} tag="span" />
                 <span class={`status status-${item.status}`}>{item.status_label}</span>
                 <span class="meta">{item.kind_label} · {item.receipt_no} · {formatDate(item.created_at, locale)}</span>
                 {item.overdue && <span class="meta warn">{t('ui.case.overdue')}</span>}

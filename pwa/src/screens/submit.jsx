@@ -55,10 +55,12 @@ export function SubmitScreen() {
     }
     const body = { kind, title: title.trim(), description: description.trim(), region: region.code };
     if (kind === 'request' && serviceCode) body.service_code = serviceCode;
+    const key = newKey();
     const stored = await run(() => queueRequest({
-      key: newKey(), owner: session.user.id, path: '/cases', body, locale, kind: 'case', label: body.title, photos,
+      key, owner: session.user.id, path: '/cases', body, locale, kind: 'case', label: body.title, photos,
     }), { busy: 'send', describe: () => t('ui.submit.store_failed') });
-    if (stored) navigate('/cases?sent=1');
+    // The list says when the office will start on it, once the server has answered (`key`).
+    if (stored) navigate(`/cases?sent=1&key=${encodeURIComponent(key)}`);
   }
 
   return (
