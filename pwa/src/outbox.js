@@ -213,17 +213,24 @@ async function sendDue(base, force, sender) {
   return summary;
 }
 
-// The last few answers this page received for records it sent (the new case's receipt,
-// its start day): a screen that queued a record reads what the server said to it.
+// The last few answers to records sent, by this page or another sender (a tab, the
+// worker's Background Sync: told on the channel): a screen that queued a record reads
+// what the server said to it (the new case's receipt, its start day).
 const answers = new Map();
 const KEPT_ANSWERS = 20;
 
-function keepAnswer(key, answer) {
+function remember(key, answer) {
   answers.set(key, answer);
   if (answers.size > KEPT_ANSWERS) answers.delete(answers.keys().next().value);
 }
 
-/** The server's answer to the record `key` when this page sent it, else undefined (not sent yet, or sent by the worker). */
+function keepAnswer(key, answer) {
+  remember(key, answer);
+  const open = getChannel();
+  if (open) open.postMessage({ key, answer });
+}
+
+/** The server's answer to the record `key` once it was sent while this page was open, else undefined. */
 export function sentAnswer(key) {
   return answers.get(key);
 }
@@ -355,7 +362,10 @@ let channel = null;
 function getChannel() {
   if (!channel && env.BroadcastChannel) {
     channel = new env.BroadcastChannel(CHANNEL);
-    channel.onmessage = notifyListeners;
+    channel.onmessage = (event) => {
+      if (event.data && typeof event.data === 'object' && event.data.key) remember(event.data.key, event.data.answer);
+      notifyListeners();
+    };
   }
   return channel;
 }
