@@ -43,7 +43,7 @@ export function StartsOn({ item }) {
 }
 
 /**
- * 办理时限: the limit, the deadline as it now stands, what is left, the extended days,
+ * 办理时限 (beside the facts' deadline, which is the deadline as it now stands): the limit, what is left, the extended days,
  * and the 时限中止 block (each pause: from, to, the working days it did not count);
  * with `signal`, 督办's colour for staff.
  */
@@ -56,8 +56,6 @@ export function CaseClock({ item, signal = false }) {
       <h2 id="clock-title">{t('ui.clock.title')} <UrgentMark item={item} /> {signal && <SignalMark item={item} />}</h2>
       <dl class="facts">
         <dt>{t('ui.clock.limit')}</dt><dd>{limitText(t, item)}</dd>
-        <dt>{t('ui.clock.deadline')}</dt>
-        <dd>{item.deadline ? deadlineText(item, locale) : t('ui.clock.no_deadline')}</dd>
         {remaining && <><dt>{t('ui.clock.remaining')}</dt><dd class="clock-remaining">{remaining}</dd></>}
         {item.extended_days > 0 && (
           <><dt>{t('ui.clock.extended')}</dt><dd class="clock-extended">{t('ui.clock.extended_days', { days: item.extended_days })}</dd></>
