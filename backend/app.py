@@ -145,6 +145,9 @@ def _services(settings: Settings, sms: SmsSender | None, clock: Clock | None) ->
             tz=tz,
             default_time_limit_days=settings.default_time_limit_days,
             photo_links=media_ctx.links,
+            urgent_hours=settings.urgent_hours,
+            max_extensions=settings.max_extensions,
+            silent_days=settings.silent_days,
         ),
         export_slots=Slots(per_key=settings.stats_exports_per_user, total=settings.stats_exports_per_process),
     )

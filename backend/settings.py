@@ -61,6 +61,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename=_env_name):
     pg_pool_max: int = 10
     #: Limit for complaints and suggestions without a catalog entry (working days).
     default_time_limit_days: int = 15
+    #: 加急: an urgent complaint's limit in hours when its catalog entry names none.
+    urgent_hours: Annotated[int, msgspec.Meta(ge=1, le=720)] = 24
+    #: 延期: agreed extensions a case may have (the county's rule).
+    max_extensions: Annotated[int, msgspec.Meta(ge=0, le=10)] = 1
+    #: Working days an open case may go without news for its resident before it is silent.
+    silent_days: Annotated[int, msgspec.Meta(ge=1, le=60)] = 3
     #: Run the timers inside the app (``bianmin serve`` with one process).
     timers_in_process: bool = False
     timer_interval_seconds: int = msgspec.field(default=60, name="BIANMIN_TIMER_INTERVAL")

@@ -8,6 +8,7 @@ assigned to them); staff their township; admins their county. Anything else is
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ import msgspec
 from backend.accounts import service as accounts
 from backend.accounts.structs import UserCreate
 from backend.cases import _calendar as calendar
+from backend.cases import _clock as clock
 from backend.cases import _queries as queries
 from backend.cases._naming import naming
 from backend.cases.structs import (
@@ -58,6 +60,12 @@ class Context(msgspec.Struct, frozen=True):
     default_time_limit_days: int
     #: Signs the photo URLs on the timeline; without it, events carry photo ids only.
     photo_links: media.Links | None = None
+    #: An urgent complaint's limit in hours when its catalog entry names none.
+    urgent_hours: int = 24
+    #: Agreed extensions a case may have (延期).
+    max_extensions: int = 1
+    #: Working days without news for the resident after which an open case is silent.
+    silent_days: int = 3
 
 
 async def _receipt_no(now: datetime, tz: ZoneInfo) -> str:
@@ -118,7 +126,10 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
         raise Invalid("case.region_invalid", field="region")
     if actor.role != "resident" and not actor.scope.covers(data.region):
         raise Invalid("case.region_invalid", field="region")
+    if data.urgent and data.kind != "complaint":
+        raise Invalid("case.urgent_not_allowed", field="urgent")
     time_limit = ctx.default_time_limit_days
+    urgent_hours: int | None = ctx.urgent_hours if data.urgent else None
     service_code = data.service_code.strip().upper() if data.service_code else None
     if service_code is not None:
         terms = await catalog.terms(service_code)
@@ -126,6 +137,8 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
         if terms is None or not terms.active or not terms.serves(data.region):
             raise Invalid("case.service_invalid", field="service_code")
         time_limit = terms.time_limit_days
+        # An urgent entry's cases are all urgent, in its hours.
+        urgent_hours = terms.urgent_hours or urgent_hours
     elif data.kind not in ("complaint", "suggestion"):
         raise Invalid("case.service_required", field="service_code")
     work = await calendar.calendar(data.region)
@@ -136,8 +149,8 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
         [row] = await Row.raw(
             "INSERT INTO app_case (receipt_no, kind, service_code, title, description, region, region_code, address, "
             "lat, lng, resident, submitted_by, identity_check, status, time_limit_days, response_due, low_rated, "
-            "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'submitted', "
-            "{}, {}, {}, {}, {}) RETURNING id",
+            "created_at, updated_at, urgent, time_limit_hours, extended_days) VALUES ({}, {}, {}, {}, {}, {}, {}, "
+            "{}, {}, {}, {}, {}, {}, 'submitted', {}, {}, {}, {}, {}, {}, {}, 0) RETURNING id",
             receipt,
             data.kind,
             service_code,
@@ -156,6 +169,8 @@ async def create(actor: CurrentUser, data: CaseCreate, now: datetime, ctx: Conte
             False,
             now,
             now,
+            urgent_hours is not None,
+            urgent_hours,
         )
         case_id = row["id"]
         media_ids = await media.attach(actor.id, case_id, data.media)
@@ -201,13 +216,6 @@ def _named(person_id: int | None, name: str | None, role: str | None) -> Person 
     return None if person_id is None else Person(id=person_id, name=name or "", role=role or "")
 
 
-def _flags(case: CaseSummaryRecord, now: datetime) -> tuple[bool, bool]:
-    if case.status not in OPEN_STATUSES or case.deadline is None:
-        return False, False
-    overdue = now > case.deadline
-    return (not overdue and case.due_soon_at is not None and now >= case.due_soon_at), overdue
-
-
 def _resident(actor: CurrentUser, case: CaseSummaryRecord, phone: str | None) -> Resident:
     """The case's resident as ``actor`` reads them; ``phone``: what the reader may see of it.
 
@@ -223,7 +231,7 @@ def _resident(actor: CurrentUser, case: CaseSummaryRecord, phone: str | None) ->
 
 def _summary_fields(actor: CurrentUser, case: CaseSummaryRecord, texts: Texts, now: datetime) -> dict[str, Any]:
     locale = actor.locale
-    due_soon, overdue = _flags(case, now)
+    flags = clock.Flags(case, now)
     return {
         "id": case.id,
         "receipt_no": case.receipt_no,
@@ -240,10 +248,16 @@ def _summary_fields(actor: CurrentUser, case: CaseSummaryRecord, texts: Texts, n
         "resident": _resident(actor, case, None),
         "assignee": _named(case.assignee_id, case.assignee_name, case.assignee_role),
         "deadline": case.deadline,
-        "due_soon": due_soon,
-        "overdue": overdue,
+        "due_soon": flags.due_soon,
+        "overdue": flags.overdue,
         "created_at": case.created_at,
         "updated_at": case.updated_at,
+        "urgent": case.urgent,
+        "time_limit_hours": case.time_limit_hours,
+        "paused": flags.signal == "paused",
+        "signal": flags.signal,
+        "silent": flags.silent,
+        "extended_days": case.extended_days,
     }
 
 
@@ -292,6 +306,8 @@ async def detail_of(
     locale = actor.locale
     fields = _summary_fields(actor, case, ctx.texts, now)
     fields["resident"] = _resident(actor, case, case.resident_phone)
+    stops = await clock.pauses(case_id)
+    remaining_days, remaining_hours = await clock.remaining(case, stops, now, ctx)
     return Case(
         **fields,
         description=to_script(case.description, locale),
@@ -307,6 +323,10 @@ async def detail_of(
         resolved_at=case.resolved_at,
         closed_at=case.closed_at,
         timeline=await _with_photos(await _timeline(case_id, locale, ctx.texts), actor.id, now, ctx),
+        pauses=stops,
+        remaining_working_days=remaining_days,
+        remaining_hours=remaining_hours,
+        extensions=await clock.extensions(case_id, locale),
     )
 
 
@@ -328,14 +348,18 @@ class Filters(msgspec.Struct, kw_only=True):
     overdue: bool | None = None
     #: True: open cases past 80 % of their time limit and not yet overdue.
     due_soon: bool | None = None
+    #: The open cases of one colour (``Case.signal``).
+    signal: str | None = None
     assignee: int | None = None
-    cursor: int | None = None
+    #: The last id of the page before; "u<id>": it was among the urgent open cases.
+    cursor: str | None = None
     limit: int = PAGE_SIZE
 
 
 async def list_cases(actor: CurrentUser, filters: Filters, now: datetime, ctx: Context) -> CasePage:
     """Newest first, cursor-paged; ``overdue=true`` is the 督办 list."""
-    statement = queries.case_list(
+    statement = partial(
+        queries.case_list,
         actor,
         status=filters.status,
         kind=filters.kind,
@@ -343,16 +367,24 @@ async def list_cases(actor: CurrentUser, filters: Filters, now: datetime, ctx: C
         assignee=filters.assignee,
         overdue=filters.overdue,
         due_soon=filters.due_soon,
-        open_statuses=sorted(OPEN_STATUSES),
+        signal=filters.signal,
         now=now,
-        before_id=filters.cursor,
         limit=filters.limit + 1,
     )
-    rows = await Row.raw("{}", statement)
+    # Urgent open cases lead the list (a cursor "u<id>" is still among them), then all others.
+    urgent_cursor = filters.cursor is not None and filters.cursor.startswith("u")
+    before = int(filters.cursor.removeprefix("u")) if filters.cursor is not None else None
+    rows: list[dict[str, Any]] = []
+    if filters.cursor is None or urgent_cursor:
+        rows = await Row.raw("{}", statement(urgent=True, before_id=before))
+    if len(rows) <= filters.limit:
+        rest = await Row.raw("{}", statement(urgent=False, before_id=None if urgent_cursor else before))
+        rows = [*rows, *rest][: filters.limit + 1]
     return paginate(
         msgspec.convert(rows, list[CaseSummaryRecord], strict=False),
         filters.limit,
         lambda case: CaseSummary(**_summary_fields(actor, case, ctx.texts, now)),
+        lambda item: f"u{item.id}" if item.urgent and item.status in OPEN_STATUSES else str(item.id),
     )
 
 

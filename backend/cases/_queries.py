@@ -28,7 +28,8 @@ _SUMMARY_COLUMNS = """
     case_resident.id AS "resident.id", case_resident.name AS "resident.name",
     case_resident.phone AS "resident.phone", case_resident.region AS "resident.region", app_case.identity_check,
     case_assignee.id AS "assignee.id", case_assignee.name AS "assignee.name", case_assignee.role AS "assignee.role",
-    app_case.deadline, app_case.due_soon_at, app_case.created_at, app_case.updated_at"""
+    app_case.deadline, app_case.due_soon_at, app_case.created_at, app_case.updated_at,
+    app_case.urgent, app_case.time_limit_hours, app_case.extended_days, app_case.silent_at"""
 _SUMMARY_JOINS = """
     LEFT JOIN region AS case_region ON case_region.id = app_case.region
     LEFT JOIN app_user AS case_resident ON case_resident.id = app_case.resident
@@ -115,6 +116,29 @@ def in_list(column: str, values: Iterable[str]) -> QueryString:
     return QueryString(f"{column} IN ({', '.join(['{}'] * len(values))})", *values)
 
 
+_OPEN = "('accepted', 'assigned', 'in_progress', 'waiting_info')"
+#: Open and the clock running: the statuses of the partial index on the open cases'
+#: deadlines, written the same way so SQLite sees that the index applies.
+_RUNNING = f"app_case.status IN {_OPEN} AND app_case.status <> 'waiting_info'"
+#: The urgent open cases, written as the partial index on them (the 2026-12-03T20 migration).
+URGENT_OPEN = f"app_case.urgent = true AND app_case.status IN {_OPEN}"
+_SIGNALS = {
+    "overdue": f"{_RUNNING} AND app_case.deadline < {{now}}",
+    "due_soon": f"{_RUNNING} AND app_case.due_soon_at <= {{now}} AND app_case.deadline >= {{now}}",
+    "silent": f"{_RUNNING} AND app_case.deadline >= {{now}} AND (app_case.due_soon_at IS NULL OR "
+    "app_case.due_soon_at > {now}) AND app_case.silent_at <= {now}",
+    "on_track": f"{_RUNNING} AND app_case.deadline >= {{now}} AND (app_case.due_soon_at IS NULL OR "
+    "app_case.due_soon_at > {now}) AND (app_case.silent_at IS NULL OR app_case.silent_at > {now})",
+    "paused": "app_case.status = 'waiting_info'",
+}
+
+
+def _signal(name: str, now: datetime) -> QueryString:
+    """The open cases whose ``signal`` is ``name`` at ``now`` (the same rules as ``_clock.Flags``)."""
+    template = _SIGNALS[name]
+    return QueryString(template.replace("{now}", "{}"), *([now] * template.count("{now}")))
+
+
 def case_list(
     actor: CurrentUser,
     *,
@@ -123,14 +147,17 @@ def case_list(
     region: str | None,
     assignee: int | None,
     overdue: bool | None,
-    open_statuses: Iterable[str],
     due_soon: bool | None = None,
+    signal: str | None = None,
+    urgent: bool = False,
     now: datetime,
     before_id: int | None,
     limit: int,
 ) -> QueryString:
-    """Newest first; ``overdue`` True is the 督办 list, False everything else."""
+    """Newest first among the urgent open cases (``urgent``) or among all others;
+    ``overdue`` True is the 督办 list, False everything else."""
     conditions = [visible_sql(actor)]
+    conditions.append(QueryString(URGENT_OPEN if urgent else f"NOT ({URGENT_OPEN})"))
     if status is not None:
         conditions.append(QueryString("app_case.status = {}", status))
     if kind is not None:
@@ -140,25 +167,16 @@ def case_list(
     if assignee is not None:
         conditions.append(QueryString("app_case.assignee = {}", assignee))
     if overdue is True:
-        conditions.append(QueryString("{} AND app_case.deadline < {}", in_list("app_case.status", open_statuses), now))
+        conditions.append(_signal("overdue", now))
     elif overdue is False:
         conditions.append(
-            QueryString(
-                "NOT {} OR app_case.deadline IS NULL OR app_case.deadline >= {}",
-                in_list("app_case.status", open_statuses),
-                now,
-            )
+            QueryString(f"NOT ({_RUNNING}) OR app_case.deadline IS NULL OR app_case.deadline >= {{}}", now)
         )
     if due_soon is True:
         # The same instant as the case's own due_soon flag: past 80 %, not yet overdue.
-        conditions.append(
-            QueryString(
-                "{} AND app_case.due_soon_at <= {} AND app_case.deadline >= {}",
-                in_list("app_case.status", open_statuses),
-                now,
-                now,
-            )
-        )
+        conditions.append(_signal("due_soon", now))
+    if signal is not None:
+        conditions.append(_signal(signal, now))
     if before_id is not None:
         conditions.append(QueryString("app_case.id < {}", before_id))
     # The page's ids first, then the joins for those rows only: SQLite joins before it

@@ -9,16 +9,18 @@ allow, answers 409 naming the current state.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import msgspec
 
 from backend.accounts import service as accounts
 from backend.cases import _calendar as calendar
+from backend.cases import _clock as clock
 from backend.cases._cases import Context, add_event, detail_of, get, record_for
 from backend.cases._naming import naming
-from backend.cases.structs import OPEN_STATUSES, Case, CaseRecord, Step, Transition
+from backend.cases.structs import OPEN_STATUSES, Case, CaseAction, CaseRecord, Extension, Step, Transition
 from backend.cases.tables import Case as Row
+from backend.catalog import service as catalog
 from backend.lib.audit import audit
 from backend.lib.auth import CurrentUser, Scope
 from backend.lib.db import write_transaction
@@ -59,7 +61,7 @@ RULES: dict[str, Rule] = {
 }
 
 
-def _is_staff_in_scope(actor: CurrentUser, case: CaseRecord) -> bool:
+def is_staff_in_scope(actor: CurrentUser, case: CaseRecord) -> bool:
     return actor.role in ("staff", "admin") and actor.scope.covers(case.region_code)
 
 
@@ -67,19 +69,19 @@ def _plays(actor: CurrentUser, party: Party, case: CaseRecord, *, acting_for: bo
     """Whether ``actor`` plays ``party`` in ``case``; ``acting_for``: a confirmed family
     member acting for the resident (looked up only for the resident's moves)."""
     if party == "staff":
-        return _is_staff_in_scope(actor, case)
+        return is_staff_in_scope(actor, case)
     if party == "resident":
         return actor.id == case.resident_id or acting_for
     if party == "owner":
         owner = case.owner_id
         return (
-            (owner is None and _is_staff_in_scope(actor, case))
+            (owner is None and is_staff_in_scope(actor, case))
             or actor.id == owner
-            or (actor.role == "admin" and _is_staff_in_scope(actor, case))
+            or (actor.role == "admin" and is_staff_in_scope(actor, case))
         )
     # The assignee acts; a case sent to a department (no one named) is the township's.
     assignee = case.assignee_id
-    return actor.id == assignee if assignee is not None else _is_staff_in_scope(actor, case)
+    return actor.id == assignee if assignee is not None else is_staff_in_scope(actor, case)
 
 
 def steps() -> list[Step]:
@@ -101,10 +103,36 @@ async def detail(actor: CurrentUser, case_id: int, now: datetime, ctx: Context) 
     now, from the same record and the same rules (no query of its own but a relative's link)."""
     record = await record_for(actor, case_id)
     case = await detail_of(actor, record, now, ctx)
-    return msgspec.structs.replace(case, actions=await allowed_actions(actor, record, now))
+    actions: list[CaseAction] = [*await allowed_actions(actor, record, now)]
+    actions += await extension_actions(actor, record, case.extensions, ctx)
+    return msgspec.structs.replace(case, actions=actions)
 
 
-async def allowed_actions(actor: CurrentUser, case: CaseRecord, now: datetime) -> list[str]:
+async def extension_actions(
+    actor: CurrentUser, case: CaseRecord, stored: list[Extension], ctx: Context
+) -> list[CaseAction]:
+    """The steps of an extension (延期) ``actor`` may take now: ask (staff in scope or the
+    assignee, none pending, under the limit), answer (the resident or a relative acting for
+    her) or record a phone consent (staff in scope) while one is pending."""
+    if case.status not in OPEN_STATUSES:
+        return []
+    pending = any(item.status == "pending" for item in stored)
+    staff = is_staff_in_scope(actor, case)
+    actions: list[CaseAction] = []
+    agreed = sum(item.status == "agreed" for item in stored)
+    if (staff or actor.id == case.assignee_id) and not pending and agreed < ctx.max_extensions:
+        actions.append("extend")
+    if pending and (
+        actor.id == case.resident_id
+        or (actor.role == "resident" and await accounts.acts_for(actor.id, case.resident_id))
+    ):
+        actions.append("answer_extension")
+    if pending and staff:
+        actions.append("record_consent")
+    return actions
+
+
+async def allowed_actions(actor: CurrentUser, case: CaseRecord, now: datetime) -> list[CaseAction]:
     """The moves ``apply`` would let ``actor`` make on ``case`` now (its status and the caller's
     part, and the reopen limits), so a screen offers exactly those; the move still checks again.
     """
@@ -115,8 +143,8 @@ async def allowed_actions(actor: CurrentUser, case: CaseRecord, now: datetime) -
         and any(case.status in rule.sources for rule in RULES.values() if rule.party == "resident")
         and await accounts.acts_for(actor.id, case.resident_id)
     )
-    allowed = [
-        action
+    allowed: list[CaseAction] = [
+        cast(CaseAction, action)
         for action, rule in RULES.items()
         if case.status in rule.sources and _plays(actor, rule.party, case, acting_for=acting_for)
     ]
@@ -158,7 +186,13 @@ async def apply(actor: CurrentUser, case_id: int, move: Transition, now: datetim
         note = redact_id_numbers(move.note.strip())
         if rule.note_required and not note:
             raise Invalid("case.note_required", field="note")
+        if move.urgent is not None and move.action != "accept":
+            raise Invalid("case.urgent_accept_only", field="urgent")
         values, named = await _effects(move, case, now, ctx)
+        restarted = await clock.restart(case, now, ctx) if move.action == "supply_info" else None
+        values |= restarted.values if restarted is not None else {}
+        if rule.tell == "resident" or rule.party == "resident":
+            values |= await clock.heard(case, now, ctx)  # news for her, or her own move: the silence starts again
         target = rule.target or status
         values[Row.status] = target
         values[Row.updated_at] = now
@@ -168,6 +202,10 @@ async def apply(actor: CurrentUser, case_id: int, move: Transition, now: datetim
         moved = await Row.update(values).where((Row.id == case_id) & (Row.status == status)).returning(Row.id)
         if not moved:
             raise Conflict("case.invalid_transition", state=label, details={"status": status})
+        if move.action == "request_info":
+            await clock.stop(case_id, actor.id, now)
+        elif restarted is not None:
+            await clock.close(restarted, actor.id, now)
         media_ids = await media.attach(actor.id, case_id, move.media)
         await add_event(case_id, now, actor.id, move.action, status, target, note, media_ids)
         recipient = _recipient(rule, case, named, values)
@@ -189,12 +227,21 @@ async def _effects(
     action = move.action
     if action == "accept":
         work = await calendar.calendar(case.region_code)
-        deadline = work.add_workdays(now, case.time_limit_days, ctx.tz)
+        urgent_hours = await _urgent_hours(move, case, ctx)
+        deadline = clock.deadline_from(
+            now,
+            msgspec.structs.replace(case, urgent=urgent_hours is not None, time_limit_hours=urgent_hours),
+            case.time_limit_days,
+            work,
+            ctx,
+        )
         values = {
             Row.accepted_at: now,
             Row.responded_at: now,
             Row.deadline: deadline,
             Row.due_soon_at: due_soon_at(now, deadline),
+            Row.urgent: urgent_hours is not None,
+            Row.time_limit_hours: urgent_hours,
         }
     elif action == "reject":
         values = {Row.responded_at: now}
@@ -217,6 +264,17 @@ async def _effects(
             raise Conflict("case.reopen_closed")
         values = {Row.resolved_at: None, Row.closed_at: None}
     return values, named
+
+
+async def _urgent_hours(move: Transition, case: CaseRecord, ctx: Context) -> int | None:
+    """An accepted case's limit in hours if it is urgent (staff may mark or clear it at
+    accept): as filed, else the catalog entry's hours, else the setting's."""
+    if move.urgent is None or move.urgent == case.urgent:
+        return case.time_limit_hours if case.urgent else None
+    if not move.urgent:
+        return None
+    terms = await catalog.terms(case.service_code) if case.service_code else None
+    return (terms.urgent_hours if terms is not None else None) or ctx.urgent_hours
 
 
 def _recipient(rule: Rule, case: CaseRecord, named: int | None, values: dict[Any, Any]) -> int | None:

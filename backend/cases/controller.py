@@ -14,8 +14,13 @@ from backend.cases.structs import (
     CaseCreate,
     CaseLookup,
     CasePage,
+    Extension,
+    ExtensionAnswer,
+    ExtensionCreate,
     HolidayYear,
     Kind,
+    PhoneConsent,
+    Signal,
     Status,
     StepPage,
     Transition,
@@ -68,8 +73,10 @@ class CaseController(Controller):
         region: Annotated[str | None, QueryParameter(pattern=r"^\d{6,15}$", max_length=15)] = None,
         overdue: Annotated[bool | None, QueryParameter()] = None,
         due_soon: Annotated[bool | None, QueryParameter()] = None,
+        signal: Annotated[Signal | None, QueryParameter()] = None,
         assignee: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
-        cursor: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
+        # An id, or "u" and an id while the page before ended among the urgent open cases.
+        cursor: Annotated[str | None, QueryParameter(pattern=r"^u?[1-9][0-9]{0,9}$", max_length=11)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> CasePage:
         filters = Filters(
@@ -78,6 +85,7 @@ class CaseController(Controller):
             region=region,
             overdue=overdue,
             due_soon=due_soon,
+            signal=signal,
             assignee=assignee,
             cursor=cursor,
             limit=limit,
@@ -161,3 +169,86 @@ class HolidayController(Controller):
     async def replace_year(self, request: UserRequest, data: JSONBody[HolidayYear]) -> HolidayYear:
         """Replace the year's overrides of the admin's county; other counties keep theirs."""
         return await service.replace_year(service.county_of(request.user.region_code), data)
+
+    @post(
+        "/{case_id:int}/extensions",
+        operation_id="AskCaseExtension",
+        guards=[require_user],
+        status_code=HTTP_201_CREATED,
+    )
+    async def ask_extension(
+        self,
+        request: UserRequest,
+        case_id: PathId,
+        data: JSONBody[ExtensionCreate],
+        case_ctx: NamedDependency[Context],
+        now: NamedDependency[datetime],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[Extension]:
+        """延期: staff in scope or the assignee ask the resident for more working days."""
+        actor = request.user
+        return await respond_once(
+            actor.id,
+            f"extension:{case_id}",
+            idempotency_key,
+            body_hash(data),
+            HTTP_201_CREATED,
+            lambda: service.ask_extension(actor, case_id, data, now, case_ctx),
+            now=now,
+        )
+
+    @post(
+        "/{case_id:int}/extensions/{extension_id:int}/answer",
+        operation_id="AnswerCaseExtension",
+        guards=[require_user],
+        status_code=HTTP_200_OK,
+    )
+    async def answer_extension(
+        self,
+        request: UserRequest,
+        case_id: PathId,
+        extension_id: PathId,
+        data: JSONBody[ExtensionAnswer],
+        case_ctx: NamedDependency[Context],
+        now: NamedDependency[datetime],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[Extension]:
+        """The resident (or a relative acting for her) agrees or declines."""
+        actor = request.user
+        return await respond_once(
+            actor.id,
+            f"extension-answer:{extension_id}",
+            idempotency_key,
+            body_hash(data),
+            HTTP_200_OK,
+            lambda: service.answer_extension(actor, case_id, extension_id, data, now, case_ctx),
+            now=now,
+        )
+
+    @post(
+        "/{case_id:int}/extensions/{extension_id:int}/phone-consent",
+        operation_id="RecordCaseExtensionConsent",
+        guards=[require_roles("staff", "admin")],
+        status_code=HTTP_200_OK,
+    )
+    async def record_consent(
+        self,
+        request: UserRequest,
+        case_id: PathId,
+        extension_id: PathId,
+        data: JSONBody[PhoneConsent],
+        case_ctx: NamedDependency[Context],
+        now: NamedDependency[datetime],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[Extension]:
+        """Staff record that the resident agreed on the phone: who, and when."""
+        actor = request.user
+        return await respond_once(
+            actor.id,
+            f"extension-consent:{extension_id}",
+            idempotency_key,
+            body_hash(data),
+            HTTP_200_OK,
+            lambda: service.record_consent(actor, case_id, extension_id, data, now, case_ctx),
+            now=now,
+        )

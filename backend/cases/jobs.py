@@ -1,4 +1,6 @@
-"""Case timers: due-soon reminders, overdue escalation (督办), auto-close.
+"""Case timers: due-soon reminders, overdue escalation (督办), no-news warnings, auto-close.
+
+A paused case (waiting_info: the clock is stopped) is skipped by the first three.
 
 Each firing is claimed by a conditional UPDATE on the case row (``... WHERE
 reminded_at IS NULL``), in the same transaction as its event and notification.
@@ -16,7 +18,7 @@ from typing import Any
 import msgspec
 
 from backend.cases.service import add_event
-from backend.cases.structs import OPEN_STATUSES
+from backend.cases.structs import RUNNING_STATUSES
 from backend.cases.tables import Case as Row
 from backend.lib.audit import audit
 from backend.lib.db import write_transaction
@@ -32,6 +34,7 @@ class TimerReport(msgspec.Struct):
     reminded: int = 0
     escalated: int = 0
     closed: int = 0
+    silent: int = 0
 
 
 async def _claim(case_id: int, guard: Any, values: dict[Any, Any]) -> dict[str, Any] | None:
@@ -58,7 +61,7 @@ async def _fire(
 
 async def remind_due_soon(now: datetime) -> int:
     """Tell the assignee (or the owner) once when 80% of the time limit has passed."""
-    guard = Row.reminded_at.is_null() & Row.status.is_in(list(OPEN_STATUSES)) & (Row.due_soon_at <= now)
+    guard = Row.reminded_at.is_null() & Row.status.is_in(list(RUNNING_STATUSES)) & (Row.due_soon_at <= now)
     ids = [r["id"] for r in await Row.select(Row.id).where(guard & (Row.deadline > now)).limit(BATCH)]
 
     async def then(case: dict[str, Any]) -> None:
@@ -74,7 +77,7 @@ async def remind_due_soon(now: datetime) -> int:
 
 async def escalate_overdue(now: datetime) -> int:
     """Once a case passes its deadline: an escalation event, and its owner is told."""
-    guard = Row.escalated_at.is_null() & Row.status.is_in(list(OPEN_STATUSES)) & (Row.deadline < now)
+    guard = Row.escalated_at.is_null() & Row.status.is_in(list(RUNNING_STATUSES)) & (Row.deadline < now)
     ids = [r["id"] for r in await Row.select(Row.id).where(guard).limit(BATCH)]
 
     async def then(case: dict[str, Any]) -> None:
@@ -87,6 +90,29 @@ async def escalate_overdue(now: datetime) -> int:
             )
 
     return await _fire(ids, guard, {Row.escalated_at: now}, then)
+
+
+async def warn_silent(now: datetime) -> int:
+    """Once per silence: the resident has heard nothing for the setting's working days
+    (``silent_at``, set at each event that told her); her assignee (else the owner) is told.
+    An overdue case is left to its escalation."""
+    guard = (
+        Row.silent_warned_at.is_null()
+        & Row.status.is_in(list(RUNNING_STATUSES))
+        & (Row.silent_at <= now)
+        & (Row.deadline >= now)
+    )
+    ids = [r["id"] for r in await Row.select(Row.id).where(guard).limit(BATCH)]
+
+    async def then(case: dict[str, Any]) -> None:
+        await add_event(case["id"], now, None, "silent", case["status"], case["status"])
+        recipient = case["assignee"] or case["owner"]
+        if recipient:
+            await notifications.notify(
+                recipient, "case.silent", now, case["id"], receipt_no=case["receipt_no"], title=case["title"]
+            )
+
+    return await _fire(ids, guard, {Row.silent_warned_at: now}, then)
 
 
 async def auto_close(now: datetime, days: int = AUTO_CLOSE_DAYS) -> int:
@@ -111,7 +137,8 @@ async def run_timers(now: datetime) -> TimerReport:
         reminded=await remind_due_soon(now),
         escalated=await escalate_overdue(now),
         closed=await auto_close(now),
+        silent=await warn_silent(now),
     )
-    if report.reminded or report.escalated or report.closed:
+    if report.reminded or report.escalated or report.closed or report.silent:
         log.info("timers: %s", msgspec.json.encode(report).decode())
     return report

@@ -34,9 +34,32 @@ Action = Literal[
     "handover",
     "remind",
 ]
+#: What a reader may do with a case now: the moves, and the extension's steps (延期).
+CaseAction = Literal[
+    "accept",
+    "reject",
+    "cancel",
+    "assign",
+    "reassign",
+    "start",
+    "request_info",
+    "supply_info",
+    "resolve",
+    "reopen",
+    "handover",
+    "remind",
+    "extend",
+    "answer_extension",
+    "record_consent",
+]
 IdentityCheck = Literal["home_visit", "phone", "smartphone", "in_person"]
-#: Statuses in which the clock runs: overdue and due-soon apply.
+#: Statuses of an accepted case not yet resolved: it has a deadline.
 OPEN_STATUSES: tuple[str, ...] = ("accepted", "assigned", "in_progress", "waiting_info")
+#: Open statuses in which the clock runs: overdue, due soon and silent apply. In
+#: waiting_info the clock is stopped (时限中止) until the resident supplies what was asked.
+RUNNING_STATUSES: tuple[str, ...] = ("accepted", "assigned", "in_progress")
+#: The colour of an open case: on_track green, due_soon and silent yellow, overdue red; paused: waiting_info.
+Signal = Literal["on_track", "due_soon", "silent", "overdue", "paused"]
 
 Note = Annotated[str, msgspec.Meta(max_length=2000)]
 
@@ -58,6 +81,8 @@ class CaseCreate(Input, forbid_unknown_fields=True, kw_only=True):
     identity_check: IdentityCheck | None = None
     #: Photos uploaded with POST /media, attached to the case and its submit event.
     media: MediaIds = []
+    #: 加急 (water, power, safety): complaints only; the limit is then in hours.
+    urgent: bool = False
 
 
 class Transition(Input, forbid_unknown_fields=True, kw_only=True):
@@ -69,6 +94,26 @@ class Transition(Input, forbid_unknown_fields=True, kw_only=True):
     department: Annotated[str, msgspec.Meta(max_length=100)] | None = None
     #: Photos uploaded with POST /media, shown on this step of the timeline.
     media: MediaIds = []
+    #: accept only: mark the case urgent (加急) or not; null keeps what was filed.
+    urgent: bool | None = None
+
+
+class ExtensionCreate(Input, forbid_unknown_fields=True, kw_only=True):
+    """延期: ask the resident for more working days."""
+
+    days: Annotated[int, msgspec.Meta(ge=1, le=30)]
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+
+
+class ExtensionAnswer(Input, forbid_unknown_fields=True, kw_only=True):
+    agree: bool
+
+
+class PhoneConsent(Input, forbid_unknown_fields=True, kw_only=True):
+    """The resident agreed on the phone: who said yes, and when."""
+
+    agreed_by: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    agreed_at: datetime
 
 
 class Person(msgspec.Struct):
@@ -105,6 +150,34 @@ class Event(msgspec.Struct):
     photos: list[Photo] = []
 
 
+class Pause(msgspec.Struct, kw_only=True):
+    """One stop of the clock (时限中止)."""
+
+    started_at: datetime
+    #: Null while the clock is stopped.
+    ended_at: datetime | None
+    #: Working days the deadline moved by; null while running and for urgent cases.
+    working_days: int | None
+    #: Whole hours an urgent case's deadline moved by (it moves by the exact time paused).
+    hours: int | None
+
+
+class Extension(msgspec.Struct, kw_only=True):
+    """A request for more working days (延期) and the resident's answer."""
+
+    id: int
+    days: int
+    reason: str
+    status: Literal["pending", "agreed", "declined"]
+    requested_by: Person
+    requested_at: datetime
+    answered_at: datetime | None
+    #: How the resident agreed: in the app, or on the phone (recorded by staff).
+    consent: Literal["app", "phone"] | None
+    agreed_by_name: str | None
+    recorded_by: Person | None
+
+
 class CaseSummary(msgspec.Struct, kw_only=True):
     id: int
     receipt_no: str
@@ -122,6 +195,17 @@ class CaseSummary(msgspec.Struct, kw_only=True):
     overdue: bool
     created_at: datetime
     updated_at: datetime
+    #: 加急: the limit is ``time_limit_hours`` hours from acceptance.
+    urgent: bool = False
+    time_limit_hours: int | None = None
+    #: The clock is stopped while the office waits for the resident (waiting_info).
+    paused: bool = False
+    #: on_track | due_soon | silent | overdue | paused; null when the case is not open.
+    signal: Signal | None = None
+    #: The resident has heard nothing for the setting's working days (BIANMIN_SILENT_DAYS).
+    silent: bool = False
+    #: Working days added by agreed extensions, in total.
+    extended_days: int = 0
 
 
 class Case(CaseSummary, kw_only=True):
@@ -138,8 +222,16 @@ class Case(CaseSummary, kw_only=True):
     resolved_at: datetime | None
     closed_at: datetime | None
     timeline: list[Event]
-    #: The moves (transition actions) the reader may make on the case now; filled by GET /cases/{id}.
-    actions: list[Action] = []
+    #: The moves (transition actions) and extension steps the reader may make now; filled by GET /cases/{id}.
+    actions: list[CaseAction] = []
+    #: The clock's stops, oldest first.
+    pauses: list[Pause] = []
+    #: Working days left to the deadline (0 on its last day); null when overdue, not open or
+    #: urgent (see ``remaining_hours``); while paused, as it stood when the clock stopped.
+    remaining_working_days: int | None = None
+    #: Urgent cases: whole hours left to the deadline; null when overdue or not open.
+    remaining_hours: int | None = None
+    extensions: list[Extension] = []
 
 
 class Step(msgspec.Struct, kw_only=True):
@@ -192,6 +284,10 @@ class CaseSummaryRecord(msgspec.Struct, kw_only=True):
     due_soon_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    urgent: bool = False
+    time_limit_hours: int | None = None
+    extended_days: int = 0
+    silent_at: datetime | None = None
 
 
 class CaseRecord(CaseSummaryRecord, kw_only=True):

@@ -59,6 +59,15 @@ class Case(Table, tablename="app_case"):
     closed_at = Timestamptz(null=True, default=None)
     #: Set by a rating of 2 or less: the resident may reopen a closed case.
     low_rated = Boolean(default=False)
+    #: 加急: the limit is ``time_limit_hours`` calendar hours from acceptance.
+    urgent = Boolean(default=False)
+    time_limit_hours = Integer(null=True, default=None)
+    #: Working days added by agreed extensions (延期), in total.
+    extended_days = Integer(default=0)
+    #: When the case turns silent: the resident has heard nothing for the setting's working
+    #: days (set at each event that tells the resident); and when its assignee was warned.
+    silent_at = Timestamptz(null=True, default=None)
+    silent_warned_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(index=True)
     updated_at = Timestamptz()
 
@@ -78,6 +87,49 @@ class CaseEvent(Table):
     to_status = Varchar(length=16, null=True, default=None)
     note = Text(default="")
     media = JSON(default="[]")
+
+
+class CasePause(Table):
+    """时限中止: the clock stops while the office waits for the resident (request_info →
+    supply_info). At most one running pause per case (a partial unique index)."""
+
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
+    case = ForeignKey(
+        LazyTableReference("Case", module_path="backend.cases.tables"), index=True, db_column_name="case_id"
+    )
+    started_at = Timestamptz()
+    #: Null while the clock is stopped.
+    ended_at = Timestamptz(null=True, default=None)
+    #: Working days the deadline moved by (null while running, or for an urgent case).
+    working_days = Integer(null=True, default=None)
+    #: Whole hours the deadline of an urgent case moved by (it moves by the exact time paused).
+    hours = Integer(null=True, default=None)
+    started_by = ForeignKey(_USER, null=True, default=None)
+    ended_by = ForeignKey(_USER, null=True, default=None)
+
+
+class CaseExtension(Table):
+    """延期: more working days, in effect only once the resident agrees (in the app or by
+    phone, recorded by staff). At most one pending per case (a partial unique index)."""
+
+    id: Serial  # the primary key Piccolo adds; an annotation only, for mypy: no schema change
+    case = ForeignKey(
+        LazyTableReference("Case", module_path="backend.cases.tables"), index=True, db_column_name="case_id"
+    )
+    days = Integer()
+    reason = Text(default="")
+    #: pending | agreed | declined
+    status = Varchar(length=10, default="pending")
+    requested_by = ForeignKey(_USER)
+    requested_at = Timestamptz()
+    answered_at = Timestamptz(null=True, default=None)
+    #: app | phone
+    consent = Varchar(length=8, null=True, default=None)
+    #: Who agreed, as the app knows them or as staff wrote it down after the call.
+    agreed_by_name = Varchar(length=50, null=True, default=None)
+    answered_by = ForeignKey(_USER, null=True, default=None)
+    #: The staff member who recorded a phone consent.
+    recorded_by = ForeignKey(_USER, null=True, default=None)
 
 
 class ReceiptCounter(Table):

@@ -78,6 +78,7 @@ def to_public(row: dict[str, Any], locale: Locale, texts: Texts) -> Service:
         fee=row[f"fee_{script}"],
         active=row["active"],
         township=township,
+        urgent_hours=row.get("urgent_hours"),
     )
 
 
@@ -104,6 +105,7 @@ def to_record(row: dict[str, Any]) -> ServiceRecord:
         active=row["active"],
         township=row["township.code"],
         updated_at=row["updated_at"],
+        urgent_hours=row.get("urgent_hours"),
     )
 
 
@@ -118,7 +120,12 @@ def column_values(data: ServiceWrite, township_id: int | None, county: str, now:
             return [to_script(item, "zh-Hant") for item in simplified]
         return to_script(simplified, "zh-Hant")
 
-    values: dict[str, Any] = {"code": data.code, "category": data.category, "time_limit_days": data.time_limit_days}
+    values: dict[str, Any] = {
+        "code": data.code,
+        "category": data.category,
+        "time_limit_days": data.time_limit_days,
+        "urgent_hours": data.urgent_hours,
+    }
     for field in ("name", "description", "policy_basis", "implementing_body", "fee", "target_groups", "materials"):
         simplified = getattr(data, f"{field}_hans")
         values[f"{field}_hans"] = simplified
@@ -281,7 +288,7 @@ async def terms(code: str) -> ServiceTerms | None:
     ``code`` as stored (upper case). Written out: it runs on every case submission.
     """
     rows = await Row.raw(
-        "SELECT code, name_hans, active, time_limit_days, online, door_to_door, proxy, county"
+        "SELECT code, name_hans, active, time_limit_days, online, door_to_door, proxy, county, urgent_hours"
         " FROM service WHERE code = {}",
         code,
     )

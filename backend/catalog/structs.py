@@ -33,6 +33,8 @@ Code = Annotated[str, msgspec.Meta(pattern=CODE_PATTERN, max_length=CODE_MAX_LEN
 #: A code as other requests name an entry (a case's or a booking's service); an unknown one is refused there.
 ServiceCode = Annotated[str, msgspec.Meta(max_length=CODE_MAX_LENGTH)]
 TimeLimit = Annotated[int, msgspec.Meta(ge=1, le=365)]
+#: 加急: an urgent entry's limit in calendar hours from acceptance (30 days at most).
+UrgentHours = Annotated[int, msgspec.Meta(ge=1, le=720)]
 ShortText = Annotated[str, msgspec.Meta(max_length=200)]
 LongText = Annotated[str, msgspec.Meta(max_length=4000)]
 TextList = Annotated[list[Annotated[str, msgspec.Meta(max_length=200)]], msgspec.Meta(max_length=50)]
@@ -62,6 +64,8 @@ class Service(msgspec.Struct):
     active: bool
     #: None for a county-wide entry.
     township: Township | None
+    #: 加急: its cases are urgent, with this limit in hours; None: not urgent.
+    urgent_hours: int | None = None
 
 
 #: The whole matching catalog in one page (``next_cursor`` is always None).
@@ -88,6 +92,8 @@ class ServiceTerms(msgspec.Struct, frozen=True, kw_only=True):
     proxy: bool
     #: Whose catalog it is (6 digits); "" only for an entry from before counties owned entries.
     county: str = ""
+    #: 加急: its cases are urgent, with this limit in hours; None: not urgent.
+    urgent_hours: int | None = None
 
     def offers(self, channel: str) -> bool:
         """Whether the entry is handled through ``channel``."""
@@ -126,6 +132,8 @@ class ServiceWrite(Input, forbid_unknown_fields=True, kw_only=True):
     target_groups_hant: TextList | None = None
     materials_hant: TextList | None = None
     fee_hant: ShortText | None = None
+    #: 加急: the entry's cases are urgent, with this limit in hours; None: not urgent.
+    urgent_hours: UrgentHours | None = None
 
 
 class ServiceRecord(msgspec.Struct, kw_only=True):
@@ -152,6 +160,7 @@ class ServiceRecord(msgspec.Struct, kw_only=True):
     active: bool
     township: str | None
     updated_at: datetime
+    urgent_hours: int | None = None
 
 
 #: Every entry the actor may edit, in one page (``next_cursor`` is always None).

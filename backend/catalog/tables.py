@@ -28,6 +28,8 @@ class Service(Table):
     materials_hant = JSON(default="[]")
     #: 限时办结: working days from acceptance.
     time_limit_days = Integer()
+    #: 加急: its cases are urgent, limited to this many calendar hours from acceptance.
+    urgent_hours = Integer(null=True, default=None)
     online = Boolean(default=False)
     door_to_door = Boolean(default=False)
     proxy = Boolean(default=False)

@@ -42,7 +42,16 @@ log = logging.getLogger("bianmin.delivery")
 
 #: Kinds that fall back to SMS when push does not reach the user; "filed for you" too:
 #: a case filed in someone's name must reach them, with the app or without it.
-IMPORTANT = frozenset({"case.accept", "case.request_info", "case.resolve", "booking.reminder", "case.filed_for_you"})
+IMPORTANT = frozenset(
+    {
+        "case.accept",
+        "case.request_info",
+        "case.extension_asked",
+        "case.resolve",
+        "booking.reminder",
+        "case.filed_for_you",
+    }
+)
 #: How long a push service keeps a message for an offline phone; a reminder is
 #: worthless after its day, a status change is worth a week.
 TTL_SECONDS = {"booking.reminder": 12 * 3600, "case.due_soon": 86400, "case.overdue": 86400, "case.remind": 86400}

@@ -22,14 +22,15 @@ async def test_each_role_is_offered_exactly_its_moves_as_the_case_goes_along(cli
         return [await _actions(client, headers, case_id) for headers in (resident, staff, worker)]
 
     assert await offered() == [["cancel"], ["accept", "reject", "handover"], []]
+    # An open case may be extended (延期) by staff in scope and by its assignee.
     await move(client, staff, case_id, "accept")
-    assert await offered() == [[], ["assign", "handover", "remind"], []]
+    assert await offered() == [[], ["assign", "handover", "remind", "extend"], []]
     await move(client, staff, case_id, "assign", assignee_id=await user_id(client, worker))
-    assert await offered() == [[], ["reassign", "handover", "remind"], ["start"]]
+    assert await offered() == [[], ["reassign", "handover", "remind", "extend"], ["start", "extend"]]
     await move(client, worker, case_id, "start")
-    assert await offered() == [[], ["reassign", "handover", "remind"], ["request_info", "resolve"]]
+    assert await offered() == [[], ["reassign", "handover", "remind", "extend"], ["request_info", "resolve", "extend"]]
     await move(client, worker, case_id, "request_info", note="请补充户口簿照片")
-    assert await offered() == [["supply_info"], ["reassign", "handover", "remind"], []]
+    assert await offered() == [["supply_info"], ["reassign", "handover", "remind", "extend"], ["extend"]]
     await move(client, resident, case_id, "supply_info", note="已经拍好了")
     await move(client, worker, case_id, "resolve", note="已办好")
     assert await offered() == [["reopen"], [], []]
