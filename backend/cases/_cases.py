@@ -371,7 +371,7 @@ async def list_cases(actor: CurrentUser, filters: Filters, now: datetime, ctx: C
         now=now,
         limit=filters.limit + 1,
     )
-    # Urgent open cases lead the list (a cursor "u<id>" is still among them), then all others.
+    # Urgent cases not yet resolved lead the list (a cursor "u<id>" is still among them), then all others.
     urgent_cursor = filters.cursor is not None and filters.cursor.startswith("u")
     before = int(filters.cursor.removeprefix("u")) if filters.cursor is not None else None
     rows: list[dict[str, Any]] = []
@@ -384,7 +384,7 @@ async def list_cases(actor: CurrentUser, filters: Filters, now: datetime, ctx: C
         msgspec.convert(rows, list[CaseSummaryRecord], strict=False),
         filters.limit,
         lambda case: CaseSummary(**_summary_fields(actor, case, ctx.texts, now)),
-        lambda item: f"u{item.id}" if item.urgent and item.status in OPEN_STATUSES else str(item.id),
+        lambda item: f"u{item.id}" if item.urgent and item.status in ("submitted", *OPEN_STATUSES) else str(item.id),
     )
 
 

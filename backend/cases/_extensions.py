@@ -9,7 +9,7 @@ pending at a time (a partial unique index), and a case may have at most
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from backend.accounts import service as accounts
@@ -152,9 +152,13 @@ async def record_consent(
         name = redact_id_numbers(data.agreed_by.strip())
         if not name:
             raise Invalid("case.consent_name_required", field="agreed_by")
-        at = data.agreed_at
+        try:
+            at = datetime.fromisoformat(data.agreed_at)
+        except ValueError:
+            raise Invalid("case.consent_time_invalid", field="agreed_at") from None
         if at.tzinfo is None or at > now or at < extension["requested_at"]:
             raise Invalid("case.consent_time_invalid", field="agreed_at")
+        at = at.astimezone(UTC)
         await _settle(actor, case, extension, True, at, ctx, consent="phone", name=name, recorder=actor.id, now=now)
     return (await clock.extensions(case_id, actor.locale, only=extension_id))[0]
 

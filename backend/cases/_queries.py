@@ -120,8 +120,11 @@ _OPEN = "('accepted', 'assigned', 'in_progress', 'waiting_info')"
 #: Open and the clock running: the statuses of the partial index on the open cases'
 #: deadlines, written the same way so SQLite sees that the index applies.
 _RUNNING = f"app_case.status IN {_OPEN} AND app_case.status <> 'waiting_info'"
-#: The urgent open cases, written as the partial index on them (the 2026-12-03T20 migration).
-URGENT_OPEN = f"app_case.urgent = true AND app_case.status IN {_OPEN}"
+#: The urgent cases not yet done (waiting to be accepted too: they lead the intake queue),
+#: written as the partial index on them (the 2026-12-03T20 migration).
+URGENT_OPEN = (
+    "app_case.urgent = true AND app_case.status IN ('submitted', 'accepted', 'assigned', 'in_progress', 'waiting_info')"
+)
 _SIGNALS = {
     "overdue": f"{_RUNNING} AND app_case.deadline < {{now}}",
     "due_soon": f"{_RUNNING} AND app_case.due_soon_at <= {{now}} AND app_case.deadline >= {{now}}",
@@ -196,7 +199,7 @@ def case_list(
 _STATS_CASES = """SELECT stats_case.id AS case_id, stats_case.region_code,
     COALESCE(stats_service.category, '') AS category, stats_case.assignee, stats_case.created_at,
     stats_case.responded_at, stats_case.response_due, stats_case.accepted_at, stats_case.resolved_at,
-    stats_case.deadline
+    stats_case.deadline, stats_case.extended_days
     FROM app_case AS stats_case
     LEFT JOIN service AS stats_service ON stats_service.code = stats_case.service_code
     WHERE stats_case.created_at >= {} AND stats_case.created_at < {}
@@ -209,7 +212,9 @@ def stats_cases_sql() -> str:
 
     Columns: ``case_id``, ``region_code`` (the grid), ``category`` (the catalog entry's
     category, ``''`` without one), ``assignee`` (a user id or NULL), ``created_at``,
-    ``responded_at``, ``response_due``, ``accepted_at``, ``resolved_at``, ``deadline``.
+    ``responded_at``, ``response_due``, ``accepted_at``, ``resolved_at``, ``deadline`` (as it now
+    stands: moved by the case's pauses and agreed extensions), ``extended_days`` (agreed
+    extension days, 0 for none).
     Four ``{}`` parameters, in order: the period's start and end (UTC, end exclusive)
     and the region's code range (``lib.auth.code_range``). Meant to be a CTE that the
     caller's query reads once (PostgreSQL and SQLite inline it).

@@ -152,24 +152,6 @@ class CaseController(Controller):
             now=now,
         )
 
-
-class HolidayController(Controller):
-    path = "/holidays"
-    tags = ["cases"]
-    guards = [require_roles("admin")]
-
-    @get(operation_id="GetHolidays")
-    async def get_year(
-        self, request: UserRequest, year: Annotated[int, QueryParameter(ge=2000, le=2100)]
-    ) -> HolidayYear:
-        """The admin's own county's overrides."""
-        return await service.year(service.county_of(request.user.region_code), year)
-
-    @put(operation_id="ReplaceHolidays")
-    async def replace_year(self, request: UserRequest, data: JSONBody[HolidayYear]) -> HolidayYear:
-        """Replace the year's overrides of the admin's county; other counties keep theirs."""
-        return await service.replace_year(service.county_of(request.user.region_code), data)
-
     @post(
         "/{case_id:int}/extensions",
         operation_id="AskCaseExtension",
@@ -252,3 +234,21 @@ class HolidayController(Controller):
             lambda: service.record_consent(actor, case_id, extension_id, data, now, case_ctx),
             now=now,
         )
+
+
+class HolidayController(Controller):
+    path = "/holidays"
+    tags = ["cases"]
+    guards = [require_roles("admin")]
+
+    @get(operation_id="GetHolidays")
+    async def get_year(
+        self, request: UserRequest, year: Annotated[int, QueryParameter(ge=2000, le=2100)]
+    ) -> HolidayYear:
+        """The admin's own county's overrides."""
+        return await service.year(service.county_of(request.user.region_code), year)
+
+    @put(operation_id="ReplaceHolidays")
+    async def replace_year(self, request: UserRequest, data: JSONBody[HolidayYear]) -> HolidayYear:
+        """Replace the year's overrides of the admin's county; other counties keep theirs."""
+        return await service.replace_year(service.county_of(request.user.region_code), data)

@@ -62,6 +62,9 @@ RUNNING_STATUSES: tuple[str, ...] = ("accepted", "assigned", "in_progress")
 Signal = Literal["on_track", "due_soon", "silent", "overdue", "paused"]
 
 Note = Annotated[str, msgspec.Meta(max_length=2000)]
+#: A date and time as RFC 3339 writes it, with at most 6 fractional digits; the offset may be missing
+#: only so that its absence is answered with the case's own error.
+AT_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})?$"
 
 
 class CaseCreate(Input, forbid_unknown_fields=True, kw_only=True):
@@ -113,7 +116,9 @@ class PhoneConsent(Input, forbid_unknown_fields=True, kw_only=True):
     """The resident agreed on the phone: who said yes, and when."""
 
     agreed_by: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
-    agreed_at: datetime
+    #: An RFC 3339 instant with its offset ("2026-11-18T13:00:00+08:00"); text here so that
+    #: its length is bounded (msgspec's datetime takes any number of fractional digits).
+    agreed_at: Annotated[str, msgspec.Meta(max_length=32, pattern=AT_PATTERN)]
 
 
 class Person(msgspec.Struct):

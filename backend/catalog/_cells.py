@@ -107,6 +107,30 @@ def channel_of(token: str) -> str | None:
     return next((slug for slug, labels in CHANNEL_LABELS.items() if token in labels), None)
 
 
+_HOURS = re.compile(r"^(\d{1,6}(?:\.0+)?|[零〇一二两三四五六七八九十百]+)(?:个)?(?:小时|h|时)?内?$")
+
+
+def urgent_hours(value: Any) -> int | None:
+    """加急 hours from what people write: 24, "24小时", "二十四小时"; blank: not urgent.
+
+    >>> urgent_hours("24小时"), urgent_hours(None)
+    (24, None)
+    """
+    if blank(value):
+        return None
+    hours: int | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        hours = int(value) if float(value).is_integer() else None
+    elif isinstance(value, str):
+        text = "".join(unicodedata.normalize("NFKC", clean(value)).split()).lower()
+        if m := _HOURS.match(text):
+            number = m.group(1)
+            hours = int(number.split(".")[0]) if number[0].isdigit() else chinese_number(number)
+    if hours is None or not 1 <= hours <= 720:
+        raise Rejected("catalog.import.invalid_urgent_hours", value=clean(value))
+    return hours
+
+
 def time_limit(value: Any) -> int:
     """Working days from what people write: 15, 15.0, "１５个工作日", "十五天", "即办" (1)."""
     days: int | None = None

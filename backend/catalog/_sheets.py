@@ -64,6 +64,8 @@ COLUMNS: dict[str, str] = {
     "fee_hant": "收费标准（繁体）",
     "township": "乡镇编码",
     "active": "是否启用",
+    #: Last, so the columns of sheets exported before it keep their places.
+    "urgent_hours": "加急时限（小时）",
 }
 #: Export column widths, in characters, by field.
 WIDTHS = {
@@ -76,6 +78,7 @@ WIDTHS = {
     "target_groups": 30,
     "materials": 40,
     "time_limit_days": 12,
+    "urgent_hours": 12,
     "channels": 24,
     "fee": 24,
     "township": 14,
@@ -97,6 +100,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "target_groups": ("服务对象", "对象", "适用对象", "target_groups"),
     "materials": ("所需材料", "申请材料", "办理材料", "材料", "materials"),
     "time_limit_days": ("办理时限", "承诺时限", "时限", "承诺办结时限", "time_limit_days", "time_limit"),
+    "urgent_hours": ("加急时限", "加急", "加急小时", "urgent_hours"),
     "channels": ("办理渠道", "渠道", "办理方式", "服务方式", "channels"),
     "fee": ("收费标准", "收费", "是否收费", "收费情况", "fee"),
     "township": ("乡镇", "乡镇编码", "township"),
@@ -365,6 +369,7 @@ def _fields(code: str, values: dict[str, Any], label: Callable[[str], str]) -> d
         "target_groups_hans": parse.items(values.get("target_groups")),
         "materials_hans": parse.items(required("materials")),
         "time_limit_days": parse.time_limit(required("time_limit_days")),
+        "urgent_hours": parse.urgent_hours(values.get("urgent_hours")),
         "channels": parse.channels(required("channels")),
         "active": parse.active(values.get("active"), label),
         "township": parse.township(values.get("township"), label),
@@ -424,5 +429,7 @@ def _export_value(record: ServiceRecord, key: str, separator: str) -> Any:
         return record.township or ""
     if key in ("code", "time_limit_days"):
         return getattr(record, key)
+    if key == "urgent_hours":
+        return record.urgent_hours if record.urgent_hours is not None else ""
     value = getattr(record, key if key.endswith("_hant") else f"{key}_hans")
     return separator.join(value) if isinstance(value, list) else value

@@ -20,7 +20,8 @@ COUNTS = (
 )
 RATES = ("response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate", "follow_up_on_time_rate")
 HOURS = ("mean_hours_to_resolve", "median_hours_to_resolve")
-COLUMNS = (*COUNTS, *RATES, *HOURS)
+#: Extended cases last, so the columns of sheets exported before keep their places.
+COLUMNS = (*COUNTS, *RATES, *HOURS, "extended")
 
 
 def _row(label: str, metrics: Metrics) -> list[object]:

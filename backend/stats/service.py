@@ -39,6 +39,8 @@ class Metrics(msgspec.Struct, kw_only=True):
     accepted: int
     resolved: int
     resolved_on_time: int
+    #: Cases with an agreed extension (延期), counted apart; their on-time is against the moved deadline.
+    extended: int
     rated: int
     satisfied: int
     bad_ratings: int
@@ -139,7 +141,7 @@ def _statement(groupings: Sequence[GroupBy | None], tz: ZoneInfo) -> str:
     picked AS MATERIALIZED (
       SELECT
         {keys},
-        c.responded_at, c.response_due, c.accepted_at, c.resolved_at, c.deadline, c.created_at,
+        c.responded_at, c.response_due, c.accepted_at, c.resolved_at, c.deadline, c.created_at, c.extended_days,
         {ratings.stats_rating_columns("c.case_id")}
       FROM counted c
     ),
@@ -150,6 +152,7 @@ def _statement(groupings: Sequence[GroupBy | None], tz: ZoneInfo) -> str:
         CASE WHEN p.accepted_at IS NOT NULL THEN 1 ELSE 0 END AS accepted,
         CASE WHEN p.resolved_at IS NOT NULL THEN 1 ELSE 0 END AS resolved,
         CASE WHEN p.resolved_at IS NOT NULL AND p.resolved_at <= p.deadline THEN 1 ELSE 0 END AS on_time,
+        CASE WHEN p.extended_days > 0 THEN 1 ELSE 0 END AS extended,
         CASE WHEN p.resolved_at IS NOT NULL THEN {_hours("p.created_at", "p.resolved_at")} END AS hours,
         p.effective_score,
         CASE WHEN p.first_score <= 2 THEN 1 ELSE 0 END AS bad,
@@ -169,7 +172,7 @@ def _statement(groupings: Sequence[GroupBy | None], tz: ZoneInfo) -> str:
 _AGGREGATE = """
 SELECT '{name}' AS grp, k_{name} AS gkey,
   COUNT(*) AS submitted, SUM(responded) AS responded, SUM(accepted) AS accepted,
-  SUM(resolved) AS resolved, SUM(on_time) AS resolved_on_time,
+  SUM(resolved) AS resolved, SUM(on_time) AS resolved_on_time, SUM(extended) AS extended,
   COUNT(effective_score) AS rated,
   SUM(CASE WHEN effective_score >= 4 THEN 1 ELSE 0 END) AS satisfied,
   SUM(bad) AS bad_ratings, SUM(follow_up) AS follow_ups,
@@ -209,6 +212,7 @@ def _metrics(row: dict[str, Any], median: Any) -> Metrics:
         accepted=accepted,
         resolved=resolved,
         resolved_on_time=resolved_on_time,
+        extended=count("extended"),
         rated=rated,
         satisfied=satisfied,
         bad_ratings=count("bad_ratings"),

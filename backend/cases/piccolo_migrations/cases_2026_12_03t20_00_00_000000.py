@@ -38,9 +38,9 @@ INDEXES = [
     'CREATE INDEX "case_extension_case_id" ON "case_extension" ("case_id")',
     'CREATE UNIQUE INDEX "case_extension_pending" ON "case_extension" ("case_id") WHERE "status" = \'pending\'',
     'CREATE INDEX "app_case_silent_at" ON "app_case" ("silent_at")',
-    # Urgent open cases lead every list: found without walking the others.
+    # Urgent cases not yet done lead every list: found without walking the others.
     "CREATE INDEX \"app_case_urgent_open\" ON \"app_case\" (\"id\") WHERE urgent = true "
-    "AND status IN ('accepted', 'assigned', 'in_progress', 'waiting_info')",
+    "AND status IN ('submitted', 'accepted', 'assigned', 'in_progress', 'waiting_info')",
 ]
 
 
