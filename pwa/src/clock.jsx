@@ -119,10 +119,7 @@ function pendingExtension(item) {
 function usePost() {
   const { api } = useApp();
   const action = useAction();
-  const post = (path, body, done) => action.run(
-    () => api(path, { method: 'POST', body, headers: { 'Idempotency-Key': newKey() } }),
-    { done },
-  );
+  const post = (path, body) => action.run(() => api(path, { method: 'POST', body, headers: { 'Idempotency-Key': newKey() } }));
   return { ...action, post };
 }
 
@@ -134,7 +131,8 @@ export function AnswerExtension({ item, onDone }) {
   if (!extension) return null;
   const answer = async (agree) => {
     const key = agree ? 'ui.clock.ext.agreed_done' : 'ui.clock.ext.declined_done';
-    if (await post(`/cases/${item.id}/extensions/${extension.id}/answer`, { agree }, t(key))) onDone(t(key));
+    // The screen's own line says how it went: this card goes once answered.
+    if (await post(`/cases/${item.id}/extensions/${extension.id}/answer`, { agree })) onDone(t(key));
   };
   return (
     <section class="card extension-ask" aria-labelledby="ext-answer-title">
@@ -197,12 +195,29 @@ export function AskExtension({ item, onDone }) {
   );
 }
 
+/**
+ * The instant a phone consent was given: now when the clerk left the field as it was;
+ * else the minute she chose, kept within the request's minute and this one (the field
+ * has no seconds, and the server refuses a time before the request or in the future).
+ */
+function consentInstant(when, touched, requestedAt) {
+  const now = new Date();
+  if (!touched) return now;
+  const chosen = when ? new Date(when) : null;
+  if (!chosen || Number.isNaN(chosen.getTime())) return null;
+  const asked = new Date(requestedAt);
+  if (chosen < asked && asked - chosen < 60000) return asked;
+  if (chosen > now && chosen - now < 60000) return now;
+  return chosen;
+}
+
 /** Staff record that the resident agreed by phone: who agreed, and when. */
 export function RecordConsent({ item, onDone }) {
   const { t } = useApp();
   const extension = pendingExtension(item);
   const [who, setWho] = useState('');
   const [when, setWhen] = useState(() => localInputNow());
+  const [touched, setTouched] = useState(false);
   const { busy, message, fail, post } = usePost();
   if (!extension) return null;
   const onSubmit = async (event) => {
@@ -211,8 +226,8 @@ export function RecordConsent({ item, onDone }) {
       fail(t('ui.clock.ext.consent_who_required'));
       return;
     }
-    const at = when ? new Date(when) : null;
-    if (!at || Number.isNaN(at.getTime())) {
+    const at = consentInstant(when, touched, extension.requested_at);
+    if (!at) {
       fail(t('ui.clock.ext.consent_when_required'));
       return;
     }
@@ -229,7 +244,7 @@ export function RecordConsent({ item, onDone }) {
       </div>
       <div class="field">
         <label for="consent-when">{t('ui.clock.ext.consent_when')}</label>
-        <input id="consent-when" class="input" type="datetime-local" value={when} max={localInputNow()} onInput={(e) => setWhen(e.currentTarget.value)} />
+        <input id="consent-when" class="input" type="datetime-local" value={when} max={localInputNow()} onInput={(e) => { setWhen(e.currentTarget.value); setTouched(true); }} />
       </div>
       <Feedback message={message} />
       <button type="submit" class="button button-primary" disabled={busy}>{t('ui.clock.ext.consent_send')}</button>

@@ -9,13 +9,25 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.desk import _like, assigned_case, move_clock, new_case, wait_loaded
-from tests.e2e.resident import GRID_WORKER, HOME_GRID, RESIDENT, STAFF, api_as, axe_violations, open_app
+from tests.e2e.resident import (
+    GRID_WORKER,
+    HOME_GRID,
+    RESIDENT,
+    STAFF,
+    STEP_TIMEOUT_MS,
+    VIEWPORT,
+    api_as,
+    axe_violations,
+    open_app,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.own_server("the lists hold only this module's cases, in a known order")]
 
@@ -23,10 +35,29 @@ LOCALES = ["zh-Hans", "zh-Hant"]
 _BEIJING = timedelta(hours=8)
 
 
+@contextmanager
+def _phone(browser: Browser) -> Iterator[Page]:
+    """Another person's phone: a context of its own, so two people never share one app's storage."""
+    context = browser.new_context(
+        viewport=VIEWPORT, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
+    page = context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
 def _day(instant: str) -> str:
     """The Beijing calendar day of an instant from the API, as both scripts write it: "12月10日"."""
     at = datetime.fromisoformat(instant.replace("Z", "+00:00")).astimezone(UTC) + _BEIJING
     return f"{at.month}月{at.day}日"
+
+
+def _typed(locale: str, hans: str, hant: str) -> str:
+    """What a person of that script types (and reads back as typed), made unique per run of the test."""
+    return (hans if locale == "zh-Hans" else hant) + locale[-4:]
 
 
 def _fill(template: str, **values: object) -> str:
@@ -69,7 +100,7 @@ def test_a_paused_case_shows_its_pause_and_what_is_left_and_the_deadline_moves_o
 ):
     text = messages[locale]
     clock = text["ui"]["clock"]
-    case = assigned_case(page, live_server, f"低保年审材料{locale}")
+    case = assigned_case(page, live_server, _typed(locale, "低保年审材料", "低保年審材料"))
     worker = api_as(page, live_server, GRID_WORKER)
     worker.transition(case["id"], "start")
     worker.transition(case["id"], "request_info", note="请补交户口簿复印件")
@@ -107,12 +138,18 @@ def test_a_paused_case_shows_its_pause_and_what_is_left_and_the_deadline_moves_o
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_staff_ask_for_an_extension_and_the_resident_agrees_in_the_app(page: Page, live_server, messages, locale):
+def test_staff_ask_for_an_extension_and_the_resident_agrees_in_the_app(
+    page: Page, browser: Browser, live_server, messages, locale
+):
     text = messages[locale]
     ext = text["ui"]["clock"]["ext"]
-    case = assigned_case(page, live_server, f"宅基地确权{locale}")
+    case = assigned_case(page, live_server, _typed(locale, "宅基地确权", "宅基地確權"))
     before = api_as(page, live_server, STAFF).get(f"/cases/{case['id']}")
-    reason = "需要到县自然资源局调取1998年的档案，档案室下周才开放。"
+    reason = _typed(
+        locale,
+        "需要到县自然资源局调取1998年的档案，档案室下周才开放。",
+        "需要到縣自然資源局調取1998年的檔案，檔案室下週才開放。",
+    )
 
     open_app(page, live_server, STAFF, locale=locale, route=f"/desk/cases/{case['id']}")
     wait_loaded(page, messages, locale)
@@ -132,35 +169,37 @@ def test_staff_ask_for_an_extension_and_the_resident_agrees_in_the_app(page: Pag
     expect(page.get_by_role("form", name=ext["consent_title"])).to_be_visible()
     _no_violations(page, "desk case with an extension asked")
 
-    open_app(page, live_server, RESIDENT, locale=locale, route=f"/cases/{case['id']}")
-    wait_loaded(page, messages, locale)
-    answer = page.get_by_role("region", name=ext["answer_title"])
-    expect(answer.locator(".ext-reason")).to_have_text(reason)  # as typed
-    expect(answer).to_contain_text(_fill(ext["days_line"], days=5))
-    _no_violations(page, "resident asked to agree")
-    answer.get_by_role("button", name=ext["agree"]).click()
-    expect(page.get_by_role("status").filter(has_text=ext["agreed_done"])).to_be_visible()
-    expect(page.get_by_role("region", name=ext["answer_title"])).to_have_count(0)
+    with _phone(browser) as phone:
+        open_app(phone, live_server, RESIDENT, locale=locale, route=f"/cases/{case['id']}")
+        wait_loaded(phone, messages, locale)
+        answer = phone.get_by_role("region", name=ext["answer_title"])
+        expect(answer.locator(".ext-reason")).to_have_text(reason)  # as typed
+        expect(answer).to_contain_text(_fill(ext["days_line"], days=5))
+        _no_violations(phone, "resident asked to agree")
+        answer.get_by_role("button", name=ext["agree"]).click()
+        expect(phone.get_by_role("status").filter(has_text=ext["agreed_done"])).to_be_visible()
+        expect(phone.get_by_role("region", name=ext["answer_title"])).to_have_count(0)
 
-    after = api_as(page, live_server, RESIDENT).get(f"/cases/{case['id']}")
-    [extension] = after["extensions"]
-    assert extension["status"] == "agreed" and extension["consent"] == "app"
-    assert after["extended_days"] == 5 and after["deadline"] > before["deadline"]
-    clock = page.get_by_role("region", name=text["ui"]["clock"]["title"])
-    expect(clock.locator(".clock-extended")).to_have_text(_fill(text["ui"]["clock"]["extended_days"], days=5))
-    expect(_deadline(page, text)).to_contain_text(_day(after["deadline"]))
-    history = page.get_by_role("region", name=ext["history"])
-    expect(history.locator(".ext-status")).to_have_text(ext["status"]["agreed"])
-    expect(history.locator(".status-line")).to_contain_text(extension["agreed_by_name"])
-    _no_violations(page, "resident after agreeing")
+        after = api_as(phone, live_server, RESIDENT).get(f"/cases/{case['id']}")
+        [extension] = after["extensions"]
+        assert extension["status"] == "agreed" and extension["consent"] == "app"
+        assert after["extended_days"] == 5 and after["deadline"] > before["deadline"]
+        clock = phone.get_by_role("region", name=text["ui"]["clock"]["title"])
+        expect(clock.locator(".clock-extended")).to_have_text(_fill(text["ui"]["clock"]["extended_days"], days=5))
+        expect(_deadline(phone, text)).to_contain_text(_day(after["deadline"]))
+        history = phone.get_by_role("region", name=ext["history"])
+        expect(history.locator(".ext-status")).to_have_text(ext["status"]["agreed"])
+        expect(history.locator(".status-line")).to_contain_text(extension["agreed_by_name"])
+        _no_violations(phone, "resident after agreeing")
 
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_staff_record_a_consent_given_by_phone(page: Page, live_server, messages, locale):
     text = messages[locale]
     ext = text["ui"]["clock"]["ext"]
-    case = assigned_case(page, live_server, f"老宅翻建审批{locale}")
-    staff = api_as(page, live_server, STAFF)
+    case = assigned_case(page, live_server, _typed(locale, "老宅翻建审批", "老宅翻建審批"))
+    who = _typed(locale, "王秀英（儿子王志强代接电话）", "王秀英（兒子王志強代接電話）")
+    staff = api_as(page, live_server, STAFF, locale)
     staff.post(f"/cases/{case['id']}/extensions", {"days": 3, "reason": "等待乡规划办现场勘查"})
     before = staff.get(f"/cases/{case['id']}")
 
@@ -169,7 +208,7 @@ def test_staff_record_a_consent_given_by_phone(page: Page, live_server, messages
     consent = page.get_by_role("form", name=ext["consent_title"])
     consent.get_by_role("button", name=ext["consent_send"]).click()
     expect(consent.get_by_role("alert")).to_have_text(ext["consent_who_required"])
-    consent.get_by_label(ext["consent_who"]).fill("王秀英（儿子王志强代接电话）")
+    consent.get_by_label(ext["consent_who"]).fill(who)
     _no_violations(page, "phone consent form")
     consent.get_by_role("button", name=ext["consent_send"]).click()
     expect(page.get_by_role("status").filter(has_text=ext["consent_done"])).to_be_visible()
@@ -178,31 +217,32 @@ def test_staff_record_a_consent_given_by_phone(page: Page, live_server, messages
     after = staff.get(f"/cases/{case['id']}")
     [extension] = after["extensions"]
     assert extension["status"] == "agreed" and extension["consent"] == "phone"
-    assert extension["agreed_by_name"] == "王秀英（儿子王志强代接电话）"
+    assert extension["agreed_by_name"] == who  # as typed
     assert extension["recorded_by"]["id"] == staff.get("/me")["id"]
     assert after["extended_days"] == 3 and after["deadline"] > before["deadline"]
     history = page.get_by_role("region", name=ext["history"])
-    expect(history.locator(".status-line")).to_contain_text("王秀英（儿子王志强代接电话）")
+    expect(history.locator(".status-line")).to_contain_text(who)
     expect(history.locator(".status-line")).to_contain_text(extension["recorded_by"]["name"])
     expect(_deadline(page, text)).to_contain_text(_day(after["deadline"]))
     _no_violations(page, "desk after the phone consent")
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_an_urgent_case_shows_its_mark_and_leads_the_lists(page: Page, live_server, messages, locale):
+def test_an_urgent_case_shows_its_mark_and_leads_the_lists(page: Page, browser: Browser, live_server, messages, locale):
     text = messages[locale]
     clock = text["ui"]["clock"]
     resident = api_as(page, live_server, RESIDENT)
     staff = api_as(page, live_server, STAFF)
     worker = api_as(page, live_server, GRID_WORKER)
     worker_id = worker.get("/me")["id"]
-    title = f"自来水管爆裂{locale}"
+    title = _typed(locale, "自来水管爆裂", "自來水管爆裂")
+    other = _typed(locale, "垃圾桶破损", "垃圾桶破損")
     urgent = resident.post(
         "/cases",
         {"kind": "complaint", "title": title, "description": "水漫进了院子。", "region": HOME_GRID, "urgent": True},
     )
     # Filed after it, so newest-first would put it on top: the urgent one must lead anyway.
-    later = new_case(page, live_server, f"垃圾桶破损{locale}")
+    later = new_case(page, live_server, other)
     for item in (urgent, later):
         staff.transition(item["id"], "accept")
         staff.transition(item["id"], "assign", assignee_id=worker_id)
@@ -213,7 +253,7 @@ def test_an_urgent_case_shows_its_mark_and_leads_the_lists(page: Page, live_serv
     wait_loaded(page, messages, locale)
     row = page.locator("main li", has_text=title)
     expect(row.locator(".flag-urgent")).to_have_text(clock["urgent"])
-    expect(page.locator("main li", has_text=f"垃圾桶破损{locale}").locator(".flag-urgent")).to_have_count(0)
+    expect(page.locator("main li", has_text=other).locator(".flag-urgent")).to_have_count(0)
     _no_violations(page, "resident's list")
     row.get_by_role("link").click()
     wait_loaded(page, messages, locale)
@@ -226,20 +266,22 @@ def test_an_urgent_case_shows_its_mark_and_leads_the_lists(page: Page, live_serv
     )
     _no_violations(page, "urgent case")
 
-    open_app(page, live_server, GRID_WORKER, locale=locale, route="/field")
-    wait_loaded(page, messages, locale)
-    first = page.locator("main a.card-link").first
-    expect(first).to_contain_text(title)
-    expect(first.locator(".flag-urgent")).to_have_text(clock["urgent"])
-    _no_violations(page, "worker's queue")
+    with _phone(browser) as phone:
+        open_app(phone, live_server, GRID_WORKER, locale=locale, route="/field")
+        wait_loaded(phone, messages, locale)
+        first = phone.locator("main a.card-link").first
+        expect(first).to_contain_text(title)
+        expect(first.locator(".flag-urgent")).to_have_text(clock["urgent"])
+        _no_violations(phone, "worker's queue")
 
-    open_app(page, live_server, STAFF, locale=locale, route="/desk/supervise")
-    wait_loaded(page, messages, locale)
-    page.get_by_role("radio", name=clock["signal"]["on_track"]).check()
-    on_track = page.get_by_role("region", name=clock["supervise"]["on_track"])
-    expect(on_track.locator("li.desk-case").first).to_contain_text(title)
-    expect(on_track.locator("li.desk-case").first.locator(".flag-urgent")).to_have_text(clock["urgent"])
-    _no_violations(page, "督办, on track")
+    with _phone(browser) as phone:
+        open_app(phone, live_server, STAFF, locale=locale, route="/desk/supervise")
+        wait_loaded(phone, messages, locale)
+        phone.get_by_role("radio", name=clock["signal"]["on_track"], exact=True).check()
+        on_track = phone.get_by_role("region", name=clock["supervise"]["on_track"])
+        expect(on_track.locator("li.desk-case").first).to_contain_text(title)
+        expect(on_track.locator("li.desk-case").first.locator(".flag-urgent")).to_have_text(clock["urgent"])
+        _no_violations(phone, "督办, on track")
     # Done: out of the worker's queue, so the other script's run finds its own case leading.
     worker.transition(urgent["id"], "start")
     worker.transition(urgent["id"], "resolve", note="已关阀抢修")
@@ -251,9 +293,12 @@ def test_supervise_shows_the_three_colours_with_their_words_and_filters_by_them(
 ):
     text = messages[locale]
     clock = text["ui"]["clock"]
-    late = assigned_case(page, live_server, f"路灯坏了一个月{locale}")
-    soon = assigned_case(page, live_server, f"水渠堵塞{locale}")
-    fine = assigned_case(page, live_server, f"公告栏破损{locale}")
+    titles = {
+        "late": _typed(locale, "路灯坏了一个月", "路燈壞了一個月"),
+        "soon": _typed(locale, "水渠又堵塞了", "水渠又堵塞了"),
+        "fine": _typed(locale, "公告栏破损", "公告欄破損"),
+    }
+    late, soon, fine = (assigned_case(page, live_server, titles[name]) for name in ("late", "soon", "fine"))
     move_clock(live_server, late["id"], overdue=True)
     move_clock(live_server, soon["id"], overdue=False)
     staff = api_as(page, live_server, STAFF)
@@ -262,25 +307,25 @@ def test_supervise_shows_the_three_colours_with_their_words_and_filters_by_them(
 
     open_app(page, live_server, STAFF, locale=locale, route="/desk/supervise")
     wait_loaded(page, messages, locale)
-    page.get_by_role("radio", name=clock["supervise"]["all"]).check()
+    page.get_by_role("radio", name=clock["supervise"]["all"], exact=True).check()
     for item, signal, section, tone in (
-        (late, "overdue", text["ui"]["desk"]["supervise"]["overdue"], "red"),
-        (soon, "due_soon", text["ui"]["desk"]["supervise"]["due_soon"], "yellow"),
-        (fine, "on_track", clock["supervise"]["on_track"], "green"),
+        ("late", "overdue", text["ui"]["desk"]["supervise"]["overdue"], "red"),
+        ("soon", "due_soon", text["ui"]["desk"]["supervise"]["due_soon"], "yellow"),
+        ("fine", "on_track", clock["supervise"]["on_track"], "green"),
     ):
-        row = page.get_by_role("region", name=section).locator("li.desk-case", has_text=item["title"])
+        row = page.get_by_role("region", name=section).locator("li.desk-case", has_text=titles[item])
         mark = row.locator(".signal")
         # The colour and its word: never colour alone.
         expect(mark).to_have_text(clock["signal"][signal])
         expect(mark).to_have_class(f"signal signal-{tone}")
     _no_violations(page, "督办, all colours")
 
-    page.get_by_role("radio", name=clock["signal"]["overdue"]).check()
+    page.get_by_role("radio", name=clock["signal"]["overdue"], exact=True).check()
     expect(page.get_by_role("region", name=clock["supervise"]["on_track"])).to_have_count(0)
     expect(page.get_by_role("region", name=text["ui"]["desk"]["supervise"]["due_soon"])).to_have_count(0)
     overdue = page.get_by_role("region", name=text["ui"]["desk"]["supervise"]["overdue"])
     server_overdue = staff.get("/cases?signal=overdue&limit=100")["items"]
     expect(overdue.locator("li.desk-case")).to_have_count(len(server_overdue))
-    expect(overdue.locator("li.desk-case", has_text=late["title"])).to_have_count(1)
-    expect(page.locator("main li.desk-case", has_text=fine["title"])).to_have_count(0)
+    expect(overdue.locator("li.desk-case", has_text=titles["late"])).to_have_count(1)
+    expect(page.locator("main li.desk-case", has_text=titles["fine"])).to_have_count(0)
     _no_violations(page, "督办, overdue only")
