@@ -28,6 +28,7 @@ from tests.e2e.resident import (
     axe_violations,
     open_app,
 )
+from tests.e2e.screens import assert_large_enough
 
 pytestmark = [pytest.mark.e2e, pytest.mark.own_server("the lists hold only this module's cases, in a known order")]
 
@@ -77,6 +78,14 @@ def _no_violations(page: Page, where: str) -> None:
     assert axe_violations(page) == [], where
 
 
+def _large_enough(page: Page, locale: str, where: str) -> None:
+    """Text and tap targets: 长辈模式's sizes in Traditional (opened so), the standard ones in Simplified."""
+    if locale == "zh-Hant":
+        assert_large_enough(page, where, 18, 24, 60)
+    else:
+        assert_large_enough(page, where, 16, 18, 44)
+
+
 def _db(live_server) -> sqlite3.Connection:
     return sqlite3.connect(live_server.data_dir / "bianmin.sqlite3")
 
@@ -108,7 +117,8 @@ def test_a_paused_case_shows_its_pause_and_what_is_left_and_the_deadline_moves_o
     paused = resident.get(f"/cases/{case['id']}")
     assert paused["paused"] and paused["pauses"][0]["ended_at"] is None
 
-    open_app(page, live_server, RESIDENT, locale=locale, route=f"/cases/{case['id']}")
+    # 长辈模式 in one script, standard in the other: both draw the clock.
+    open_app(page, live_server, RESIDENT, locale=locale, elder=locale == "zh-Hant", route=f"/cases/{case['id']}")
     wait_loaded(page, messages, locale)
     section = page.get_by_role("region", name=clock["title"])
     expect(section.locator(".clock-paused")).to_have_text(clock["paused_now"])
@@ -118,6 +128,7 @@ def test_a_paused_case_shows_its_pause_and_what_is_left_and_the_deadline_moves_o
     expect(pauses.locator("li")).to_have_count(1)
     expect(pauses.locator("li strong")).to_have_text(clock["pause_running"])
     _no_violations(page, "paused case")
+    _large_enough(page, locale, "paused case")
 
     # She found the papers a week later: the clock ran on from where it stopped.
     _backdate_pause(live_server, case["id"], days=7)
@@ -170,12 +181,13 @@ def test_staff_ask_for_an_extension_and_the_resident_agrees_in_the_app(
     _no_violations(page, "desk case with an extension asked")
 
     with _phone(browser) as phone:
-        open_app(phone, live_server, RESIDENT, locale=locale, route=f"/cases/{case['id']}")
+        open_app(phone, live_server, RESIDENT, locale=locale, elder=locale == "zh-Hant", route=f"/cases/{case['id']}")
         wait_loaded(phone, messages, locale)
         answer = phone.get_by_role("region", name=ext["answer_title"])
         expect(answer.locator(".ext-reason")).to_have_text(reason)  # as typed
         expect(answer).to_contain_text(_fill(ext["days_line"], days=5))
         _no_violations(phone, "resident asked to agree")
+        _large_enough(phone, locale, "resident asked to agree")
         answer.get_by_role("button", name=ext["agree"]).click()
         expect(phone.get_by_role("status").filter(has_text=ext["agreed_done"])).to_be_visible()
         expect(phone.get_by_role("region", name=ext["answer_title"])).to_have_count(0)
