@@ -341,3 +341,24 @@ def test_supervise_shows_the_three_colours_with_their_words_and_filters_by_them(
     expect(overdue.locator("li.desk-case", has_text=titles["late"])).to_have_count(1)
     expect(page.locator("main li.desk-case", has_text=titles["fine"])).to_have_count(0)
     _no_violations(page, "督办, overdue only")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_staff_mark_a_complaint_urgent_as_they_accept_it(page: Page, live_server, messages, locale):
+    text = messages[locale]
+    clock = text["ui"]["clock"]
+    case = new_case(page, live_server, _typed(locale, "变压器冒烟", "變壓器冒煙"))
+    assert not case["urgent"]
+
+    open_app(page, live_server, STAFF, locale=locale, route=f"/desk/cases/{case['id']}")
+    wait_loaded(page, messages, locale)
+    page.get_by_role("checkbox", name=clock["accept_urgent"]).check()
+    _no_violations(page, "accept with 加急")
+    page.get_by_role("button", name=text["case"]["action"]["accept"], exact=True).click()
+    expect(page.get_by_role("status").filter(has_text=text["ui"]["desk"]["case"]["accepted"])).to_be_visible()
+    accepted = api_as(page, live_server, STAFF).get(f"/cases/{case['id']}")
+    assert accepted["urgent"] and accepted["time_limit_hours"] and accepted["status"] == "accepted"
+    expect(page.locator("main p.flag-urgent")).to_have_text(clock["urgent"])
+    section = page.get_by_role("region", name=clock["title"])
+    expect(section.locator("dd").first).to_have_text(_fill(clock["limit_hours"], hours=accepted["time_limit_hours"]))
+    _no_violations(page, "urgent case at the desk")

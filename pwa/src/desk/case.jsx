@@ -86,6 +86,8 @@ function Intake({ item, onAccepted, onRejected }) {
   const accept = useMove(item.id, onAccepted);
   const reject = useMove(item.id, onRejected);
   const [reason, setReason] = useState('');
+  // 加急 as filed (a resident's urgent complaint); staff may mark or clear it as they accept.
+  const [urgent, setUrgent] = useState(Boolean(item.urgent));
   const onReject = () => {
     if (!reason.trim()) {
       reject.fail(t('ui.desk.intake.reason_required'));
@@ -98,8 +100,12 @@ function Intake({ item, onAccepted, onRejected }) {
       <section class="card" aria-labelledby="accept-title">
         <h2 id="accept-title">{t('ui.desk.intake.accept_title')}</h2>
         <p id="accept-explain">{t('ui.desk.intake.accept_explain', { days: item.time_limit_days })}</p>
+        <label class="choice">
+          <input type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.currentTarget.checked)} />
+          {t('ui.clock.accept_urgent')}
+        </label>
         <Feedback error={accept.error} />
-        <button type="button" class="button button-primary" aria-describedby="accept-explain" disabled={accept.busy} onClick={() => accept.move({ action: 'accept' })}>
+        <button type="button" class="button button-primary" aria-describedby="accept-explain" disabled={accept.busy} onClick={() => accept.move({ action: 'accept', urgent })}>
           {t('case.action.accept')}
         </button>
       </section>
