@@ -8,7 +8,6 @@ assigned to them); staff their township; admins their county. Anything else is
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -306,8 +305,8 @@ async def detail_of(
     locale = actor.locale
     fields = _summary_fields(actor, case, ctx.texts, now)
     fields["resident"] = _resident(actor, case, case.resident_phone)
-    stops = await clock.pauses(case_id)
-    remaining_days, remaining_hours = await clock.remaining(case, stops, now, ctx)
+    case_clock = await clock.read(case_id, case.region_code, locale)
+    remaining_days, remaining_hours = clock.remaining(case, case_clock, now, ctx)
     return Case(
         **fields,
         description=to_script(case.description, locale),
@@ -323,10 +322,10 @@ async def detail_of(
         resolved_at=case.resolved_at,
         closed_at=case.closed_at,
         timeline=await _with_photos(await _timeline(case_id, locale, ctx.texts), actor.id, now, ctx),
-        pauses=stops,
+        pauses=case_clock.pauses,
         remaining_working_days=remaining_days,
         remaining_hours=remaining_hours,
-        extensions=await clock.extensions(case_id, locale),
+        extensions=case_clock.extensions,
     )
 
 
@@ -357,9 +356,10 @@ class Filters(msgspec.Struct, kw_only=True):
 
 
 async def list_cases(actor: CurrentUser, filters: Filters, now: datetime, ctx: Context) -> CasePage:
-    """Newest first, cursor-paged; ``overdue=true`` is the 督办 list."""
-    statement = partial(
-        queries.case_list,
+    """Urgent cases not yet resolved first, then the others, each newest first, cursor-paged;
+    ``overdue=true`` is the 督办 list."""
+    cursor = filters.cursor
+    statement = queries.case_list(
         actor,
         status=filters.status,
         kind=filters.kind,
@@ -369,17 +369,11 @@ async def list_cases(actor: CurrentUser, filters: Filters, now: datetime, ctx: C
         due_soon=filters.due_soon,
         signal=filters.signal,
         now=now,
+        # "u<id>": the page before ended among the urgent cases, which lead the list.
+        cursor=None if cursor is None else (cursor.startswith("u"), int(cursor.removeprefix("u"))),
         limit=filters.limit + 1,
     )
-    # Urgent cases not yet resolved lead the list (a cursor "u<id>" is still among them), then all others.
-    urgent_cursor = filters.cursor is not None and filters.cursor.startswith("u")
-    before = int(filters.cursor.removeprefix("u")) if filters.cursor is not None else None
-    rows: list[dict[str, Any]] = []
-    if filters.cursor is None or urgent_cursor:
-        rows = await Row.raw("{}", statement(urgent=True, before_id=before))
-    if len(rows) <= filters.limit:
-        rest = await Row.raw("{}", statement(urgent=False, before_id=None if urgent_cursor else before))
-        rows = [*rows, *rest][: filters.limit + 1]
+    rows = await Row.raw("{}", statement)
     return paginate(
         msgspec.convert(rows, list[CaseSummaryRecord], strict=False),
         filters.limit,

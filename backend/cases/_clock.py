@@ -12,7 +12,7 @@ timers, the statistics) compares with one column and none recomputes the rules.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -140,57 +140,96 @@ async def heard(case: CaseSummaryRecord, now: datetime, ctx: Context) -> dict[An
     return {Row.silent_at: work.add_workdays(now, ctx.silent_days, ctx.tz), Row.silent_warned_at: None}
 
 
-async def pauses(case_id: int) -> list[Pause]:
-    rows = (
-        await CasePause.select(CasePause.started_at, CasePause.ended_at, CasePause.working_days, CasePause.hours)
-        .where(CasePause.case == case_id)
-        .order_by(CasePause.id)
-    )
-    return [Pause(**row) for row in rows]
+#: A case's clock in one query: its pauses, its extensions (with the people they name) and
+#: its county's working-day overrides (for the working days left), as rows of one shape.
+_CLOCK = """SELECT 'extension' AS kind, case_extension.id AS id, case_extension.requested_at AS first_at,
+    case_extension.answered_at AS second_at, case_extension.days AS number, NULL AS hours,
+    case_extension.reason AS text, case_extension.agreed_by_name AS name, case_extension.status AS status,
+    case_extension.consent AS consent,
+    asker.id AS "asker.id", asker.name AS "asker.name", asker.role AS "asker.role",
+    recorder.id AS "recorder.id", recorder.name AS "recorder.name", recorder.role AS "recorder.role"
+    FROM case_extension JOIN app_user AS asker ON asker.id = case_extension.requested_by
+    LEFT JOIN app_user AS recorder ON recorder.id = case_extension.recorded_by
+    WHERE case_extension.case_id = {}
+    UNION ALL SELECT 'pause', case_pause.id, case_pause.started_at, case_pause.ended_at, case_pause.working_days,
+    case_pause.hours, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM case_pause WHERE case_pause.case_id = {}
+    UNION ALL SELECT 'workday', NULL, NULL, NULL, CASE WHEN holiday.is_workday THEN 1 ELSE 0 END, NULL,
+    CAST(holiday.day AS TEXT), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM holiday WHERE holiday.county = {}
+    ORDER BY 1, 2"""
 
 
-async def remaining(case: CaseRecord, stops: list[Pause], now: datetime, ctx: Context) -> tuple[int | None, int | None]:
+class Clock(msgspec.Struct, frozen=True):
+    """A case's pauses (oldest first), extensions (oldest first) and working-day calendar."""
+
+    pauses: list[Pause]
+    extensions: list[Extension]
+    work: WorkCalendar
+
+
+def _at(value: Any) -> Any:
+    """A time of the clock query: SQLite may hand a UNION's times back as ISO 8601 text."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _person(row: dict[str, Any], prefix: str) -> Person | None:
+    if row[f"{prefix}.id"] is None:
+        return None
+    return Person(id=row[f"{prefix}.id"], name=row[f"{prefix}.name"], role=row[f"{prefix}.role"])
+
+
+async def read(case_id: int, region_code: str, locale: Locale) -> Clock:
+    """The case's clock as ``locale`` reads it (typed text in the reader's script), in one query."""
+    rows = await CaseExtension.raw(_CLOCK, case_id, case_id, calendar.county_of(region_code))
+    stops, asked, overrides = [], [], {}
+    for row in rows:
+        if row["kind"] == "workday":
+            overrides[date.fromisoformat(row["text"][:10])] = bool(row["number"])
+        elif row["kind"] == "pause":
+            stops.append(
+                Pause(
+                    started_at=_at(row["first_at"]),
+                    ended_at=_at(row["second_at"]),
+                    working_days=row["number"],
+                    hours=row["hours"],
+                )
+            )
+        else:
+            asker = _person(row, "asker")
+            assert asker is not None  # noqa: S101 - an inner join: every extension has its asker
+            asked.append(
+                Extension(
+                    id=row["id"],
+                    days=row["number"],
+                    reason=to_script(row["text"], locale),
+                    status=row["status"],
+                    requested_by=asker,
+                    requested_at=_at(row["first_at"]),
+                    answered_at=_at(row["second_at"]),
+                    consent=row["consent"],
+                    agreed_by_name=to_script(row["name"], locale) if row["name"] is not None else None,
+                    recorded_by=_person(row, "recorder"),
+                )
+            )
+    return Clock(pauses=stops, extensions=asked, work=WorkCalendar(overrides))
+
+
+def remaining(case: CaseRecord, clock: Clock, now: datetime, ctx: Context) -> tuple[int | None, int | None]:
     """Working days (or, urgent, whole hours) left to the deadline; frozen at the pause's start
     while paused; (None, None) when overdue or not open."""
     if case.status not in OPEN_STATUSES or case.deadline is None:
         return None, None
-    running = next((stop.started_at for stop in stops if stop.ended_at is None), None)
+    running = next((stop.started_at for stop in clock.pauses if stop.ended_at is None), None)
     at = running if case.status not in RUNNING_STATUSES and running is not None else now
     if at > case.deadline:
         return None, None
     if case.urgent:
         return None, int((case.deadline - at) / HOUR)
-    work = await calendar.calendar(case.region_code)
-    return work.workdays_between(at, case.deadline, ctx.tz), None
+    return clock.work.workdays_between(at, case.deadline, ctx.tz), None
 
 
-_EXTENSIONS = """SELECT case_extension.id, case_extension.days, case_extension.reason, case_extension.status,
-    case_extension.requested_at, case_extension.answered_at, case_extension.consent, case_extension.agreed_by_name,
-    asker.id AS "asker.id", asker.name AS "asker.name", asker.role AS "asker.role",
-    recorder.id AS "recorder.id", recorder.name AS "recorder.name", recorder.role AS "recorder.role"
-    FROM case_extension JOIN app_user AS asker ON asker.id = case_extension.requested_by
-    LEFT JOIN app_user AS recorder ON recorder.id = case_extension.recorded_by
-    WHERE case_extension.case_id = {} ORDER BY case_extension.id"""
-
-
-async def extensions(case_id: int, locale: Locale, only: int | None = None) -> list[Extension]:
-    """The case's extensions, oldest first (``only``: that one), typed text in the reader's script."""
-    rows = await CaseExtension.raw(_EXTENSIONS, case_id)
-    return [
-        Extension(
-            id=row["id"],
-            days=row["days"],
-            reason=to_script(row["reason"], locale),
-            status=row["status"],
-            requested_by=Person(id=row["asker.id"], name=row["asker.name"], role=row["asker.role"]),
-            requested_at=row["requested_at"],
-            answered_at=row["answered_at"],
-            consent=row["consent"],
-            agreed_by_name=to_script(row["agreed_by_name"], locale) if row["agreed_by_name"] is not None else None,
-            recorded_by=None
-            if row["recorder.id"] is None
-            else Person(id=row["recorder.id"], name=row["recorder.name"], role=row["recorder.role"]),
-        )
-        for row in rows
-        if only is None or row["id"] == only
-    ]
+async def extension(case_id: int, region_code: str, locale: Locale, extension_id: int) -> Extension:
+    """One extension as ``locale`` reads it (the answer of the extension endpoints)."""
+    read_clock = await read(case_id, region_code, locale)
+    return next(item for item in read_clock.extensions if item.id == extension_id)

@@ -102,7 +102,7 @@ async def ask(actor: CurrentUser, case_id: int, data: ExtensionCreate, now: date
         )
         await Row.update(await clock.heard(case, now, ctx)).where(Row.id == case_id)
         await audit(actor.id, "case.extension_ask", "case", case_id, {"days": data.days}, at=now)
-    return (await clock.extensions(case_id, actor.locale, only=row["id"]))[0]
+    return await clock.extension(case_id, case.region_code, actor.locale, row["id"])
 
 
 async def _pending(case: CaseRecord, extension_id: int) -> dict[str, Any]:
@@ -135,7 +135,7 @@ async def answer(
             raise _refuse(case, actor, ctx)
         [person] = await Row.raw(person_names_sql(1), actor.id)
         await _settle(actor, case, extension, data.agree, now, ctx, consent="app", name=person["name"], recorder=None)
-    return (await clock.extensions(case_id, actor.locale, only=extension_id))[0]
+    return await clock.extension(case_id, case.region_code, actor.locale, extension_id)
 
 
 async def record_consent(
@@ -160,7 +160,7 @@ async def record_consent(
             raise Invalid("case.consent_time_invalid", field="agreed_at")
         at = at.astimezone(UTC)
         await _settle(actor, case, extension, True, at, ctx, consent="phone", name=name, recorder=actor.id, now=now)
-    return (await clock.extensions(case_id, actor.locale, only=extension_id))[0]
+    return await clock.extension(case_id, case.region_code, actor.locale, extension_id)
 
 
 async def _settle(
@@ -195,7 +195,7 @@ async def _settle(
     if not settled:
         raise Conflict("case.extension_answered")
     await _lock(case, now)
-    changes: dict[Any, Any] = await clock.heard(case, now, ctx) if recorder is None else {}
+    changes: dict[Any, Any] = await clock.heard(case, now, ctx)  # she answered, in the app or on the phone
     if agree and case.deadline is not None:
         work = await calendar.calendar(case.region_code)
         changes |= clock.moved(case, work.add_workdays(case.deadline, extension["days"], ctx.tz), now)

@@ -152,15 +152,14 @@ def case_list(
     overdue: bool | None,
     due_soon: bool | None = None,
     signal: str | None = None,
-    urgent: bool = False,
     now: datetime,
-    before_id: int | None,
+    cursor: tuple[bool, int] | None,
     limit: int,
 ) -> QueryString:
-    """Newest first among the urgent open cases (``urgent``) or among all others;
-    ``overdue`` True is the 督办 list, False everything else."""
+    """Urgent cases not yet resolved first, then all others, each newest first;
+    ``overdue`` True is the 督办 list, False everything else. ``cursor``: whether the page
+    before ended among the urgent cases, and its last id."""
     conditions = [visible_sql(actor)]
-    conditions.append(QueryString(URGENT_OPEN if urgent else f"NOT ({URGENT_OPEN})"))
     if status is not None:
         conditions.append(QueryString("app_case.status = {}", status))
     if kind is not None:
@@ -180,17 +179,33 @@ def case_list(
         conditions.append(_signal("due_soon", now))
     if signal is not None:
         conditions.append(_signal(signal, now))
-    if before_id is not None:
-        conditions.append(QueryString("app_case.id < {}", before_id))
     # The page's ids first, then the joins for those rows only: SQLite joins before it
     # sorts, so a filter served by an index would otherwise join every match. The limit
     # is written into the statement (a checked int): asyncpg prepares statements, and
     # PostgreSQL's generic plan for an unknown limit walked the whole table for a
-    # resident's list after the fifth call (1.1 ms → 11 ms).
+    # resident's list after the fifth call (1.1 ms → 11 ms). The urgent cases and the
+    # others are each one such walk down the ids (the urgent ones by their own partial
+    # index), so putting the urgent first sorts no more than two pages of ids.
+    in_urgent, last_id = cursor if cursor is not None else (True, None)
+    walks = []
+    if in_urgent:
+        walks.append(_walk(1, [*conditions, QueryString(URGENT_OPEN)], last_id, limit))
+    walks.append(_walk(0, [*conditions, QueryString(f"NOT ({URGENT_OPEN})")], None if in_urgent else last_id, limit))
     return QueryString(
-        f"SELECT {_SUMMARY_COLUMNS} FROM (SELECT app_case.id FROM app_case WHERE {{}} "  # noqa: S608 - fixed SQL, an int
-        f"ORDER BY app_case.id DESC LIMIT {int(limit)}) AS page JOIN app_case ON app_case.id = page.id "
-        f"{_SUMMARY_JOINS} ORDER BY app_case.id DESC",
+        f"SELECT {_SUMMARY_COLUMNS} FROM ({' UNION ALL '.join(['{}'] * len(walks))}) AS page "  # noqa: S608 - fixed SQL
+        f"JOIN app_case ON app_case.id = page.id {_SUMMARY_JOINS} "
+        f"ORDER BY page.leads DESC, app_case.id DESC LIMIT {int(limit)}",
+        *walks,
+    )
+
+
+def _walk(lead: int, conditions: list[QueryString], before_id: int | None, limit: int) -> QueryString:
+    """Up to ``limit`` ids matching ``conditions``, newest first, below ``before_id``; ``lead`` sorts the walks."""
+    if before_id is not None:
+        conditions = [*conditions, QueryString("app_case.id < {}", before_id)]
+    return QueryString(
+        f"SELECT walk.id, {int(lead)} AS leads FROM (SELECT app_case.id FROM app_case WHERE {{}} "  # noqa: S608 - ints
+        f"ORDER BY app_case.id DESC LIMIT {int(limit)}) AS walk",
         all_of(conditions),
     )
 

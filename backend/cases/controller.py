@@ -31,6 +31,11 @@ from backend.lib.errors import NotFound, request_locale
 from backend.lib.structs import MAX_ID, PathId
 from backend.settings import Settings
 
+#: A list cursor: an id from 1 to 2**31 - 1 (``MAX_ID``), after a "u" while among the urgent cases.
+CURSOR_PATTERN = (
+    r"^u?([1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
+    r"|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"
+)
 IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=100)]
 
 
@@ -76,7 +81,7 @@ class CaseController(Controller):
         signal: Annotated[Signal | None, QueryParameter()] = None,
         assignee: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
         # An id, or "u" and an id while the page before ended among the urgent open cases.
-        cursor: Annotated[str | None, QueryParameter(pattern=r"^u?[1-9][0-9]{0,9}$", max_length=11)] = None,
+        cursor: Annotated[str | None, QueryParameter(pattern=CURSOR_PATTERN, max_length=11)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> CasePage:
         filters = Filters(

@@ -54,7 +54,13 @@ IMPORTANT = frozenset(
 )
 #: How long a push service keeps a message for an offline phone; a reminder is
 #: worthless after its day, a status change is worth a week.
-TTL_SECONDS = {"booking.reminder": 12 * 3600, "case.due_soon": 86400, "case.overdue": 86400, "case.remind": 86400}
+TTL_SECONDS = {
+    "booking.reminder": 12 * 3600,
+    "case.due_soon": 86400,
+    "case.overdue": 86400,
+    "case.remind": 86400,
+    "case.silent": 86400,
+}
 DEFAULT_TTL = 7 * 86400
 URGENCY: dict[str, Urgency] = {"case.request_info": "high", "booking.reminder": "high"}
 #: What an SMS may say: never a text someone typed (a case title, a note), only what the

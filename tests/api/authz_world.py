@@ -224,6 +224,14 @@ class World:
             handovers.append(handover["id"])
         self.put("handover", side, (booking_case, handovers[0]))
         self.put("unconfirmed_handover", side, (booking_case, handovers[1]))
+        # An accepted case with an extension (延期) waiting for the resident's answer.
+        extended = (await submit(self.client, self.headers[resident], region=grid, title=f"{side}方的延期案件")).json()
+        self.secrets[side] |= {extended["receipt_no"], f"{side}方的延期案件", f"{side}方的延期理由"}
+        assert (await move(self.client, self.headers[staff], extended["id"], "accept")).status_code == 200
+        extension = await self.ok(
+            "POST", f"/cases/{extended['id']}/extensions", staff, json={"days": 2, "reason": f"{side}方的延期理由"}
+        )
+        self.put("extension", side, (extended["id"], extension["id"]))
 
     async def _services(self) -> None:
         for side, staff, township in (("a", "staff_1", "990101001"), ("c", "staff_2", "990101002")):

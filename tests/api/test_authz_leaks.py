@@ -169,8 +169,8 @@ async def test_statistics_of_ones_township_count_only_its_cases(world: World):
     period = {"from": (now - timedelta(days=30)).date().isoformat(), "to": now.date().isoformat()}
     mine = await world.ok("GET", "/stats/summary", "staff_1", params={**period, "group_by": "worker"})
     county = await world.ok("GET", "/stats/summary", "admin", params={**period, "group_by": "township"})
-    assert mine["totals"]["submitted"] == 4  # a case, a rated case and two bookings' cases
-    assert county["totals"]["submitted"] == 8
+    assert mine["totals"]["submitted"] == 5  # a case, a rated case, an extended case and two bookings' cases
+    assert county["totals"]["submitted"] == 10
     assert "worker_c姓名" not in str(mine["groups"]) and "李建国" in str(mine["groups"])
 
 

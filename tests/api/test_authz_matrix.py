@@ -56,6 +56,14 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("DELETE", "/api/v1/services/{code:str}"): Entry((("service_to_retire", CLERKS),)),
     ("GET", "/api/v1/cases/{case_id:int}"): Entry((("case", CASE), ("rated_case", CASE), ("booking_case", CASE))),
     ("POST", "/api/v1/cases/{case_id:int}/transitions"): Entry((("case", CASE),), REOPEN),
+    # The case is still submitted and the consent is dated before the request: in scope answers 409 / 400.
+    ("POST", "/api/v1/cases/{case_id:int}/extensions"): Entry((("case", CASE),), {"days": 1, "reason": "核实"}),
+    ("POST", "/api/v1/cases/{case_id:int}/extensions/{extension_id:int}/answer"): Entry(
+        (("extension", CASE),), {"agree": False}
+    ),
+    ("POST", "/api/v1/cases/{case_id:int}/extensions/{extension_id:int}/phone-consent"): Entry(
+        (("extension", CASE),), {"agreed_by": "王", "agreed_at": "2020-01-01T00:00:00Z"}
+    ),
     ("GET", "/api/v1/cases/{case_id:int}/rating"): Entry((("case", CASE), ("rated_case", CASE))),
     ("POST", "/api/v1/cases/{case_id:int}/rating"): Entry((("case", CASE),), {"score": 5}),
     ("GET", "/api/v1/cases/{case_id:int}/handovers"): Entry((("booking_case", CASE),)),

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from piccolo.engine.postgres import PostgresEngine
 
+from backend.cases._queries import URGENT_OPEN
 from backend.cases.tables import Case
 
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
@@ -42,6 +43,11 @@ FILTERS = {
     "inbox": ("notification", "notification.user = {}", [1]),
     "due notifications": ("notification", "notification.next_attempt_at <= {}", [NOW]),
     "case timeline": ("case_event", "case_event.case_id = {}", [1]),
+    # Urgent cases lead every list: the list walks them first, by their partial index.
+    "urgent cases first": ("app_case", URGENT_OPEN, []),
+    "silent cases": ("app_case", "app_case.silent_at <= {}", [NOW]),
+    "a case's pauses": ("case_pause", "case_pause.case_id = {}", [1]),
+    "a case's extensions": ("case_extension", "case_extension.case_id = {}", [1]),
 }
 
 

@@ -304,11 +304,36 @@ def _records() -> list[ServiceRecord]:
                 **texts,
             )
         )
+    records[0].urgent_hours = 24  # 加急: the last column
     # Text Excel would otherwise run as a formula, and an entry with nothing optional.
     records[3].description_hans = '=HYPERLINK("http://example.com")'
     records[4].policy_basis_hans = records[4].policy_basis_hant = ""
     records[4].target_groups_hans = records[4].target_groups_hant = []
     return records
+
+
+@pytest.mark.parametrize(
+    ("written", "hours"), [("", None), ("24", 24), ("24小时", 24), ("二十四小时", 24), ("720", 720)]
+)
+def test_urgent_hours_are_read_as_people_write_them(written, hours):
+    rows = read_rows(
+        (HEADER_CSV.rstrip("\r\n") + ",加急时限\r\n" + f"EDU-001,教育,入学,说明,户口簿,5,网上,{written}\r\n").encode(),
+        "a.csv",
+    )
+
+    assert rows[0].error is None and rows[0].data.urgent_hours == hours
+
+
+@pytest.mark.parametrize("written", ["0", "721", "一天", "2.5"])
+def test_urgent_hours_out_of_range_or_unreadable_are_rejected(written):
+    rows = read_rows(
+        (
+            HEADER_CSV.rstrip("\r\n") + ",加急时限（小时）\r\n" + f"EDU-001,教育,入学,说明,户口簿,5,网上,{written}\r\n"
+        ).encode(),
+        "a.csv",
+    )
+
+    assert (rows[0].error, rows[0].params) == ("catalog.import.invalid_urgent_hours", {"value": written})
 
 
 def _as_write(record: ServiceRecord) -> ServiceWrite:
