@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { describeError } from './action.jsx';
+import { startsOnText } from './clock.js';
 import { useApp, useDocumentTitle } from './context.js';
 
 /** The screen's one h1; focus lands on it when the screen changes. */
@@ -62,18 +63,8 @@ export function formatDay(value, locale) {
  * office hours (`handling_starts_on`, a date), in the reader's script.
  */
 export function StartsOn({ day, t, locale }) {
-  if (!day) return null;
-  const date = new Date(`${day}T00:00:00`);
-  const tag = locale === 'zh-Hant' ? 'zh-TW' : 'zh-CN';
-  let weekday = '';
-  let monthDay = day;
-  try {
-    weekday = date.toLocaleDateString(tag, { weekday: 'short' });
-    monthDay = date.toLocaleDateString(tag, { month: 'long', day: 'numeric' });
-  } catch {
-    // An engine without the locale: the ISO date alone still says the day.
-  }
-  return <>{t('ui.case.handling_starts', { weekday, date: monthDay })}</>;
+  const text = startsOnText(t, day, locale);
+  return text ? <>{text}</> : null;
 }
 
 /** The day a deadline falls on (it is the end of that working day). */

@@ -7,8 +7,10 @@ import { useState } from 'preact/hooks';
 import { Feedback, useMove } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
+import { AskExtension, CaseClock, Extensions, RecordConsent, UrgentMark } from '../clock.jsx';
+import { limitText } from '../clock.js';
 import { Timeline } from '../screens/case.jsx';
-import { ConfirmStep, LoadState, ScreenTitle, formatDate } from '../ui.jsx';
+import { ConfirmStep, LoadState, ScreenTitle, StartsOn, formatDate } from '../ui.jsx';
 import { AssignForm } from './assign.jsx';
 import { Deadline } from './common.jsx';
 import { RatingDesk } from './followup.jsx';
@@ -26,6 +28,10 @@ export function CaseDesk({ id }) {
     state.reload();
     rating.reload();
   };
+  const said = (text) => {
+    setDone(text);
+    state.reload();
+  };
   return (
     <section class="screen" aria-labelledby="screen-title">
       <p><a href="#/desk">{t('ui.desk.back_to_intake')}</a> · <a href="#/desk/supervise">{t('ui.desk.back_to_supervise')}</a></p>
@@ -35,6 +41,10 @@ export function CaseDesk({ id }) {
       {item && (
         <>
           <p class={`status status-${item.status}`}>{item.status_label}</p>
+          <UrgentMark item={item} tag="p" />
+          {item.status === 'submitted' && item.handling_starts_on && (
+            <p class="notice starts-on"><StartsOn day={item.handling_starts_on} t={t} locale={locale} /></p>
+          )}
           <dl class="facts">
             <dt>{t('ui.case.receipt')}</dt><dd>{item.receipt_no}</dd>
             <dt>{t('ui.case.kind')}</dt><dd>{item.kind_label}</dd>
@@ -46,7 +56,7 @@ export function CaseDesk({ id }) {
             <dt>{t('ui.case.region')}</dt><dd>{item.region.name}</dd>
             {item.address && <><dt>{t('ui.desk.case.address')}</dt><dd>{item.address}</dd></>}
             <dt>{t('ui.desk.case.submitted_at')}</dt><dd>{formatDate(item.created_at, locale)}</dd>
-            <dt>{t('ui.desk.case.time_limit')}</dt><dd>{t('catalog.time_limit', { days: item.time_limit_days })}</dd>
+            <dt>{t('ui.desk.case.time_limit')}</dt><dd>{limitText(t, item)}</dd>
             <dt>{t('ui.case.deadline')}</dt><dd><Deadline item={item} bare /></dd>
             <dt>{t('ui.desk.case.owner')}</dt><dd>{item.owner ? item.owner.name : t('ui.desk.case.nobody')}</dd>
             <dt>{t('ui.case.handler')}</dt>
@@ -54,11 +64,15 @@ export function CaseDesk({ id }) {
             {item.assignee && item.department && <><dt>{t('ui.desk.case.department')}</dt><dd>{item.department}</dd></>}
           </dl>
           <p class="description">{item.description}</p>
+          {item.deadline && <CaseClock item={item} signal />}
 
           {(may('accept') || may('reject')) && <Intake item={item} onAccepted={after('ui.desk.case.accepted')} onRejected={after('ui.desk.case.rejected')} />}
           {may('assign') && <AssignForm item={item} action="assign" onDone={after('ui.desk.case.assigned')} />}
           {may('reassign') && <AssignForm item={item} action="reassign" onDone={after('ui.desk.case.assigned')} />}
           {may('remind') && (item.assignee || item.department) && <Remind item={item} onDone={after('ui.desk.case.reminded')} />}
+          {may('extend') && <AskExtension item={item} onDone={said} />}
+          {may('record_consent') && <RecordConsent item={item} onDone={said} />}
+          <Extensions item={item} />
           {rating.data && rating.data.ratings.length > 0 && <RatingDesk data={rating.data} onDone={() => rating.reload()} />}
 
           <h2>{t('ui.case.timeline')}</h2>
@@ -74,6 +88,8 @@ function Intake({ item, onAccepted, onRejected }) {
   const accept = useMove(item.id, onAccepted);
   const reject = useMove(item.id, onRejected);
   const [reason, setReason] = useState('');
+  // 加急 as filed (a resident's urgent complaint); staff may mark or clear it as they accept.
+  const [urgent, setUrgent] = useState(Boolean(item.urgent));
   const onReject = () => {
     if (!reason.trim()) {
       reject.fail(t('ui.desk.intake.reason_required'));
@@ -86,8 +102,12 @@ function Intake({ item, onAccepted, onRejected }) {
       <section class="card" aria-labelledby="accept-title">
         <h2 id="accept-title">{t('ui.desk.intake.accept_title')}</h2>
         <p id="accept-explain">{t('ui.desk.intake.accept_explain', { days: item.time_limit_days })}</p>
+        <label class="choice">
+          <input type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.currentTarget.checked)} />
+          {t('ui.clock.accept_urgent')}
+        </label>
         <Feedback error={accept.error} />
-        <button type="button" class="button button-primary" aria-describedby="accept-explain" disabled={accept.busy} onClick={() => accept.move({ action: 'accept' })}>
+        <button type="button" class="button button-primary" aria-describedby="accept-explain" disabled={accept.busy} onClick={() => accept.move({ action: 'accept', urgent })}>
           {t('case.action.accept')}
         </button>
       </section>

@@ -6,13 +6,14 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { Feedback, useAction } from '../action.jsx';
 import { ApiError, apiRequest } from '../http.js';
 import { useApp } from '../context.js';
-import { formatDate, formatDeadline } from '../ui.jsx';
+import { SignalMark, UrgentMark, deadlineText } from '../clock.jsx';
+import { formatDate } from '../ui.jsx';
 
 /** The deadline the server computed (`bare`: the date alone, under a 办结期限 label) (end of the N-th working day) and its 即将到期 / 已超期 flags. */
 export function Deadline({ item, bare = false }) {
   const { t, locale } = useApp();
   if (!item.deadline) return <span class={bare ? undefined : 'meta'}>{t('ui.desk.case.no_deadline')}</span>;
-  const date = formatDeadline(item.deadline, locale);
+  const date = deadlineText(item, locale);
   return (
     <span class={bare ? undefined : 'meta'}>
       {bare ? date : t('ui.desk.case.deadline', { date })}
@@ -38,13 +39,17 @@ export function Bilingual({ children }) {
   );
 }
 
-/** One case in a desk list: a link to its desk page, with status, place, handler and deadline. */
-export function CaseLine({ item, children }) {
+/** One case in a desk list: a link to its desk page, with 加急, status (`signal`: and 督办's colour), place, handler and deadline. */
+export function CaseLine({ item, signal = false, children }) {
   const { t, locale } = useApp();
   return (
     <li class="card desk-case">
       <a class="card-title" id={`case-title-${item.id}`} href={`#/desk/cases/${item.id}`}>{item.title}</a>
-      <span class={`status status-${item.status}`}>{item.status_label}</span>
+      <span>
+        <UrgentMark item={item} tag="span" />
+        <span class={`status status-${item.status}`}>{item.status_label}</span>
+        {signal && <SignalMark item={item} />}
+      </span>
       <span class="meta">
         {item.kind_label} · {item.receipt_no} · {item.region.name} · {item.resident.name || item.resident.phone || ''} · {formatDate(item.created_at, locale)}
       </span>

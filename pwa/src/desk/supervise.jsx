@@ -1,11 +1,14 @@
-// 督办: what needs chasing, each list straight from the server's own definition:
-// overdue (GET /cases?overdue=true: open, past the deadline), due soon
-// (?due_soon=true: past 80 % of the time limit), handovers the resident has not
-// confirmed in 2 days, and open bad-rating follow-ups. One tap reminds the
+// 督办: what needs chasing, in the three colours of the case clock, each list straight
+// from the server's own definition (GET /cases?signal=…): overdue (red), due soon and
+// silent — the resident has heard nothing for days — (yellow), and on request the
+// cases on track (green) and those paused while waiting for the resident. Every
+// colour carries its word; urgent cases lead each list. Then handovers the resident
+// has not confirmed in 2 days, and open bad-rating follow-ups. One tap reminds the
 // assignee; 改派 opens the dispatch form in place.
 
 import { useState } from 'preact/hooks';
 
+import { urgentFirst } from '../clock.js';
 import { useApp } from '../context.js';
 import { LoadState, ScreenTitle, formatDate } from '../ui.jsx';
 import { AssignForm } from './assign.jsx';
@@ -14,24 +17,61 @@ import { CaseLine, useAllPages } from './common.jsx';
 
 const REASSIGNABLE = ['assigned', 'in_progress', 'waiting_info'];
 
+// Each list: the `signal` it asks the server for, its title and its line when empty.
+const SECTIONS = {
+  overdue: { id: 'overdue', title: 'ui.desk.supervise.overdue', empty: 'ui.desk.supervise.overdue_empty' },
+  due_soon: { id: 'due-soon', title: 'ui.desk.supervise.due_soon', empty: 'ui.desk.supervise.due_soon_empty' },
+  silent: { id: 'silent', title: 'ui.clock.supervise.silent', empty: 'ui.clock.supervise.silent_empty' },
+  on_track: { id: 'on-track', title: 'ui.clock.supervise.on_track', empty: 'ui.clock.supervise.on_track_empty' },
+  paused: { id: 'paused', title: 'ui.clock.supervise.paused', empty: 'ui.clock.supervise.paused_empty' },
+};
+// The filter's choices: the lists each one shows.
+const FILTERS = {
+  attention: ['overdue', 'due_soon', 'silent'],
+  all: ['overdue', 'due_soon', 'silent', 'on_track', 'paused'],
+  overdue: ['overdue'],
+  due_soon: ['due_soon'],
+  silent: ['silent'],
+  on_track: ['on_track'],
+  paused: ['paused'],
+};
+
+function filterLabel(t, filter) {
+  if (filter === 'attention' || filter === 'all') return t(`ui.clock.supervise.${filter}`);
+  return t(`ui.clock.signal.${filter}`);
+}
+
 export function SuperviseScreen() {
   const { t } = useApp();
-  const overdue = useAllPages('/cases?overdue=true');
-  const dueSoon = useAllPages('/cases?due_soon=true');
+  const [filter, setFilter] = useState('attention');
+  // A new round reloads every case list (they are mounted afresh).
+  const [round, setRound] = useState(0);
   const handovers = useAllPages('/handovers/unconfirmed', { limit: false });
   const followUps = useAllPages('/follow-ups?status=open', { limit: false });
   const [done, setDone] = useState(null);
   const reload = (key) => {
     setDone(t(key));
-    overdue.reload();
-    dueSoon.reload();
+    setRound((value) => value + 1);
   };
   return (
     <section class="screen" aria-labelledby="screen-title">
       <ScreenTitle>{t('ui.desk.supervise.title')}</ScreenTitle>
       <div role="status" class={done ? 'notice' : undefined}>{done || ''}</div>
-      <CaseSection id="overdue" title={t('ui.desk.supervise.overdue')} empty={t('ui.desk.supervise.overdue_empty')} state={overdue} onDone={reload} />
-      <CaseSection id="due-soon" title={t('ui.desk.supervise.due_soon')} empty={t('ui.desk.supervise.due_soon_empty')} state={dueSoon} onDone={reload} />
+      <p class="meta">{t('ui.clock.supervise.legend')}</p>
+      <fieldset class="fieldset">
+        <legend>{t('ui.clock.supervise.filter')}</legend>
+        <div class="choices">
+          {Object.keys(FILTERS).map((value) => (
+            <label key={value} class="choice">
+              <input type="radio" name="signal-filter" value={value} checked={filter === value} onChange={() => setFilter(value)} />
+              {filterLabel(t, value)}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {FILTERS[filter].map((signal) => (
+        <CaseSection key={`${signal}-${round}`} signal={signal} onDone={reload} />
+      ))}
 
       <section aria-labelledby="handovers-title">
         <h2 id="handovers-title">{t('ui.desk.supervise.handovers')}</h2>
@@ -56,18 +96,20 @@ export function SuperviseScreen() {
   );
 }
 
-function CaseSection({ id, title, empty, state, onDone }) {
+function CaseSection({ signal, onDone }) {
   const { t } = useApp();
-  const items = state.data ? state.data.items : [];
+  const { id, title, empty } = SECTIONS[signal];
+  const state = useAllPages(`/cases?signal=${signal}`);
+  const items = state.data ? urgentFirst(state.data.items) : [];
   return (
-    <section aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>{title} {state.data && <span class="count">{t('ui.desk.count', { count: items.length })}</span>}</h2>
+    <section aria-labelledby={`${id}-title`} class={`signal-section signal-section-${signal}`}>
+      <h2 id={`${id}-title`}>{t(title)} {state.data && <span class="count">{t('ui.desk.count', { count: items.length })}</span>}</h2>
       <LoadState state={state} />
       {state.data && (items.length ? (
         <ul class="list desk-list">
           {items.map((item) => <SuperviseLine key={item.id} item={item} onDone={onDone} />)}
         </ul>
-      ) : <p>{empty}</p>)}
+      ) : <p>{t(empty)}</p>)}
       {state.data && state.data.next_cursor && <p class="notice">{t('ui.desk.more_than', { count: items.length })}</p>}
     </section>
   );
@@ -77,7 +119,7 @@ function SuperviseLine({ item, onDone }) {
   const { t } = useApp();
   const [reassigning, setReassigning] = useState(false);
   return (
-    <CaseLine item={item}>
+    <CaseLine item={item} signal>
       <div class="actions">
         {item.status !== 'accepted' && <Remind item={item} compact onDone={() => onDone('ui.desk.case.reminded')} />}
         {REASSIGNABLE.includes(item.status) && (

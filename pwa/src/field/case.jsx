@@ -11,7 +11,8 @@ import { useApp } from '../context.js';
 import { useReloadWhenSent } from '../outbox-client.js';
 import { useApi } from '../data.js';
 import { Timeline } from '../screens/case.jsx';
-import { LoadState, ScreenTitle, formatDate, formatDeadline } from '../ui.jsx';
+import { CaseClock, Extensions, UrgentMark, deadlineText } from '../clock.jsx';
+import { LoadState, ScreenTitle, formatDate } from '../ui.jsx';
 import { HandoverForm, HandoverList } from './handovers.jsx';
 import { PhotoInput } from './photo-input.jsx';
 import { caseChain, QueuedLines, stepsFrom, useFieldSend, useSteps } from './send.jsx';
@@ -43,13 +44,14 @@ export function FieldCaseScreen({ id }) {
       {item && (
         <>
           <p class={`status status-${status}`}>{t(`case.status.${status}`)}</p>
+          <UrgentMark item={item} tag="p" />
           {item.overdue && <p class="flag flag-overdue">{t('ui.case.overdue')}</p>}
           {item.due_soon && <p class="flag flag-due-soon">{t('ui.field.queue.due_soon')}</p>}
           <dl class="facts">
             <dt>{t('ui.case.receipt')}</dt><dd>{item.receipt_no}</dd>
             <dt>{t('ui.case.kind')}</dt><dd>{item.kind_label}</dd>
             <dt>{t('ui.case.deadline')}</dt>
-            <dd>{item.deadline ? formatDeadline(item.deadline, locale) : t('ui.field.queue.no_deadline')}</dd>
+            <dd>{item.deadline ? deadlineText(item, locale) : t('ui.field.queue.no_deadline')}</dd>
             <dt>{t('ui.field.case.resident')}</dt><dd>{item.resident.name || item.resident.phone}</dd>
             <dt>{t('ui.case.region')}</dt><dd>{item.region ? item.region.name : ''}</dd>
             {item.address && <><dt>{t('ui.field.case.address')}</dt><dd>{item.address}</dd></>}
@@ -63,6 +65,8 @@ export function FieldCaseScreen({ id }) {
             <p><a class="button button-secondary" href={`tel:${item.resident.phone}`}>{t('ui.field.case.call', { name: item.resident.name })}</a></p>
           )}
           <p>{item.description}</p>
+          {item.deadline && <CaseClock item={item} signal />}
+          <Extensions item={item} />
 
           <QueuedLines rows={queued} />
           {mine ? <NextStep id={id} status={status} actions={actions} /> : !CLOSED.has(status) && <p class="notice">{t('ui.field.case.not_mine')}</p>}

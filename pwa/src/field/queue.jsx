@@ -11,7 +11,8 @@ import { useOutbox, useReloadWhenSent } from '../outbox-client.js';
 import { routeQuery } from '../router.js';
 import { PendingList } from '../screens/cases.jsx';
 import { readCached, writeCached } from '../store.js';
-import { LoadState, ScreenTitle, formatDeadline } from '../ui.jsx';
+import { UrgentMark, deadlineText } from '../clock.jsx';
+import { LoadState, ScreenTitle } from '../ui.jsx';
 import { caseChain, useStepsOf } from './send.jsx';
 
 // One list per open status: the server pages newest first, and closed cases must
@@ -20,10 +21,10 @@ const OPEN = ['assigned', 'in_progress', 'waiting_info'];
 const PAGE = 100;
 const PREFETCH = 20;
 
-/** Open cases of mine, soonest deadline first; cases without one (sent to me before acceptance) last. */
+/** Open cases of mine, urgent ones first, then soonest deadline first; cases without one (sent to me before acceptance) last. */
 export function sortByDeadline(items) {
   const at = (item) => (item.deadline ? new Date(item.deadline).getTime() : Infinity);
-  return [...items].sort((a, b) => at(a) - at(b) || a.id - b.id);
+  return [...items].sort((a, b) => (b.urgent ? 1 : 0) - (a.urgent ? 1 : 0) || at(a) - at(b) || a.id - b.id);
 }
 
 function useQueue() {
@@ -88,12 +89,13 @@ function QueueItem({ item, rows, locale }) {
     <li>
       <a class={`card card-link${item.overdue ? ' card-overdue' : item.due_soon ? ' card-due-soon' : ''}`} href={`#/field/cases/${item.id}`}>
         <span class="card-title">{item.title}</span>
+        <UrgentMark item={item} tag="span" />
         {item.overdue && <span class="flag flag-overdue">{t('ui.case.overdue')}</span>}
         {item.due_soon && <span class="flag flag-due-soon">{t('ui.field.queue.due_soon')}</span>}
         <span class={`status status-${status}`}>{t(`case.status.${status}`)}</span>
         {queued.length > 0 && <span class="meta">{t('ui.field.queue.queued', { count: queued.length })}</span>}
         <span class="meta">
-          {item.deadline ? t('ui.field.queue.deadline', { day: formatDeadline(item.deadline, locale) }) : t('ui.field.queue.no_deadline')}
+          {item.deadline ? t('ui.field.queue.deadline', { day: deadlineText(item, locale) }) : t('ui.field.queue.no_deadline')}
         </span>
         <span class="meta">{t('ui.field.queue.who', { name: item.resident.name || item.resident.phone || '', region: item.region.name })} · {item.receipt_no}</span>
       </a>

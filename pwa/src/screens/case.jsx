@@ -8,7 +8,8 @@ import { Feedback, useSend } from '../action.jsx';
 import { useApp } from '../context.js';
 import { useApi } from '../data.js';
 import { useOutbox, useReloadWhenSent } from '../outbox-client.js';
-import { LoadState, ScreenTitle, StartsOn, formatDate, formatDeadline } from '../ui.jsx';
+import { LoadState, ScreenTitle, StartsOn, formatDate } from '../ui.jsx';
+import { AnswerExtension, CaseClock, Extensions, UrgentMark, deadlineText } from '../clock.jsx';
 import { CancelCase, Handovers, ReopenCase } from './case-actions.jsx';
 
 /** The tags (GET /ratings/tags: {tag, label}) a rating of `score` may carry: praise, complaints, or both for a 3. */
@@ -31,6 +32,7 @@ export function CaseScreen({ id }) {
   // The server says which moves the reader may make now (GET /cases/{id} `actions`).
   const may = (action) => Boolean(item && item.actions && item.actions.includes(action));
   const ratings = rating.data ? rating.data.ratings : [];
+  const [done, setDone] = useState(null);
   const reload = () => {
     state.reload();
     rating.reload();
@@ -43,9 +45,11 @@ export function CaseScreen({ id }) {
     <section class="screen" aria-labelledby="screen-title">
       <ScreenTitle>{item ? item.title : t('ui.case.title')}</ScreenTitle>
       <LoadState state={state} />
+      <div role="status" class={done ? 'notice' : undefined}>{done || ''}</div>
       {item && (
         <>
           <p class={`status status-${item.status}`}>{item.status_label}</p>
+          <UrgentMark item={item} tag="p" />
           {item.status === 'submitted' && item.handling_starts_on && (
             <p class="notice" id="case-starts-on"><StartsOn day={item.handling_starts_on} t={t} locale={locale} /></p>
           )}
@@ -54,7 +58,7 @@ export function CaseScreen({ id }) {
             <dt>{t('ui.case.kind')}</dt><dd>{item.kind_label}</dd>
             <dt>{t('ui.case.deadline')}</dt>
             <dd>
-              {item.deadline ? formatDeadline(item.deadline, locale) : t('ui.case.deadline_after_accept', { days: item.time_limit_days })}
+              {item.deadline ? deadlineText(item, locale) : t('ui.case.deadline_after_accept', { days: item.time_limit_days })}
               {item.overdue && <strong class="warn"> {t('ui.case.overdue')}</strong>}
             </dd>
             <dt>{t('ui.case.handler')}</dt>
@@ -62,6 +66,11 @@ export function CaseScreen({ id }) {
             <dt>{t('ui.case.region')}</dt><dd>{item.region ? item.region.name : ''}</dd>
           </dl>
           <p>{item.description}</p>
+          {item.deadline && <CaseClock item={item} />}
+          {may('answer_extension') && (
+            <AnswerExtension item={item} onDone={(text) => { setDone(text); reload(); }} />
+          )}
+          <Extensions item={item} />
 
           {queued.map((row) => (
             <p key={row.key} class={row.state === 'failed' ? 'message message-error' : 'notice'}>

@@ -10,6 +10,7 @@ import { removeEntry, retryEntry } from '../outbox.js';
 import { flushNow, useOutbox } from '../outbox-client.js';
 import { routeQuery } from '../router.js';
 import { LoadState, ScreenTitle, StartsOn, formatDate } from '../ui.jsx';
+import { UrgentMark } from '../clock.jsx';
 
 export function CasesScreen() {
   const { t, locale } = useApp();
@@ -37,6 +38,7 @@ export function CasesScreen() {
             <li key={item.id}>
               <a class="card card-link" href={`#/cases/${item.id}`}>
                 <span class="card-title">{item.title}</span>
+                <UrgentMark item={item} tag="span" />
                 <span class={`status status-${item.status}`}>{item.status_label}</span>
                 <span class="meta">{item.kind_label} · {item.receipt_no} · {formatDate(item.created_at, locale)}</span>
                 {item.overdue && <span class="meta warn">{t('ui.case.overdue')}</span>}
