@@ -125,15 +125,23 @@ async def _pending(case: CaseRecord, extension_id: int) -> dict[str, Any]:
     return row
 
 
+async def _open_pending(
+    actor: CurrentUser, case_id: int, extension_id: int, ctx: Context
+) -> tuple[CaseRecord, dict[str, Any]]:
+    """The case as ``actor`` may see it and its extension still pending, the case still open."""
+    case = await record_for(actor, case_id)
+    extension = await _pending(case, extension_id)
+    if case.status not in OPEN_STATUSES:
+        raise _refuse(case, actor, ctx, "case.invalid_transition")
+    return case, extension
+
+
 async def answer(
     actor: CurrentUser, case_id: int, extension_id: int, data: ExtensionAnswer, now: datetime, ctx: Context
 ) -> Extension:
     """The resident (or a relative acting for her) agrees or declines in the app."""
     async with write_transaction(Row):
-        case = await record_for(actor, case_id)
-        extension = await _pending(case, extension_id)
-        if case.status not in OPEN_STATUSES:
-            raise _refuse(case, actor, ctx, "case.invalid_transition")
+        case, extension = await _open_pending(actor, case_id, extension_id, ctx)
         if actor.id != case.resident_id and not (
             actor.role == "resident" and await accounts.acts_for(actor.id, case.resident_id)
         ):
@@ -159,10 +167,7 @@ async def record_consent(
 ) -> Extension:
     """Staff write down that the resident agreed on the phone: who, and when."""
     async with write_transaction(Row):
-        case = await record_for(actor, case_id)
-        extension = await _pending(case, extension_id)
-        if case.status not in OPEN_STATUSES:
-            raise _refuse(case, actor, ctx, "case.invalid_transition")
+        case, extension = await _open_pending(actor, case_id, extension_id, ctx)
         if not is_staff_in_scope(actor, case):
             raise _refuse(case, actor, ctx)
         name = redact_id_numbers(data.agreed_by.strip())

@@ -35,23 +35,7 @@ Action = Literal[
     "remind",
 ]
 #: What a reader may do with a case now: the moves, and the extension's steps (延期).
-CaseAction = Literal[
-    "accept",
-    "reject",
-    "cancel",
-    "assign",
-    "reassign",
-    "start",
-    "request_info",
-    "supply_info",
-    "resolve",
-    "reopen",
-    "handover",
-    "remind",
-    "extend",
-    "answer_extension",
-    "record_consent",
-]
+CaseAction = Literal[Action, "extend", "answer_extension", "record_consent"]
 IdentityCheck = Literal["home_visit", "phone", "smartphone", "in_person"]
 #: Statuses of an accepted case not yet resolved: it has a deadline.
 OPEN_STATUSES: tuple[str, ...] = ("accepted", "assigned", "in_progress", "waiting_info")
