@@ -10,6 +10,7 @@ import pytest
 from tests.conftest import error_code
 
 from .helpers import move, submit
+from .test_supervision import _service_with_limit
 
 API = "/api/v1"
 
@@ -98,25 +99,6 @@ NOTICE_2027 = (
     "\n"
     "二、春节：2月5日（星期五）至11日（星期四）放假调休，共7天。2月13日（星期六）上班。\n"
 )
-
-
-async def _service_with_limit(client, auth, days: int) -> str:
-    code = f"TST-{days:03d}"
-    response = await client.post(
-        f"{API}/services",
-        json={
-            "code": code,
-            "category": "civil_affairs",
-            "name_hans": f"{days}日事项",
-            "description_hans": "测试",
-            "materials_hans": ["身份证"],
-            "time_limit_days": days,
-            "channels": ["online"],
-        },
-        headers=await auth.role("admin"),
-    )
-    assert response.status_code in (201, 409), response.text
-    return code
 
 
 async def _accepted(client, auth, clock, when: datetime, days: int) -> dict:
